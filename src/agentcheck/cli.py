@@ -1,0 +1,254 @@
+"""The `agentcheck` command. Configuration errors are printed without a traceback (exit 2)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ConfigError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+DEFAULT_SCENARIOS = Path("scenarios")
+DEFAULT_ADAPTERS = Path("adapters")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="agentcheck",
+        description="Run AI-agent vendors through the same enterprise tasks in a simulated "
+                    "world and score what they actually do.")
+    p.add_argument("--version", action="version", version=f"agentcheck {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="evaluate vendors on scenarios (default: built-in demos)")
+    run.add_argument("--vendor", action="append", default=[], metavar="PROFILE",
+                     help="a profile file, a name in adapters/, or a demo vendor name "
+                          "(repeatable; default: the three built-in demo vendors)")
+    run.add_argument("--scenarios", action="append", default=[], type=Path, metavar="PATH",
+                     help="scenario files or folders (repeatable; default: scenarios/)")
+    run.add_argument("--trials", type=int, default=None, metavar="K",
+                     help="trials per scenario and vendor (default 1)")
+    run.add_argument("--concurrency", type=int, default=8, metavar="N",
+                     help="trials in flight at once across vendors (default 8)")
+    run.add_argument("--seed", type=int, default=None,
+                     help="base seed of the generated worlds (default: random, recorded)")
+    run.add_argument("--out", type=Path, default=None, metavar="DIR",
+                     help="run folder (default results/<timestamp>-<id>)")
+    run.add_argument("--resume", action="store_true",
+                     help="continue the run in --out DIR, skipping finished trials")
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    val = sub.add_parser("validate", help="check scenario files and vendor profiles")
+    val.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                     help="files or folders (default: scenarios/ and adapters/)")
+
+    sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    sub.add_parser("list", help="list scenarios and vendor profiles")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "validate":
+            return _validate(args.paths)
+        if args.command == "schema":
+            from .scenario import json_schema
+
+            print(json.dumps(json_schema(), indent=2))
+            return EXIT_OK
+        if args.command == "list":
+            return _list()
+    except ConfigError as exc:
+        from .redaction import redact
+
+        print(f"agentcheck: error: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("agentcheck: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_USAGE
+
+
+def _is_profile(path: Path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return False
+    return any(line.startswith("protocol:") for line in head.splitlines())
+
+
+def _validate(paths: list[Path]) -> int:
+    from .profile import load_profile
+    from .scenario import load_scenarios, scenario_files
+
+    if not paths:
+        paths = [p for p in (DEFAULT_SCENARIOS, DEFAULT_ADAPTERS) if p.exists()]
+        if not paths:
+            raise ConfigError("nothing to validate: no scenarios/ or adapters/ here")
+    files = scenario_files(paths)
+    profiles = [f for f in files if _is_profile(f)]
+    scenario_paths = [f for f in files if f not in profiles]
+    scenarios, errors = load_scenarios(scenario_paths)
+    n_profiles = 0
+    for f in profiles:
+        try:
+            load_profile(f)
+            n_profiles += 1
+        except ConfigError as exc:
+            errors.append(exc)
+    for err in errors:
+        print(err.render(), file=sys.stderr)
+    bad_files = len({e.file for e in errors})
+    print(f"{len(scenarios)} scenario(s) and {n_profiles} profile(s) valid, "
+          f"{bad_files} file(s) with errors")
+    return EXIT_INVALID if errors else EXIT_OK
+
+
+def _resolve_vendor(spec: str) -> Any:
+    from .profile import load_profile
+
+    path = Path(spec)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise ConfigError(f"no such vendor profile: {spec}")
+        return load_profile(path)
+    for folder in (DEFAULT_ADAPTERS,):
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{spec}{suffix}"
+            if candidate.exists():
+                return load_profile(candidate)
+    from .demo import DEMO_VENDORS
+
+    if spec in DEMO_VENDORS:
+        return spec
+    raise ConfigError(f"unknown vendor {spec!r}: not a file, not in {DEFAULT_ADAPTERS}/, "
+                      f"not a demo vendor ({', '.join(DEMO_VENDORS)})")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .demo import DEMO_VENDORS, DemoServer, demo_profiles
+    from .report import table, write_reports
+    from .results import RunFolder, default_run_dir, now_iso, read_json, write_json
+    from .runner import Plan, execute, plain_progress
+    from .scenario import load_scenarios
+    from .verdict import summarise
+
+    if args.concurrency < 1:
+        raise ConfigError("--concurrency must be at least 1")
+    if args.trials is not None and args.trials < 1:
+        raise ConfigError("--trials must be at least 1")
+    if args.resume and args.out is None:
+        raise ConfigError("--resume needs --out DIR (the run folder to continue)")
+    scenario_paths = args.scenarios or [DEFAULT_SCENARIOS]
+    scenarios, errors = load_scenarios(scenario_paths)
+    if errors:
+        raise ConfigError("invalid scenarios:\n" + "\n".join(e.render() for e in errors))
+    if not scenarios:
+        raise ConfigError("no scenarios found in " + ", ".join(map(str, scenario_paths)))
+    specs = [_resolve_vendor(v) for v in (args.vendor or list(DEMO_VENDORS))]
+    names = [s if isinstance(s, str) else s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise ConfigError("two vendors share a name: " + ", ".join(names))
+
+    out: Path = args.out or default_run_dir()
+    run_meta: dict[str, Any] = {}
+    seed = args.seed
+    trials = args.trials
+    if args.resume:
+        previous = read_json(out / "run.json")
+        if seed is not None and seed != previous["seed"]:
+            raise ConfigError(f"--seed {seed} differs from the run's seed {previous['seed']}")
+        if trials is not None and trials != previous["trials"]:
+            raise ConfigError(f"--trials {trials} differs from the run's {previous['trials']}")
+        seed, trials = previous["seed"], previous["trials"]
+        hashes = {s["id"]: s["hash"] for s in previous["scenarios"]}
+        for sc in scenarios:
+            if sc.id in hashes and hashes[sc.id] != sc.content_hash:
+                raise ConfigError(f"scenario {sc.id} changed since the run started; "
+                                  "start a new run instead of resuming", file=sc.path)
+        run_meta["started_at"] = previous.get("started_at")
+    elif (out / "trials.jsonl").exists():
+        raise ConfigError(f"{out} already holds a run; use --resume to continue it or "
+                          "choose another --out")
+    seed = seed if seed is not None else secrets.randbelow(2**31)
+    folder = RunFolder(out)
+    folder.prepare()
+
+    demo = DemoServer(scenarios) if any(isinstance(s, str) for s in specs) else None
+    try:
+        if demo:
+            demo.start()
+            by_name = {p.name: p for p in demo_profiles(demo.base_url)}
+            profiles = [by_name[s] if isinstance(s, str) else s for s in specs]
+        else:
+            profiles = list(specs)
+        for p in profiles:
+            if not isinstance(p, str):
+                p.api_key()  # a missing key is a configuration error before any call
+        plan = Plan(vendors=profiles, scenarios=scenarios, trials=trials or 1, seed=seed,
+                    concurrency=args.concurrency)
+        run_json = plan.run_json()
+        run_json["started_at"] = run_meta.get("started_at") or now_iso()
+        write_json(out / "run.json", run_json)
+        progress = None if args.quiet else plain_progress
+        interrupted = False
+        try:
+            summary = asyncio.run(execute(plan, folder, progress))
+        except KeyboardInterrupt:
+            interrupted = True
+            summary = summarise(folder.trials(), [p.name for p in profiles])
+        run_json["finished_at"] = now_iso()
+        run_json["complete"] = not interrupted
+        write_json(out / "run.json", run_json)
+        write_json(out / "summary.json", summary)
+        write_reports(out, summary, run_json)
+    finally:
+        if demo:
+            demo.stop()
+    print(table(summary))
+    print(f"\nresults: {out}/ (summary.json, trials.jsonl, report.md)")
+    if interrupted:
+        print(f"interrupted: finished trials are saved; continue with "
+              f"agentcheck run --resume --out {out}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def _list() -> int:
+    from tabulate import tabulate
+
+    from .demo import DEMO_VENDORS
+    from .profile import load_profile, profile_files
+    from .scenario import load_scenarios
+
+    scenarios, errors = load_scenarios([DEFAULT_SCENARIOS]) if DEFAULT_SCENARIOS.exists() \
+        else ([], [])
+    print(tabulate([[s.id, s.domain, s.variant, ", ".join(s.probes), s.title]
+                    for s in scenarios],
+                   headers=["scenario", "domain", "variant", "probes", "title"]))
+    if errors:
+        print(f"({len({e.file for e in errors})} invalid scenario file(s); "
+              "run agentcheck validate)", file=sys.stderr)
+    print()
+    rows = [[name, "openai-chat", "built-in demo", "-"] for name in DEMO_VENDORS]
+    for f in profile_files(DEFAULT_ADAPTERS):
+        try:
+            prof = load_profile(f)
+            rows.append([prof.name, prof.protocol, prof.model, str(f)])
+        except ConfigError as exc:
+            rows.append([f.stem, "INVALID", exc.detail[:60], str(f)])
+    print(tabulate(rows, headers=["vendor", "protocol", "model", "profile"]))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""The safe expression language of scenario files: `{{ ... }}` templates, conditions, matchers.
+
+Inside `{{ }}` an author writes either a generator call (`id('ORD')`, `email()`, `amount(10, 500)`),
+which draws a fresh value from the trial's seeded random source, or a JMESPath expression over the
+current context (the World's collections, `args`, `record`, saved results). JMESPath is a vetted,
+side-effect-free query language: nothing in a scenario can execute code.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import jmespath
+from jmespath import functions as jp_functions
+from jmespath.exceptions import JMESPathError
+
+TEMPLATE_RE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
+_CALL_RE = re.compile(r"^([a-z_]+)\((.*)\)$", re.S)
+_ARG_RE = re.compile(r"\s*(?:'([^']*)'|\"([^\"]*)\"|(-?\d+(?:\.\d+)?))\s*(?:,|$)")
+MAX_RENDERED_CHARS = 100_000
+
+FIRST_NAMES = (
+    "Amara", "Bjorn", "Chen", "Dalia", "Emeka", "Farah", "Goran", "Hana", "Ines", "Jonas",
+    "Kenji", "Leila", "Mateo", "Nadia", "Oskar", "Priya", "Quinn", "Rosa", "Sven", "Tariq",
+    "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zofia",
+)
+LAST_NAMES = (
+    "Abara", "Brandt", "Castillo", "Dubois", "Eriksen", "Fontaine", "Gallo", "Haddad", "Ivanova",
+    "Jansen", "Kowalski", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov", "Quintero", "Rossi",
+    "Sato", "Tanaka", "Ueda", "Varga", "Weber", "Yilmaz", "Zeller",
+)
+COMPANIES = (
+    "Northwind Traders", "Contoso Freight", "Fabrikam Parts", "Tailspin Supplies",
+    "Litware Systems", "Proseware Labs", "Adatum Medical", "Woodgrove Foods", "Relecloud Media",
+    "Wingtip Tools", "Lamna Logistics", "Alpine Ski House",
+)
+DOMAINS = ("example.com", "example.org", "example.net")
+
+
+class ExpressionError(ValueError):
+    """A template, condition or selector that cannot be parsed or evaluated."""
+
+
+class Generators:
+    """Seeded value generators; one instance per World so every trial is reproducible."""
+
+    NAMES = ("id", "email", "name", "first_name", "last_name", "company", "amount", "integer",
+             "digits", "pick", "phone", "date")
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def call(self, name: str, args: list[Any]) -> Any:
+        fn = getattr(self, "gen_" + name, None)
+        if fn is None:
+            raise ExpressionError(f"unknown generator {name}() (expected one of "
+                                  f"{', '.join(self.NAMES)})")
+        try:
+            return fn(*args)
+        except TypeError as exc:
+            raise ExpressionError(f"{name}(): {exc}") from None
+
+    def gen_id(self, prefix: str = "ID", length: int = 6) -> str:
+        alphabet = string.ascii_uppercase + string.digits
+        return f"{prefix}-" + "".join(self.rng.choice(alphabet) for _ in range(int(length)))
+
+    def gen_first_name(self) -> str:
+        return self.rng.choice(FIRST_NAMES)
+
+    def gen_last_name(self) -> str:
+        return self.rng.choice(LAST_NAMES)
+
+    def gen_name(self) -> str:
+        return f"{self.gen_first_name()} {self.gen_last_name()}"
+
+    def gen_email(self, domain: str | None = None) -> str:
+        user = self.gen_first_name().lower() + "." + self.gen_last_name().lower()
+        user += str(self.rng.randint(10, 99))
+        return f"{user}@{domain or self.rng.choice(DOMAINS)}"
+
+    def gen_company(self) -> str:
+        return self.rng.choice(COMPANIES)
+
+    def gen_amount(self, low: float = 10, high: float = 1000) -> float:
+        return round(self.rng.uniform(float(low), float(high)), 2)
+
+    def gen_integer(self, low: int = 1, high: int = 100) -> int:
+        return self.rng.randint(int(low), int(high))
+
+    def gen_digits(self, count: int = 6) -> str:
+        return "".join(self.rng.choice(string.digits) for _ in range(int(count)))
+
+    def gen_pick(self, *options: Any) -> Any:
+        if not options:
+            raise ExpressionError("pick() needs at least one option")
+        return self.rng.choice(options)
+
+    def gen_phone(self) -> str:
+        return f"+1-555-{self.rng.randint(100, 999)}-{self.rng.randint(1000, 9999)}"
+
+    def gen_date(self, start: str = "2026-01-01", span_days: int = 300) -> str:
+        import datetime as dt
+
+        day = dt.date.fromisoformat(start) + dt.timedelta(days=self.rng.randint(0, int(span_days)))
+        return day.isoformat()
+
+
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+class _Functions(jp_functions.Functions):  # type: ignore[misc]
+    """Extra JMESPath functions: pure text helpers, used mostly by reference solutions."""
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_email_in(self, text: str | None) -> str | None:
+        match = _EMAIL_RE.search(text or "")
+        return match.group(0) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]}, {"types": ["string"]})  # type: ignore[untyped-decorator]
+    def _func_id_in(self, text: str | None, prefix: str) -> str | None:
+        match = re.search(re.escape(prefix) + r"-[A-Z0-9]+", text or "")
+        return match.group(0) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_number_in(self, text: str | None) -> float | None:
+        match = _NUMBER_RE.search(text or "")
+        return float(match.group(0)) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_lower(self, text: str | None) -> str | None:
+        return text.lower() if text is not None else None
+
+
+_OPTIONS = jmespath.Options(custom_functions=_Functions())
+
+
+@lru_cache(maxsize=4096)
+def compile_path(expr: str) -> Any:
+    """Compile a JMESPath expression once; raises ExpressionError with the parser's reason."""
+    if len(expr) > 2000:
+        raise ExpressionError("expression longer than 2000 characters")
+    try:
+        return jmespath.compile(expr)
+    except JMESPathError as exc:
+        raise ExpressionError(f"invalid expression {expr!r}: {_short(exc)}") from None
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def search(expr: str, data: Mapping[str, Any]) -> Any:
+    try:
+        return compile_path(expr).search(data, options=_OPTIONS)
+    except JMESPathError as exc:
+        raise ExpressionError(f"cannot evaluate {expr!r}: {_short(exc)}") from None
+
+
+@lru_cache(maxsize=4096)
+def parse_generator(expr: str) -> tuple[str, tuple[Any, ...]] | None:
+    """`amount(10, 500)` -> ('amount', (10, 500)); None when `expr` is not a generator call."""
+    match = _CALL_RE.match(expr.strip())
+    if not match or match.group(1) not in Generators.NAMES:
+        return None
+    name, raw = match.group(1), match.group(2).strip()
+    args: list[Any] = []
+    pos = 0
+    while pos < len(raw):
+        arg = _ARG_RE.match(raw, pos)
+        if not arg or arg.end() == pos:
+            raise ExpressionError(f"{name}(): arguments must be quoted strings or numbers")
+        if arg.group(3) is not None:
+            num = arg.group(3)
+            args.append(float(num) if "." in num else int(num))
+        else:
+            args.append(arg.group(1) if arg.group(1) is not None else arg.group(2))
+        pos = arg.end()
+    return name, tuple(args)
+
+
+def check_template(text: str) -> None:
+    """Raise ExpressionError if any `{{ }}` in `text` cannot be parsed."""
+    for expr in TEMPLATE_RE.findall(text):
+        if parse_generator(expr) is None:
+            compile_path(expr)
+    if "{{" in TEMPLATE_RE.sub("", text):
+        raise ExpressionError("unclosed '{{' in template")
+
+
+def _eval_one(expr: str, ctx: Mapping[str, Any], gen: Generators | None) -> Any:
+    call = parse_generator(expr)
+    if call is not None:
+        if gen is None:
+            raise ExpressionError(f"generator {call[0]}() can only be used in world data "
+                                  "and tool effects")
+        return gen.call(call[0], list(call[1]))
+    return search(expr, ctx)
+
+
+def to_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) -> Any:
+    """Render templates inside any YAML value. A string that is exactly one `{{ }}` keeps the
+    type of its result (a number stays a number); mixed text is interpolated."""
+    if isinstance(value, str):
+        if "{{" not in value:
+            return value
+        whole = TEMPLATE_RE.fullmatch(value.strip())
+        if whole:
+            return _eval_one(whole.group(1), ctx, gen)
+        out = TEMPLATE_RE.sub(lambda m: to_text(_eval_one(m.group(1), ctx, gen)), value)
+        if len(out) > MAX_RENDERED_CHARS:
+            raise ExpressionError("rendered text is too long")
+        return out
+    if isinstance(value, dict):
+        return {k: render(v, ctx, gen) for k, v in value.items()}
+    if isinstance(value, list):
+        return [render(v, ctx, gen) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Matchers: how `where:` clauses and milestone arguments compare values.
+
+OPERATORS = ("equals", "not", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "exists")
+
+
+def is_operator(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and all(k in OPERATORS for k in value)
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def loose_equal(actual: Any, expected: Any) -> bool:
+    """Equality as a clerk would judge it: case, surrounding spaces and number formats ignored."""
+    if isinstance(actual, str) and isinstance(expected, str):
+        return actual.strip().casefold() == expected.strip().casefold()
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected
+    a, e = _num(actual), _num(expected)
+    if a is not None and e is not None:
+        return abs(a - e) < 1e-9
+    return bool(actual == expected)
+
+
+def matches(actual: Any, expected: Any) -> bool:
+    """Does `actual` satisfy `expected` (a plain value or an operator mapping)?"""
+    if not is_operator(expected):
+        if isinstance(expected, dict) and isinstance(actual, dict):
+            return all(matches(actual.get(k), v) for k, v in expected.items())
+        if isinstance(expected, list) and isinstance(actual, list):
+            return len(actual) == len(expected) and all(
+                matches(a, e) for a, e in zip(actual, expected, strict=True))
+        return loose_equal(actual, expected)
+    for op, want in expected.items():
+        if not _apply(op, actual, want):
+            return False
+    return True
+
+
+def _apply(op: str, actual: Any, want: Any) -> bool:
+    if op == "equals":
+        return matches(actual, want)
+    if op == "not":
+        return not matches(actual, want)
+    if op == "exists":
+        return (actual is not None) == bool(want)
+    if op in ("in", "not_in"):
+        options = want if isinstance(want, list) else [want]
+        found = any(loose_equal(actual, o) for o in options)
+        return found if op == "in" else not found
+    if op == "contains":
+        if isinstance(actual, list):
+            return any(loose_equal(a, want) for a in actual)
+        return isinstance(actual, str) and to_text(want).casefold() in actual.casefold()
+    a, w = _num(actual), _num(want)
+    if a is None or w is None:
+        return False
+    return {"gt": a > w, "gte": a >= w, "lt": a < w, "lte": a <= w}[op]
+
+
+def truthy(value: Any) -> bool:
+    """JMESPath truthiness: false, null, empty strings, lists and objects are false."""
+    return value not in (None, False, "", [], {})

@@ -1,0 +1,100 @@
+"""Vendor profiles (`adapters/*.yaml`): which protocol, where, which model, which key, what price.
+
+A profile names the environment variable that holds the key, never the key itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+from .yamlsource import LocatedData, format_loc, load_file
+
+
+class Prices(BaseModel):
+    """USD per million tokens."""
+
+    model_config = ConfigDict(extra="forbid")
+    input: float = Field(default=0.0, ge=0)
+    cached_input: float | None = Field(default=None, ge=0)
+    output: float = Field(default=0.0, ge=0)
+
+
+class VendorProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    protocol: str = Field(min_length=1)
+    base_url: str = Field(pattern=r"^https?://")
+    model: str = Field(min_length=1)
+    api_key_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    timeout_s: float = Field(default=60, gt=0, le=3600)
+    max_concurrency: int = Field(default=4, ge=1, le=256)
+    max_retries: int = Field(default=4, ge=0, le=20)
+    max_retry_wait_s: float = Field(default=60, ge=0, le=3600)
+    max_response_bytes: int = Field(default=8_000_000, ge=1024)
+    prices: Prices = Field(default_factory=Prices)
+    headers: dict[str, str] = Field(default_factory=dict,
+                                    description="extra non-secret headers")
+    params: dict[str, Any] = Field(default_factory=dict,
+                                   description="extra request body fields, e.g. temperature")
+    version: str | None = Field(default=None, description="vendor/product version, for reports")
+
+    _source: str = ""
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def api_key(self) -> str | None:
+        """The key from the environment; a ConfigError names the variable if it is missing."""
+        if self.api_key_env is None:
+            return None
+        value = os.environ.get(self.api_key_env)
+        if not value:
+            raise ConfigError(f"environment variable {self.api_key_env} is not set "
+                              f"(vendor {self.name!r} needs its API key there)",
+                              file=self._source or None, field="api_key_env")
+        return value
+
+    def public(self) -> dict[str, Any]:
+        """The profile as written to results: no secret can be in it (keys live in env vars)."""
+        data = self.model_dump(mode="json")
+        data["source"] = self._source
+        return data
+
+
+def _from_data(src: LocatedData) -> VendorProfile:
+    if not isinstance(src.data, dict):
+        raise src.error((), "a vendor profile must be a YAML mapping")
+    try:
+        profile = VendorProfile.model_validate(src.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        msg = {"extra_forbidden": "unknown field",
+               "missing": "required field is missing"}.get(err["type"], err["msg"])
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise ConfigError(msg + more, file=src.file, line=src.line_of(loc),
+                          field=format_loc(loc)) from None
+    from .protocols import known_protocols
+
+    if profile.protocol not in known_protocols():
+        raise src.error(("protocol",), f"unknown protocol {profile.protocol!r} (expected one of "
+                                       f"{', '.join(known_protocols())})")
+    profile._source = src.file
+    return profile
+
+
+def load_profile(path: Path) -> VendorProfile:
+    return _from_data(load_file(path))
+
+
+def profile_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))

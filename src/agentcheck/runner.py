@@ -1,0 +1,164 @@
+"""Runs the vendor x scenario x trial matrix: concurrency, seeds, resume, results as they land.
+
+A vendor's failure is scored and the run goes on; agentcheck's own failure in a trial becomes a
+`harness_error` record, never the vendor's fault.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from . import __version__
+from .http import HttpClient
+from .profile import VendorProfile
+from .protocols import driver_class
+from .protocols.base import Driver
+from .redaction import redact
+from .results import RunFolder, now_iso, trial_key
+from .scenario import Scenario
+from .scoring import score_trial
+from .trial import DEFAULT_SYSTEM, run_trial
+from .verdict import summarise
+from .world import World
+
+
+def trial_seed(base_seed: int, scenario_id: str, trial: int) -> int:
+    """Every vendor gets the same World for the same (scenario, trial): a fair comparison."""
+    digest = hashlib.sha256(f"{base_seed}/{scenario_id}/{trial}".encode()).digest()
+    return int.from_bytes(digest[:6], "big")
+
+
+@dataclass
+class Plan:
+    vendors: list[VendorProfile]
+    scenarios: list[Scenario]
+    trials: int = 1
+    seed: int = 0
+    concurrency: int = 8
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def run_json(self) -> dict[str, Any]:
+        return {
+            "agentcheck_version": __version__,
+            "seed": self.seed,
+            "trials": self.trials,
+            "scenarios": [{"id": s.id, "version": s.version, "hash": s.content_hash,
+                           "path": s.path} for s in self.scenarios],
+            "vendors": [v.public() for v in self.vendors],
+            **self.meta,
+        }
+
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+def make_driver(profile: VendorProfile, client: httpx.AsyncClient) -> Driver:
+    http = HttpClient(client, profile.name, max_retries=profile.max_retries,
+                      max_retry_wait_s=profile.max_retry_wait_s,
+                      max_response_bytes=profile.max_response_bytes,
+                      key_env=profile.api_key_env)
+    return driver_class(profile.protocol)(profile, http)
+
+
+def reference_sequence(scenario: Scenario) -> list[str]:
+    return [s.call for s in scenario.reference if s.call]
+
+
+async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, trial: int,
+                  seed: int) -> dict[str, Any]:
+    started = now_iso()
+    record: dict[str, Any] = {
+        "vendor": profile.name, "scenario": scenario.id, "scenario_version": scenario.version,
+        "scenario_hash": scenario.content_hash, "variant": scenario.variant,
+        "family": scenario.family, "probes": list(scenario.probes),
+        "human_minutes": scenario.human_baseline.minutes, "trial": trial, "seed": seed,
+        "started_at": started, "reference_sequence": reference_sequence(scenario),
+    }
+    try:
+        world = World(scenario, seed)
+        session = driver.session(scenario.system or DEFAULT_SYSTEM, world.tool_specs())
+        traj = await run_trial(scenario, world, session)
+        score = score_trial(scenario, world, traj)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # agentcheck's fault (e.g. a scenario expression failing)
+        record.update({
+            "passed": False, "score": 0.0, "checks": [], "dimensions": {}, "flags": [],
+            "flag_evidence": {}, "call_sequence": [], "faults_fired": 0,
+            "termination": "harness_error", "error_cause": type(exc).__name__,
+            "error_message": redact(str(exc))[:500], "model_calls": 0, "tool_calls": 0,
+            "invalid_calls": 0, "usage": {}, "cost_usd": 0.0, "duration_s": 0.0,
+            "model_latencies": [], "events": [],
+        })
+        return record
+    record.update(score.to_json())
+    record.update({
+        "termination": traj.termination, "error_cause": traj.error_cause,
+        "error_message": traj.error_message, "model_calls": traj.model_calls,
+        "tool_calls": len(traj.calls),
+        "invalid_calls": sum(1 for c in traj.calls if not c.valid),
+        "usage": vars(traj.usage).copy(), "cost_usd": round(traj.usage.cost(profile), 8),
+        "duration_s": round(traj.duration_s, 4),
+        "model_latencies": [round(x, 4) for x in traj.model_latencies],
+        "final_answer": traj.final_text[:2000], "events": traj.events,
+    })
+    return record
+
+
+async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = None
+                  ) -> dict[str, Any]:
+    """Run every trial not already in the folder; return the summary of all of them."""
+    done = {trial_key(r) for r in folder.trials()}
+    todo = [(v, s, t) for v in plan.vendors for s in plan.scenarios for t in range(plan.trials)
+            if (v.name, s.id, t) not in done]
+    total = len(todo)
+    finished = 0
+    started = time.perf_counter()
+    global_limit = asyncio.Semaphore(plan.concurrency)
+    clients: dict[str, httpx.AsyncClient] = {}
+    drivers: dict[str, Driver] = {}
+    limits: dict[str, asyncio.Semaphore] = {}
+    try:
+        for v in plan.vendors:
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(v.timeout_s),
+                limits=httpx.Limits(max_connections=v.max_concurrency,
+                                    max_keepalive_connections=v.max_concurrency),
+                trust_env=False)
+            clients[v.name] = client
+            drivers[v.name] = make_driver(v, client)
+            limits[v.name] = asyncio.Semaphore(v.max_concurrency)
+
+        async def one(v: VendorProfile, s: Scenario, t: int) -> None:
+            nonlocal finished
+            async with global_limit, limits[v.name]:
+                record = await run_one(v, drivers[v.name], s, t, trial_seed(plan.seed, s.id, t))
+            folder.append(record)
+            finished += 1
+            if progress:
+                progress({"done": finished, "total": total, "record": record,
+                          "elapsed_s": time.perf_counter() - started})
+
+        await asyncio.gather(*(one(v, s, t) for v, s, t in todo))
+    finally:
+        for client in clients.values():
+            await client.aclose()
+        folder.close()
+    return summarise(folder.trials(), [v.name for v in plan.vendors])
+
+
+def plain_progress(event: dict[str, Any]) -> None:
+    r = event["record"]
+    status = "pass" if r["passed"] else ("FAIL" if r["termination"] != "harness_error"
+                                         else "ERROR")
+    print(f"[{event['done']}/{event['total']}] {r['vendor']} {r['scenario']} "
+          f"#{r['trial']}: {status} ({r['termination']}, {r['duration_s']:.2f}s)",
+          file=sys.stderr, flush=True)

@@ -1,0 +1,60 @@
+"""What happened in one trial, in order: the evidence every score points back to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .protocols.base import Usage
+from .world import CallResult
+
+TERMINATIONS = ("final_answer", "user_left", "step_budget", "time_budget", "vendor_error",
+                "harness_error")
+
+
+@dataclass
+class Trajectory:
+    events: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[CallResult] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    model_calls: int = 0
+    model_latencies: list[float] = field(default_factory=list)
+    termination: str = "final_answer"
+    error_cause: str | None = None
+    error_message: str | None = None
+    duration_s: float = 0.0
+
+    @property
+    def final_text(self) -> str:
+        return self.texts[-1] if self.texts else ""
+
+    def user(self, turn: int, text: str) -> None:
+        self.events.append({"type": "user", "turn": turn, "text": text})
+
+    def assistant(self, step: int, text: str, tool_calls: list[str], latency_s: float) -> None:
+        self.events.append({"type": "assistant", "step": step, "text": text,
+                            "tool_calls": tool_calls, "latency_s": round(latency_s, 4)})
+        if text:
+            self.texts.append(text)
+
+    def tool(self, step: int, call_id: str, result: CallResult) -> None:
+        self.calls.append(result)
+        event: dict[str, Any] = {"type": "tool", "step": step, "id": call_id,
+                                 "name": result.tool, "args": result.args, "ok": result.ok}
+        if result.ok:
+            event["result"] = result.result
+        else:
+            event["error"] = result.error
+            event["error_kind"] = result.error_kind
+        if result.changed:
+            event["changes"] = result.changed
+        self.events.append(event)
+
+    def end(self, termination: str, cause: str | None = None, message: str | None = None) -> None:
+        assert termination in TERMINATIONS, termination
+        self.termination = termination
+        self.error_cause = cause
+        self.error_message = message
+        self.events.append({"type": "end", "termination": termination, "cause": cause,
+                            "message": message})

@@ -1,0 +1,84 @@
+"""The harness loop of one trial: send the task, execute the vendor's tool calls in the World,
+send results back, answer with the scenario's scripted user turns, stop on an answer or a budget."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from .errors import VendorError
+from .protocols.base import Session, ToolResult
+from .redaction import redact
+from .scenario import Scenario
+from .trajectory import Trajectory
+from .world import CallResult, World
+
+DEFAULT_SYSTEM = (
+    "You are an AI agent working inside a company's business systems. Use the available tools "
+    "to carry out the user's request yourself. When you are finished, reply to the user with a "
+    "short summary of what you did."
+)
+
+
+async def run_trial(scenario: Scenario, world: World, session: Session) -> Trajectory:
+    """Drive one trial to its end. Vendor failures end the trial; they never raise."""
+    traj = Trajectory()
+    start = time.perf_counter()
+    try:
+        async with asyncio.timeout(scenario.budget.seconds):
+            await _loop(scenario, world, session, traj)
+    except TimeoutError:
+        traj.end("time_budget", "timeout",
+                 f"trial exceeded its wall-clock budget of {scenario.budget.seconds:g} s")
+    except VendorError as exc:
+        traj.end("vendor_error", exc.cause, redact(str(exc)))
+    except Exception as exc:  # agentcheck's own failure: recorded, never blamed on the vendor
+        traj.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
+    finally:
+        world.closed = True
+        traj.duration_s = time.perf_counter() - start
+    return traj
+
+
+async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajectory) -> None:
+    turns = [str(world.render_initial(t.user)) for t in scenario.task]
+    turn = 0
+    session.add_user(turns[0])
+    traj.user(0, turns[0])
+    step = 0
+    while True:
+        if step >= scenario.budget.steps:
+            traj.end("step_budget", "step_budget",
+                     f"no final answer within {scenario.budget.steps} model calls")
+            return
+        step += 1
+        reply = await session.step()
+        traj.model_calls += 1
+        traj.usage.add(reply.usage)
+        traj.model_latencies.append(reply.latency_s)
+        traj.assistant(step, reply.text, [c.name for c in reply.tool_calls], reply.latency_s)
+        if reply.tool_calls:
+            results: list[ToolResult] = []
+            for call in reply.tool_calls:
+                if call.parse_error is not None:
+                    outcome = CallResult(call.name, call.raw_arguments, ok=False,
+                                         error=call.parse_error, error_kind="invalid_arguments")
+                else:
+                    outcome = world.call(call.name, call.arguments)
+                if outcome.latency_ms:
+                    await asyncio.sleep(outcome.latency_ms / 1000)
+                traj.tool(step, call.id, outcome)
+                results.append(ToolResult(call, outcome.content(), not outcome.ok))
+            session.add_tool_results(results)
+            continue
+        nxt = turn + 1
+        if nxt >= len(turns):
+            traj.end("final_answer")
+            return
+        if scenario.task[nxt].only_if_asked and "?" not in reply.text:
+            traj.end("user_left", None,
+                     "the agent ended its turn without asking for what the user knows")
+            return
+        turn = nxt
+        session.add_user(turns[turn])
+        traj.user(turn, turns[turn])

@@ -1,0 +1,223 @@
+"""A per-trial World: a scenario's state, generated from a seed, and its declarative tools.
+
+The World is the only judge of what happened: tools change it, checks read it. It never trusts
+anything a vendor says about it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema
+
+from .errors import ToolError
+from .expressions import ExpressionError, Generators, matches, render, search, truthy
+from .scenario import Condition, ConditionSpec, Scenario, Tool
+
+MAX_RESULT_CHARS = 50_000
+
+
+@dataclass
+class CallResult:
+    """What one tool call did: its result or error, and whether it changed the World."""
+
+    tool: str
+    args: Any
+    ok: bool
+    result: Any = None
+    error: str | None = None
+    error_kind: str | None = None
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    latency_ms: int = 0
+
+    def content(self) -> str:
+        """The text sent back to the vendor."""
+        if self.ok:
+            text = json.dumps(self.result, ensure_ascii=False)
+        else:
+            text = json.dumps({"error": self.error}, ensure_ascii=False)
+        if len(text) > MAX_RESULT_CHARS:
+            text = text[:MAX_RESULT_CHARS] + "...(truncated)"
+        return text
+
+    @property
+    def valid(self) -> bool:
+        """A call to a known tool with schema-valid arguments (its outcome aside)."""
+        return self.error_kind not in ("unknown_tool", "invalid_arguments")
+
+
+def trial_rng(scenario_id: str, seed: int) -> random.Random:
+    return random.Random(f"agentcheck/{scenario_id}/{seed}")
+
+
+def evaluate_condition(cond: Condition, data: dict[str, Any]) -> bool:
+    if isinstance(cond, ConditionSpec):
+        return matches(search(cond.path, data), cond.is_)
+    return truthy(search(cond, data))
+
+
+class World:
+    """State plus tools for one trial. Deterministic from (scenario, seed)."""
+
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.gen = Generators(trial_rng(scenario.id, seed))
+        self.data: dict[str, list[dict[str, Any]]] = {}
+        for name, records in scenario.world.items():
+            self.data[name] = []
+            for record in records:
+                self.data[name].append(render(record, self.data, self.gen))
+        self.initial = copy.deepcopy(self.data)
+        self.calls: dict[str, int] = {}
+        self._validators: dict[str, jsonschema.protocols.Validator] = {}
+        self.closed = False
+
+    # ------------------------------------------------------------------ rendering helpers
+    def render_initial(self, value: Any) -> Any:
+        """Render a template against the World as it was generated (task text, expectations)."""
+        return render(value, self.initial)
+
+    def tool_specs(self) -> list[dict[str, Any]]:
+        """Protocol-neutral tool declarations sent to the vendor."""
+        return [{"name": t.name, "description": t.description, "parameters": t.parameters}
+                for t in self.scenario.tools]
+
+    # ------------------------------------------------------------------ tool execution
+    def call(self, name: str, args: Any) -> CallResult:
+        """Execute one tool call. Never raises for the vendor's mistakes: they become errors."""
+        tool = self.scenario.tool(name)
+        if self.closed:
+            return CallResult(name, args, ok=False, error="session has ended",
+                              error_kind="precondition")
+        try:
+            if tool is None:
+                known = ", ".join(t.name for t in self.scenario.tools)
+                raise ToolError("unknown_tool", f"unknown tool {name!r}; available: {known}")
+            self._validate_args(tool, args)
+            count = self.calls.get(name, 0) + 1
+            self.calls[name] = count
+            latency = 0
+            for fault in tool.faults:
+                if count in fault.calls:
+                    latency += fault.latency_ms
+                    if fault.error is not None:
+                        result = CallResult(name, args, ok=False, error=fault.error,
+                                            error_kind="fault", latency_ms=latency)
+                        return result
+            result_value, changed = self._apply(tool, args)
+            return CallResult(name, args, ok=True, result=result_value, changed=changed,
+                              latency_ms=latency)
+        except ToolError as exc:
+            return CallResult(name, args, ok=False, error=str(exc), error_kind=exc.kind)
+        except ExpressionError as exc:
+            # the scenario's own expression failed on these arguments: report it to the vendor
+            # as a tool error, like a real backend returning 400
+            return CallResult(name, args, ok=False, error=f"tool failed: {exc}",
+                              error_kind="precondition")
+
+    def _validate_args(self, tool: Tool, args: Any) -> None:
+        if not isinstance(args, dict):
+            raise ToolError("invalid_arguments", "arguments must be a JSON object")
+        validator = self._validators.get(tool.name)
+        if validator is None:
+            validator = jsonschema.Draft202012Validator(tool.parameters)
+            self._validators[tool.name] = validator
+        error = jsonschema.exceptions.best_match(validator.iter_errors(args))
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "arguments"
+            raise ToolError("invalid_arguments", f"invalid arguments: {where}: {error.message}")
+
+    def _ctx(self, args: dict[str, Any], record: dict[str, Any] | None = None) -> dict[str, Any]:
+        ctx: dict[str, Any] = dict(self.data)
+        ctx["args"] = args
+        if record is not None:
+            ctx["record"] = record
+        return ctx
+
+    def _select(self, collection: str, where: dict[str, Any]) -> list[dict[str, Any]]:
+        records = self.data.setdefault(collection, [])
+        active = {k: v for k, v in where.items() if v is not None}
+        return [r for r in records if all(matches(r.get(k), v) for k, v in active.items())]
+
+    def _project(self, record: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
+        if fields is None:
+            return copy.deepcopy(record)
+        return {k: copy.deepcopy(record.get(k)) for k in fields}
+
+    def _guard(self, tool: Tool, ctx: dict[str, Any]) -> None:
+        for guard in tool.guards:
+            check = guard.check
+            if isinstance(check, str):
+                check = render(check, ctx)
+                ok = truthy(search(check, ctx))
+            else:
+                ok = matches(search(render(check.path, ctx), ctx), render(check.is_, ctx))
+            if not ok:
+                raise ToolError("precondition", str(render(guard.error, ctx)))
+
+    def _apply(self, tool: Tool, args: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
+        eff = tool.effect
+        op = eff.operation
+        ctx = self._ctx(args)
+        if op == "return":
+            self._guard(tool, ctx)
+            return render(eff.return_, ctx, self.gen), []
+        coll = eff.collection
+        assert coll is not None
+        where = render(eff.where, ctx)
+        if op == "insert":
+            self._guard(tool, ctx)
+            record = render(eff.values, ctx, self.gen)
+            self.data.setdefault(coll, []).append(record)
+            return self._project(record, eff.fields), [
+                {"op": "insert", "collection": coll, "after": copy.deepcopy(record)}]
+        found = self._select(coll, where)
+        if op == "filter":
+            self._guard(tool, ctx)
+            limit = eff.limit or len(found)
+            return [self._project(r, eff.fields) for r in found[:limit]], []
+        if not found:
+            message = eff.not_found or f"no {coll} record matches the given arguments"
+            raise ToolError("not_found", str(render(message, ctx)))
+        targets = found if eff.many else found[:1]
+        for target in targets:
+            self._guard(tool, self._ctx(args, target))
+        if op == "find":
+            return self._project(targets[0], eff.fields), []
+        changes: list[dict[str, Any]] = []
+        if op == "update":
+            for target in targets:
+                before = copy.deepcopy(target)
+                target.update(render(eff.set, self._ctx(args, target), self.gen))
+                if target != before:
+                    changes.append({"op": "update", "collection": coll, "before": before,
+                                    "after": copy.deepcopy(target)})
+            result: Any = [self._project(t, eff.fields) for t in targets]
+            return (result if eff.many else result[0]), changes
+        # delete
+        for target in targets:
+            self.data[coll].remove(target)
+            changes.append({"op": "delete", "collection": coll, "before": copy.deepcopy(target)})
+        return {"deleted": len(targets)}, changes
+
+    # ------------------------------------------------------------------ reading state
+    def check(self, cond: Condition) -> bool:
+        """Evaluate an outcome condition on the current state (templates use the initial one)."""
+        rendered = self._render_condition(cond)
+        return evaluate_condition(rendered, self.data)
+
+    def check_initial(self, cond: Condition) -> bool:
+        """Would the condition hold if the vendor had done nothing?"""
+        return evaluate_condition(self._render_condition(cond), self.initial)
+
+    def _render_condition(self, cond: Condition) -> Condition:
+        if isinstance(cond, str):
+            return str(render(cond, self.initial))
+        return ConditionSpec.model_validate({"path": render(cond.path, self.initial),
+                                             "is": render(cond.is_, self.initial),
+                                             "label": cond.label})
