@@ -32,7 +32,7 @@ RPA_DONE = "Workflow RPA-7 finished: 1 record has been updated."
 
 
 def _neutral_history(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for m in messages:
         role = m.get("role")
         if role == "user":
@@ -96,6 +96,7 @@ class DemoServer:
 
     def __init__(self, scenarios: list[Scenario], host: str = "127.0.0.1", port: int = 0) -> None:
         self.scenarios = scenarios
+        self.host = host
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -144,8 +145,8 @@ class DemoServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        port = self.httpd.server_address[1]
+        return f"http://{self.host}:{port}/v1"
 
     def start(self) -> DemoServer:
         self.thread.start()

@@ -1,6 +1,6 @@
 """The small error tree every layer maps its failures into.
 
-- ConfigError: the user's input is wrong; shown without a traceback, exit code 2.
+- ConfigError: the user's input is wrong; shown without a traceback, exit 2.
 - VendorError: the vendor under test misbehaved; scored as the vendor's failure.
 - ToolError: a tool call failed inside the World; sent back to the vendor as a tool result.
 - HarnessError: agentcheck itself failed; recorded as an `error` outcome, never blamed on the vendor.

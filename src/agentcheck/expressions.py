@@ -281,10 +281,7 @@ def matches(actual: Any, expected: Any) -> bool:
             return len(actual) == len(expected) and all(
                 matches(a, e) for a, e in zip(actual, expected, strict=True))
         return loose_equal(actual, expected)
-    for op, want in expected.items():
-        if not _apply(op, actual, want):
-            return False
-    return True
+    return all(_apply(op, actual, want) for op, want in expected.items())
 
 
 def _apply(op: str, actual: Any, want: Any) -> bool:

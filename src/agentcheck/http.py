@@ -86,9 +86,10 @@ class HttpClient:
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            backoff = min(0.5 * 2 ** (state.attempt_number - 1), 8.0) * (0.75 + random.random() / 2)
+            backoff: float = min(0.5 * 2 ** (state.attempt_number - 1), 8.0)
+            backoff *= 0.75 + random.random() / 2
             if isinstance(exc, VendorError) and exc.retry_after_s is not None:
-                backoff = exc.retry_after_s
+                backoff = float(exc.retry_after_s)
             return min(backoff, self.max_retry_wait_s)
 
         retrying = AsyncRetrying(

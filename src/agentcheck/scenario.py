@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from .errors import ConfigError
 from .expressions import OPERATORS, ExpressionError, check_template, compile_path, is_operator
-from .yamlsource import LocatedData, Loc, load_file
+from .yamlsource import Loc, LocatedData, load_file
 
 PROBES = (
     "chaining", "planning", "branching", "recovery", "multi_turn", "abstention", "guardrails",
@@ -89,7 +89,8 @@ class Effect(Strict):
     @property
     def operation(self) -> str:
         for op in EFFECT_OPS:
-            if op in self.model_fields_set or (op == "return" and "return_" in self.model_fields_set):
+            field = "return_" if op == "return" else op
+            if field in self.model_fields_set:
                 return op
         raise AssertionError("effect without operation")
 
@@ -316,7 +317,7 @@ def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
                                     f"unknown collection {coll!r} (world has: "
                                     f"{', '.join(sc.world) or 'nothing'})"))
         _check_where(tool.effect.where, ("tools", i, "effect", "where"), src, errors)
-        for g, guard in enumerate(tool.guards):
+        for g in range(len(tool.guards)):
             raw_check = raw["tools"][i]["guards"][g]["check"]
             _check_condition(raw_check, ("tools", i, "guards", g, "check"), src, errors)
     for kind in ("milestones", "minefields"):

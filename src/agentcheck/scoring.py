@@ -272,11 +272,7 @@ def score_trial(scenario: Scenario, world: World, traj: Trajectory) -> TrialScor
 
     ref_calls = [s for s in scenario.reference if s.call]
     n_valid = sum(1 for c in calls if c.valid)
-    tool_use: float | None
-    if calls:
-        tool_use = n_valid / len(calls)
-    else:
-        tool_use = 0.0 if ref_calls else None
+    tool_use: float | None = n_valid / len(calls) if calls else (0.0 if ref_calls else None)
     faults_fired = sum(1 for c in calls if c.error_kind == "fault")
     dimensions: dict[str, float | None] = {
         "completion": 1.0 if passed else 0.0,

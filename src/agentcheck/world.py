@@ -15,7 +15,15 @@ from typing import Any
 import jsonschema
 
 from .errors import ToolError
-from .expressions import ExpressionError, Generators, matches, render, search, truthy
+from .expressions import (
+    ExpressionError,
+    Generators,
+    is_operator,
+    matches,
+    render,
+    search,
+    truthy,
+)
 from .scenario import Condition, ConditionSpec, Scenario, Tool
 
 MAX_RESULT_CHARS = 50_000
@@ -141,7 +149,9 @@ class World:
 
     def _select(self, collection: str, where: dict[str, Any]) -> list[dict[str, Any]]:
         records = self.data.setdefault(collection, [])
-        active = {k: v for k, v in where.items() if v is not None}
+        # a criterion built from an argument the vendor left out does not filter
+        active = {k: v for k, v in where.items() if v is not None
+                  and not (is_operator(v) and all(x is None for x in v.values()))}
         return [r for r in records if all(matches(r.get(k), v) for k, v in active.items())]
 
     def _project(self, record: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def parse_arguments(raw: Any) -> tuple[Any, str, str | None]:
         return None, json.dumps(raw), "arguments must be a JSON object"
     try:
         value = json.loads(raw)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return None, raw, f"arguments are not valid JSON ({exc.msg})"
     if not isinstance(value, dict):
         return None, raw, "arguments must be a JSON object"
