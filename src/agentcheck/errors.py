@@ -3,7 +3,7 @@
 - ConfigError: the user's input is wrong; shown without a traceback, exit 2.
 - VendorError: the vendor under test misbehaved; scored as the vendor's failure.
 - ToolError: a tool call failed inside the World; sent back to the vendor as a tool result.
-- HarnessError: agentcheck itself failed; recorded as an `error` outcome, never blamed on the vendor.
+- HarnessError: agentcheck itself failed; recorded as an `error` outcome, not the vendor's fault.
 """
 
 from __future__ import annotations
