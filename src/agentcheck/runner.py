@@ -30,6 +30,9 @@ from .verdict import summarise
 from .world import World
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def trial_seed(base_seed: int, scenario_id: str, trial: int) -> int:
     """Every vendor gets the same World for the same (scenario, trial): a fair comparison."""
     digest = hashlib.sha256(f"{base_seed}/{scenario_id}/{trial}".encode()).digest()
@@ -132,7 +135,8 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
                 timeout=httpx.Timeout(v.timeout_s),
                 limits=httpx.Limits(max_connections=v.max_concurrency,
                                     max_keepalive_connections=v.max_concurrency),
-                trust_env=False)
+                # honour proxy settings for remote vendors, never for loopback ones
+                trust_env=httpx.URL(v.base_url).host not in LOOPBACK_HOSTS)
             clients[v.name] = client
             drivers[v.name] = make_driver(v, client)
             limits[v.name] = asyncio.Semaphore(v.max_concurrency)
