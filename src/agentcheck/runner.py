@@ -29,7 +29,6 @@ from .trial import DEFAULT_SYSTEM, run_trial
 from .verdict import summarise
 from .world import World
 
-
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
