@@ -18,3 +18,13 @@ def write_yaml(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture
+def vendor_server():
+    """A scripted loopback Chat Completions server (tests/vendor_server.py), always stopped and
+    joined at teardown, which then fails the test if the client sent an invalid request."""
+    from .vendor_server import serving
+
+    with serving() as server:
+        yield server

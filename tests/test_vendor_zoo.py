@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -89,6 +90,10 @@ class Zoo:
             def m_down(self, body: dict[str, Any]) -> None:
                 self.send(500, b'{"error": {"message": "boom"}}',
                           headers={"retry-after-ms": "5"})
+
+            def m_slow(self, body: dict[str, Any]) -> None:
+                time.sleep(0.15)
+                self.ok(completion("Still thinking about it."))
 
             def m_guesser(self, body: dict[str, Any]) -> None:
                 if any(m["role"] == "tool" for m in body["messages"]):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -43,6 +43,14 @@ class VendorProfile(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict,
                                    description="extra request body fields, e.g. temperature")
     version: str | None = Field(default=None, description="vendor/product version, for reports")
+    stream: bool = Field(default=False, description="use the protocol's streaming form")
+    auth: Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "query-key", "none"] | None = (
+        Field(default=None, description="how the key is sent; default: the protocol's usual way"))
+    api_version: str | None = Field(default=None,
+                                    description="Azure api-version / anthropic-version")
+    max_tokens: int | None = Field(default=None, ge=1, description="output token cap per call")
+    conversation_state: Literal["stateful", "stateless"] = Field(
+        default="stateful", description="openai-responses: previous_response_id or full history")
 
     _source: str = ""
 

@@ -60,6 +60,8 @@ class ModelTurn:
     usage: Usage = field(default_factory=Usage)
     latency_s: float = 0.0
     finish_reason: str | None = None
+    ttft_s: float | None = None
+    """Time to first token, for streamed replies."""
 
 
 class Session(abc.ABC):
