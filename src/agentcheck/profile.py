@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import ConfigError
 from .yamlsource import LocatedData, format_loc, load_file
 
+AuthStyle = Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "query-key", "none"]
+
 
 class Prices(BaseModel):
     """USD per million tokens."""
@@ -44,8 +46,8 @@ class VendorProfile(BaseModel):
                                    description="extra request body fields, e.g. temperature")
     version: str | None = Field(default=None, description="vendor/product version, for reports")
     stream: bool = Field(default=False, description="use the protocol's streaming form")
-    auth: Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "query-key", "none"] | None = (
-        Field(default=None, description="how the key is sent; default: the protocol's usual way"))
+    auth: AuthStyle | None = Field(
+        default=None, description="how the key is sent; default: the protocol's usual way")
     api_version: str | None = Field(default=None,
                                     description="Azure api-version / anthropic-version")
     max_tokens: int | None = Field(default=None, ge=1, description="output token cap per call")
