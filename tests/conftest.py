@@ -28,3 +28,15 @@ def vendor_server():
 
     with serving() as server:
         yield server
+
+
+@pytest.fixture
+def zoo():
+    """Misbehaving vendors on loopback (tests/zoo.py), stopped at teardown."""
+    from .zoo import Zoo
+
+    server = Zoo().start()
+    try:
+        yield server
+    finally:
+        server.stop()

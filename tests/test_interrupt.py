@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .conftest import ROOT
 from .test_cli_run import agentcheck
-from .test_vendor_zoo import REFUND, Zoo, zoo  # noqa: F401  (fixture)
+from .zoo import REFUND, Zoo
 
 
 def test_ctrl_c_then_resume(zoo: Zoo, tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_ctrl_c_then_resume(zoo: Zoo, tmp_path: Path) -> None:
             break
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=30)
+    _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "--resume" in stderr
     done = len(trials.read_text().splitlines())
