@@ -47,6 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check scenario files and vendor profiles")
     val.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                      help="files or folders (default: scenarios/ and adapters/)")
+    val.add_argument("--prove", action="store_true",
+                     help="also prove each scenario fair and discriminating: its reference "
+                          "passes under several seeds, do-nothing and chat-only vendors fail, "
+                          "every minefield is reachable")
+
+    new = sub.add_parser("new", help="scaffold a new file")
+    new_sub = new.add_subparsers(dest="kind", required=True, metavar="KIND")
+    new_sc = new_sub.add_parser("scenario", help="write a commented, working scenario to edit")
+    new_sc.add_argument("id", help="kebab-case scenario id (the file name)")
+    new_sc.add_argument("--domain", default="general", help="folder under scenarios/")
+    new_sc.add_argument("--dir", type=Path, default=DEFAULT_SCENARIOS, help="scenario root")
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
     sub.add_parser("list", help="list scenarios and vendor profiles")
@@ -59,7 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return _run(args)
         if args.command == "validate":
-            return _validate(args.paths)
+            return _validate(args.paths, prove=args.prove)
+        if args.command == "new":
+            from .scaffold import new_scenario
+
+            path = new_scenario(args.id, args.domain, args.dir)
+            print(f"wrote {path}\nnext: edit it, then agentcheck validate --prove {path}")
+            return EXIT_OK
         if args.command == "schema":
             from .scenario import json_schema
 
@@ -86,7 +103,7 @@ def _is_profile(path: Path) -> bool:
     return any(line.startswith("protocol:") for line in head.splitlines())
 
 
-def _validate(paths: list[Path]) -> int:
+def _validate(paths: list[Path], prove: bool = False) -> int:
     from .profile import load_profile
     from .scenario import load_scenarios, scenario_files
 
@@ -110,7 +127,22 @@ def _validate(paths: list[Path]) -> int:
     bad_files = len({e.file for e in errors})
     print(f"{len(scenarios)} scenario(s) and {n_profiles} profile(s) valid, "
           f"{bad_files} file(s) with errors")
-    return EXIT_INVALID if errors else EXIT_OK
+    unproven = 0
+    if prove:
+        from .prove import prove as prove_one
+
+        for sc in scenarios:
+            proof = prove_one(sc)
+            if proof.ok:
+                print(f"proved {sc.id}: reference passes on 3 seeds; do-nothing and chat-only "
+                      f"fail; {len(proof.noop_pass)} check(s) pass when nothing is done, "
+                      f"{len(proof.noop_fail)} fail")
+            else:
+                unproven += 1
+                for problem in proof.problems:
+                    print(f"{sc.path}: {problem}", file=sys.stderr)
+        print(f"{len(scenarios) - unproven} of {len(scenarios)} scenario(s) proved")
+    return EXIT_INVALID if errors or unproven else EXIT_OK
 
 
 def _resolve_vendor(spec: str) -> Any:

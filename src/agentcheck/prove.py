@@ -188,6 +188,9 @@ def _prove(scenario: Scenario, seeds: tuple[int, ...], proof: Proof) -> None:
                 f"{check.kind}: {check.name}")
         elif check.kind in ("milestone", "answer"):
             proof.noop_fail.append(f"{check.kind}: {check.name}")
+    if not proof.noop_fail:
+        proof.problems.append("every check passes when nothing is done; add an outcome, "
+                              "milestone or answer check that needs real work")
     for i in range(len(scenario.expect.minefields)):
         unreachable = minefield_reachable(scenario, i, seeds[0])
         if unreachable:
