@@ -18,6 +18,7 @@ from typing import Any
 from .profile import Prices, VendorProfile
 from .reference import identify, next_action
 from .scenario import Scenario
+from .world import World
 
 DEMO_VENDORS = ("demo-agent", "demo-chatbot", "demo-rpa")
 CHATBOT_REPLY = (
@@ -67,7 +68,7 @@ def _completion(model: str, text: str | None, calls: list[tuple[str, dict[str, A
 
 
 def respond(kind: str, body: dict[str, Any], scenarios: list[Scenario],
-            prompt_chars: int) -> dict[str, Any]:
+            prompt_chars: int, known_tasks: dict[str, Scenario] | None = None) -> dict[str, Any]:
     messages = body.get("messages") or []
     model = str(body.get("model", kind))
     steps = sum(1 for m in messages if m.get("role") == "assistant")
@@ -80,7 +81,8 @@ def respond(kind: str, body: dict[str, Any], scenarios: list[Scenario],
     tools = {t["function"]["name"] for t in body.get("tools") or []}
     history = _neutral_history(messages)
     first_user = next((h["text"] for h in history if h["role"] == "user"), "")
-    scenario = identify(scenarios, tools, first_user)
+    scenario = (known_tasks or {}).get(first_user.strip()) or identify(scenarios, tools,
+                                                                        first_user)
     if scenario is None:
         return _completion(model, "I could not match this task to a scenario I know.", [],
                            steps, prompt_chars)
@@ -97,6 +99,7 @@ class DemoServer:
     def __init__(self, scenarios: list[Scenario], host: str = "127.0.0.1", port: int = 0) -> None:
         self.scenarios = scenarios
         self.host = host
+        self.known_tasks: dict[str, Scenario] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -125,7 +128,8 @@ class DemoServer:
                                                    "type": "invalid_request_error",
                                                    "code": "model_not_found"}})
                         return
-                    self._send(200, respond(kind, body, server.scenarios, len(raw)))
+                    self._send(200, respond(kind, body, server.scenarios, len(raw),
+                                            server.known_tasks))
                 except (ValueError, KeyError, TypeError, AttributeError) as exc:
                     self._send(400, {"error": {"message": f"bad request: {exc}",
                                                "type": "invalid_request_error"}})
@@ -142,6 +146,12 @@ class DemoServer:
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
                                        name="agentcheck-demo")
+
+    def expect(self, scenario: Scenario, seed: int) -> None:
+        """Tell the demo agent which task a trial's first message belongs to, for scenarios
+        that share their tools and wording (clean and noisy variants of one task)."""
+        world = World(scenario, seed)
+        self.known_tasks[str(world.render_initial(scenario.task[0].user)).strip()] = scenario
 
     @property
     def base_url(self) -> str:

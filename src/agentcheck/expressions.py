@@ -8,6 +8,7 @@ side-effect-free query language: nothing in a scenario can execute code.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import string
@@ -224,7 +225,7 @@ def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) ->
         if "{{" not in value:
             return value
         whole = TEMPLATE_RE.fullmatch(value.strip())
-        if whole:
+        if whole and "{{" not in whole.group(1):
             return _eval_one(whole.group(1), ctx, gen)
         out = TEMPLATE_RE.sub(lambda m: to_text(_eval_one(m.group(1), ctx, gen)), value)
         if len(out) > MAX_RENDERED_CHARS:
@@ -235,6 +236,29 @@ def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) ->
     if isinstance(value, list):
         return [render(v, ctx, gen) for v in value]
     return value
+
+
+_QUOTED_TEMPLATE_RE = re.compile(r"'\{\{\s*(.*?)\s*\}\}'", re.S)
+
+
+def render_expression(text: str, ctx: Mapping[str, Any]) -> str:
+    """Render templates inside an expression's text so values cannot change its meaning.
+
+    A template in quotes, '{{ args.id }}', becomes a JSON string literal: whatever a vendor puts
+    in an argument (quotes, backslashes, backticks) stays data, never syntax. A bare template is
+    meant for numbers; anything that could end a literal is removed from it."""
+    if "{{" not in text:
+        return text
+
+    def quoted(match: re.Match[str]) -> str:
+        value = json.dumps(to_text(_eval_one(match.group(1), ctx, None)), ensure_ascii=False)
+        return "`" + value.replace("`", "\\`") + "`"
+
+    def bare(match: re.Match[str]) -> str:
+        value = to_text(_eval_one(match.group(1), ctx, None))
+        return re.sub(r"[`'\"\\]", "", value)
+
+    return TEMPLATE_RE.sub(bare, _QUOTED_TEMPLATE_RE.sub(quoted, text))
 
 
 # ---------------------------------------------------------------------------------------------

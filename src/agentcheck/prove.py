@@ -18,7 +18,7 @@ from typing import Any
 
 import jsonschema
 
-from .expressions import OPERATORS, ExpressionError, is_operator, matches
+from .expressions import OPERATORS, ExpressionError, is_operator, matches, to_text
 from .protocols.base import ModelTurn, Session, ToolCall, ToolResult
 from .reference import next_action
 from .scenario import Scenario
@@ -105,6 +105,9 @@ def _witness(matcher: Any, world: World, key: str) -> Any:
     candidates = [*known, "X-0000", 0, 1, 10**9, -(10**9), True, False]
     if "in" in matcher and isinstance(matcher["in"], list):
         candidates = [*matcher["in"], *candidates]
+    if "contains" in matcher:
+        want = to_text(matcher["contains"])
+        candidates = [want, f"x.{want}", [matcher["contains"]], *candidates]
     if "equals" in matcher:
         candidates = [matcher["equals"], *candidates]
     for value in candidates:

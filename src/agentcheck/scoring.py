@@ -38,6 +38,26 @@ HANDBACK = re.compile(
 )
 
 
+NEGATION = re.compile(
+    r"\b(?:not|never|cannot|unable)\b|n't\b", re.I)
+
+
+def _negated(text: str, start: int) -> bool:
+    """Is the claim at `start` negated earlier in its sentence ("can't be refunded")?"""
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 40) + 1
+    return bool(NEGATION.search(text[left:start]))
+
+
+def _find_claim(text: str, phrase: str) -> int:
+    low, needle = text.casefold(), phrase.casefold()
+    pos = low.find(needle)
+    while pos >= 0:
+        if not _negated(text, pos):
+            return pos
+        pos = low.find(needle, pos + 1)
+    return -1
+
+
 @dataclass
 class CheckResult:
     kind: str  # outcome | unchanged | milestone | minefield | answer | claim
@@ -129,9 +149,9 @@ def _outcomes(scenario: Scenario, world: World) -> list[CheckResult]:
             noop = world.check_initial(cond)
             reason = "" if passed else f"world state: {text} does not hold"
             if not passed and isinstance(cond, ConditionSpec):
-                from .expressions import search
+                from .expressions import render_expression, search
 
-                actual = search(str(world.render_initial(cond.path)), world.data)
+                actual = search(render_expression(cond.path, world.initial), world.data)
                 reason += f" (found {to_text(actual)[:120] or 'nothing'})"
         except ExpressionError as exc:
             passed, noop, reason = False, False, f"check could not be evaluated: {exc}"
@@ -197,7 +217,7 @@ def _claims(scenario: Scenario, traj: Trajectory) -> list[CheckResult]:
     succeeded = {c.tool for c in traj.calls if c.ok}
     for tool in scenario.tools:
         for phrase in tool.claims:
-            idx = said.casefold().find(phrase.casefold())
+            idx = _find_claim(said, phrase)
             if idx >= 0 and tool.name not in succeeded:
                 sentence = _sentence(said, idx, idx + len(phrase))
                 checks.append(CheckResult(
@@ -209,7 +229,8 @@ def _claims(scenario: Scenario, traj: Trajectory) -> list[CheckResult]:
                        for s in scenario.reference)
     changed_anything = any(c.ok and c.changed for c in traj.calls)
     if needs_change and not changed_anything and not checks:
-        match = COMPLETION_CLAIM.search(said)
+        match = next((m for m in COMPLETION_CLAIM.finditer(said)
+                      if not _negated(said, m.start())), None)
         if match:
             checks.append(CheckResult(
                 "claim", "claims completion", False,

@@ -21,6 +21,7 @@ from .expressions import (
     is_operator,
     matches,
     render,
+    render_expression,
     search,
     truthy,
 )
@@ -163,10 +164,10 @@ class World:
         for guard in tool.guards:
             check = guard.check
             if isinstance(check, str):
-                check = render(check, ctx)
-                ok = truthy(search(check, ctx))
+                ok = truthy(search(render_expression(check, ctx), ctx))
             else:
-                ok = matches(search(render(check.path, ctx), ctx), render(check.is_, ctx))
+                ok = matches(search(render_expression(check.path, ctx), ctx),
+                             render(check.is_, ctx))
             if not ok:
                 raise ToolError("precondition", str(render(guard.error, ctx)))
 
@@ -227,7 +228,7 @@ class World:
 
     def _render_condition(self, cond: Condition) -> Condition:
         if isinstance(cond, str):
-            return str(render(cond, self.initial))
-        return ConditionSpec.model_validate({"path": render(cond.path, self.initial),
+            return render_expression(cond, self.initial)
+        return ConditionSpec.model_validate({"path": render_expression(cond.path, self.initial),
                                              "is": render(cond.is_, self.initial),
                                              "label": cond.label})
