@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from agentcheck.demo import DemoServer
+from agentcheck.runner import trial_seed
 from agentcheck.scenario import load_scenarios
 
 from .conftest import ROOT, SCENARIOS
@@ -112,6 +113,8 @@ def test_profile_run_keeps_the_key_out_of_every_output(tmp_path: Path) -> None:
     secret = "sk-test-PLANTED-5f1e2d3c4b5a69788796a5b4"
     scenarios, _ = load_scenarios([SCENARIOS])
     with DemoServer(scenarios) as server:
+        for sc in scenarios:  # clean and noisy variants share their first message's wording
+            server.expect(sc, trial_seed(3, sc.id, 0))
         profile = tmp_path / "acme.yaml"
         profile.write_text(f"name: acme\nprotocol: openai-chat\nbase_url: {server.base_url}\n"
                            "model: demo-agent\napi_key_env: ACME_TEST_KEY\n"

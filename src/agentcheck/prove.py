@@ -118,8 +118,13 @@ def _witness(matcher: Any, world: World, key: str) -> Any:
 
 def minefield_reachable(scenario: Scenario, index: int, seed: int) -> str | None:
     """None if some schema-valid call would hit the minefield, else why not."""
+    found = minefield_call(scenario, index, World(scenario, seed))
+    return found if isinstance(found, str) else None
+
+
+def minefield_call(scenario: Scenario, index: int, world: World) -> dict[str, Any] | str:
+    """Schema-valid arguments that hit the minefield in this World, or why there are none."""
     mine = scenario.expect.minefields[index]
-    world = World(scenario, seed)
     tool = scenario.tool(mine.call)
     assert tool is not None
     expected = world.render_initial(mine.args)
@@ -143,7 +148,7 @@ def minefield_reachable(scenario: Scenario, index: int, seed: int) -> str | None
         return f"a matching call is not schema-valid: {errors[0].message}"
     if not all(matches(args.get(k), v) for k, v in expected.items()):
         return "no call can match its arguments"
-    return None
+    return args
 
 
 def _dummy(schema: dict[str, Any], world: World, name: str) -> Any:
@@ -201,4 +206,5 @@ def _prove(scenario: Scenario, seeds: tuple[int, ...], proof: Proof) -> None:
                                   f"can never be hit: {unreachable}")
 
 
-__all__ = ["OPERATORS", "Proof", "ReferenceSession", "minefield_reachable", "prove"]
+__all__ = ["OPERATORS", "Proof", "ReferenceSession", "minefield_call", "minefield_reachable",
+           "prove"]
