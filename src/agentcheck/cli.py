@@ -60,7 +60,17 @@ def _parser() -> argparse.ArgumentParser:
     new_sc.add_argument("--dir", type=Path, default=DEFAULT_SCENARIOS, help="scenario root")
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files")
-    sub.add_parser("list", help="list scenarios and vendor profiles")
+    lst = sub.add_parser("list", help="list scenarios and vendor profiles")
+    lst.add_argument("--coverage", action="store_true",
+                     help="print the domains x probes table of the scenario library (Markdown)")
+
+    vendors = sub.add_parser("vendors", help="work with vendor profiles")
+    vendors_sub = vendors.add_subparsers(dest="vendors_command", required=True, metavar="ACTION")
+    check = vendors_sub.add_parser(
+        "check", help="smoke-test profiles before a long run: key present and accepted, model "
+                      "found, one tool round trip (exit 0 if all ok, 1 otherwise)")
+    check.add_argument("profiles", nargs="+", metavar="PROFILE",
+                       help="profile files or names in adapters/")
     return p
 
 
@@ -83,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(json_schema(), indent=2))
             return EXIT_OK
         if args.command == "list":
-            return _list()
+            return _list(coverage=args.coverage)
+        if args.command == "vendors" and args.vendors_command == "check":
+            from .smoke import check_command
+
+            return check_command([_resolve_vendor(v) for v in args.profiles])
     except ConfigError as exc:
         from .redaction import redact
 
@@ -170,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
     from .demo import DEMO_VENDORS, DemoServer, demo_profiles
     from .report import table, write_reports
     from .results import RunFolder, default_run_dir, now_iso, read_json, write_json
-    from .runner import Plan, execute, plain_progress
+    from .runner import Plan, execute, plain_progress, trial_seed
     from .scenario import load_scenarios
     from .verdict import summarise
 
@@ -228,6 +242,10 @@ def _run(args: argparse.Namespace) -> int:
                 p.api_key()  # a missing key is a configuration error before any call
         plan = Plan(vendors=profiles, scenarios=scenarios, trials=trials or 1, seed=seed,
                     concurrency=args.concurrency)
+        if demo:
+            for sc in scenarios:
+                for t in range(plan.trials):
+                    demo.expect(sc, trial_seed(seed, sc.id, t))
         run_json = plan.run_json()
         run_json["started_at"] = run_meta.get("started_at") or now_iso()
         write_json(out / "run.json", run_json)
@@ -255,7 +273,7 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _list() -> int:
+def _list(coverage: bool = False) -> int:
     from tabulate import tabulate
 
     from .demo import DEMO_VENDORS
@@ -264,6 +282,13 @@ def _list() -> int:
 
     scenarios, errors = load_scenarios([DEFAULT_SCENARIOS]) if DEFAULT_SCENARIOS.exists() \
         else ([], [])
+    if coverage:
+        from .coverage import coverage_table, pairs_line
+
+        print(coverage_table(scenarios))
+        print()
+        print(pairs_line(scenarios))
+        return EXIT_INVALID if errors else EXIT_OK
     print(tabulate([[s.id, s.domain, s.variant, ", ".join(s.probes), s.title]
                     for s in scenarios],
                    headers=["scenario", "domain", "variant", "probes", "title"]))
