@@ -1,0 +1,679 @@
+"""The Gemini generateContent driver over real loopback HTTP, refereed by google-genai's types.
+
+Every test talks to tests/protocol_servers.GeminiServer through make_driver and an
+httpx.AsyncClient, as the runner does. The server rejects what the real API rejects (a
+functionResponse with no function call turn before it, roles other than user/model, a missing
+thoughtSignature, schema keywords the API does not know, a missing or wrong key...), and at
+teardown the SDK's pydantic types (extra fields forbidden) re-check every response body the server
+sent and every content, tool and generation config the driver sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from google.genai import types
+from pydantic import ValidationError
+
+from agentcheck.errors import ConfigError, VendorError
+from agentcheck.http import retry_info_delay
+from agentcheck.profile import VendorProfile
+from agentcheck.protocols.base import ModelTurn, Session, ToolResult
+from agentcheck.protocols.gemini import gemini_schema
+from agentcheck.reference import identify, next_action
+from agentcheck.runner import make_driver
+from agentcheck.scenario import load_scenarios
+
+from . import protocol_servers as ps
+from .conftest import ROOT
+from .test_cli_run import agentcheck
+
+KEY_ENV = "AGENTCHECK_TEST_GEMINI_KEY"
+KEY = "AIzaLoopbackKey0123456789SECRET"
+SYSTEM = "You are a test agent."
+USER = "Where is order A1?"
+TOOLS = [
+    {"name": "get_order", "description": "Look up an order by id.",
+     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
+                    "required": ["order_id"], "additionalProperties": False}},
+    {"name": "refund", "description": "Refund an order.",
+     "parameters": {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "type": "object", "properties": {"order_id": {"type": "string"},
+                                                     "amount": {"type": "number"}}}},
+]
+REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
+SIG_A = "Q2lRQkJCQkJCQkI="  # base64, as the API sends them
+SIG_B = "Q2lRQ0NDQ0NDQ0M="
+
+
+# --------------------------------------------------------------------------- referee
+
+
+def sdk_check_request(body: dict[str, Any]) -> None:
+    for content in body["contents"]:
+        types.Content.model_validate(content)
+    if "systemInstruction" in body:
+        types.Content.model_validate(body["systemInstruction"])
+    for tool in body.get("tools") or []:
+        types.Tool.model_validate(tool)
+    if "generationConfig" in body:
+        types.GenerationConfig.model_validate(body["generationConfig"])
+
+
+def referee(server: ps.GeminiServer) -> None:
+    for r in server.accepted:
+        sdk_check_request(r.json)
+    for r in server.requests:
+        if r.behaviour == "generate":
+            if r.strict:
+                types.GenerateContentResponse.model_validate(r.reply_json)
+            else:
+                with pytest.raises(ValidationError):
+                    types.GenerateContentResponse.model_validate(r.reply_json)
+        if r.rejected is not None or r.behaviour == "error":
+            err = r.reply_json["error"]
+            assert isinstance(err["code"], int) and isinstance(err["message"], str)
+            assert err["status"] in ps.STATUS_NAMES.values()
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv(KEY_ENV, KEY)
+    return KEY
+
+
+@pytest.fixture
+def server() -> Iterator[ps.GeminiServer]:
+    srv = ps.GeminiServer(api_key=KEY)
+    with ps.serving(srv):
+        yield srv
+    referee(srv)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def profile_for(server: ps.LoopbackServer, **over: Any) -> VendorProfile:
+    data: dict[str, Any] = {
+        "name": "loopback", "protocol": "gemini", "base_url": server.base_url,
+        "model": "gemini-test", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
+        "max_retry_wait_s": 1.0,
+    }
+    data.update(over)
+    return VendorProfile(**data)
+
+
+T = Any
+
+
+def converse(profile: VendorProfile, fn: Callable[[Session], Awaitable[T]]) -> T:
+    async def main() -> T:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(profile.timeout_s),
+                                     trust_env=False) as client:
+            session = make_driver(profile, client).session(SYSTEM, TOOLS)
+            session.add_user(USER)
+            return await fn(session)
+
+    return asyncio.run(main())
+
+
+def one_step(profile: VendorProfile) -> ModelTurn:
+    return converse(profile, lambda s: s.step())
+
+
+def step_fails(profile: VendorProfile) -> VendorError:
+    with pytest.raises(VendorError) as info:
+        one_step(profile)
+    return info.value
+
+
+def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResult]:
+    return [ToolResult(c, content, False) for c in turn.tool_calls]
+
+
+def round_trip(profile: VendorProfile, results: Callable[[ModelTurn], list[ToolResult]]
+               = answer_all) -> tuple[ModelTurn, ModelTurn]:
+    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
+        first = await session.step()
+        session.add_tool_results(results(first))
+        return first, await session.step()
+
+    return converse(profile, fn)
+
+
+def user(text: str) -> dict[str, Any]:
+    return {"role": "user", "parts": [{"text": text}]}
+
+
+def model_turn(server: ps.GeminiServer, i: int) -> dict[str, Any]:
+    content: dict[str, Any] = server.requests[i].reply_json["candidates"][0]["content"]
+    return content
+
+
+# --------------------------------------------------------------------------- conversations
+
+
+def test_final_answer_and_request_shape(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.text("Order A1 "), ps.text("shipped.")]))
+    profile = profile_for(server, max_tokens=300, headers={"X-Team": "evals"},
+                          params={"generationConfig": {"temperature": 0}})
+
+    turn = one_step(profile)
+
+    assert (turn.text, turn.tool_calls, turn.finish_reason) == ("Order A1 shipped.", [], "STOP")
+    [req] = server.requests
+    assert req.path == "/v1beta/models/gemini-test:generateContent" and req.query == {}
+    assert req.headers["x-goog-api-key"] == KEY and "authorization" not in req.headers
+    assert req.headers["x-team"] == "evals"
+    assert req.json == {
+        "contents": [user(USER)],
+        "systemInstruction": {"parts": [{"text": SYSTEM}]},
+        "tools": [{"functionDeclarations": [
+            {"name": "get_order", "description": "Look up an order by id.",
+             "parameters": {"type": "OBJECT", "properties": {"order_id": {"type": "STRING"}},
+                            "required": ["order_id"]}},
+            {"name": "refund", "description": "Refund an order.",
+             "parameters": {"type": "OBJECT", "properties": {
+                 "order_id": {"type": "STRING"}, "amount": {"type": "NUMBER"}}}}]}],
+        "generationConfig": {"temperature": 0, "maxOutputTokens": 300},
+    }
+
+
+def test_tool_round_trip_with_stop_finish_reason(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.gcall("get_order", {"order_id": "A1"}, call_id="fc-7")]),
+                  ps.generate([ps.text("A1 is on its way.")]))
+
+    first, second = round_trip(profile_for(server))
+
+    [call] = first.tool_calls
+    assert (call.id, call.name, call.arguments) == ("fc-7", "get_order", {"order_id": "A1"})
+    assert first.finish_reason == "STOP"  # a tool call, all the same
+    assert second.text == "A1 is on its way."
+    contents = server.requests[1].json["contents"]
+    assert contents == [user(USER), model_turn(server, 0), {"role": "user", "parts": [
+        {"functionResponse": {"id": "fc-7", "name": "get_order",
+                              "response": {"output": {"ok": True}}}}]}]
+
+
+def test_thought_signatures_go_back_unchanged(server: ps.GeminiServer) -> None:
+    parts = [ps.text("Let me think about which order.", thought=True, signature=SIG_A),
+             ps.gcall("get_order", {"order_id": "A1"}, signature=SIG_B),
+             ps.gcall("get_order", {"order_id": "A2"})]  # only the first call is signed
+    server.script(ps.generate(parts, usage=ps.gusage(50, 10, thoughts=40)),
+                  ps.generate([ps.text("Both found.", signature=SIG_A)]),
+                  ps.generate([ps.text("Bye.")]))
+
+    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
+        first = await session.step()
+        session.add_tool_results(answer_all(first))
+        await session.step()
+        session.add_user("Thanks")
+        return first, await session.step()
+
+    first, _ = converse(profile_for(server), fn)
+
+    assert first.text == ""  # thought summaries are not the answer
+    assert len(first.tool_calls) == 2
+    contents = server.requests[2].json["contents"]
+    assert contents[1] == model_turn(server, 0)
+    assert contents[1]["parts"][1]["thoughtSignature"] == SIG_B
+    assert contents[3] == model_turn(server, 1)
+    assert contents[4] == user("Thanks")
+
+
+def test_server_refuses_a_call_turn_without_its_signature(server: ps.GeminiServer) -> None:
+    server.expect_invalid = True
+    server.script(ps.generate([ps.gcall("get_order", {"order_id": "A1"}, call_id="fc-1",
+                                        signature=SIG_B)]))
+    one_step(profile_for(server))
+    unsigned = ps.gcall("get_order", {"order_id": "A1"}, call_id="fc-1")
+    body = {"contents": [user(USER), {"role": "model", "parts": [unsigned]},
+                         {"role": "user", "parts": [{"functionResponse": {
+                             "id": "fc-1", "name": "get_order", "response": {"output": 1}}}]}]}
+
+    status, data = post(server, body)
+
+    assert status == 400 and "missing a thought_signature" in data["error"]["message"]
+
+
+def test_missing_call_ids_are_matched_by_order_and_name(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.gcall("get_order", {"order_id": "A1"}, call_id=None),
+                               ps.gcall("get_order", {"order_id": "A2"}, call_id=None),
+                               ps.gcall("refund", {"order_id": "A1"}, call_id=None)]),
+                  ps.generate([ps.text("ok")]))
+
+    def reversed_results(turn: ModelTurn) -> list[ToolResult]:
+        return [ToolResult(c, json.dumps({"n": i}), False)
+                for i, c in reversed(list(enumerate(turn.tool_calls)))]
+
+    first, _ = round_trip(profile_for(server), reversed_results)
+
+    ids = [c.id for c in first.tool_calls]
+    assert len(set(ids)) == 3 and all(ids)
+    parts = server.requests[1].json["contents"][2]["parts"]
+    assert [p["functionResponse"] for p in parts] == [
+        {"name": "get_order", "response": {"output": {"n": 0}}},
+        {"name": "get_order", "response": {"output": {"n": 1}}},
+        {"name": "refund", "response": {"output": {"n": 2}}}]
+
+
+def test_parallel_calls_with_ids_answered_in_any_order(server: ps.GeminiServer) -> None:
+    calls = [ps.gcall("get_order", {"order_id": f"A{i}"}) for i in range(3)]
+    server.script(ps.generate(calls), ps.generate([ps.text("All checked.")]))
+
+    first, second = round_trip(profile_for(server), lambda t: list(reversed(answer_all(t))))
+
+    assert [c.id for c in first.tool_calls] == [c["functionCall"]["id"] for c in calls]
+    assert second.text == "All checked."
+    parts = server.requests[1].json["contents"][2]["parts"]
+    assert [p["functionResponse"]["id"] for p in parts] == [c["functionCall"]["id"]
+                                                            for c in calls]
+
+
+def test_tool_errors_and_plain_text_results_are_visible(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.gcall("refund", {"order_id": "A9"}),
+                               ps.gcall("get_order", {"order_id": "A9"})]),
+                  ps.generate([ps.text("That order does not exist.")]))
+
+    def results(turn: ModelTurn) -> list[ToolResult]:
+        refund, get = turn.tool_calls
+        return [ToolResult(refund, '{"error": "order not found"}', True),
+                ToolResult(get, '{"id": "A9", "items": [1, 2...(truncated)', False)]
+
+    round_trip(profile_for(server), results)
+
+    parts = server.requests[1].json["contents"][2]["parts"]
+    assert parts[0]["functionResponse"]["response"] == {"error": "order not found"}
+    assert parts[1]["functionResponse"]["response"] == {
+        "output": '{"id": "A9", "items": [1, 2...(truncated)'}
+
+
+def test_call_without_args_has_empty_arguments(server: ps.GeminiServer) -> None:
+    bare = ps.gcall("get_order", call_id="fc-2")
+    del bare["functionCall"]["args"]
+    server.script(ps.generate([bare]), ps.generate([ps.text("Which order?")]))
+
+    first, _ = round_trip(profile_for(server))
+
+    [call] = first.tool_calls
+    assert (call.arguments, call.raw_arguments, call.parse_error) == ({}, "{}", None)
+    assert server.requests[1].json["contents"][1] == model_turn(server, 0)  # no args added
+
+
+def test_models_prefix_and_bearer_auth_for_vertex() -> None:
+    srv = ps.GeminiServer(api_key=KEY, auth="bearer")
+    with ps.serving(srv):
+        srv.script(ps.generate([ps.text("ok")]))
+        assert one_step(profile_for(srv, model="models/gemini-test", auth="bearer")).text == "ok"
+    [req] = srv.requests
+    assert req.path.endswith("/models/gemini-test:generateContent")
+    assert req.headers["authorization"] == f"Bearer {KEY}"
+    assert "x-goog-api-key" not in req.headers
+    referee(srv)
+
+
+# --------------------------------------------------------------------------- empty and blocked
+
+
+def test_safety_finish_is_an_empty_answer_and_history_stays_valid(
+        server: ps.GeminiServer) -> None:
+    server.script(ps.generate(None, finish="SAFETY"), ps.generate([ps.text("Sure.")]))
+
+    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
+        first = await session.step()
+        session.add_user("Please try again.")
+        return first, await session.step()
+
+    first, second = converse(profile_for(server), fn)
+
+    assert (first.text, first.tool_calls, first.finish_reason) == ("", [], "SAFETY")
+    assert second.text == "Sure."
+    assert server.requests[1].json["contents"] == [
+        {"role": "user", "parts": [{"text": USER}, {"text": "Please try again."}]}]
+
+
+def test_max_tokens_keeps_the_partial_text(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.text("Order A1 is")], finish="MAX_TOKENS"))
+
+    turn = one_step(profile_for(server))
+
+    assert (turn.text, turn.finish_reason) == ("Order A1 is", "MAX_TOKENS")
+
+
+def test_blocked_prompt_is_a_vendor_error(server: ps.GeminiServer) -> None:
+    body = {"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"},
+            "usageMetadata": ps.gusage(12, 0), "modelVersion": "gemini-test"}
+    server.script(ps.gjson(body))
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "protocol" and "PROHIBITED_CONTENT" in str(err)
+
+
+def test_reply_without_candidates_is_malformed(server: ps.GeminiServer) -> None:
+    server.script(ps.gjson({"usageMetadata": ps.gusage()}))
+
+    assert step_fails(profile_for(server)).cause == "malformed"
+
+
+# --------------------------------------------------------------------------- usage
+
+
+def test_usage_with_cached_and_thinking_tokens(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.text("ok")],
+                              usage=ps.gusage(1200, 300, cached=1000, thoughts=250)))
+    profile = profile_for(server, prices={"input": 2.0, "cached_input": 0.5, "output": 8.0})
+
+    usage = one_step(profile).usage
+
+    assert (usage.input_tokens, usage.cached_tokens) == (1200, 1000)
+    # thinking is billed as output: candidates 300 + thoughts 250
+    assert (usage.output_tokens, usage.reasoning_tokens) == (550, 250)
+    assert usage.cost(profile) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 550 * 8.0) / 1e6)
+
+
+# --------------------------------------------------------------------------- HTTP failures
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_info_in_the_body_is_the_retry_wait(server: ps.GeminiServer, status: int) -> None:
+    server.script(ps.google_error(status, "Resource has been exhausted (e.g. check quota).",
+                                  details=[{"@type": "type.googleapis.com/google.rpc.Help",
+                                            "links": []}, ps.retry_info("0.05s")]),
+                  ps.generate([ps.text("ok")]))
+
+    assert one_step(profile_for(server, max_retry_wait_s=5)).text == "ok"
+
+    [gap] = server.gaps()
+    assert 0.045 <= gap < 0.3  # the body's 0.05 s, not the >= 0.375 s default backoff
+
+
+def test_retry_info_parsing() -> None:
+    def body(delay: Any) -> dict[str, Any]:
+        return {"error": {"code": 429, "details": [
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}]}}
+
+    assert retry_info_delay(body("37s")) == 37.0
+    assert retry_info_delay(body("1.5s")) == 1.5
+    assert retry_info_delay(body({"seconds": "2", "nanos": 500000000})) == 2.5
+    assert retry_info_delay([body("3s")]) == 3.0
+    assert retry_info_delay(body("soon")) is None
+    assert retry_info_delay(body("nans")) is None
+    assert retry_info_delay({"error": {"code": 429}}) is None
+    assert retry_info_delay("<html>") is None
+
+
+def test_quota_with_long_retry_delay_is_capped_and_reported(server: ps.GeminiServer) -> None:
+    quota = ps.google_error(429, "You exceeded your current quota.",
+                            details=[ps.retry_info("3600s")])
+    server.script(quota, quota)
+
+    start = time.monotonic()
+    err = step_fails(profile_for(server, max_retries=1, max_retry_wait_s=0.05))
+
+    assert err.cause == "rate_limited" and err.status == 429 and err.retry_after_s == 3600
+    assert time.monotonic() - start < 1.0 and len(server.requests) == 2
+
+
+def test_5xx_is_retried_then_reported(server: ps.GeminiServer) -> None:
+    server.script(*[ps.google_error(500, "Internal error encountered.")] * 3)
+
+    err = step_fails(profile_for(server, max_retries=2, max_retry_wait_s=0.02))
+
+    assert err.cause == "server_error" and "Internal error encountered." in str(err)
+    assert len(server.requests) == 3
+
+
+def test_timeout(server: ps.GeminiServer) -> None:
+    server.script(ps.delay(1.0, ps.generate([ps.text("too late")])))
+
+    start = time.monotonic()
+    err = step_fails(profile_for(server, timeout_s=0.2, max_retries=0))
+
+    assert err.cause == "timeout" and time.monotonic() - start < 0.9
+
+
+def test_garbage_body_is_malformed(server: ps.GeminiServer) -> None:
+    server.script(ps.raw("<html><body>Bad Gateway</body></html>"))
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "malformed" and "Bad Gateway" in str(err)
+
+
+def test_streaming_profile_is_refused(server: ps.GeminiServer) -> None:
+    with pytest.raises(ConfigError, match="stream"):
+        one_step(profile_for(server, stream=True))
+
+
+# --------------------------------------------------------------------------- auth
+
+
+def test_missing_key_is_an_auth_error(server: ps.GeminiServer) -> None:
+    server.expect_invalid = True
+
+    err = step_fails(profile_for(server, api_key_env=None))
+
+    assert err.cause == "auth" and err.status == 403
+
+
+def test_wrong_key_is_an_auth_error_though_the_api_says_400(
+        server: ps.GeminiServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.expect_invalid = True
+    monkeypatch.setenv(KEY_ENV, "AIzaWrongKey-1234567890")
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "auth" and err.status == 400 and KEY_ENV in str(err)
+    assert len(server.requests) == 1
+
+
+def test_query_key_is_never_shown(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.text("ok")]), ps.google_error(404, "Model not found."))
+    profile = profile_for(server, auth="query-key")
+
+    assert one_step(profile).text == "ok"
+    err = step_fails(profile)
+
+    req = server.requests[0]
+    assert req.query == {"key": [KEY]} and "x-goog-api-key" not in req.headers
+    assert KEY not in str(err)
+    # a transport error message carries the URL; the key in it must be masked
+    down = VendorProfile(**{**profile.model_dump(), "base_url": "http://127.0.0.1:9/v1beta",
+                            "max_retries": 0})
+    err = step_fails(down)
+    assert err.cause == "connection" and KEY not in str(err)
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def test_json_schema_becomes_what_gemini_accepts() -> None:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object", "additionalProperties": False,
+        "$defs": {"Line": {"type": "object", "properties": {
+            "sku": {"type": "string", "pattern": "^[A-Z]+$"},
+            "qty": {"type": "integer", "minimum": 1, "exclusiveMaximum": 99}},
+            "required": ["sku", "ghost"]}},
+        "properties": {
+            "email": {"type": "string", "format": "email", "description": "Who."},
+            "when": {"type": "string", "format": "date-time"},
+            "note": {"type": ["string", "null"], "maxLength": 200},
+            "priority": {"anyOf": [{"type": "integer", "enum": [1, 2, 3]}, {"type": "null"}]},
+            "mode": {"const": "fast"},
+            "lines": {"type": "array", "items": {"$ref": "#/$defs/Line"}, "minItems": 1},
+            "tags": {"type": "array"},
+            "either": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+            "both": {"allOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
+                               {"properties": {"b": {"type": "boolean"}}, "required": ["b"]}]},
+        },
+        "required": ["email", "lines", "missing"],
+    }
+
+    got = gemini_schema(schema)
+
+    assert got == {
+        "type": "OBJECT",
+        "properties": {
+            "email": {"type": "STRING", "description": "Who."},
+            "when": {"type": "STRING", "format": "date-time"},
+            "note": {"type": "STRING", "maxLength": 200, "nullable": True},
+            "priority": {"type": "INTEGER", "description": "One of 1, 2, 3", "nullable": True},
+            "mode": {"type": "STRING", "enum": ["fast"]},
+            "lines": {"type": "ARRAY", "minItems": 1, "items": {
+                "type": "OBJECT", "properties": {
+                    "sku": {"type": "STRING", "pattern": "^[A-Z]+$"},
+                    "qty": {"type": "INTEGER", "minimum": 1}},
+                "required": ["sku"]}},
+            "tags": {"type": "ARRAY", "items": {"type": "STRING"}},
+            "either": {"anyOf": [{"type": "STRING"}, {"type": "NUMBER"}]},
+            "both": {"type": "OBJECT", "properties": {"a": {"type": "STRING"},
+                                                      "b": {"type": "BOOLEAN"}},
+                     "required": ["b"]},
+        },
+        "required": ["email", "lines"],
+    }
+    types.Schema.model_validate(got)
+    assert ps.GeminiServer()._check_schema(got, "parameters") is None
+    assert ps.GeminiServer()._check_schema(schema, "parameters") is not None
+    # a recursive $ref does not loop forever
+    tree = {"$defs": {"N": {"type": "object", "properties": {"kids": {
+        "type": "array", "items": {"$ref": "#/$defs/N"}}}}}, "$ref": "#/$defs/N"}
+    assert gemini_schema(tree)["type"] == "OBJECT"
+
+
+def test_tool_without_parameters_has_no_parameters(server: ps.GeminiServer) -> None:
+    server.script(ps.generate([ps.text("ok")]))
+
+    async def main() -> None:
+        profile = profile_for(server)
+        async with httpx.AsyncClient(trust_env=False) as client:
+            session = make_driver(profile, client).session(SYSTEM, [
+                {"name": "ping", "description": "Ping.", "parameters": {"type": "object"}},
+                {"name": "pong", "description": "Pong.",
+                 "parameters": {"type": "object", "properties": {}}}])
+            session.add_user("hi")
+            await session.step()
+
+    asyncio.run(main())
+    decls = server.requests[0].json["tools"][0]["functionDeclarations"]
+    assert decls == [{"name": "ping", "description": "Ping."},
+                     {"name": "pong", "description": "Pong."}]
+
+
+# --------------------------------------------------------------------------- the server itself
+
+
+def post(server: ps.GeminiServer, body: Any, headers: dict[str, str] | None = None
+         ) -> tuple[int, dict[str, Any]]:
+    resp = httpx.post(server.base_url + "/models/gemini-test:generateContent", json=body,
+                      trust_env=False, headers={"x-goog-api-key": KEY} if headers is None
+                      else headers)
+    return resp.status_code, resp.json()
+
+
+def test_server_rejects_what_the_real_api_rejects(server: ps.GeminiServer) -> None:
+    server.expect_invalid = True
+    call = {"role": "model", "parts": [ps.gcall("get_order", {"order_id": "A1"},
+                                                call_id="fc-1")]}
+    answer = {"role": "user", "parts": [{"functionResponse": {
+        "id": "fc-1", "name": "get_order", "response": {"output": 1}}}]}
+    decl = {"name": "f", "description": "d", "parameters": TOOLS[0]["parameters"]}
+    cases: list[tuple[Any, dict[str, str] | None, int, str]] = [
+        ({"contents": [user("hi")]}, {}, 403, "unregistered callers"),
+        ({"contents": [user("hi")]}, {"x-goog-api-key": "nope"}, 400, "API key not valid"),
+        ({"contents": [answer]}, None, 400, "function response turn comes immediately after"),
+        ({"contents": [user("hi"), {"role": "assistant", "parts": [{"text": "x"}]}]}, None,
+         400, "valid role"),
+        ({"contents": [user("hi"), call, {"role": "user", "parts": [
+            answer["parts"][0], answer["parts"][0]]}]}, None, 400, "number of function "
+         "response parts"),
+        ({"contents": [user("hi"), call, user("ok")]}, None, 400, "followed by a function "
+         "response"),
+        ({"contents": [user("hi"), {"role": "model", "parts": []}]}, None, 400,
+         "must not be empty"),
+        ({"contents": [user("hi")], "tools": [{"functionDeclarations": [decl]}]}, None, 400,
+         'Unknown name "additionalProperties"'),
+        ({"contents": [user("hi")], "messages": []}, None, 400, 'Unknown name "messages"'),
+    ]
+    for body, headers, status, message in cases:
+        got, data = post(server, body, headers)
+        assert (got, message in data["error"]["message"]) == (status, True), (body, data)
+    assert all(r.behaviour is None for r in server.requests)
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def neutral_history(contents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Gemini contents -> the neutral history agentcheck.reference understands."""
+    out: list[dict[str, Any]] = []
+    for content in contents:
+        parts = content["parts"]
+        if content["role"] == "model":
+            out.append({"role": "assistant",
+                        "text": "".join(p.get("text", "") for p in parts if not p.get("thought")),
+                        "tool_calls": [p["functionCall"] for p in parts if "functionCall" in p]})
+            continue
+        for part in parts:
+            if "text" in part:
+                out.append({"role": "user", "text": part["text"]})
+            elif "functionResponse" in part:
+                response = part["functionResponse"]["response"]
+                value = {"error": response["error"]} if "error" in response else \
+                    response.get("output")
+                out.append({"role": "tool", "content": json.dumps(value)})
+    return out
+
+
+def agent(req: ps.Request) -> ps.Behaviour:
+    """A competent agent (the scenario's reference solution) or a chatbot, by model name."""
+    if req.path.endswith("/chatbot:generateContent"):
+        return ps.generate([ps.text("All done! Your refund has been processed.")])
+    scenarios, _ = load_scenarios([ROOT / REFUND])
+    history = neutral_history(req.json["contents"])
+    first = next(h["text"] for h in history if h["role"] == "user")
+    names = {d["name"] for d in req.json["tools"][0]["functionDeclarations"]}
+    scenario = identify(scenarios, names, first)
+    assert scenario is not None
+    action = next_action(scenario, history)
+    if action.kind == "call":  # a thinking model: signed calls without ids
+        return ps.generate([ps.text("Next step.", thought=True),
+                            ps.gcall(action.name, action.args, call_id=None, signature=SIG_A)],
+                           usage=ps.gusage(100, 20, thoughts=30))
+    return ps.generate([ps.text(action.text)])
+
+
+def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
+    srv = ps.GeminiServer(api_key=KEY)
+    srv.fallback = agent
+    args: list[str] = []
+    with ps.serving(srv):
+        for name, model, auth in (("gemini-agent", "agent", "x-goog-api-key"),
+                                  ("gemini-query-key", "agent", "query-key"),
+                                  ("gemini-chatbot", "chatbot", "x-goog-api-key")):
+            path = tmp_path / f"{name}.yaml"
+            path.write_text(f"name: {name}\nprotocol: gemini\nbase_url: {srv.base_url}\n"
+                            f"model: {model}\napi_key_env: {KEY_ENV}\nauth: {auth}\n"
+                            "timeout_s: 5\n")
+            args += ["--vendor", str(path)]
+        out = tmp_path / "run"
+        res = agentcheck("run", *args, "--scenarios", REFUND, "--out", str(out), "--quiet",
+                         env={KEY_ENV: KEY})
+    assert res.returncode == 0, res.stderr
+    written = res.stdout + res.stderr + "".join(p.read_text() for p in out.rglob("*")
+                                                if p.is_file())
+    assert KEY not in written
+    v = {x["name"]: x for x in json.loads((out / "summary.json").read_text())["vendors"]}
+    for name in ("gemini-agent", "gemini-query-key"):
+        assert (v[name]["tier"], v[name]["capability_score"]) == (3, 100.0), v[name]
+    assert v["gemini-chatbot"]["tier"] == 0
+    referee(srv)

@@ -1,0 +1,668 @@
+"""The OpenAI Responses driver over real loopback HTTP, refereed by the official openai SDK.
+
+Every test talks to tests/protocol_servers.ResponsesServer through make_driver and an
+httpx.AsyncClient, as the runner does. The server rejects what the real API rejects (orphan
+function_call_output, unanswered function_call, unknown previous_response_id, reasoning items it
+cannot verify...), and at teardown the SDK's types re-check every Response the server sent and
+every request body and input item the driver sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from openai.types.responses import (
+    EasyInputMessageParam,
+    FunctionToolParam,
+    Response,
+    ResponseFunctionToolCallParam,
+    ResponseInputItemParam,
+    ResponseOutputMessageParam,
+    ResponseReasoningItemParam,
+)
+from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
+from openai.types.responses.response_input_item_param import FunctionCallOutput
+from openai.types.shared import ErrorObject
+from pydantic import TypeAdapter, ValidationError
+
+from agentcheck.errors import ConfigError, VendorError
+from agentcheck.profile import VendorProfile
+from agentcheck.protocols.base import ModelTurn, Session, ToolResult
+from agentcheck.reference import identify, next_action
+from agentcheck.runner import make_driver
+from agentcheck.scenario import load_scenarios
+
+from . import protocol_servers as ps
+from .conftest import ROOT
+from .test_cli_run import agentcheck
+
+KEY_ENV = "AGENTCHECK_TEST_RESPONSES_KEY"
+KEY = "sk-responses-loopback-0123456789SECRET"
+SYSTEM = "You are a test agent."
+USER = "Where is order A1?"
+TOOLS = [
+    {"name": "get_order", "description": "Look up an order by id.",
+     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
+                    "required": ["order_id"]}},
+    {"name": "refund", "description": "Refund an order.",
+     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"},
+                                                     "amount": {"type": "number"}}}},
+]
+REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
+
+SDK_REQUEST = TypeAdapter(ResponseCreateParamsNonStreaming)
+SDK_ITEM = TypeAdapter(ResponseInputItemParam)
+SDK_TOOL = TypeAdapter(FunctionToolParam)
+ITEM_PARAMS: dict[str, Any] = {
+    "function_call": ResponseFunctionToolCallParam, "function_call_output": FunctionCallOutput,
+    "reasoning": ResponseReasoningItemParam,
+}
+
+
+# --------------------------------------------------------------------------- referee
+
+
+def drain(value: Any) -> Any:
+    """Pydantic validates Iterable fields lazily; walking them forces every item through."""
+    if isinstance(value, dict):
+        return {k: drain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or (hasattr(value, "__next__") and
+                                             not isinstance(value, (str, bytes))):
+        return [drain(v) for v in value]
+    return value
+
+
+def keys_of(typed_dict: Any) -> set[str]:
+    return set(typed_dict.__required_keys__) | set(typed_dict.__optional_keys__)
+
+
+def sdk_check_request(body: dict[str, Any]) -> None:
+    drain(SDK_REQUEST.validate_python(body))
+    assert set(body) <= keys_of(ResponseCreateParamsNonStreaming)
+    for tool in body.get("tools") or []:
+        drain(SDK_TOOL.validate_python(tool))
+        assert set(tool) <= keys_of(FunctionToolParam)
+    items = body["input"] if isinstance(body["input"], list) else []
+    for item in items:
+        drain(SDK_ITEM.validate_python(item))
+        kind = item.get("type", "message")
+        if kind == "message":
+            param = ResponseOutputMessageParam if "id" in item else EasyInputMessageParam
+        else:
+            param = ITEM_PARAMS[kind]
+        extra = set(item) - keys_of(param)
+        assert not extra, f"{kind} item has fields the SDK does not know: {extra}"
+
+
+def referee(server: ps.ResponsesServer) -> None:
+    for r in server.accepted:
+        sdk_check_request(r.json)
+    for r in server.requests:
+        if r.behaviour == "response":
+            if r.strict:
+                Response.model_validate(r.reply_json)
+            else:  # a deliberately bent body must really be outside the spec
+                with pytest.raises(ValidationError):
+                    Response.model_validate(r.reply_json)
+        if r.rejected is not None or r.behaviour == "error":
+            ErrorObject.model_validate(r.reply_json["error"])
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv(KEY_ENV, KEY)
+    return KEY
+
+
+@pytest.fixture
+def server() -> Iterator[ps.ResponsesServer]:
+    srv = ps.ResponsesServer(api_key=KEY)
+    with ps.serving(srv):
+        yield srv
+    referee(srv)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def profile_for(server: ps.LoopbackServer, **over: Any) -> VendorProfile:
+    data: dict[str, Any] = {
+        "name": "loopback", "protocol": "openai-responses", "base_url": server.base_url,
+        "model": "test-model", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
+        "max_retry_wait_s": 0.02,
+    }
+    data.update(over)
+    return VendorProfile(**data)
+
+
+T = Any
+
+
+def converse(profile: VendorProfile, fn: Callable[[Session], Awaitable[T]]) -> T:
+    async def main() -> T:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(profile.timeout_s),
+                                     trust_env=False) as client:
+            session = make_driver(profile, client).session(SYSTEM, TOOLS)
+            session.add_user(USER)
+            return await fn(session)
+
+    return asyncio.run(main())
+
+
+def one_step(profile: VendorProfile) -> ModelTurn:
+    return converse(profile, lambda s: s.step())
+
+
+def step_fails(profile: VendorProfile) -> VendorError:
+    with pytest.raises(VendorError) as info:
+        one_step(profile)
+    return info.value
+
+
+def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResult]:
+    return [ToolResult(c, content, False) for c in turn.tool_calls]
+
+
+def round_trip(profile: VendorProfile) -> tuple[ModelTurn, ModelTurn]:
+    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
+        first = await session.step()
+        session.add_tool_results(answer_all(first))
+        return first, await session.step()
+
+    return converse(profile, fn)
+
+
+def user_item(text: str) -> dict[str, Any]:
+    return {"type": "message", "role": "user", "content": text}
+
+
+def flat_tools() -> list[dict[str, Any]]:
+    return [{"type": "function", **t, "strict": False} for t in TOOLS]
+
+
+# --------------------------------------------------------------------------- conversations
+
+
+def test_final_answer_and_request_shape(server: ps.ResponsesServer) -> None:
+    server.script(ps.answer("Order A1 shipped yesterday."))
+    profile = profile_for(server, params={"temperature": 0, "model": "not-this"},
+                          headers={"X-Team": "evals"}, max_tokens=321)
+
+    turn = one_step(profile)
+
+    assert turn.text == "Order A1 shipped yesterday."
+    assert turn.tool_calls == [] and turn.finish_reason == "completed"
+    assert turn.latency_s > 0
+    [req] = server.requests
+    assert (req.method, req.path) == ("POST", "/v1/responses")
+    assert req.headers["authorization"] == f"Bearer {KEY}"
+    assert req.headers["x-team"] == "evals"
+    assert req.json == {"temperature": 0, "model": "test-model", "instructions": SYSTEM,
+                        "tools": flat_tools(), "max_output_tokens": 321, "store": True,
+                        "input": [user_item(USER)]}
+
+
+def test_stateful_tool_round_trip_sends_only_new_items(server: ps.ResponsesServer) -> None:
+    call = ps.fcall("get_order", '{"order_id":  "A1"}', call_id="call_X9")
+    server.script(ps.call_tools(call, think=True), ps.answer("A1 is on its way."))
+
+    first, second = round_trip(profile_for(server))
+
+    [c] = first.tool_calls
+    assert (c.id, c.name, c.arguments) == ("call_X9", "get_order", {"order_id": "A1"})
+    assert c.raw_arguments == '{"order_id":  "A1"}'
+    assert first.finish_reason == "completed" and first.text == ""
+    assert second.text == "A1 is on its way."
+    again = server.requests[1].json
+    assert again["previous_response_id"] == server.requests[0].reply_json["id"]
+    assert again["input"] == [{"type": "function_call_output", "call_id": "call_X9",
+                               "output": '{"ok": true}'}]
+    # neither instructions nor tools carry over through previous_response_id
+    assert again["instructions"] == SYSTEM and again["tools"] == flat_tools()
+    assert "include" not in again and again["store"] is True
+
+
+def test_stateless_round_trip_sends_whole_history_exactly(server: ps.ResponsesServer) -> None:
+    call = ps.fcall("get_order", {"order_id": "A1"})
+    server.script(ps.call_tools(call, text="Let me look.", think=True),
+                  ps.answer("A1 is on its way."), ps.answer("You're welcome."))
+    profile = profile_for(server, conversation_state="stateless")
+
+    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
+        first = await session.step()
+        session.add_tool_results(answer_all(first))
+        await session.step()
+        session.add_user("Thanks!")
+        return first, await session.step()
+
+    first, last = converse(profile, fn)
+
+    assert first.text == "Let me look." and first.tool_calls[0].id == call["call_id"]
+    assert last.text == "You're welcome."
+    bodies = [r.json for r in server.requests]
+    for body in bodies:
+        assert body["store"] is False
+        assert body["include"] == ["reasoning.encrypted_content"]
+        assert "previous_response_id" not in body
+        assert body["instructions"] == SYSTEM and body["tools"] == flat_tools()
+    out1 = server.requests[0].reply_json["output"]
+    out2 = server.requests[1].reply_json["output"]
+    assert [i["type"] for i in out1] == ["reasoning", "message", "function_call"]
+    assert out1[0]["encrypted_content"]  # asked for, and sent back below
+    result = {"type": "function_call_output", "call_id": call["call_id"],
+              "output": '{"ok": true}'}
+    assert bodies[1]["input"] == [user_item(USER), *out1, result]
+    assert bodies[2]["input"] == [user_item(USER), *out1, result, *out2, user_item("Thanks!")]
+
+
+def test_parallel_calls_answered_in_any_order(server: ps.ResponsesServer) -> None:
+    calls = [ps.fcall("get_order", {"order_id": f"A{i}"}) for i in range(3)]
+    calls.append(ps.fcall("refund", {"order_id": "A0", "amount": 12.5}))
+    server.script(ps.call_tools(*calls), ps.answer("All checked."))
+
+    async def fn(session: Session) -> ModelTurn:
+        first = await session.step()
+        assert [(c.id, c.name) for c in first.tool_calls] == [
+            (c["call_id"], c["name"]) for c in calls]
+        assert first.tool_calls[3].arguments == {"order_id": "A0", "amount": 12.5}
+        session.add_tool_results(list(reversed(answer_all(first))))
+        return await session.step()
+
+    assert converse(profile_for(server), fn).text == "All checked."
+    sent = server.requests[1].json["input"]
+    assert [i["call_id"] for i in sent] == [c["call_id"] for c in reversed(calls)]
+    assert {i["type"] for i in sent} == {"function_call_output"}
+
+
+@pytest.mark.parametrize("state", ["stateful", "stateless"])
+def test_tool_error_is_visible_in_the_next_request(server: ps.ResponsesServer,
+                                                   state: str) -> None:
+    server.script(ps.call_tools(ps.fcall("refund", {"order_id": "A9"}, call_id="call_r")),
+                  ps.answer("That order cannot be refunded."))
+
+    async def fn(session: Session) -> ModelTurn:
+        first = await session.step()
+        session.add_tool_results([ToolResult(first.tool_calls[0],
+                                             '{"error": "order not found"}', True)])
+        return await session.step()
+
+    converse(profile_for(server, conversation_state=state), fn)
+
+    last = server.requests[1].json["input"][-1]
+    assert last == {"type": "function_call_output", "call_id": "call_r",
+                    "output": '{"error": "order not found"}'}
+
+
+def test_several_tool_turns_chain_previous_ids(server: ps.ResponsesServer) -> None:
+    server.script(ps.call_tools(ps.fcall("get_order", {"order_id": "A1"})),
+                  ps.call_tools(ps.fcall("refund", {"order_id": "A1", "amount": 3})),
+                  ps.answer("Refunded."))
+
+    async def fn(session: Session) -> ModelTurn:
+        for _ in range(2):
+            turn = await session.step()
+            session.add_tool_results(answer_all(turn))
+        return await session.step()
+
+    assert converse(profile_for(server), fn).text == "Refunded."
+    ids = [r.reply_json["id"] for r in server.requests]
+    assert [r.json.get("previous_response_id") for r in server.requests] == [None, *ids[:2]]
+    assert all(len(r.json["input"]) == 1 for r in server.requests)
+
+
+def test_next_user_turn_after_an_answer_continues_the_chain(server: ps.ResponsesServer) -> None:
+    server.script(ps.answer("Which order?"), ps.answer("Found it."))
+
+    async def fn(session: Session) -> ModelTurn:
+        await session.step()
+        session.add_user("A1, please.")
+        return await session.step()
+
+    assert converse(profile_for(server), fn).text == "Found it."
+    assert server.requests[1].json["input"] == [user_item("A1, please.")]
+
+
+def test_invalid_arguments_get_a_parse_error_and_the_conversation_goes_on(
+        server: ps.ResponsesServer) -> None:
+    server.script(ps.call_tools(ps.fcall("refund", '{"order_id": "A1"', call_id="call_bad")),
+                  ps.answer("Sorry."))
+
+    async def fn(session: Session) -> ModelTurn:
+        first = await session.step()
+        [call] = first.tool_calls
+        assert call.arguments is None and call.parse_error and "not valid JSON" in \
+            call.parse_error
+        session.add_tool_results([ToolResult(call, f"error: {call.parse_error}", True)])
+        return await session.step()
+
+    assert converse(profile_for(server, conversation_state="stateless"), fn).text == "Sorry."
+
+
+def test_unknown_item_types_and_fields_are_tolerated(server: ps.ResponsesServer) -> None:
+    msg = ps.message("Found it.")
+    msg["phase"] = "final_answer"
+    msg["content"][0]["brand_new_field"] = {"x": 1}
+    search = {"type": "web_search_call", "id": "ws_1", "status": "completed",
+              "action": {"type": "search", "query": "order A1"}}
+    server.script(ps.respond([search, msg], future_top_level_field=True),
+                  ps.respond([{"type": "hologram", "id": "hg_1", "beams": 3},
+                              ps.message("Done.")], strict=False))
+
+    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
+        first = await session.step()
+        session.add_user("And now?")
+        return first, await session.step()
+
+    first, second = converse(profile_for(server), fn)
+
+    assert (first.text, first.tool_calls) == ("Found it.", [])
+    assert (second.text, second.tool_calls) == ("Done.", [])
+
+
+def test_function_call_without_call_id_is_malformed(server: ps.ResponsesServer) -> None:
+    bad = ps.fcall("get_order", {})
+    del bad["call_id"]
+    server.script(ps.respond([bad], strict=False))
+
+    assert step_fails(profile_for(server)).cause == "malformed"
+
+
+def test_stateful_reply_without_id_is_malformed(server: ps.ResponsesServer) -> None:
+    server.script(lambda req: ps.json_reply({**ps.response_body(req, [ps.message("hi")]),
+                                             "id": None}))
+
+    assert step_fails(profile_for(server)).cause == "malformed"
+
+
+# --------------------------------------------------------------------------- status values
+
+
+@pytest.mark.parametrize("reason", ["max_output_tokens", "content_filter"])
+def test_incomplete_with_output_is_a_final_answer(server: ps.ResponsesServer,
+                                                  reason: str) -> None:
+    server.script(ps.respond([ps.message("Partial answ")], status="incomplete",
+                             incomplete=reason))
+
+    turn = one_step(profile_for(server))
+
+    assert (turn.text, turn.finish_reason) == ("Partial answ", reason)
+
+
+def test_incomplete_without_output_is_a_protocol_error(server: ps.ResponsesServer) -> None:
+    server.script(ps.respond([ps.reasoning()], status="incomplete",
+                             incomplete="max_output_tokens"))
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "protocol" and "max_output_tokens" in str(err)
+
+
+def test_failed_server_error_is_retried(server: ps.ResponsesServer) -> None:
+    failed = {"code": "server_error", "message": "The server had an error."}
+    server.script(ps.respond([], status="failed", error=failed), ps.answer("ok"))
+
+    assert one_step(profile_for(server)).text == "ok"
+    assert len(server.requests) == 2
+    assert server.requests[0].json == server.requests[1].json
+
+
+def test_failed_rate_limit_exhausts_retries(server: ps.ResponsesServer) -> None:
+    failed = {"code": "rate_limit_exceeded", "message": "Slow down."}
+    server.script(*[ps.respond([], status="failed", error=failed)] * 3)
+
+    err = step_fails(profile_for(server, max_retries=2))
+
+    assert err.cause == "rate_limited" and err.retryable and "Slow down." in str(err)
+    assert len(server.requests) == 3
+
+
+def test_failed_for_other_reasons_is_not_retried(server: ps.ResponsesServer) -> None:
+    failed = {"code": "invalid_prompt", "message": "Your prompt was flagged."}
+    server.script(ps.respond([], status="failed", error=failed))
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "protocol" and not err.retryable and "invalid_prompt" in str(err)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("status", ["in_progress", "queued", "cancelled"])
+def test_unfinished_responses_are_protocol_errors(server: ps.ResponsesServer,
+                                                  status: str) -> None:
+    server.script(ps.respond([], status=status))
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "protocol" and status in str(err)
+
+
+# --------------------------------------------------------------------------- usage
+
+
+def test_usage_with_cached_and_reasoning_tokens(server: ps.ResponsesServer) -> None:
+    server.script(ps.answer("ok", usage=ps.responses_usage(1200, 300, 1000, 250)))
+    profile = profile_for(server, prices={"input": 2.0, "cached_input": 0.5, "output": 8.0})
+
+    usage = one_step(profile).usage
+
+    assert (usage.input_tokens, usage.cached_tokens) == (1200, 1000)
+    assert (usage.output_tokens, usage.reasoning_tokens) == (300, 250)
+    assert usage.cost(profile) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 300 * 8.0) / 1e6)
+
+
+def test_usage_absent(server: ps.ResponsesServer) -> None:
+    def no_usage(req: ps.Request) -> ps.Behaviour:
+        body = ps.response_body(req, [ps.message("ok")])
+        del body["usage"]
+        return ps.Reply(200, body, kind="response")
+
+    server.script(no_usage)
+
+    usage = one_step(profile_for(server)).usage
+
+    assert (usage.input_tokens, usage.output_tokens, usage.cached_tokens) == (0, 0, 0)
+
+
+# --------------------------------------------------------------------------- HTTP failures
+
+
+def test_429_retry_after_ms_is_honoured(server: ps.ResponsesServer) -> None:
+    server.script(ps.openai_error(429, "Rate limit reached.", type_="requests",
+                                  code="rate_limit_exceeded",
+                                  headers={"retry-after-ms": "60", "retry-after": "30"}),
+                  ps.answer("ok"))
+
+    assert one_step(profile_for(server, max_retry_wait_s=5)).text == "ok"
+
+    [gap] = server.gaps()
+    assert 0.055 <= gap < 0.3  # the header, not the >= 0.375 s default backoff
+
+
+def test_429_retry_after_seconds_is_honoured(server: ps.ResponsesServer) -> None:
+    server.script(ps.openai_error(429, "Slow down.", headers={"retry-after": "0.1"}),
+                  ps.answer("ok"))
+
+    assert one_step(profile_for(server, max_retry_wait_s=5)).text == "ok"
+
+    [gap] = server.gaps()
+    assert 0.095 <= gap < 0.35
+
+
+def test_5xx_is_retried_then_reported(server: ps.ResponsesServer) -> None:
+    server.script(ps.openai_error(503, "Overloaded.", type_="server_error"), ps.answer("ok"))
+    assert one_step(profile_for(server)).text == "ok"
+
+    server.script(*[ps.openai_error(500, "Boom.", type_="server_error")] * 3)
+    err = step_fails(profile_for(server, max_retries=2))
+    assert err.cause == "server_error" and err.status == 500 and "Boom." in str(err)
+    assert len(server.requests) == 2 + 3
+
+
+def test_timeout(server: ps.ResponsesServer) -> None:
+    server.script(ps.delay(1.0, ps.answer("too late")))
+
+    start = time.monotonic()
+    err = step_fails(profile_for(server, timeout_s=0.2, max_retries=0))
+
+    assert err.cause == "timeout" and time.monotonic() - start < 0.9
+
+
+def test_garbage_body_is_malformed(server: ps.ResponsesServer) -> None:
+    server.script(ps.raw("<html><body>Bad Gateway</body></html>"))
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "malformed" and "Bad Gateway" in str(err)
+
+
+def test_wrong_key_is_an_auth_error_and_never_shown(server: ps.ResponsesServer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    server.expect_invalid = True
+    monkeypatch.setenv(KEY_ENV, "sk-wrong-key-9876543210")
+
+    err = step_fails(profile_for(server))
+
+    assert err.cause == "auth" and err.status == 401
+    assert "sk-wrong-key-9876543210" not in str(err) and KEY_ENV in str(err)
+
+
+def test_missing_key_variable_is_a_config_error(server: ps.ResponsesServer,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(KEY_ENV)
+    with pytest.raises(ConfigError, match=KEY_ENV):
+        one_step(profile_for(server))
+
+
+def test_streaming_profile_is_refused(server: ps.ResponsesServer) -> None:
+    with pytest.raises(ConfigError, match="stream"):
+        one_step(profile_for(server, stream=True))
+
+
+def test_azure_style_auth_and_api_version() -> None:
+    srv = ps.ResponsesServer(api_key=None)
+    with ps.serving(srv):
+        srv.script(ps.answer("ok"))
+        one_step(profile_for(srv, auth="api-key", api_version="2025-04-01-preview"))
+    [req] = srv.requests
+    assert req.query == {"api-version": ["2025-04-01-preview"]}
+    assert req.headers["api-key"] == KEY and "authorization" not in req.headers
+
+
+# --------------------------------------------------------------------------- the server itself
+
+
+def post(server: ps.ResponsesServer, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    resp = httpx.post(server.base_url + "/responses", json=body, trust_env=False,
+                      headers={"Authorization": f"Bearer {KEY}"})
+    return resp.status_code, resp.json()
+
+
+def test_server_rejects_what_the_real_api_rejects(server: ps.ResponsesServer) -> None:
+    """The driver tests mean something only if the server refuses broken requests."""
+    server.expect_invalid = True
+    base = {"model": "m", "instructions": "x", "tools": flat_tools()}
+    orphan = {"type": "function_call_output", "call_id": "call_nope", "output": "1"}
+    call = {"type": "function_call", "call_id": "call_1", "name": "get_order",
+            "arguments": "{}"}
+    cases = [
+        ({"input": "hi"}, 400, "Missing required parameter: 'model'"),
+        ({**base, "input": [user_item("hi"), orphan]}, 400, "No tool call found"),
+        ({**base, "input": [user_item("hi"), call]}, 400, "No tool output found"),
+        ({**base, "previous_response_id": "resp_gone", "input": [orphan]}, 404,
+         "Previous response with id 'resp_gone' not found"),
+        ({**base, "input": "hi", "tools": [{"type": "function", "function": TOOLS[0]}]}, 400,
+         "tools[0].name"),
+        ({**base, "input": "hi", "tools": [{"type": "function", **TOOLS[1]}]}, 400,
+         "'additionalProperties' is required"),
+        ({**base, "store": False, "input": [
+            user_item("hi"), {"type": "reasoning", "id": "rs_1", "summary": []}, call,
+            {"type": "function_call_output", "call_id": "call_1", "output": "1"}]}, 404,
+         "Items are not persisted when `store` is set to false"),
+        ({**base, "input": [{"role": "tool", "content": "x"}]}, 400, "Invalid value: 'tool'"),
+        ({**base, "input": "hi", "messages": []}, 400, "Unknown parameter: 'messages'"),
+    ]
+    for body, status, message in cases:
+        got, data = post(server, body)
+        assert (got, message in data["error"]["message"]) == (status, True), (body, data)
+    assert all(r.behaviour is None for r in server.requests)
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def neutral_history(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Responses items -> the neutral history agentcheck.reference understands."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        kind = item.get("type", "message")
+        if kind == "message" and item.get("role") == "user":
+            content = item.get("content")
+            text = content if isinstance(content, str) else "".join(
+                p.get("text", "") for p in content or [])
+            out.append({"role": "user", "text": text})
+        elif kind == "message" and item.get("role") == "assistant":
+            out.append({"role": "assistant", "tool_calls": [],
+                        "text": "".join(p.get("text", "") for p in item["content"])})
+        elif kind == "function_call":
+            if out and out[-1]["role"] == "assistant" and out[-1]["tool_calls"]:
+                out[-1]["tool_calls"].append(item)
+            else:
+                out.append({"role": "assistant", "text": "", "tool_calls": [item]})
+        elif kind == "function_call_output":
+            out.append({"role": "tool", "content": item["output"]})
+    return out
+
+
+def agent(server: ps.ResponsesServer) -> Callable[[ps.Request], ps.Behaviour]:
+    """A competent agent (the scenario's reference solution) or a chatbot, by model name."""
+    scenarios, _ = load_scenarios([ROOT / REFUND])
+
+    def behave(req: ps.Request) -> ps.Behaviour:
+        if req.json["model"] == "chatbot":
+            return ps.answer("All done! Your refund has been processed.")(req)
+        history = neutral_history(server.context(req.json))
+        first = next(h["text"] for h in history if h["role"] == "user")
+        scenario = identify(scenarios, {t["name"] for t in req.json["tools"]}, first)
+        assert scenario is not None
+        action = next_action(scenario, history)
+        if action.kind == "call":
+            return ps.call_tools(ps.fcall(action.name, action.args), think=True)(req)
+        return ps.answer(action.text)(req)
+
+    return behave
+
+
+def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
+    srv = ps.ResponsesServer(api_key=KEY)
+    srv.fallback = agent(srv)
+    args: list[str] = []
+    with ps.serving(srv):
+        for name, model, state in (("resp-stateful", "agent", "stateful"),
+                                   ("resp-stateless", "agent", "stateless"),
+                                   ("resp-chatbot", "chatbot", "stateful")):
+            path = tmp_path / f"{name}.yaml"
+            path.write_text(f"name: {name}\nprotocol: openai-responses\n"
+                            f"base_url: {srv.base_url}\nmodel: {model}\n"
+                            f"api_key_env: {KEY_ENV}\nconversation_state: {state}\n"
+                            "timeout_s: 5\n")
+            args += ["--vendor", str(path)]
+        out = tmp_path / "run"
+        res = agentcheck("run", *args, "--scenarios", REFUND, "--out", str(out), "--quiet",
+                         env={KEY_ENV: KEY})
+    assert res.returncode == 0, res.stderr
+    assert KEY not in res.stdout + res.stderr
+    v = {x["name"]: x for x in json.loads((out / "summary.json").read_text())["vendors"]}
+    for name in ("resp-stateful", "resp-stateless"):
+        assert (v[name]["tier"], v[name]["capability_score"]) == (3, 100.0), v[name]
+    assert v["resp-chatbot"]["tier"] == 0
+    stateless = [r.json for r in srv.accepted if r.json.get("store") is False]
+    assert stateless and all("previous_response_id" not in b for b in stateless)
+    assert any(i.get("type") == "reasoning" for b in stateless for i in b["input"])
+    referee(srv)
