@@ -161,6 +161,8 @@ def search(expr: str, data: Mapping[str, Any]) -> Any:
         return compile_path(expr).search(data, options=_OPTIONS)
     except JMESPathError as exc:
         raise ExpressionError(f"cannot evaluate {expr!r}: {_short(exc)}") from None
+    except (TypeError, ValueError) as exc:  # e.g. jmespath comparing '4' > 0
+        raise ExpressionError(f"cannot evaluate {expr!r}: {exc}") from None
 
 
 @lru_cache(maxsize=4096)
@@ -224,7 +226,7 @@ def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) ->
     if isinstance(value, str):
         if "{{" not in value:
             return value
-        whole = TEMPLATE_RE.fullmatch(value.strip())
+        whole = TEMPLATE_RE.fullmatch(value)
         if whole and "{{" not in whole.group(1):
             return _eval_one(whole.group(1), ctx, gen)
         out = TEMPLATE_RE.sub(lambda m: to_text(_eval_one(m.group(1), ctx, gen)), value)
