@@ -12,12 +12,13 @@ from .scenario import PROBES, Scenario
 def coverage_table(scenarios: list[Scenario]) -> str:
     """A GitHub-Markdown table: one row per domain, one column per probe, counts in cells."""
     domains = sorted({s.domain for s in scenarios})
-    counts = Counter((s.domain, p) for s in scenarios for p in s.probes)
+    counts: Counter[tuple[str, str]] = Counter((s.domain, str(p)) for s in scenarios
+                                               for p in s.probes)
     rows = []
     for d in domains:
         n = sum(1 for s in scenarios if s.domain == d)
         rows.append([d, n, *[counts[(d, p)] or "" for p in PROBES]])
-    totals = Counter(p for s in scenarios for p in s.probes)
+    totals: Counter[str] = Counter(str(p) for s in scenarios for p in s.probes)
     rows.append(["**all**", len(scenarios), *[totals[p] for p in PROBES]])
     return tabulate(rows, headers=["domain", "scenarios", *PROBES], tablefmt="github")
 
