@@ -112,6 +112,7 @@ class Generators:
 
 
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -126,6 +127,11 @@ class _Functions(jp_functions.Functions):  # type: ignore[misc]
     @jp_functions.signature({"types": ["string", "null"]}, {"types": ["string"]})  # type: ignore[untyped-decorator]
     def _func_id_in(self, text: str | None, prefix: str) -> str | None:
         match = re.search(re.escape(prefix) + r"-[A-Z0-9]+", text or "")
+        return match.group(0) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_date_in(self, text: str | None) -> str | None:
+        match = _DATE_RE.search(text or "")
         return match.group(0) if match else None
 
     @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
