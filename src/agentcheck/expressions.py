@@ -162,7 +162,38 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+_SIMPLE_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[-?[0-9]+\])*")
+_PATH_STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(-?[0-9]+)\]")
+
+
+@lru_cache(maxsize=4096)
+def _simple_path(expr: str) -> tuple[str | int, ...] | None:
+    """`orders[0].customer_id` as ('orders', 0, 'customer_id'); None for anything else."""
+    if len(expr) > 2000 or not _SIMPLE_PATH.fullmatch(expr):
+        return None
+    return tuple(m.group(1) if m.group(1) is not None else int(m.group(2))
+                 for m in _PATH_STEP.finditer(expr))
+
+
+def _walk(data: Any, steps: tuple[str | int, ...]) -> Any:
+    """JMESPath's result for a plain field/index path, without its tree interpreter (most
+    expressions in scenarios are such paths): a missing field, an index out of range or a
+    step into the wrong type gives None, as in JMESPath."""
+    value = data
+    for step in steps:
+        if isinstance(step, str):
+            value = value.get(step) if isinstance(value, Mapping) else None
+        elif isinstance(value, list) and -len(value) <= step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
 def search(expr: str, data: Mapping[str, Any]) -> Any:
+    steps = _simple_path(expr)
+    if steps is not None:
+        return _walk(data, steps)
     try:
         return compile_path(expr).search(data, options=_OPTIONS)
     except JMESPathError as exc:
@@ -246,7 +277,7 @@ def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) ->
     return value
 
 
-_QUOTED_TEMPLATE_RE = re.compile(r"'\{\{\s*(.*?)\s*\}\}'", re.S)
+_QUOTED_TEMPLATE_RE = re.compile(r"'\{\{\s*((?:(?!\}\}).)*?)\s*\}\}'", re.S)
 
 
 def render_expression(text: str, ctx: Mapping[str, Any]) -> str:

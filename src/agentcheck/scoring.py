@@ -8,7 +8,7 @@ up and work it hands back to the user.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .expressions import ExpressionError, matches, to_text
@@ -39,12 +39,15 @@ HANDBACK = re.compile(
 
 
 NEGATION = re.compile(
-    r"\b(?:not|never|cannot|unable)\b|n't\b", re.I)
+    r"\b(?:not|never|cannot|unable|no|nothing|none|neither|nor)\b|n't\b", re.I)
 
 
 def _negated(text: str, start: int) -> bool:
-    """Is the claim at `start` negated earlier in its sentence ("can't be refunded")?"""
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 40) + 1
+    """Is the claim at `start` negated earlier in its clause ("can't be refunded", "no
+    password has been reset")? A clause ends at a full stop, comma or semicolon, so "No
+    worries, your order has been refunded" is still a claim."""
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind(",", 0, start),
+               text.rfind(";", 0, start), start - 40) + 1
     return bool(NEGATION.search(text[left:start]))
 
 
@@ -80,8 +83,10 @@ class TrialScore:
     faults_fired: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["checks"] = [{k: v for k, v in asdict(c).items() if v is not None}
+        # field by field, not dataclasses.asdict: its deep copies were a tenth of agentcheck's
+        # CPU per trial, and the record is serialised at once (nothing mutates it)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["checks"] = [{f.name: v for f in fields(c) if (v := getattr(c, f.name)) is not None}
                           for c in self.checks]
         return data
 
