@@ -169,3 +169,28 @@ def test_validate_command_exit_codes(write_yaml, tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr
     missing = subprocess.run([*cmd, str(tmp_path / "nope")], capture_output=True, text=True)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_readme_coverage_table_is_current() -> None:
+    from agentcheck.coverage import coverage_table, pairs_line
+
+    scenarios, _ = load_scenarios([SCENARIOS])
+    readme = (ROOT / "README.md").read_text()
+    assert coverage_table(scenarios) in readme, "run: agentcheck list --coverage"
+    assert pairs_line(scenarios) in readme
+
+
+def test_library_meets_its_coverage_floor() -> None:
+    from agentcheck.scenario import PROBES
+
+    scenarios, _ = load_scenarios([SCENARIOS])
+    assert len(scenarios) >= 36 and len({s.domain for s in scenarios}) >= 6
+    for probe in PROBES:
+        assert sum(probe in s.probes for s in scenarios) >= 4, probe
+    families: dict[str, set[str]] = {}
+    for s in scenarios:
+        if s.family:
+            families.setdefault(s.family, set()).add(s.variant)
+    assert sum(v == {"clean", "noisy"} for v in families.values()) >= 8
+    for s in scenarios:
+        assert s.reference and s.human_baseline.minutes > 0
