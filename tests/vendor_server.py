@@ -15,7 +15,7 @@ that speaks broken Chat Completions.
 Behaviours: `answer`, `call_tools`, `completion` (any completion body), `json_reply`, `error`,
 `raw`, `html_page`, `delay`, `stall`, `cut`, `huge`, or a function from the Request to one of them.
 
-Standard library only, so any test (or a demo) can use it.
+Standard library only (the lifecycle, recording and wire helpers are tests/loopback.py's).
 """
 
 from __future__ import annotations
@@ -24,15 +24,12 @@ import contextlib
 import itertools
 import json
 import re
-import socket
-import struct
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from . import loopback
 
 CHAT_PATH = "/v1/chat/completions"
 
@@ -294,97 +291,9 @@ def error_body(message: str, type_: str = "invalid_request_error", param: str | 
 
 # --------------------------------------------------------------------------- wire helpers
 
-
-@dataclass
-class Request:
-    """One request as the server saw it."""
-
-    index: int
-    method: str
-    path: str
-    headers: dict[str, str]
-    """Header names lower-cased."""
-    body: bytes
-    json: Any
-    at: float
-    """time.monotonic() when the whole request had arrived."""
-    rejected: Invalid | None = None
-    """Why the server refused it (400 or 401), if it did."""
-    status: int | None = None
-    """The status the server started to answer with."""
-    behaviour: str | None = None
-    reply_json: Any = None
-    """The JSON the server sent (or meant to send), when it sent JSON."""
-    strict: bool = True
-    """False when the scripted completion deliberately bends the spec."""
-
-
-class Exchange:
-    """What a behaviour can do with one request."""
-
-    def __init__(self, server: VendorServer, handler: _Handler, request: Request) -> None:
-        self.server = server
-        self.handler = handler
-        self.request = request
-
-    def start(self, status: int, headers: dict[str, str] | None = None, *,
-              content_type: str | None = "application/json", length: int | None = None,
-              chunked: bool = False) -> None:
-        h = self.handler
-        self.request.status = status
-        h.send_response(status)
-        if content_type:
-            h.send_header("Content-Type", content_type)
-        if chunked:
-            h.send_header("Transfer-Encoding", "chunked")
-        elif length is not None:
-            h.send_header("Content-Length", str(length))
-        for name, value in (headers or {}).items():
-            h.send_header(name, value)
-        h.end_headers()
-        h.wfile.flush()
-
-    def write(self, data: bytes, *, chunked: bool = False) -> None:
-        if chunked:
-            if data:
-                self.handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        else:
-            self.handler.wfile.write(data)
-        self.handler.wfile.flush()
-
-    def end_chunks(self) -> None:
-        self.handler.wfile.write(b"0\r\n\r\n")
-        self.handler.wfile.flush()
-
-    def send(self, status: int, body: bytes, headers: dict[str, str] | None = None, *,
-             content_type: str | None = "application/json", chunked: bool = False) -> None:
-        self.start(status, headers, content_type=content_type, length=len(body),
-                   chunked=chunked)
-        if chunked:
-            for i in range(0, len(body), 16384):
-                self.write(body[i:i + 16384], chunked=True)
-            self.end_chunks()
-        else:
-            self.write(body)
-
-    def send_json(self, status: int, value: Any, headers: dict[str, str] | None = None) -> None:
-        self.request.reply_json = value
-        self.send(status, json.dumps(value).encode(), headers)
-
-    def wait(self, seconds: float) -> bool:
-        """Sleep, waking early when the server stops; True if it is stopping."""
-        return self.server.stopping.wait(seconds)
-
-    def abort(self, *, reset: bool = False) -> None:
-        """Drop the connection now: a FIN, or with reset=True a TCP RST."""
-        sock = self.handler.connection
-        self.handler.close_connection = True
-        if reset:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.close()
-        else:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+Request = loopback.Request
+"""One request as the server saw it; `rejected` is the Invalid that got it a 400 or 401."""
+Exchange = loopback.Exchange
 
 
 # --------------------------------------------------------------------------- behaviours
@@ -603,195 +512,23 @@ def huge(n_bytes: int, *, chunked: bool = False) -> Huge:
 # --------------------------------------------------------------------------- the server
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: VendorServer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
-        exc = sys.exc_info()[1]
-        if isinstance(exc, (ConnectionError, TimeoutError)):
-            return  # the client went away; expected in timeout and size tests
-        self.owner.problems.append(f"server crashed: {type(exc).__name__}: {exc}")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 15  # a forgotten keep-alive connection never pins a thread for long
-    server: _HTTPServer
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.owner._opened(self.connection)
-
-    def finish(self) -> None:
-        try:
-            with contextlib.suppress(OSError):
-                super().finish()
-        finally:
-            self.server.owner._closed(self.connection)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            out = bytearray()
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return bytes(out)
-                out.extend(self.rfile.read(size))
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def do_POST(self) -> None:
-        self.server.owner._serve(self, self._read_body())
-
-    def do_GET(self) -> None:
-        self.server.owner._serve(self, b"")
-
-    do_PUT = do_DELETE = do_PATCH = do_GET
-
-
-class VendorServer:
-    """A scripted Chat Completions endpoint on 127.0.0.1; use as a context manager."""
+class VendorServer(loopback.Server):
+    """A scripted Chat Completions endpoint on 127.0.0.1; use as a context manager. With an
+    `api_key`, every request needs `Authorization: Bearer <api_key>` (else 401)."""
 
     def __init__(self, api_key: str | None = None, *, echo_key: bool = True) -> None:
-        self.api_key = api_key
-        """When set, every request needs `Authorization: Bearer <api_key>` (else 401)."""
+        super().__init__(api_key)
         self.echo_key = echo_key
         """Quote the rejected key in full in the 401 message: the worst case for redaction."""
-        self.requests: list[Request] = []
-        self.problems: list[str] = []
-        self.fallback: Script | None = None
-        """Used when the queue is empty; without it such a request is a problem."""
-        self.expect_invalid = False
-        """Set in tests that send invalid requests on purpose."""
-        self.stopping = threading.Event()
-        self._queue: deque[Script] = deque()
-        self._lock = threading.Lock()
-        self._conns: set[socket.socket] = set()
-        self._threads: set[threading.Thread] = set()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle
-
-    def start(self) -> VendorServer:
-        httpd = _HTTPServer(("127.0.0.1", 0), _Handler, bind_and_activate=True)
-        httpd.owner = self
-        self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="vendor-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is None:
-            return
-        self.stopping.set()
-        self._httpd.shutdown()
-        with self._lock:
-            conns = list(self._conns)
-        for sock in conns:  # wake handler threads blocked on idle keep-alive connections
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        self._httpd.server_close()
-        assert self._thread is not None
-        self._thread.join(5)
-        with self._lock:
-            threads = list(self._threads)
-        for t in threads:
-            t.join(5)
-        alive = [t.name for t in threads if t.is_alive()] + (
-            [self._thread.name] if self._thread.is_alive() else [])
-        if alive:
-            self.problems.append(f"threads still running after stop: {alive}")
-        self._httpd = None
-
-    def __enter__(self) -> VendorServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._httpd is not None, "server not started"
-        return int(self._httpd.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    # -- scripting and assertions
-
-    def script(self, *items: Script) -> VendorServer:
-        with self._lock:
-            self._queue.extend(items)
-        return self
-
-    @property
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._queue)
-
-    @property
-    def accepted(self) -> list[Request]:
-        """Requests that passed auth and validation (those that reached a behaviour)."""
-        return [r for r in self.requests if r.rejected is None and r.behaviour is not None]
-
-    def gaps(self) -> list[float]:
-        """Seconds between consecutive request arrivals."""
-        at = [r.at for r in self.requests]
-        return [b - a for a, b in itertools.pairwise(at)]
-
-    def assert_clean(self) -> None:
-        problems = list(self.problems)
-        if not self.expect_invalid:
-            problems += [f"request #{r.index} rejected: {r.status} {r.rejected.message}"
-                         for r in self.requests if r.rejected is not None and r.status == 400]
-        assert not problems, "vendor server saw problems:\n" + "\n".join(problems)
 
     # -- serving (handler threads)
-
-    def _opened(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._conns.add(sock)
-            self._threads.add(threading.current_thread())
-
-    def _closed(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._conns.discard(sock)
-
-    def _serve(self, h: _Handler, body: bytes) -> None:
-        headers = {k.lower(): v for k, v in h.headers.items()}
-        try:
-            parsed: Any = json.loads(body) if body else None
-            parse_ok = True
-        except ValueError:
-            parsed, parse_ok = None, False
-        with self._lock:
-            req = Request(len(self.requests), h.command, h.path, headers, body, parsed,
-                          time.monotonic())
-            self.requests.append(req)
-        ex = Exchange(self, h, req)
-        try:
-            self._answer(ex, parse_ok)
-        except (ConnectionError, TimeoutError):
-            h.close_connection = True  # the client left; nothing to answer
 
     def _reject(self, ex: Exchange, status: int, bad: Invalid, type_: str = "invalid_request_error"
                 ) -> None:
         ex.request.rejected = bad
         ex.send_json(status, error_body(bad.message, type_, bad.param, bad.code))
 
-    def _answer(self, ex: Exchange, parse_ok: bool) -> None:
+    def handle(self, ex: Exchange) -> None:
         req = ex.request
         if req.method != "POST" or req.path.split("?")[0] != CHAT_PATH:
             self._reject(ex, 404, Invalid(f"Invalid URL ({req.method} {req.path})"))
@@ -801,7 +538,8 @@ class VendorServer:
             if not auth:
                 self._reject(ex, 401, Invalid(
                     "You didn't provide an API key. You need to provide your API key in an "
-                    "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."))
+                    "Authorization header using Bearer auth (i.e. Authorization: Bearer "
+                    "YOUR_KEY)."))
                 return
             if auth != f"Bearer {self.api_key}":
                 given = auth.removeprefix("Bearer ")
@@ -810,7 +548,7 @@ class VendorServer:
                     f"Incorrect API key provided: {shown}. You can find your API key at "
                     "https://platform.openai.com/account/api-keys.", None, "invalid_api_key"))
                 return
-        if not parse_ok:
+        if not req.parse_ok:
             self._reject(ex, 400, Invalid(
                 "We could not parse the JSON body of your request. (HINT: This likely means "
                 "you aren't using your HTTP library correctly.)"))
@@ -819,8 +557,7 @@ class VendorServer:
         if bad is not None:
             self._reject(ex, 400, bad)
             return
-        with self._lock:
-            item = self._queue.popleft() if self._queue else self.fallback
+        item = self.next_script()
         if item is None:
             self.problems.append(f"request #{req.index}: nothing scripted")
             item = error(500, f"vendor_server: nothing scripted for request #{req.index}",
@@ -833,10 +570,5 @@ class VendorServer:
 @contextlib.contextmanager
 def serving(api_key: str | None = None, **kw: Any) -> Iterator[VendorServer]:
     """A started server that is always stopped and joined, then checked with assert_clean()."""
-    server = VendorServer(api_key, **kw)
-    server.start()
-    try:
+    with loopback.serving(VendorServer(api_key, **kw)) as server:
         yield server
-    finally:
-        server.stop()
-    server.assert_clean()

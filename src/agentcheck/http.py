@@ -8,10 +8,14 @@ module as a VendorError with a stable cause.
 
 from __future__ import annotations
 
+import asyncio
+import datetime
 import email.utils
 import json
+import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,21 +37,110 @@ class HttpReply:
     attempts: int
 
 
+@dataclass
+class SseEvent:
+    """One server-sent event, handed to a driver as it arrives."""
+
+    event: str | None
+    """The `event:` field, None when the stream names none (Chat Completions)."""
+    data: str
+    """The `data:` lines, joined with newlines."""
+    elapsed_s: float
+    """Seconds since the request that produced this stream was sent (retry waits excluded)."""
+
+
+class SseParser:
+    """Incremental text/event-stream parser: `field: value` lines, `:` comments, a blank line
+    ends an event. Lines end in LF or CRLF; a line is decoded only once it is complete, so a
+    multi-byte character split across network chunks is never mangled."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._event: str | None = None
+        self._data: list[str] = []
+
+    def feed(self, chunk: bytes) -> list[tuple[str | None, str]]:
+        if b"\n" not in chunk:
+            self._buf.extend(chunk)
+            return []
+        self._buf.extend(chunk)
+        *lines, rest = bytes(self._buf).split(b"\n")
+        self._buf = bytearray(rest)
+        out: list[tuple[str | None, str]] = []
+        for raw in lines:
+            line = (raw[:-1] if raw.endswith(b"\r") else raw).decode("utf-8", errors="replace")
+            if not line:
+                out.extend(self._dispatch())
+            elif not line.startswith(":"):
+                name, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                if name == "data":
+                    self._data.append(value)
+                elif name == "event":
+                    self._event = value
+        return out
+
+    def finish(self) -> list[tuple[str | None, str]]:
+        """At the end of the body: an event whose blank line never came is still handed over
+        (lenient; whether the stream was complete is the protocol's terminator to decide)."""
+        return self._dispatch()
+
+    def _dispatch(self) -> list[tuple[str | None, str]]:
+        event, data = self._event, self._data
+        self._event, self._data = None, []
+        return [(event, "\n".join(data))] if data else []
+
+
 def parse_retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds to wait, or None when no header says it usably (junk is ignored, never raised)."""
     ms = headers.get("retry-after-ms")
     if ms:
         try:
-            return max(float(ms) / 1000, 0.0)
+            wait = float(ms) / 1000
         except ValueError:
             pass
+        else:
+            if math.isfinite(wait):
+                return max(wait, 0.0)
     value = headers.get("retry-after")
     if value:
         try:
-            return max(float(value), 0.0)
+            wait = float(value)
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value) if value else None
-            if parsed is not None:
-                return max(parsed.timestamp() - time.time(), 0.0)
+            try:
+                parsed = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):  # neither seconds nor an HTTP date
+                return None
+            if parsed.tzinfo is None:  # "-0000": UTC without a stated zone
+                parsed = parsed.replace(tzinfo=datetime.UTC)
+            wait = parsed.timestamp() - time.time()
+        if math.isfinite(wait):
+            return max(wait, 0.0)
+    return None
+
+
+def retry_info_delay(data: Any) -> float | None:
+    """The wait a Google error body asks for: `error.details[]` entry of type
+    `google.rpc.RetryInfo` with `retryDelay` ("2s", "0.05s", or {seconds, nanos})."""
+    err = data[0] if isinstance(data, list) and data else data
+    err = err.get("error") if isinstance(err, dict) else None
+    details = err.get("details") if isinstance(err, dict) else None
+    for item in details if isinstance(details, list) else []:
+        if not (isinstance(item, dict) and str(item.get("@type", "")).endswith(
+                "google.rpc.RetryInfo")):
+            continue
+        delay = item.get("retryDelay")
+        try:
+            if isinstance(delay, str) and delay.strip().endswith("s"):
+                wait = float(delay.strip()[:-1])
+            elif isinstance(delay, dict):
+                wait = float(delay.get("seconds") or 0) + float(delay.get("nanos") or 0) / 1e9
+            else:
+                continue
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(wait):
+            return max(wait, 0.0)
     return None
 
 
@@ -79,35 +172,47 @@ class HttpClient:
         self.max_retry_wait_s = max_retry_wait_s
         self.max_response_bytes = max_response_bytes
         self.key_env = key_env
+        self._urls: dict[str, httpx.URL] = {}
 
     async def post_json(self, url: str, body: Any, headers: dict[str, str]) -> HttpReply:
+        # The same rule as _retrying() (tenacity), as a plain loop: this is the hot path of
+        # every model call, and tenacity's per-attempt machinery costs more CPU than the rest
+        # of the request (bench/README.md).
         attempts = 0
         start = time.perf_counter()
-
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            backoff: float = min(0.5 * 2 ** (state.attempt_number - 1), 8.0)
-            backoff *= 0.75 + random.random() / 2
-            if isinstance(exc, VendorError) and exc.retry_after_s is not None:
-                backoff = float(exc.retry_after_s)
-            return min(backoff, self.max_retry_wait_s)
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.max_retries + 1),
-            wait=wait,
-            retry=retry_if_exception(lambda e: isinstance(e, VendorError) and e.retryable),
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                attempts += 1
+        while True:
+            attempts += 1
+            try:
                 status, data, resp_headers = await self._once(url, body, headers)
-        return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+            except VendorError as exc:
+                if not exc.retryable or attempts > self.max_retries:
+                    raise
+                await asyncio.sleep(self._backoff(attempts, exc))
+                continue
+            return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+
+    def _backoff(self, attempt: int, exc: VendorError) -> float:
+        """Seconds to wait after failed attempt number `attempt` (counted from 1)."""
+        backoff: float = min(0.5 * 2 ** (attempt - 1), 8.0)
+        backoff *= 0.75 + random.random() / 2
+        if exc.retry_after_s is not None:
+            backoff = float(exc.retry_after_s)
+        return min(backoff, self.max_retry_wait_s)
+
+    def _url(self, url: str) -> httpx.URL:
+        """Parsed once per distinct URL: httpx parses a str URL on every request."""
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) > 64:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx.URL(url)
+        return parsed
 
     async def _once(self, url: str, body: Any, headers: dict[str, str]
                     ) -> tuple[int, Any, httpx.Headers]:
         try:
-            async with self.client.stream("POST", url, json=body, headers=headers) as resp:
+            async with self.client.stream("POST", self._url(url), json=body,
+                                          headers=headers) as resp:
                 raw = bytearray()
                 async for chunk in resp.aiter_bytes():
                     raw.extend(chunk)
@@ -125,12 +230,15 @@ class HttpClient:
         except httpx.TransportError as exc:
             raise VendorError("connection", f"{self.vendor}: cannot connect: "
                               f"{redact(str(exc))[:200]}", retryable=True) from None
+        except httpx.DecodingError as exc:  # e.g. a body that says gzip and is not
+            raise VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
+                              f"{redact(str(exc))[:200]}") from None
         text = raw.decode("utf-8", errors="replace")
         data: Any = None
         parse_failed = False
         try:
             data = json.loads(text) if text.strip() else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             parse_failed = True
         if 200 <= status < 300:
             if parse_failed or data is None:
@@ -139,11 +247,132 @@ class HttpClient:
             return status, data, resp_headers
         raise self._status_error(status, data, text, resp_headers)
 
+    async def post_sse(self, url: str, body: Any, headers: dict[str, str],
+                       on_event: Callable[[SseEvent], bool]) -> HttpReply:
+        """POST and read a server-sent-event reply, handing each event to `on_event` as it
+        arrives; `on_event` returns True at the protocol's end marker and may raise VendorError.
+
+        Until the reply's first body byte, failures are retried and mapped as in post_json.
+        After it nothing is retried: a connection that breaks or stalls, or a body that ends
+        before the end marker, is a VendorError with cause 'stream_cut'. The whole stream obeys
+        max_response_bytes. A 2xx JSON reply (a server that ignored the stream flag) comes back
+        in `data` for the driver to parse as a whole reply; after a stream `data` is None.
+        """
+        attempts = 0
+        start = time.perf_counter()
+        headers = {"Accept": "text/event-stream", **headers}
+        async for attempt in self._retrying():
+            with attempt:
+                attempts += 1
+                status, data, resp_headers = await self._sse_once(url, body, headers, on_event)
+        return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+
+    def _retrying(self) -> AsyncRetrying:
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            backoff: float = min(0.5 * 2 ** (state.attempt_number - 1), 8.0)
+            backoff *= 0.75 + random.random() / 2
+            if isinstance(exc, VendorError) and exc.retry_after_s is not None:
+                backoff = float(exc.retry_after_s)
+            return min(backoff, self.max_retry_wait_s)
+
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=wait,
+            retry=retry_if_exception(lambda e: isinstance(e, VendorError) and e.retryable),
+            reraise=True,
+        )
+
+    async def _sse_once(self, url: str, body: Any, headers: dict[str, str],
+                        on_event: Callable[[SseEvent], bool]
+                        ) -> tuple[int, Any, httpx.Headers]:
+        sent = time.perf_counter()
+        received = 0  # body bytes so far; after the first one nothing is retried
+        events = 0
+        plain: bytearray | None = None
+
+        def cut(why: str) -> VendorError:
+            return VendorError("stream_cut", f"{self.vendor}: stream cut after {events} "
+                               f"event(s), {received} bytes: {why}")
+
+        try:
+            async with self.client.stream("POST", url, json=body, headers=headers) as resp:
+                status = resp.status_code
+                resp_headers = resp.headers
+                ctype = resp.headers.get("content-type", "").lower()
+                if not 200 <= status < 300 or "json" in ctype or "html" in ctype:
+                    plain = bytearray()
+                    async for chunk in resp.aiter_bytes():
+                        plain.extend(chunk)
+                        if len(plain) > self.max_response_bytes:
+                            raise VendorError("too_large", f"{self.vendor}: reply larger than "
+                                              f"{self.max_response_bytes} bytes; stopped "
+                                              "reading")
+                else:
+                    parser = SseParser()
+                    done = False
+                    async for chunk in resp.aiter_bytes():
+                        received += len(chunk)
+                        if received > self.max_response_bytes:
+                            raise VendorError("too_large", f"{self.vendor}: stream larger than "
+                                              f"{self.max_response_bytes} bytes; stopped "
+                                              "reading", status=status)
+                        for name, data in parser.feed(chunk):
+                            events += 1
+                            if on_event(SseEvent(name, data, time.perf_counter() - sent)):
+                                done = True
+                                break
+                        if done:
+                            break
+                    if not done:
+                        for name, data in parser.finish():
+                            events += 1
+                            if on_event(SseEvent(name, data, time.perf_counter() - sent)):
+                                done = True
+                                break
+                    if not done:
+                        raise cut("the stream ended before its end marker")
+        except httpx.TimeoutException as exc:
+            if received:
+                raise cut(f"no data within the timeout ({type(exc).__name__})") from None
+            raise VendorError("timeout", f"{self.vendor}: timed out ({type(exc).__name__})",
+                              retryable=True) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if received:
+                raise cut(f"connection broken: {redact(str(exc))[:200]}") from None
+            raise VendorError("connection", f"{self.vendor}: connection broken: "
+                              f"{redact(str(exc))[:200]}", retryable=True) from None
+        except httpx.TransportError as exc:
+            if received:
+                raise cut(f"connection broken: {redact(str(exc))[:200]}") from None
+            raise VendorError("connection", f"{self.vendor}: cannot connect: "
+                              f"{redact(str(exc))[:200]}", retryable=True) from None
+        except httpx.DecodingError as exc:
+            raise VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
+                              f"{redact(str(exc))[:200]}") from None
+        if plain is None:
+            return status, None, resp_headers
+        text = plain.decode("utf-8", errors="replace")
+        data_: Any = None
+        parse_failed = False
+        try:
+            data_ = json.loads(text) if text.strip() else None
+        except (ValueError, RecursionError):
+            parse_failed = True
+        if 200 <= status < 300:
+            if parse_failed or data_ is None:
+                raise VendorError("malformed", f"{self.vendor}: reply is not JSON: "
+                                  f"{redact(' '.join(text.split())[:120])!r}", status=status)
+            return status, data_, resp_headers
+        raise self._status_error(status, data_, text, resp_headers)
+
     def _status_error(self, status: int, data: Any, text: str,
                       headers: httpx.Headers) -> VendorError:
         message, code = _error_message(data, text)
         message = redact(message)[:300]
         retry_after = parse_retry_after(headers)
+        if retry_after is None:
+            retry_after = retry_info_delay(data)
         should = headers.get("x-should-retry")
         retryable = status in RETRY_STATUSES
         if should in ("true", "false"):

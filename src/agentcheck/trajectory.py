@@ -32,13 +32,17 @@ class Trajectory:
     def user(self, turn: int, text: str) -> None:
         self.events.append({"type": "user", "turn": turn, "text": text})
 
-    def assistant(self, step: int, text: str, tool_calls: list[str], latency_s: float) -> None:
+    def assistant(self, step: int, text: str, tool_calls: list[str], latency_s: float,
+                  ttft_s: float | None = None) -> None:
         self.events.append({"type": "assistant", "step": step, "text": text,
-                            "tool_calls": tool_calls, "latency_s": round(latency_s, 4)})
+                            "tool_calls": tool_calls, "latency_s": round(latency_s, 4),
+                            "ttft_s": None if ttft_s is None else round(ttft_s, 4)})
         if text:
             self.texts.append(text)
 
-    def tool(self, step: int, call_id: str, result: CallResult) -> None:
+    def tool(self, step: int, call_id: str, result: CallResult,
+             extra: dict[str, Any] | None = None) -> None:
+        """`extra`: more fields for the event (the tool host adds via, at_s, duration_ms)."""
         self.calls.append(result)
         event: dict[str, Any] = {"type": "tool", "step": step, "id": call_id,
                                  "name": result.tool, "args": result.args, "ok": result.ok}
@@ -49,6 +53,8 @@ class Trajectory:
             event["error_kind"] = result.error_kind
         if result.changed:
             event["changes"] = result.changed
+        if extra:
+            event.update(extra)
         self.events.append(event)
 
     def end(self, termination: str, cause: str | None = None, message: str | None = None) -> None:

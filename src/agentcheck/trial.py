@@ -56,7 +56,8 @@ async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajec
         traj.model_calls += 1
         traj.usage.add(reply.usage)
         traj.model_latencies.append(reply.latency_s)
-        traj.assistant(step, reply.text, [c.name for c in reply.tool_calls], reply.latency_s)
+        traj.assistant(step, reply.text, [c.name for c in reply.tool_calls], reply.latency_s,
+                       reply.ttft_s)
         if reply.tool_calls:
             results: list[ToolResult] = []
             for call in reply.tool_calls:

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 
 BUILTIN = {
     "openai-chat": "agentcheck.protocols.openai_chat:OpenAIChatDriver",
+    "anthropic": "agentcheck.protocols.anthropic:AnthropicDriver",
+    "openai-responses": "agentcheck.protocols.openai_responses:OpenAIResponsesDriver",
+    "gemini": "agentcheck.protocols.gemini:GeminiDriver",
+    # vendor-run agents: an AgentDriver (agentloop.py); the tool host records their tool calls
+    "a2a": "agentcheck.protocols.a2a:A2ADriver",
+    "http-agent": "agentcheck.protocols.http_agent:HttpAgentDriver",
 }
 
 

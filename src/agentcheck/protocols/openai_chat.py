@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
-from ..errors import VendorError
-from ..http import HttpClient
+from ..errors import ConfigError, VendorError
+from ..http import HttpClient, SseEvent
 from ..profile import VendorProfile
+from ..redaction import redact
 from ..redaction import register as register_secret
 from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
 
@@ -51,6 +53,141 @@ def usage_from(data: Any) -> Usage:
     )
 
 
+def auth_headers(style: str, key: str, profile: VendorProfile) -> dict[str, str]:
+    """The header that carries the key in a profile's `auth` style."""
+    names = {"bearer": "Authorization", "api-key": "api-key", "x-api-key": "x-api-key",
+             "x-goog-api-key": "x-goog-api-key"}
+    if style not in names:
+        raise ConfigError(f"auth style {style!r} is not supported by protocol "
+                          f"{profile.protocol!r} (use one of {', '.join(names)} or none)",
+                          file=profile.source or None, field="auth")
+    return {names[style]: f"Bearer {key}" if style == "bearer" else key}
+
+
+class ChatStream:
+    """Assembles a `stream: true` Chat Completions reply, chunk by chunk, into the completion
+    the non-streaming endpoint would have returned. Tool calls arrive as pieces keyed by
+    `index`: the id and name in the first piece, `arguments` split across the rest. Usage comes
+    in the last chunk (empty `choices`) thanks to stream_options.include_usage; `[DONE]` ends.
+
+    Compatible servers bend this too: pieces without `index` are matched by id, a new id on a
+    used index starts a new call, and `arguments` sent as an object replaces the text.
+    """
+
+    def __init__(self, vendor: str) -> None:
+        self.vendor = vendor
+        self.content: list[str] = []
+        self.refusal: list[str] = []
+        self.calls: dict[int, dict[str, Any]] = {}
+        self.alias: dict[int, int] = {}
+        self.finish: str | None = None
+        self.usage: Any = None
+        self.ttft_s: float | None = None
+
+    def feed(self, event: SseEvent) -> bool:
+        data = event.data.strip()
+        if data == "[DONE]":
+            return True
+        if not data:
+            return False
+        try:
+            chunk = json.loads(data)
+        except (ValueError, RecursionError):
+            raise VendorError("malformed", f"{self.vendor}: a stream chunk is not JSON: "
+                              f"{redact(data[:120])!r}") from None
+        if not isinstance(chunk, dict):
+            raise VendorError("malformed", f"{self.vendor}: a stream chunk is not an object")
+        if "error" in chunk and not chunk.get("choices"):
+            raise VendorError("protocol", f"{self.vendor}: error in the stream: "
+                              f"{redact(str(chunk['error']))[:200]}")
+        if isinstance(chunk.get("usage"), dict):
+            self.usage = chunk["usage"]
+        choices = chunk.get("choices") or []
+        if not isinstance(choices, list):
+            raise VendorError("malformed", f"{self.vendor}: a stream chunk's choices is not a "
+                              "list")
+        for choice in choices:
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta")
+            if isinstance(delta, dict) and self._delta(delta) and self.ttft_s is None:
+                self.ttft_s = event.elapsed_s
+            finish = choice.get("finish_reason")
+            if isinstance(finish, str):
+                self.finish = finish
+        return False
+
+    def _delta(self, delta: dict[str, Any]) -> bool:
+        """Take in one delta; True if it carried any token."""
+        token = False
+        content = delta.get("content")
+        if isinstance(content, list):
+            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+        if isinstance(content, str) and content:
+            self.content.append(content)
+            token = True
+        refusal = delta.get("refusal")
+        if isinstance(refusal, str) and refusal:
+            self.refusal.append(refusal)
+            token = True
+        if any(isinstance(delta.get(k), str) and delta[k]
+               for k in ("reasoning_content", "reasoning")):
+            token = True
+        pieces = delta.get("tool_calls")
+        if pieces is not None:
+            if not isinstance(pieces, list):
+                raise VendorError("malformed", f"{self.vendor}: delta.tool_calls is not a list")
+            for piece in pieces:
+                if isinstance(piece, dict):
+                    self._piece(piece)
+                    token = True
+        return token
+
+    def _piece(self, piece: dict[str, Any]) -> None:
+        fn: dict[str, Any] = piece["function"] if isinstance(piece.get("function"), dict) else {}
+        call_id = piece.get("id") if isinstance(piece.get("id"), str) else None
+        index = piece.get("index")
+        if isinstance(index, int) and not isinstance(index, bool):
+            index = self.alias.get(index, index)
+            slot = self.calls.get(index)
+            if slot is not None and call_id and slot["id"] and slot["id"] != call_id:
+                new = max(self.calls) + 1
+                self.alias[piece["index"]] = new
+                index = new
+        else:
+            known = [i for i, c in self.calls.items() if call_id and c["id"] == call_id]
+            if known:
+                index = known[0]
+            elif call_id or fn.get("name") or not self.calls:
+                index = max(self.calls, default=-1) + 1
+            else:
+                index = max(self.calls)
+        slot = self.calls.setdefault(index, {"id": None, "name": None, "args": [], "obj": None})
+        if call_id and not slot["id"]:
+            slot["id"] = call_id
+        name = fn.get("name")
+        if isinstance(name, str) and name and not slot["name"]:
+            slot["name"] = name
+        args = fn.get("arguments")
+        if isinstance(args, str):
+            slot["args"].append(args)
+        elif args is not None:
+            slot["obj"] = args
+
+    def completion(self) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(self.content) or None}
+        if self.refusal:
+            message["refusal"] = "".join(self.refusal)
+        if self.calls:
+            message["tool_calls"] = [
+                {"id": s["id"], "type": "function",
+                 "function": {"name": s["name"], "arguments": s["obj"] if s["obj"] is not None
+                              else "".join(s["args"])}}
+                for _, s in sorted(self.calls.items())]
+        return {"choices": [{"index": 0, "message": message, "finish_reason": self.finish}],
+                "usage": self.usage}
+
+
 class OpenAIChatSession(Session):
     def __init__(self, driver: OpenAIChatDriver, system: str, tools: list[dict[str, Any]]) -> None:
         self.driver = driver
@@ -74,9 +211,25 @@ class OpenAIChatSession(Session):
                                 "messages": self.messages}
         if self.tools:
             body["tools"] = self.tools
+        if profile.stream:
+            return await self._step_stream(body)
         reply = await self.driver.http.post_json(self.driver.url, body, self.driver.headers)
         turn = self._parse(reply.data)
         turn.latency_s = reply.latency_s
+        return turn
+
+    async def _step_stream(self, body: dict[str, Any]) -> ModelTurn:
+        options = body.get("stream_options")
+        body["stream"] = True
+        body["stream_options"] = {**(options if isinstance(options, dict) else {}),
+                                  "include_usage": True}
+        stream = ChatStream(self.driver.profile.name)
+        reply = await self.driver.http.post_sse(self.driver.url, body, self.driver.headers,
+                                                stream.feed)
+        # a server that ignored `stream` answered with one whole completion: parse that
+        turn = self._parse(reply.data if reply.data is not None else stream.completion())
+        turn.latency_s = reply.latency_s
+        turn.ttft_s = stream.ttft_s if reply.data is None else None
         return turn
 
     def _parse(self, data: Any) -> ModelTurn:
@@ -100,14 +253,19 @@ class OpenAIChatSession(Session):
         raw_calls = message.get("tool_calls") or []
         if not isinstance(raw_calls, list):
             raise VendorError("malformed", f"{vendor}: tool_calls is not a list")
+        seen_ids: set[str] = set()
         for raw in raw_calls:
             fn = raw.get("function") if isinstance(raw, dict) else None
             if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
                 raise VendorError("malformed", f"{vendor}: a tool call has no function name")
             call_id = raw.get("id")
-            if not isinstance(call_id, str) or not call_id:
-                self._counter += 1
-                call_id = f"call_ac{self._counter}"
+            # A repeated id could not be answered "exactly once": treat it as missing.
+            if not isinstance(call_id, str) or not call_id or call_id in seen_ids:
+                call_id = ""
+                while not call_id or call_id in seen_ids:
+                    self._counter += 1
+                    call_id = f"call_ac{self._counter}"
+            seen_ids.add(call_id)
             args, raw_args, error = parse_arguments(fn.get("arguments"))
             calls.append(ToolCall(call_id, fn["name"], args, raw_args, error))
             wire_calls.append({"id": call_id, "type": "function",
@@ -124,14 +282,22 @@ class OpenAIChatSession(Session):
 
 
 class OpenAIChatDriver(Driver):
+    """Azure OpenAI is a profile variant: `auth: api-key` sends the `api-key` header, and
+    `api_version` selects the classic deployment URL ({base_url}/chat/completions?api-version=,
+    base_url ending in /openai/deployments/{deployment}). The v1 URL (base_url ending in
+    /openai/v1, model = the deployment name) needs no api_version."""
+
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
         super().__init__(profile, http)
         self.url = profile.base_url.rstrip("/") + "/chat/completions"
+        if profile.api_version:
+            self.url += "?" + urlencode({"api-version": profile.api_version})
         self.headers = {"Content-Type": "application/json", **profile.headers}
-        key = profile.api_key()
+        style = profile.auth or "bearer"
+        key = profile.api_key() if style != "none" else None
         if key:
             register_secret(key)
-            self.headers["Authorization"] = f"Bearer {key}"
+            self.headers.update(auth_headers(style, key, profile))
 
     def session(self, system: str, tools: list[dict[str, Any]]) -> Session:
         return OpenAIChatSession(self, system, tools)

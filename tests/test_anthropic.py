@@ -1,0 +1,1116 @@
+"""The Anthropic Messages driver over real loopback HTTP, refereed by the official anthropic SDK.
+
+`AnthropicServer` speaks the Messages wire format on 127.0.0.1 and rejects what the real API
+rejects (auth and version headers first, then the body: required fields, tool_result pairing
+and position, thinking blocks that were not sent back unchanged...) with the API's error body.
+At teardown the SDK re-checks every Message and stream event the server sent, every error body,
+and every request body and message the driver sent. `Loopback` (tests/loopback.py's server plus
+a check/error-body hook) is reused by tests/test_streaming.py and tests/test_smoke.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from anthropic.types import ErrorResponse, Message, MessageParam, RawMessageStreamEvent, ToolParam
+from anthropic.types.message_create_params import (
+    MessageCreateParamsNonStreaming,
+    MessageCreateParamsStreaming,
+)
+from pydantic import TypeAdapter, ValidationError
+
+from agentcheck.errors import ConfigError, VendorError
+from agentcheck.profile import VendorProfile
+from agentcheck.protocols.base import ModelTurn, Session, ToolResult
+from agentcheck.reference import identify, next_action
+from agentcheck.runner import make_driver
+from agentcheck.scenario import Scenario, load_scenarios
+from agentcheck.transport import async_client
+
+from . import loopback
+from .conftest import ROOT
+from .loopback import drain, judge, serving
+from .test_cli_run import agentcheck
+
+KEY_ENV = "AGENTCHECK_TEST_ANTHROPIC_KEY"
+KEY = "sk-ant-loopback-0123456789SECRET"
+SYSTEM = "You are a test agent."
+USER = "Where is order A1?"
+TOOLS = [
+    {"name": "get_order", "description": "Look up an order by id.",
+     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
+                    "required": ["order_id"]}},
+    {"name": "refund", "description": "Refund an order.",
+     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}}},
+]
+REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
+
+_ids = itertools.count(1)
+
+
+# =========================================================================== generic loopback
+
+
+Req = loopback.Request
+Exchange = loopback.Exchange
+Behaviour = Callable[[Exchange], None]
+
+
+class Loopback(loopback.Server):
+    """A scripted HTTP endpoint on 127.0.0.1 (tests/loopback.py). Subclasses say what a valid
+    request is (`check`) and how errors look (`error_body`); only a valid request consumes the
+    next scripted behaviour (or `fallback`)."""
+
+    path = "/"
+
+    def __init__(self, api_key: str | None = None) -> None:
+        super().__init__(api_key)
+        self.referee_requests = True
+        """Cleared in tests whose requests deliberately carry what the SDK cannot type."""
+
+    # -- to override
+
+    def check(self, req: Req) -> tuple[int, str, str] | None:
+        """(status, error type, message) for a request the real API refuses, else None."""
+        return None
+
+    def error_body(self, type_: str, message: str) -> Any:
+        return {"error": {"type": type_, "message": message}}
+
+    # -- serving (handler threads)
+
+    def handle(self, ex: Exchange) -> None:
+        req = ex.request
+        bad = self.check(req)
+        if bad is not None:
+            status, type_, message = bad
+            req.rejected = message
+            ex.send_json(status, self.error_body(type_, message), kind="error")
+            return
+        item = self.next_script()
+        if item is None:
+            self.problems.append(f"request #{req.index}: nothing scripted")
+            ex.send_json(500, self.error_body("api_error", "nothing scripted"),
+                         {"x-should-retry": "false"}, kind="error")
+            return
+        req.behaviour = getattr(item, "__name__", "behaviour")
+        item(ex)
+
+
+# =========================================================================== Anthropic server
+
+
+REQUEST_KEYS = (MessageCreateParamsStreaming.__required_keys__
+                | MessageCreateParamsStreaming.__optional_keys__)
+TOOL_KEYS = ToolParam.__required_keys__ | ToolParam.__optional_keys__
+TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+TOOL_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
+VERSIONS = {"2023-06-01", "2023-01-01"}
+CLIENT_BLOCKS = {"text", "image", "document", "search_result", "tool_use", "tool_result"}
+"""Block types a client may write; any other block must be one the API itself produced."""
+BLOCK_KEYS = {
+    "text": {"type", "text", "cache_control", "citations"},
+    "tool_use": {"type", "id", "name", "input", "cache_control", "caller"},
+    "tool_result": {"type", "tool_use_id", "content", "is_error", "cache_control"},
+}
+
+
+def canonical(block: Any) -> str:
+    return json.dumps(block, sort_keys=True)
+
+
+def _check_block(i: int, j: int, role: str, b: Any, issued: set[str]) -> str | None:
+    where = f"messages.{i}.content.{j}"
+    if not isinstance(b, dict) or not isinstance(b.get("type"), str):
+        return f"{where}.type: Field required"
+    kind = b["type"]
+    if kind in BLOCK_KEYS:
+        extra = sorted(set(b) - BLOCK_KEYS[kind])
+        if extra:
+            return f"{where}.{kind}.{extra[0]}: Extra inputs are not permitted"
+    if kind == "text":
+        if not isinstance(b.get("text"), str):
+            return f"{where}.text.text: Field required"
+        if not b["text"]:
+            return "messages: text content blocks must be non-empty"
+    elif kind == "tool_use":
+        if role != "assistant":
+            return f"{where}: tool_use blocks can only be in assistant messages"
+        if not isinstance(b.get("id"), str) or not TOOL_ID.match(b["id"]):
+            return f"{where}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'"
+        if not isinstance(b.get("name"), str) or not b["name"]:
+            return f"{where}.tool_use.name: Field required"
+        if not isinstance(b.get("input"), dict):
+            return f"{where}.tool_use.input: Input should be a valid dictionary"
+    elif kind == "tool_result":
+        if role != "user":
+            return f"{where}: tool_result blocks can only be in user messages"
+        if not isinstance(b.get("tool_use_id"), str):
+            return f"{where}.tool_result.tool_use_id: Field required"
+        content = b.get("content", "")
+        if not isinstance(content, (str, list)) or (isinstance(content, list) and any(
+                not isinstance(p, dict) or p.get("type") != "text"
+                or not isinstance(p.get("text"), str) for p in content)):
+            return f"{where}.tool_result.content: Input should be a valid string or list"
+        if "is_error" in b and not isinstance(b["is_error"], bool):
+            return f"{where}.tool_result.is_error: Input should be a valid boolean"
+    elif kind in CLIENT_BLOCKS:
+        if role != "user":
+            return f"{where}: {kind} blocks can only be in user messages"
+    elif role != "assistant" or canonical(b) not in issued:
+        if kind == "thinking":
+            return f"{where}: Invalid `signature` in `thinking` block"
+        if kind == "redacted_thinking":
+            return f"{where}: Invalid `data` in `redacted_thinking` block"
+        return (f"{where}: Input tag '{kind}' found using 'type' does not match any of the "
+                "expected tags, or the block was modified")
+    return None
+
+
+def _check_tools(tools: Any) -> str | None:
+    if not isinstance(tools, list):
+        return "tools: Input should be a valid list"
+    names: set[str] = set()
+    for k, tool in enumerate(tools):
+        if not isinstance(tool, dict):
+            return f"tools.{k}: Input should be a valid dictionary"
+        extra = sorted(set(tool) - TOOL_KEYS)
+        if extra:
+            return f"tools.{k}.custom.{extra[0]}: Extra inputs are not permitted"
+        if tool.get("type", "custom") != "custom":
+            return f"tools.{k}.type: Input tag '{tool['type']}' does not match"
+        name = tool.get("name")
+        if not isinstance(name, str) or not TOOL_NAME.match(name):
+            return f"tools.{k}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{{1,64}}$'"
+        if name in names:
+            return "tools: Tool names must be unique."
+        names.add(name)
+        schema = tool.get("input_schema")
+        if not isinstance(schema, dict):
+            return f"tools.{k}.custom.input_schema: Field required"
+        if schema.get("type") != "object":
+            return f"tools.{k}.custom.input_schema.type: Input should be 'object'"
+    return None
+
+
+def check_messages_request(body: Any, issued: set[str] | None = None) -> str | None:
+    """What the real API answers with 400 invalid_request_error for this body, else None."""
+    issued = issued or set()
+    if not isinstance(body, dict):
+        return "Input should be a valid dictionary"
+    for key in body:
+        if key not in REQUEST_KEYS:
+            return f"{key}: Extra inputs are not permitted"
+    for key in ("model", "max_tokens", "messages"):
+        if key not in body:
+            return f"{key}: Field required"
+    if not isinstance(body["model"], str) or not body["model"]:
+        return "model: Input should be a valid string"
+    mt = body["max_tokens"]
+    if not isinstance(mt, int) or isinstance(mt, bool) or mt < 1:
+        return "max_tokens: Input should be greater than or equal to 1"
+    if "stream" in body and not isinstance(body["stream"], bool):
+        return "stream: Input should be a valid boolean"
+    system = body.get("system", "")
+    if not isinstance(system, (str, list)) or (isinstance(system, list) and any(
+            not isinstance(b, dict) or b.get("type") != "text" or not b.get("text")
+            for b in system)):
+        return "system: Input should be a valid string or a list of text blocks"
+    if "tools" in body:
+        bad = _check_tools(body["tools"])
+        if bad:
+            return bad
+    messages = body["messages"]
+    if not isinstance(messages, list):
+        return "messages: Input should be a valid list"
+    if not messages:
+        return "messages: at least one message is required"
+    merged: list[tuple[int, str, list[dict[str, Any]]]] = []
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict):
+            return f"messages.{i}: Input should be a valid dictionary"
+        extra = sorted(set(m) - {"role", "content"})
+        if extra:
+            return f"messages.{i}.{extra[0]}: Extra inputs are not permitted"
+        role = m.get("role")
+        if role not in ("user", "assistant"):
+            return f"messages.{i}.role: Input should be 'user' or 'assistant'"
+        if "content" not in m:
+            return f"messages.{i}.content: Field required"
+        content = m["content"]
+        final_assistant = role == "assistant" and i == len(messages) - 1
+        if isinstance(content, str):
+            blocks = [{"type": "text", "text": content}] if content else []
+        elif isinstance(content, list):
+            for j, b in enumerate(content):
+                bad = _check_block(i, j, role, b, issued)
+                if bad:
+                    return bad
+            blocks = content
+        else:
+            return f"messages.{i}.content: Input should be a valid string or list"
+        if not blocks and not final_assistant:
+            return (f"messages.{i}: all messages must have non-empty content except for the "
+                    "optional final assistant message")
+        if merged and merged[-1][1] == role:  # consecutive same-role turns are combined
+            merged[-1][2].extend(blocks)
+        else:
+            merged.append((i, role, list(blocks)))
+    if merged[0][1] != "user":
+        return 'messages: first message must use the "user" role'
+    seen: set[str] = set()
+    for i, role, blocks in merged:
+        for b in blocks:
+            if role == "assistant" and b.get("type") == "tool_use":
+                if b["id"] in seen:
+                    return f"messages.{i}: `tool_use` ids must be unique: {b['id']}"
+                seen.add(b["id"])
+    for k, (i, role, blocks) in enumerate(merged):
+        prev = merged[k - 1] if k else None
+        asked = [b["id"] for b in (prev[2] if prev and prev[1] == "assistant" else [])
+                 if b.get("type") == "tool_use"]
+        if role == "assistant":
+            if k == len(merged) - 1 and any(b.get("type") == "tool_use" for b in blocks):
+                ids = [b["id"] for b in blocks if b.get("type") == "tool_use"]
+                return (f"messages.{i}: `tool_use` ids were found without `tool_result` blocks "
+                        f"immediately after: {', '.join(ids)}. Each `tool_use` block must have a "
+                        "corresponding `tool_result` block in the next message.")
+            continue
+        lead = 0
+        while lead < len(blocks) and blocks[lead].get("type") == "tool_result":
+            lead += 1
+        answered: set[str] = set()
+        for j, b in enumerate(blocks[:lead]):
+            if b["tool_use_id"] not in asked:
+                return (f"messages.{i}.content.{j}: unexpected `tool_use_id` found in "
+                        f"`tool_result` blocks: {b['tool_use_id']}. Each `tool_result` block "
+                        "must have a corresponding `tool_use` block in the previous message.")
+            if b["tool_use_id"] in answered:
+                return (f"messages.{i}.content.{j}: each tool_use must have a single result. "
+                        f"Found multiple `tool_result` blocks with id: {b['tool_use_id']}")
+            answered.add(b["tool_use_id"])
+        missing = [x for x in asked if x not in answered]
+        if missing and prev is not None:
+            return (f"messages.{prev[0]}: `tool_use` ids were found without `tool_result` blocks "
+                    f"immediately after: {', '.join(missing)}. Each `tool_use` block must have a "
+                    "corresponding `tool_result` block in the next message.")
+        for j, b in enumerate(blocks[lead:], start=lead):
+            if b.get("type") == "tool_result":
+                return (f"messages.{i}.content.{j}: `tool_result` blocks must come first in the "
+                        "user message content, before any other block")
+    return None
+
+
+class AnthropicServer(Loopback):
+    path = "/v1/messages"
+
+    def __init__(self, api_key: str | None = KEY) -> None:
+        super().__init__(api_key)
+        self.issued: set[str] = set()
+        """Every block of a type only the API produces, as sent: it must come back unchanged."""
+
+    def issue(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            self.issued.update(canonical(b) for b in message.get("content", [])
+                               if isinstance(b, dict) and b.get("type") not in CLIENT_BLOCKS)
+
+    def error_body(self, type_: str, message: str) -> Any:
+        return {"type": "error", "error": {"type": type_, "message": message},
+                "request_id": f"req_{next(_ids):08d}"}
+
+    def check(self, req: Req) -> tuple[int, str, str] | None:
+        if req.method != "POST" or req.path.split("?")[0] != self.path:
+            return 404, "not_found_error", "Not Found"
+        if self.api_key is not None:
+            given = req.headers.get("x-api-key")
+            if not given:
+                return 401, "authentication_error", "x-api-key header is required"
+            if given != self.api_key:
+                return 401, "authentication_error", "invalid x-api-key"
+        version = req.headers.get("anthropic-version")
+        if not version:
+            return 400, "invalid_request_error", "anthropic-version: header is required"
+        if version not in VERSIONS:
+            return 400, "invalid_request_error", f"anthropic-version: invalid value {version!r}"
+        if not req.parse_ok:
+            return 400, "invalid_request_error", "There was an error parsing the body as JSON"
+        with self._lock:
+            issued = set(self.issued)
+        bad = check_messages_request(req.json, issued)
+        return None if bad is None else (400, "invalid_request_error", bad)
+
+
+# --------------------------------------------------------------------------- behaviours
+
+
+def usage_body(inp: int = 20, out: int = 8, *, read: int | None = None,
+               created: int | None = None) -> dict[str, Any]:
+    usage: dict[str, Any] = {"input_tokens": inp, "output_tokens": out}
+    if read is not None:
+        usage["cache_read_input_tokens"] = read
+    if created is not None:
+        usage["cache_creation_input_tokens"] = created
+    return usage
+
+
+def text(t: str) -> dict[str, Any]:
+    return {"type": "text", "text": t}
+
+
+def tool_use(name: str, input_: Any, call_id: str | None = "auto") -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "tool_use", "id": f"toolu_{next(_ids):06d}"
+                             if call_id == "auto" else call_id, "name": name, "input": input_}
+    if call_id is None:
+        del block["id"]
+    return block
+
+
+def thinking(t: str, signature: str) -> dict[str, Any]:
+    return {"type": "thinking", "thinking": t, "signature": signature}
+
+
+def message(*content: dict[str, Any], stop: str | None = None, usage: dict[str, Any] | None = None,
+            model: str = "claude-test", **extra: Any) -> dict[str, Any]:
+    calls = any(b.get("type") == "tool_use" for b in content)
+    return {"id": f"msg_{next(_ids):06d}", "type": "message", "role": "assistant",
+            "model": model, "content": list(content),
+            "stop_reason": stop or ("tool_use" if calls else "end_turn"),
+            "stop_sequence": None, "usage": usage or usage_body(), **extra}
+
+
+def _pieces(s: str, n: int) -> list[str]:
+    return [s[i:i + n] for i in range(0, len(s), n)] or [""]
+
+
+def stream_events(msg: dict[str, Any], piece: int = 3) -> list[tuple[str, dict[str, Any]]]:
+    """A Message as the streaming endpoint sends it, text and JSON split into small pieces."""
+    usage = msg["usage"]
+    start = {**msg, "content": [], "stop_reason": None, "stop_sequence": None,
+             "usage": {**usage, "output_tokens": 1}}
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("message_start", {"type": "message_start", "message": start}),
+        ("ping", {"type": "ping"})]
+    for i, block in enumerate(msg["content"]):
+        kind = block["type"]
+        deltas: list[dict[str, Any]] = []
+        if kind == "text":
+            first = {**block, "text": ""}
+            deltas = [{"type": "text_delta", "text": p} for p in _pieces(block["text"], piece)]
+        elif kind == "tool_use":
+            first = {**block, "input": {}}
+            deltas = [{"type": "input_json_delta", "partial_json": p}
+                      for p in _pieces(json.dumps(block["input"]), piece)]
+        elif kind == "thinking":
+            first = {**block, "thinking": "", "signature": ""}
+            deltas = [{"type": "thinking_delta", "thinking": p}
+                      for p in _pieces(block["thinking"], piece)]
+            deltas.append({"type": "signature_delta", "signature": block["signature"]})
+        else:
+            first = block
+        events.append(("content_block_start",
+                       {"type": "content_block_start", "index": i, "content_block": first}))
+        events += [("content_block_delta", {"type": "content_block_delta", "index": i,
+                                             "delta": d}) for d in deltas]
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
+    events.append(("message_delta", {
+        "type": "message_delta",
+        "delta": {"stop_reason": msg["stop_reason"], "stop_sequence": msg["stop_sequence"]},
+        "usage": {k: v for k, v in usage.items() if k != "input_tokens"}}))
+    events.append(("message_stop", {"type": "message_stop"}))
+    return events
+
+
+def reply(msg: dict[str, Any] | Callable[[Req], dict[str, Any]], *, strict: bool = True,
+          piece: int = 3, before_content_s: float = 0.0, cut_after: int | None = None,
+          omit_stop: bool = False, error_at: int | None = None,
+          headers: dict[str, str] | None = None) -> Behaviour:
+    """Answer with a Message: as JSON, or as an event stream when the request asked for one.
+    Streams can wait before the first content event, be cut (connection dropped) after N
+    events, end without message_stop, or carry an `error` event at position N."""
+
+    def run(ex: Exchange) -> None:
+        body = msg(ex.req) if callable(msg) else msg
+        assert isinstance(ex.server, AnthropicServer)
+        ex.server.issue(body)
+        if not ex.req.stream:
+            ex.send_json(200, body, headers, kind="message", strict=strict)
+            return
+        ex.start_sse(headers)
+        for n, (name, event) in enumerate(stream_events(body, piece)):
+            if n == cut_after:
+                ex.abort()
+                return
+            if n == error_at:
+                ex.event("error", {"type": "error", "error": {
+                    "type": "overloaded_error", "message": "Overloaded"}}, kind="error")
+                ex.end_chunks()
+                return
+            if name == "message_stop" and omit_stop:
+                break
+            if name == "content_block_start" and before_content_s and ex.wait(before_content_s):
+                return
+            ex.event(name, event, strict=strict)
+        ex.end_chunks()
+
+    return run
+
+
+def error(status: int, type_: str, message_: str = "Something went wrong.",
+          headers: dict[str, str] | None = None) -> Behaviour:
+    def run(ex: Exchange) -> None:
+        ex.send_json(status, ex.server.error_body(type_, message_), headers, kind="error")
+
+    return run
+
+
+def delay(seconds: float, then: Behaviour) -> Behaviour:
+    def run(ex: Exchange) -> None:
+        if ex.wait(seconds):
+            ex.abort()
+            return
+        then(ex)
+
+    return run
+
+
+def raw_json(value: Any, status: int = 200) -> Behaviour:
+    def run(ex: Exchange) -> None:
+        ex.send_json(status, value, kind="raw")
+
+    return run
+
+
+# --------------------------------------------------------------------------- a competent agent
+
+
+def neutral_history(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Anthropic history -> the neutral history agentcheck.reference reads."""
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        content = m["content"]
+        blocks = [text(content)] if isinstance(content, str) else content
+        if m["role"] == "user":
+            for b in blocks:
+                if b["type"] == "tool_result":
+                    c = b.get("content", "")
+                    if isinstance(c, list):
+                        c = "".join(p.get("text", "") for p in c)
+                    out.append({"role": "tool", "content": c})
+            texts = [b["text"] for b in blocks if b["type"] == "text"]
+            if texts:
+                out.append({"role": "user", "text": "\n".join(texts)})
+        else:
+            out.append({"role": "assistant",
+                        "text": "".join(b["text"] for b in blocks if b["type"] == "text"),
+                        "tool_calls": [b for b in blocks if b["type"] == "tool_use"]})
+    return out
+
+
+def agent(scenarios: list[Scenario]) -> Callable[[Req], dict[str, Any]]:
+    """Plays the scenario's reference solution, like demo-agent does over Chat Completions."""
+
+    def respond(req: Req) -> dict[str, Any]:
+        body = req.json
+        history = neutral_history(body["messages"])
+        first_user = next((h["text"] for h in history if h["role"] == "user"), "")
+        sc = identify(scenarios, {t["name"] for t in body.get("tools") or []}, first_user)
+        if sc is None:
+            return message(text("I could not match this task to one I know."))
+        action = next_action(sc, history)
+        if action.kind == "call":
+            return message(text("Let me look that up."), tool_use(action.name, action.args or {}))
+        return message(text(action.text))
+
+    return respond
+
+
+CHATBOT = ("I've processed your refund; it has been issued to your card and you will receive a "
+           "confirmation email shortly.")
+
+
+# =========================================================================== referee
+
+
+SDK_EVENT: TypeAdapter[Any] = TypeAdapter(RawMessageStreamEvent)
+SDK_MESSAGE_PARAM: TypeAdapter[Any] = TypeAdapter(MessageParam)
+SDK_REQUEST: TypeAdapter[Any] = TypeAdapter(MessageCreateParamsNonStreaming)
+SDK_STREAM_REQUEST: TypeAdapter[Any] = TypeAdapter(MessageCreateParamsStreaming)
+
+
+def sdk_check_request(body: dict[str, Any]) -> None:
+    drain((SDK_STREAM_REQUEST if body.get("stream") else SDK_REQUEST).validate_python(body))
+    for m in body["messages"]:
+        drain(SDK_MESSAGE_PARAM.validate_python(m))
+
+
+def sdk_check_sent(kind: str, value: Any) -> None:
+    if kind == "message":
+        Message.model_validate(value)
+    elif kind == "event":
+        if value.get("type") == "ping":
+            assert value == {"type": "ping"}
+        else:
+            SDK_EVENT.validate_python(value)
+    elif kind == "error":
+        ErrorResponse.model_validate(value)
+
+
+def referee(server: AnthropicServer) -> None:
+    """The SDK's verdict on everything that crossed the wire in one test."""
+    for r in server.requests:
+        if r.rejected is None and server.referee_requests and isinstance(r.json, dict):
+            sdk_check_request(r.json)
+        for kind, value, strict in r.sent:
+            judge(lambda v, k=kind: sdk_check_sent(k, v), value, strict)
+
+
+@contextlib.contextmanager
+def anthropic_serving(api_key: str | None = KEY) -> Iterator[AnthropicServer]:
+    with serving(AnthropicServer(api_key), referee) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv(KEY_ENV, KEY)
+    return KEY
+
+
+@pytest.fixture
+def server() -> Iterator[AnthropicServer]:
+    with anthropic_serving() as s:
+        yield s
+
+
+# =========================================================================== helpers
+
+
+def profile_for(server: Loopback, **over: Any) -> VendorProfile:
+    data: dict[str, Any] = {
+        "name": "claude-loop", "protocol": "anthropic", "base_url": server.base_url,
+        "model": "claude-test", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
+        "max_retry_wait_s": 0.02,
+    }
+    data.update(over)
+    return VendorProfile(**data)
+
+
+def converse(profile: VendorProfile, fn: Callable[[Session], Awaitable[Any]], *,
+             tools: list[dict[str, Any]] = TOOLS, system: str = SYSTEM) -> Any:
+    async def main() -> Any:
+        # the client the runner uses (AGENTCHECK_TRANSPORT picks aiohttp's pool or httpx's)
+        async with async_client(timeout_s=profile.timeout_s, max_connections=4,
+                                trust_env=False) as client:
+            session = make_driver(profile, client).session(system, tools)
+            session.add_user(USER)
+            return await fn(session)
+
+    return asyncio.run(main())
+
+
+def one_step(profile: VendorProfile) -> ModelTurn:
+    turn: ModelTurn = converse(profile, lambda s: s.step())
+    return turn
+
+
+def step_fails(profile: VendorProfile) -> tuple[VendorError, float]:
+    start = time.monotonic()
+    with pytest.raises(VendorError) as info:
+        one_step(profile)
+    return info.value, time.monotonic() - start
+
+
+def answer_all(turn: ModelTurn, *, errors: tuple[str, ...] = ()) -> list[ToolResult]:
+    return [ToolResult(c, f'{{"ok": true, "id": "{c.id}"}}' if c.name not in errors
+                       else "order service timed out", c.name in errors)
+            for c in turn.tool_calls]
+
+
+def round_trip(profile: VendorProfile, *, errors: tuple[str, ...] = ()
+               ) -> tuple[ModelTurn, ModelTurn]:
+    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
+        first = await session.step()
+        session.add_tool_results(answer_all(first, errors=errors))
+        return first, await session.step()
+
+    result: tuple[ModelTurn, ModelTurn] = converse(profile, fn)
+    return result
+
+
+# =========================================================================== conversations
+
+
+def test_plain_answer_and_request_shape(server: AnthropicServer) -> None:
+    server.script(reply(message(text("Order A1 "), text("shipped yesterday."))))
+    turn = one_step(profile_for(server))
+    assert turn.text == "Order A1 shipped yesterday."
+    assert turn.tool_calls == [] and turn.finish_reason == "end_turn"
+    assert turn.latency_s > 0 and turn.ttft_s is None
+    req = server.requests[0]
+    assert req.path == "/v1/messages"
+    assert req.headers["x-api-key"] == KEY and "authorization" not in req.headers
+    assert req.headers["anthropic-version"] == "2023-06-01"
+    body = req.json
+    assert body["model"] == "claude-test" and body["max_tokens"] == 4096
+    assert body["system"] == SYSTEM and "stream" not in body
+    assert body["messages"] == [{"role": "user", "content": USER}]
+    assert body["tools"][0] == {"name": "get_order", "description": "Look up an order by id.",
+                                "input_schema": TOOLS[0]["parameters"]}
+
+
+def test_profile_version_max_tokens_headers_and_params(server: AnthropicServer) -> None:
+    server.script(reply(message(text("ok"))))
+    one_step(profile_for(server, api_version="2023-01-01", max_tokens=321,
+                         headers={"anthropic-beta": "some-feature"},
+                         params={"metadata": {"user_id": "u-1"}}))
+    req = server.requests[0]
+    assert req.headers["anthropic-version"] == "2023-01-01"
+    assert req.headers["anthropic-beta"] == "some-feature"
+    assert req.json["max_tokens"] == 321 and req.json["metadata"] == {"user_id": "u-1"}
+
+
+def test_tool_round_trip(server: AnthropicServer) -> None:
+    call = tool_use("get_order", {"order_id": "A1"})
+    server.script(reply(message(text("Checking."), call)), reply(message(text("It shipped."))))
+    first, second = round_trip(profile_for(server))
+    assert first.text == "Checking." and first.finish_reason == "tool_use"
+    [c] = first.tool_calls
+    assert (c.id, c.name, c.arguments, c.parse_error) == (call["id"], "get_order",
+                                                          {"order_id": "A1"}, None)
+    assert json.loads(c.raw_arguments) == {"order_id": "A1"}
+    assert second.text == "It shipped."
+    msgs = server.requests[1].json["messages"]
+    assert [m["role"] for m in msgs] == ["user", "assistant", "user"]
+    assert msgs[1]["content"] == [text("Checking."), call]  # sent back exactly as received
+    assert msgs[2]["content"] == [{"type": "tool_result", "tool_use_id": call["id"],
+                                   "content": f'{{"ok": true, "id": "{call["id"]}"}}'}]
+
+
+def test_parallel_tool_use_answered_in_one_user_message(server: AnthropicServer) -> None:
+    a = tool_use("get_order", {"order_id": "A1"})
+    b = tool_use("get_order", {"order_id": "B2"})
+    c = tool_use("refund", {"order_id": "A1"})
+    server.script(reply(message(a, b, c)), reply(message(text("Done."))))
+    first, second = round_trip(profile_for(server), errors=("refund",))
+    assert [x.id for x in first.tool_calls] == [a["id"], b["id"], c["id"]]
+    assert second.text == "Done."
+    results = server.requests[1].json["messages"][2]["content"]
+    assert [r["tool_use_id"] for r in results] == [a["id"], b["id"], c["id"]]
+    assert all(r["type"] == "tool_result" for r in results)
+    assert results[2] == {"type": "tool_result", "tool_use_id": c["id"],
+                          "content": "order service timed out", "is_error": True}
+    assert "is_error" not in results[0]
+
+
+def test_next_user_turn_after_answer_keeps_history_valid(server: AnthropicServer) -> None:
+    server.script(reply(message(text("Which order?"))), reply(message(text("A1 shipped."))))
+
+    async def fn(session: Session) -> ModelTurn:
+        await session.step()
+        session.add_user("Order A1.")
+        return await session.step()
+
+    assert converse(profile_for(server), fn).text == "A1 shipped."
+    assert [m["role"] for m in server.requests[1].json["messages"]] == [
+        "user", "assistant", "user"]
+
+
+def test_empty_reply_is_not_echoed_and_next_user_text_merges(server: AnthropicServer) -> None:
+    server.script(reply(message()), reply(message(text("Hello again."))))
+
+    async def fn(session: Session) -> ModelTurn:
+        first = await session.step()
+        assert first.text == "" and first.tool_calls == []
+        session.add_user("Anyone there?")
+        return await session.step()
+
+    assert converse(profile_for(server), fn).text == "Hello again."
+    assert server.requests[1].json["messages"] == [
+        {"role": "user", "content": [text(USER), text("Anyone there?")]}]
+
+
+def test_thinking_blocks_round_trip_unchanged(server: AnthropicServer) -> None:
+    think = thinking("The user wants order A1; look it up.", "sig-" + "Zm9v" * 20)
+    hidden = {"type": "redacted_thinking", "data": "EmwKAhgBEgy3va3pzix/LafPsn4a" * 3}
+    call = tool_use("get_order", {"order_id": "A1"})
+    server.script(reply(message(think, hidden, text("Looking."), call)),
+                  reply(message(thinking("Now answer.", "sig-2"), text("It shipped."))))
+    first, second = round_trip(profile_for(server))
+    assert first.text == "Looking." and second.text == "It shipped."
+    assert server.requests[1].json["messages"][1]["content"] == [think, hidden, text("Looking."),
+                                                                  call]
+
+
+def test_a_modified_thinking_block_is_rejected_by_the_server(server: AnthropicServer) -> None:
+    server.expect_invalid = True
+    body = {"model": "m", "max_tokens": 10, "messages": [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": [thinking("changed", "sig-x"), text("yo")]},
+        {"role": "user", "content": "again"}]}
+    bad = check_messages_request(body, {canonical(thinking("original", "sig-x"))})
+    assert bad == "messages.1.content.0: Invalid `signature` in `thinking` block"
+
+
+def test_pause_turn_is_continued_within_one_step(server: AnthropicServer) -> None:
+    search = {"type": "server_tool_use", "id": "srvtoolu_01", "name": "web_search",
+              "input": {"query": "order A1 carrier"}}
+    found = {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_01", "content": []}
+    server.script(reply(message(text("Searching."), search, found, stop="pause_turn",
+                                usage=usage_body(30, 10))),
+                  reply(message(text(" Carrier says delivered."), usage=usage_body(50, 6))))
+    turn = one_step(profile_for(server))
+    assert turn.text == "Searching. Carrier says delivered."
+    assert turn.finish_reason == "end_turn" and turn.tool_calls == []
+    assert (turn.usage.input_tokens, turn.usage.output_tokens) == (80, 16)
+    msgs = server.requests[1].json["messages"]
+    assert msgs[-1] == {"role": "assistant", "content": [text("Searching."), search, found]}
+
+
+def test_endless_pause_turn_is_a_protocol_error(server: AnthropicServer) -> None:
+    server.fallback = reply(message(text("Still going."), stop="pause_turn"))
+    err, _ = step_fails(profile_for(server))
+    assert err.cause == "protocol" and "paused" in str(err)
+    assert len(server.requests) == 9
+
+
+def test_refusal_is_a_final_answer_marked_as_such(server: AnthropicServer) -> None:
+    server.script(reply(message(text("I can't help with that."), stop="refusal")))
+    turn = one_step(profile_for(server))
+    assert turn.text == "I can't help with that." and turn.finish_reason == "refusal"
+    assert turn.tool_calls == []
+
+
+def test_refused_partial_tool_call_is_neither_run_nor_sent_back(server: AnthropicServer) -> None:
+    server.script(reply(message(text("No."), tool_use("refund", {"order_id": "A1"}),
+                                stop="refusal")),
+                  reply(message(text("Still no."))))
+
+    async def fn(session: Session) -> ModelTurn:
+        first = await session.step()
+        assert first.tool_calls == [] and first.finish_reason == "refusal"
+        session.add_user("Please?")
+        return await session.step()
+
+    assert converse(profile_for(server), fn).text == "Still no."
+    assert server.requests[1].json["messages"][1] == {"role": "assistant",
+                                                      "content": [text("No.")]}
+
+
+@pytest.mark.parametrize("stop", ["max_tokens", "stop_sequence", "model_context_window_exceeded"])
+def test_other_stop_reasons_pass_through(server: AnthropicServer, stop: str) -> None:
+    server.script(reply(message(text("Partial"), stop=stop)))
+    turn = one_step(profile_for(server))
+    assert (turn.text, turn.finish_reason) == ("Partial", stop)
+
+
+def test_tool_calls_decided_by_blocks_not_stop_reason(server: AnthropicServer) -> None:
+    server.script(reply(message(tool_use("get_order", {"order_id": "A1"}), stop="end_turn")))
+    assert [c.name for c in one_step(profile_for(server)).tool_calls] == ["get_order"]
+
+
+def test_usage_with_cache_reads_and_writes(server: AnthropicServer) -> None:
+    usage = {**usage_body(100, 40, read=1000, created=200),
+             "output_tokens_details": {"thinking_tokens": 25}}
+    server.script(reply(message(text("ok"), usage=usage)))
+    u = one_step(profile_for(server)).usage
+    assert (u.input_tokens, u.cached_tokens, u.output_tokens, u.reasoning_tokens) == (
+        1300, 1000, 40, 25)
+
+
+def test_unknown_block_types_are_tolerated_and_sent_back(server: AnthropicServer) -> None:
+    server.referee_requests = False  # the echo carries a type the SDK does not know either
+    future = {"type": "hologram", "frames": [1, 2, 3]}
+    call = tool_use("get_order", {"order_id": "A1"})
+    server.script(reply(message(future, text("Checking."), call), strict=False),
+                  reply(message(text("Done."))))
+    first, second = round_trip(profile_for(server))
+    assert first.text == "Checking." and second.text == "Done."
+    echoed = server.requests[1].json["messages"][1]
+    assert echoed["content"] == [future, text("Checking."), call]
+    with pytest.raises(ValidationError):
+        drain(SDK_MESSAGE_PARAM.validate_python(echoed))
+
+
+def test_bent_tool_inputs(server: AnthropicServer) -> None:
+    server.referee_requests = True
+    server.script(reply(message(tool_use("get_order", '{"order_id": "A1"}'),
+                                tool_use("refund", "{not json"),
+                                tool_use("get_order", {"order_id": "B2"}, call_id=None)),
+                        strict=False),
+                  reply(message(text("ok"))))
+    first, _ = round_trip(profile_for(server))
+    a, b, c = first.tool_calls
+    assert a.arguments == {"order_id": "A1"} and a.parse_error is None
+    assert b.arguments is None and b.parse_error and b.raw_arguments == "{not json"
+    assert c.id.startswith("toolu_ac") and c.arguments == {"order_id": "B2"}
+    echoed = server.requests[1].json["messages"][1]["content"]
+    assert [x["input"] for x in echoed] == [{"order_id": "A1"}, {}, {"order_id": "B2"}]
+    assert echoed[2]["id"] == c.id
+
+
+def test_a_reused_tool_use_id_is_renamed(server: AnthropicServer) -> None:
+    server.script(reply(message(tool_use("get_order", {"order_id": "A1"}, "toolu_same"))),
+                  reply(message(tool_use("get_order", {"order_id": "B2"}, "toolu_same"))),
+                  reply(message(text("Both found."))))
+
+    async def fn(session: Session) -> list[ModelTurn]:
+        turns = [await session.step()]
+        session.add_tool_results(answer_all(turns[0]))
+        turns.append(await session.step())
+        session.add_tool_results(answer_all(turns[1]))
+        turns.append(await session.step())
+        return turns
+
+    first, second, third = converse(profile_for(server), fn)
+    assert first.tool_calls[0].id == "toolu_same" and third.text == "Both found."
+    renamed = second.tool_calls[0].id
+    assert renamed != "toolu_same"
+    assert server.requests[2].json["messages"][4]["content"][0]["tool_use_id"] == renamed
+
+
+@pytest.mark.parametrize(("body", "cause"), [
+    ({"type": "message", "role": "assistant"}, "malformed"),
+    ({"type": "message", "content": ["just a string"]}, "malformed"),
+    ({"type": "message", "content": [{"type": "tool_use", "id": "t1", "input": {}}]},
+     "malformed"),
+    ({"type": "error", "error": {"type": "api_error", "message": "boom"}}, "protocol"),
+    ([1, 2, 3], "malformed"),
+])
+def test_unusable_200_replies(server: AnthropicServer, body: Any, cause: str) -> None:
+    server.script(raw_json(body))
+    err, _ = step_fails(profile_for(server))
+    assert err.cause == cause
+
+
+# =========================================================================== failures
+
+
+def test_429_retry_after_is_honoured(server: AnthropicServer) -> None:
+    server.script(error(429, "rate_limit_error", "Number of requests has exceeded your rate limit",
+                        {"retry-after": "1"}),
+                  reply(message(text("ok"))))
+    start = time.monotonic()
+    assert one_step(profile_for(server, max_retry_wait_s=5)).text == "ok"
+    assert time.monotonic() - start >= 0.95
+    gap = server.requests[1].at - server.requests[0].at
+    assert 0.95 <= gap < 2.0
+
+
+def test_529_overloaded_is_retried_then_succeeds(server: AnthropicServer) -> None:
+    server.script(error(529, "overloaded_error", "Overloaded"),
+                  error(529, "overloaded_error", "Overloaded"),
+                  reply(message(text("ok"))))
+    assert one_step(profile_for(server)).text == "ok"
+    assert len(server.requests) == 3
+
+
+def test_5xx_exhausting_retries_is_server_error(server: AnthropicServer) -> None:
+    server.fallback = error(500, "api_error", "Internal server error")
+    err, _ = step_fails(profile_for(server))
+    assert err.cause == "server_error" and err.status == 500
+    assert "Internal server error" in str(err) and len(server.requests) == 3
+
+
+def test_400_is_not_retried_and_keeps_the_message(server: AnthropicServer) -> None:
+    server.script(error(400, "invalid_request_error", "prompt is too long: 210000 tokens"))
+    err, _ = step_fails(profile_for(server))
+    assert err.cause == "http_error" and err.status == 400
+    assert "prompt is too long" in str(err) and len(server.requests) == 1
+
+
+def test_401_names_the_env_var_and_never_the_key(server: AnthropicServer,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEY_ENV, "sk-ant-wrong-key-XYZ")
+    err, _ = step_fails(profile_for(server))
+    assert err.cause == "auth" and err.status == 401
+    assert f"${KEY_ENV}" in str(err) and "invalid x-api-key" in str(err)
+    assert "wrong-key" not in str(err) and len(server.requests) == 1
+
+
+def test_missing_key_env_is_a_config_error(server: AnthropicServer,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(KEY_ENV)
+    with pytest.raises(ConfigError, match=KEY_ENV):
+        one_step(profile_for(server))
+    assert server.requests == []
+
+
+def test_bearer_auth_style_for_gateways(server: AnthropicServer) -> None:
+    server.api_key = None  # a gateway in front of the API that takes a bearer token
+    server.script(reply(message(text("ok"))))
+    one_step(profile_for(server, auth="bearer"))
+    req = server.requests[0]
+    assert req.headers["authorization"] == f"Bearer {KEY}" and "x-api-key" not in req.headers
+
+
+def test_timeout(server: AnthropicServer) -> None:
+    server.fallback = delay(1.0, reply(message(text("late"))))
+    err, took = step_fails(profile_for(server, timeout_s=0.2, max_retries=1))
+    assert err.cause == "timeout" and took < 1.5
+    assert len(server.requests) == 2
+
+
+# =========================================================================== the server itself
+
+
+def raw_post(server: AnthropicServer, body: Any, headers: dict[str, str] | None = None
+             ) -> httpx.Response:
+    h = {"x-api-key": KEY, "anthropic-version": "2023-06-01", **(headers or {})}
+    for k in [k for k, v in h.items() if v == ""]:
+        del h[k]
+    return httpx.post(server.base_url + "/messages", json=body, headers=h, trust_env=False)
+
+
+GOOD = {"model": "claude-test", "max_tokens": 64, "system": "Be brief.",
+        "tools": [{"name": "get_order", "description": "d",
+                   "input_schema": {"type": "object", "properties": {}}}],
+        "messages": [
+            {"role": "user", "content": "Order A1?"},
+            {"role": "assistant", "content": [text("Checking."),
+                                              tool_use("get_order", {"id": "A1"}, "toolu_A"),
+                                              tool_use("get_order", {"id": "B2"}, "toolu_B")]},
+            {"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": "toolu_A", "content": "{}"},
+                {"type": "tool_result", "tool_use_id": "toolu_B",
+                 "content": [text("timeout")], "is_error": True},
+                text("Thanks.")]}]}
+
+
+def without(path: list[Any]) -> dict[str, Any]:
+    body = json.loads(json.dumps(GOOD))
+    target = body
+    for p in path[:-1]:
+        target = target[p]
+    del target[path[-1]]
+    return body
+
+
+def test_the_server_accepts_a_valid_request_and_the_sdk_agrees(server: AnthropicServer) -> None:
+    sdk_check_request(GOOD)
+    server.script(reply(message(text("ok"))))
+    assert raw_post(server, GOOD).status_code == 200
+
+
+BAD_REQUESTS: dict[str, tuple[Any, dict[str, str], int, str, str]] = {
+    "no x-api-key": (GOOD, {"x-api-key": ""}, 401, "authentication_error",
+                     "x-api-key header is required"),
+    "wrong key": (GOOD, {"x-api-key": "nope"}, 401, "authentication_error", "invalid x-api-key"),
+    "no version": (GOOD, {"anthropic-version": ""}, 400, "invalid_request_error",
+                   "anthropic-version: header is required"),
+    "no max_tokens": (without(["max_tokens"]), {}, 400, "invalid_request_error",
+                      "max_tokens: Field required"),
+    "unknown field": ({**GOOD, "temperature_x": 1}, {}, 400, "invalid_request_error",
+                      "temperature_x: Extra inputs are not permitted"),
+    "result for no call": (
+        {**GOOD, "messages": [*GOOD["messages"][:2], {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_A", "content": "{}"},
+            {"type": "tool_result", "tool_use_id": "toolu_Z", "content": "{}"}]}]},
+        {}, 400, "invalid_request_error", "unexpected `tool_use_id` found in `tool_result`"),
+    "result not first": (
+        {**GOOD, "messages": [*GOOD["messages"][:2], {"role": "user", "content": [
+            text("Here you go."),
+            {"type": "tool_result", "tool_use_id": "toolu_A", "content": "{}"},
+            {"type": "tool_result", "tool_use_id": "toolu_B", "content": "{}"}]}]},
+        {}, 400, "invalid_request_error",
+        "`tool_use` ids were found without `tool_result` blocks immediately after"),
+    "unanswered call": (
+        {**GOOD, "messages": [*GOOD["messages"][:2], {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_A", "content": "{}"}]}]},
+        {}, 400, "invalid_request_error", "toolu_B"),
+    "results in two messages": (
+        {**GOOD, "messages": [*GOOD["messages"][:2], {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_A", "content": "{}"}, text("and")]},
+            {"role": "assistant", "content": "hm"}, {"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": "toolu_B", "content": "{}"}]}]},
+        {}, 400, "invalid_request_error", "toolu_B"),
+    "tools with parameters": (
+        {**GOOD, "tools": [{"name": "x", "parameters": {"type": "object"}}]}, {}, 400,
+        "invalid_request_error", "tools.0.custom.parameters: Extra inputs are not permitted"),
+    "system role in messages": (
+        {**GOOD, "messages": [{"role": "system", "content": "x"}, *GOOD["messages"]]}, {}, 400,
+        "invalid_request_error", "messages.0.role"),
+    "string input": (
+        {**GOOD, "messages": [GOOD["messages"][0], {"role": "assistant", "content": [
+            {"type": "tool_use", "id": "toolu_A", "name": "get_order", "input": "{}"}]},
+            GOOD["messages"][2]]}, {}, 400, "invalid_request_error",
+        "tool_use.input: Input should be a valid dictionary"),
+    "empty text block": (
+        {**GOOD, "messages": [{"role": "user", "content": [text("")]}]}, {}, 400,
+        "invalid_request_error", "text content blocks must be non-empty"),
+    "forged thinking": (
+        {**GOOD, "messages": [GOOD["messages"][0], {"role": "assistant", "content": [
+            thinking("I made this up", "sig")]}, {"role": "user", "content": "go on"}]}, {}, 400,
+        "invalid_request_error", "Invalid `signature` in `thinking` block"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_REQUESTS))
+def test_the_server_rejects_what_the_api_rejects(server: AnthropicServer, name: str) -> None:
+    server.expect_invalid = True
+    body, headers, status, type_, fragment = BAD_REQUESTS[name]
+    res = raw_post(server, body, headers)
+    assert res.status_code == status
+    data = res.json()
+    ErrorResponse.model_validate(data)
+    assert data["type"] == "error" and data["error"]["type"] == type_
+    assert fragment in data["error"]["message"]
+
+
+# =========================================================================== end to end
+
+
+def write_profile(tmp_path: Path, server: Loopback, name: str, model: str, **extra: Any) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    lines = [f"name: {name}", "protocol: anthropic", f"base_url: {server.base_url}",
+             f"model: {model}", f"api_key_env: {KEY_ENV}", "timeout_s: 5", "max_retries: 1",
+             *(f"{k}: {json.dumps(v)}" for k, v in extra.items())]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_refund_scenario_end_to_end_through_the_cli(server: AnthropicServer,
+                                                    tmp_path: Path) -> None:
+    scenarios, errors = load_scenarios([ROOT / REFUND])
+    assert not errors
+    competent = agent(scenarios)
+
+    def route(ex: Exchange) -> None:
+        if ex.req.json["model"] == "claude-chatbot":
+            reply(message(text(CHATBOT)))(ex)
+        else:
+            reply(competent)(ex)
+
+    server.fallback = route
+    profiles = [write_profile(tmp_path, server, "claude", "claude-agent"),
+                write_profile(tmp_path, server, "claude-stream", "claude-agent", stream=True),
+                write_profile(tmp_path, server, "claude-chat", "claude-chatbot")]
+    out = tmp_path / "run"
+    args = [a for p in profiles for a in ("--vendor", str(p))]
+    res = agentcheck("run", *args, "--scenarios", REFUND, "--out", str(out), "--quiet",
+                     "--seed", "5", env={KEY_ENV: KEY})
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr and KEY not in res.stdout + res.stderr
+    v = {x["name"]: x for x in json.loads((out / "summary.json").read_text())["vendors"]}
+    for name in ("claude", "claude-stream"):
+        assert v[name]["tier"] == 3 and v[name]["capability_score"] == 100.0, v[name]
+    assert v["claude-chat"]["tier"] == 0
+    trials = {json.loads(line)["vendor"]: json.loads(line)
+              for line in (out / "trials.jsonl").read_text().splitlines()}
+    assert trials["claude"]["call_sequence"] == ["lookup_customer", "list_orders", "refund_order"]
+    steps = [e for e in trials["claude-stream"]["events"] if e["type"] == "assistant"]
+    assert steps and all(e["ttft_s"] is not None and 0 < e["ttft_s"] <= e["latency_s"]
+                         for e in steps)
+    assert all(e["ttft_s"] is None for e in trials["claude"]["events"]
+               if e["type"] == "assistant")
+    streamed = [r for r in server.requests if r.stream]
+    assert len(streamed) == 4 and all(k == "event" for r in streamed for k, _, _ in r.sent)
