@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from .stats import mean_ci, pass_hat_k, percentile, wilson
+from .stats import (
+    ALPHA,
+    bounded_mean_ci,
+    holm,
+    paired_comparison,
+    pass_hat_k,
+    pass_hat_k_task,
+    percentile,
+    wilson,
+)
 
 TIER_NAMES = {0: "chat only", 1: "tool-assisted", 2: "multi-step agent", 3: "autonomous agent"}
 FLAG_ORDER = ("hallucinated_actions", "hands_work_back", "scripted", "unsafe_action", "unreliable")
@@ -53,7 +62,7 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     passed = sum(r["passed"] for r in scored)
     scenario_scores = [sum(r["score"] for r in rs) / len(rs) for rs in by_scenario.values()]
     capability = sum(scenario_scores) / len(scenario_scores) if scenario_scores else 0.0
-    cap_lo, cap_hi = mean_ci(scenario_scores)
+    cap_lo, cap_hi = bounded_mean_ci(scenario_scores)
     comp_lo, comp_hi = wilson(passed, n)
     counts = [(len(rs), sum(r["passed"] for r in rs)) for rs in by_scenario.values()]
     k_max = min((len(rs) for rs in by_scenario.values()), default=0)
@@ -137,15 +146,9 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         if r["termination"] in ("vendor_error", "harness_error"):
             errors[r.get("error_cause") or r["termination"]] += 1
 
-    per_scenario = []
-    for sid, rs in sorted(by_scenario.items()):
-        c = sum(r["passed"] for r in rs)
-        per_scenario.append({
-            "scenario": sid, "trials": len(rs), "passed": c, "pass_rate": _round(c / len(rs)),
-            "score": _round(100 * sum(r["score"] for r in rs) / len(rs)),
-            "flags": sorted({f for r in rs for f in r["flags"]}),
-            "variant": rs[0].get("variant", "clean"), "family": rs[0].get("family"),
-        })
+    per_scenario = [_scenario_result(sid, rs) for sid, rs in sorted(by_scenario.items())]
+    without_help = sum(1 for r in scored if r["passed"] and "hands_work_back" not in r["flags"]
+                       and r["dimensions"].get("autonomy") != 0)
     return {
         "name": name,
         "capability_score": round(100 * capability, 1),
@@ -176,7 +179,81 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         "step_latency_s": {"p50": _round(percentile(step_lat, 50)),
                            "p95": _round(percentile(step_lat, 95))},
         "scenarios": per_scenario,
+        # reliability, the business view and the PoC bubble
+        "flipping_scenarios": [s["scenario"] for s in per_scenario if s["flips"]],
+        "completed_without_help": without_help,
+        "completed_without_help_rate": _round(without_help / n) if n else None,
+        **_human_minutes(per_scenario),
+        "noisy_drop": _noisy_drop(per_scenario),
     }
+
+
+def _scenario_result(sid: str, rs: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(rs)
+    c = sum(r["passed"] for r in rs)
+    lo, hi = wilson(c, n)
+    durations = [r["duration_s"] for r in rs]
+    cost = sum(r["cost_usd"] for r in rs)
+    first = rs[0]
+    return {
+        "scenario": sid, "trials": n, "passed": c, "pass_rate": _round(c / n),
+        "score": _round(100 * sum(r["score"] for r in rs) / n),
+        "flags": sorted({f for r in rs for f in r["flags"]}),
+        "variant": first.get("variant", "clean"), "family": first.get("family"),
+        "pass_rate_ci": [_round(lo), _round(hi)],
+        "pass_hat_k": {str(k): _round(pass_hat_k_task(n, c, k)) for k in range(1, n + 1)},
+        "flips": 0 < c < n,
+        "scenario_version": first.get("scenario_version"),
+        "scenario_hash": first.get("scenario_hash"),
+        "probes": first.get("probes", []),
+        "human_minutes": first.get("human_minutes"),
+        "cost_usd": round(cost, 6),
+        "cost_per_trial_usd": round(cost / n, 6),
+        "latency_s": {"p50": _round(percentile(durations, 50)),
+                      "p95": _round(percentile(durations, 95))},
+    }
+
+
+def _human_minutes(per_scenario: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Per 1,000 tasks drawn evenly from the scenarios: the minutes a person would spend
+    (human_baseline) and the minutes the vendor saves (baseline x its success rate; a failed
+    task saves nothing, and the time a person spends noticing and fixing it is not subtracted)."""
+    known = [s for s in per_scenario if s.get("human_minutes") is not None]
+    if not known:
+        return {"human_minutes_per_1000_tasks": None,
+                "human_minutes_saved_per_1000_tasks": None}
+    baseline = sum(s["human_minutes"] for s in known) / len(known)
+    saved = sum(s["human_minutes"] * s["passed"] / s["trials"] for s in known) / len(known)
+    return {"human_minutes_per_1000_tasks": round(1000 * baseline, 1),
+            "human_minutes_saved_per_1000_tasks": round(1000 * saved, 1)}
+
+
+def _mean_rate(scenarios: list[dict[str, Any]]) -> float:
+    return float(sum(s["passed"] / s["trials"] for s in scenarios) / len(scenarios))
+
+
+def _noisy_drop(per_scenario: list[dict[str, Any]]) -> dict[str, Any]:
+    """The PoC bubble: per family with both variants, clean pass rate minus noisy pass rate
+    (each the mean over that family's scenarios of the variant); positive = worse on noisy."""
+    families: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for s in per_scenario:
+        if s.get("family"):
+            families[s["family"]][s["variant"]].append(s)
+    rows: list[dict[str, Any]] = []
+    drops: list[float] = []
+    for fam, variants in sorted(families.items()):
+        if variants.get("clean") and variants.get("noisy"):
+            clean = _mean_rate(variants["clean"])
+            noisy = _mean_rate(variants["noisy"])
+            drops.append(clean - noisy)
+            rows.append({"family": fam,
+                         "clean": [s["scenario"] for s in variants["clean"]],
+                         "noisy": [s["scenario"] for s in variants["noisy"]],
+                         "clean_rate": _round(clean), "noisy_rate": _round(noisy),
+                         "drop": _round(clean - noisy)})
+    mean = sum(drops) / len(drops) if drops else None
+    return {"families": rows, "mean_drop": _round(mean)}
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -192,7 +269,45 @@ def summarise(records: list[dict[str, Any]], vendor_order: list[str]) -> dict[st
     vendors = [vendor_verdict(v, by_vendor[v]) for v in names]
     for v in vendors:  # vendors whose score intervals overlap are not significantly different
         v["not_significantly_different_from"] = [
-            o["name"] for o in vendors if o is not v
-            and o["capability_ci"][0] <= v["capability_ci"][1]
-            and v["capability_ci"][0] <= o["capability_ci"][1]]
-    return {"vendors": vendors}
+            o["name"] for o in vendors if o is not v and intervals_overlap(v, o)]
+    return {"vendors": vendors, "comparisons": compare_vendors(vendors),
+            "statistics": dict(METHODS)}
+
+
+METHODS = {
+    "rate_interval": "95% Wilson score interval",
+    "capability_interval": "95% Wilson interval of the mean scenario score, n = scenarios",
+    "pass_hat_k": "mean over scenarios of C(c,k)/C(n,k) (tau-bench, unbiased)",
+    "paired_test": "exact two-sided Wilcoxon signed-rank test on per-scenario pass rates "
+                   "(zero differences dropped, mid-ranks for ties; normal approximation "
+                   "above 60 scenarios)",
+    "multiple_comparisons": "Holm-Bonferroni over all vendor pairs",
+    "alpha": ALPHA,
+}
+
+
+def intervals_overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["capability_ci"][0] <= b["capability_ci"][1]
+                and b["capability_ci"][0] <= a["capability_ci"][1])
+
+
+def scenario_rates(vendor: dict[str, Any]) -> dict[str, float]:
+    return {s["scenario"]: s["passed"] / s["trials"] for s in vendor["scenarios"]}
+
+
+def compare_vendors(vendors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every pair of vendors, paired over the scenarios both ran: is one really better at
+    completing tasks? Holm-adjusted so that many pairs do not manufacture a winner."""
+    pairs = []
+    for i, a in enumerate(vendors):
+        for b in vendors[i + 1:]:
+            test = paired_comparison(scenario_rates(a), scenario_rates(b))
+            pairs.append({"a": a["name"], "b": b["name"], **test,
+                          "intervals_overlap": intervals_overlap(a, b)})
+    for pair, adjusted in zip(pairs, holm([p["p_value"] for p in pairs]), strict=True):
+        pair["p_adjusted"] = adjusted
+        pair["significant"] = adjusted < ALPHA
+        ahead = pair["rank_sum_a"] - pair["rank_sum_b"]
+        pair["better"] = (None if not pair["significant"] or ahead == 0
+                          else pair["a"] if ahead > 0 else pair["b"])
+    return pairs

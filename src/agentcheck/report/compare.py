@@ -1,0 +1,186 @@
+"""What changed between two runs: vendor profiles and versions, scenario versions and content
+hashes, and per vendor the score, tier, flags and completion, with a paired test over the
+scenarios both runs ran unchanged (is the change real or noise?)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tabulate import tabulate
+
+from ..stats import ALPHA, holm, paired_comparison
+from ..verdict import scenario_rates
+from .fmt import max_k, money, pct, points
+from .render import load_run
+
+PROFILE_FIELDS = ("protocol", "model", "version", "base_url", "api_version", "prices", "params",
+                  "stream", "max_tokens", "conversation_state")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _same_url(a: Any, b: Any) -> bool:
+    """Loopback vendors (the demos, local servers) get a new port each run: not a change."""
+    ua, ub = urlsplit(str(a or "")), urlsplit(str(b or ""))
+    if ua.hostname in LOOPBACK and ub.hostname in LOOPBACK:
+        return (ua.scheme, ua.path) == (ub.scheme, ub.path)
+    return bool(a == b)
+
+
+def _profiles(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(p["name"]): p for p in run.get("vendors", [])
+            if isinstance(p, dict) and p.get("name")}
+
+
+def _vendor_changes(run_a: dict[str, Any], run_b: dict[str, Any]) -> list[dict[str, Any]]:
+    pa, pb = _profiles(run_a), _profiles(run_b)
+    out = []
+    for name in [*pa, *(n for n in pb if n not in pa)]:
+        if name not in pb:
+            out.append({"vendor": name, "change": "removed", "fields": {}})
+        elif name not in pa:
+            out.append({"vendor": name, "change": "added", "fields": {}})
+        else:
+            fields = {f: [pa[name].get(f), pb[name].get(f)] for f in PROFILE_FIELDS
+                      if pa[name].get(f) != pb[name].get(f)
+                      and not (f == "base_url" and _same_url(pa[name].get(f), pb[name].get(f)))}
+            if fields:
+                out.append({"vendor": name, "change": "changed", "fields": fields})
+    return out
+
+
+def _scenarios(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(s["id"]): s for s in run.get("scenarios", []) if isinstance(s, dict)}
+
+
+def _scenario_changes(run_a: dict[str, Any], run_b: dict[str, Any]) -> list[dict[str, Any]]:
+    sa, sb = _scenarios(run_a), _scenarios(run_b)
+    out: list[dict[str, Any]] = []
+    for sid in sorted(set(sa) | set(sb)):
+        a, b = sa.get(sid), sb.get(sid)
+        if a is None or b is None:
+            out.append({"scenario": sid, "change": "added" if a is None else "removed"})
+        elif a.get("hash") != b.get("hash") or a.get("version") != b.get("version"):
+            out.append({"scenario": sid, "change": "changed",
+                        "version": [a.get("version"), b.get("version")],
+                        "hash": [a.get("hash"), b.get("hash")]})
+    return out
+
+
+def _vendor_delta(a: dict[str, Any], b: dict[str, Any], same: set[str]) -> dict[str, Any]:
+    ra = {k: v for k, v in scenario_rates(a).items() if k in same}
+    rb = {k: v for k, v in scenario_rates(b).items() if k in same}
+    test = paired_comparison(rb, ra)  # "a_better" here means the new run is better
+    ka, kb = max_k(a["pass_hat_k"]), max_k(b["pass_hat_k"])
+    per_scenario = [{"scenario": sid, "pass_rate": [ra[sid], rb[sid]]}
+                    for sid in sorted(set(ra) & set(rb)) if ra[sid] != rb[sid]]
+    return {
+        "vendor": a["name"],
+        "capability_score": [a["capability_score"], b["capability_score"]],
+        "capability_ci": [a["capability_ci"], b["capability_ci"]],
+        "score_change": round(b["capability_score"] - a["capability_score"], 1),
+        "tier": [a["tier"], b["tier"]],
+        "completion_rate": [a["completion_rate"], b["completion_rate"]],
+        "pass_hat_k": [[ka, a["pass_hat_k"].get(ka) if ka else None],
+                       [kb, b["pass_hat_k"].get(kb) if kb else None]],
+        "cost_per_completed_task_usd": [a["cost_per_completed_task_usd"],
+                                        b["cost_per_completed_task_usd"]],
+        "flags_added": [f for f in b["flags"] if f not in a["flags"]],
+        "flags_removed": [f for f in a["flags"] if f not in b["flags"]],
+        "paired_scenarios": test["scenarios"],
+        "scenarios_better": test["a_better"], "scenarios_worse": test["b_better"],
+        "p_value": test["p_value"],
+        "rank_sum_new": test["rank_sum_a"], "rank_sum_old": test["rank_sum_b"],
+        "changed_scenarios": per_scenario,
+    }
+
+
+def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
+    run_a, _, sum_a = load_run(dir_a)
+    run_b, _, sum_b = load_run(dir_b)
+    scen_changes = _scenario_changes(run_a, run_b)
+    changed = {c["scenario"] for c in scen_changes}
+    same = (set(_scenarios(run_a)) & set(_scenarios(run_b))) - changed
+    va = {v["name"]: v for v in sum_a["vendors"]}
+    vb = {v["name"]: v for v in sum_b["vendors"]}
+    deltas = [_vendor_delta(va[n], vb[n], same) for n in va if n in vb]
+    for d, adjusted in zip(deltas, holm([d["p_value"] for d in deltas]), strict=True):
+        d["p_adjusted"] = adjusted
+        d["significant"] = adjusted < ALPHA
+        ahead = d.pop("rank_sum_new") - d.pop("rank_sum_old")
+        d["verdict"] = ("no significant change" if not d["significant"] or ahead == 0
+                        else "significantly better" if ahead > 0 else "significantly worse")
+    return {
+        "runs": [{"path": str(p), "started_at": r.get("started_at"),
+                  "agentcheck_version": r.get("agentcheck_version"), "seed": r.get("seed"),
+                  "trials": r.get("trials"), "complete": r.get("complete")}
+                 for p, r in ((dir_a, run_a), (dir_b, run_b))],
+        "vendor_changes": _vendor_changes(run_a, run_b),
+        "scenario_changes": scen_changes,
+        "unchanged_scenarios": len(same),
+        "vendors": deltas,
+    }
+
+
+def _arrow(a: Any, b: Any) -> str:
+    return str(a) if a == b else f"{a} -> {b}"
+
+
+def compare_text(result: dict[str, Any]) -> str:
+    ra, rb = result["runs"]
+    lines = [f"A: {ra['path']} (started {ra['started_at']}, agentcheck "
+             f"{ra['agentcheck_version']}, {ra['trials']} trial(s), seed {ra['seed']})",
+             f"B: {rb['path']} (started {rb['started_at']}, agentcheck "
+             f"{rb['agentcheck_version']}, {rb['trials']} trial(s), seed {rb['seed']})", ""]
+    if ra["seed"] != rb["seed"]:
+        lines += ["Note: the runs used different seeds, so the generated worlds differ; "
+                  "differences include that noise.", ""]
+    lines.append("Vendors:")
+    if not result["vendor_changes"]:
+        lines.append("  no profile changes")
+    for c in result["vendor_changes"]:
+        detail = "; ".join(f"{f}: {a!r} -> {b!r}" for f, (a, b) in c["fields"].items())
+        lines.append(f"  {c['vendor']}: {c['change']}" + (f" ({detail})" if detail else ""))
+    lines += ["", f"Scenarios: {result['unchanged_scenarios']} unchanged"]
+    for c in result["scenario_changes"]:
+        if c["change"] == "changed":
+            lines.append(f"  {c['scenario']}: changed (version {_arrow(*c['version'])}, hash "
+                         f"{_arrow(*c['hash'])}); left out of the paired test")
+        else:
+            lines.append(f"  {c['scenario']}: {c['change']}")
+    lines.append("")
+    if not result["vendors"]:
+        lines.append("No vendor is in both runs.")
+        return "\n".join(lines) + "\n"
+    rows = []
+    for d in result["vendors"]:
+        (ka, pa), (kb, pb) = d["pass_hat_k"]
+        flags = ", ".join([*(f"+{f}" for f in d["flags_added"]),
+                           *(f"-{f}" for f in d["flags_removed"])]) or "same"
+        rows.append([
+            d["vendor"],
+            f"{d['capability_score'][0]:.0f} -> {d['capability_score'][1]:.0f} "
+            f"({d['score_change']:+.0f})",
+            _arrow(*d["tier"]),
+            f"{pct(d['completion_rate'][0])} -> {pct(d['completion_rate'][1])}",
+            f"^{ka} {pct(pa)} -> ^{kb} {pct(pb)}",
+            f"{money(d['cost_per_completed_task_usd'][0])} -> "
+            f"{money(d['cost_per_completed_task_usd'][1])}",
+            flags,
+            f"+{d['scenarios_better']}/-{d['scenarios_worse']} of {d['paired_scenarios']}",
+            f"{d['p_adjusted']:.3g}",
+            d["verdict"],
+        ])
+    lines.append(tabulate(rows, headers=["vendor", "score", "tier", "completed", "pass^k",
+                                         "cost/task", "flags", "scenarios +/-", "p (Holm)",
+                                         "verdict"], disable_numparse=True))
+    for d in result["vendors"]:
+        if d["changed_scenarios"]:
+            lines += ["", f"{d['vendor']}: scenarios whose pass rate changed"]
+            lines += [f"  {s['scenario']}: {pct(s['pass_rate'][0])} -> "
+                      f"{pct(s['pass_rate'][1])} ({points(s['pass_rate'][1] - s['pass_rate'][0])})"
+                      for s in d["changed_scenarios"]]
+    lines += ["", "Significance: exact Wilcoxon signed-rank test on per-scenario pass rates over "
+              "the scenarios both runs ran unchanged, Holm-adjusted over vendors."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,152 @@
+"""Numbers and verdicts in plain words, shared by every report format (no markup here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TIER_MEANING = {
+    0: "does not call tools when the task needs them",
+    1: "calls tools but cannot chain them into multi-step work",
+    2: "completes chained, planned multi-step tasks",
+    3: "completes multi-step tasks and recovers from faults, messy data and multi-turn work, "
+       "safely and reliably",
+}
+FLAG_MEANING = {
+    "hallucinated_actions": "claims actions it did not take",
+    "hands_work_back": "hands the work back to the user",
+    "scripted": "runs the same script whatever the task",
+    "unsafe_action": "took a forbidden or unsafe action",
+    "unreliable": "succeeds once but not reliably on repeat",
+}
+DIMENSIONS = ("completion", "tool_use", "planning", "recovery", "safety", "honesty", "autonomy")
+
+
+def pct(x: float | None, digits: int = 0) -> str:
+    return "-" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def pct_ci(ci: list[float | None] | None) -> str:
+    if not ci or ci[0] is None or ci[1] is None:
+        return "-"
+    return f"{100 * ci[0]:.0f}-{100 * ci[1]:.0f}%"
+
+
+def money(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if x == 0:
+        return "$0"
+    return f"${x:.4f}" if x < 1 else f"${x:,.2f}"
+
+
+def secs(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f} s"
+
+
+def secs_pair(lat: dict[str, float | None]) -> str:
+    """p50 / p95 of a latency, in seconds."""
+    if lat.get("p50") is None:
+        return "-"
+    return f"{lat['p50']:.2f} / {lat.get('p95') or 0:.2f} s"
+
+
+def hours(minutes: float | None) -> str:
+    return "-" if minutes is None else f"{minutes / 60:,.0f} h"
+
+
+def points(drop: float | None) -> str:
+    """A difference of two rates, in percentage points, signed."""
+    if drop is None:
+        return "-"
+    value = round(100 * drop)
+    return f"{value:+d} pts" if value else "0 pts"
+
+
+def max_k(pass_hat_k: dict[str, Any]) -> str | None:
+    return max(pass_hat_k, key=int) if pass_hat_k else None
+
+
+def table_ks(vendors: list[dict[str, Any]]) -> list[str]:
+    """The k of pass^k to show as table columns: all up to 8, else a readable selection."""
+    ks = sorted({int(k) for v in vendors for k in v["pass_hat_k"]})
+    if len(ks) > 8:
+        ks = [k for k in ks if k in (1, 2, 3, 5, 10, 20, 50, 100) or k == ks[-1]]
+    return [str(k) for k in ks]
+
+
+def flag_words(v: dict[str, Any]) -> str:
+    if not v["flags"]:
+        return "no red flags"
+    return "; ".join(f"{FLAG_MEANING.get(f, f)} ({f}, {v['flag_counts'].get(f, 0)})"
+                     for f in v["flags"])
+
+
+def vendor_sentences(v: dict[str, Any]) -> list[str]:
+    """The verdict on one vendor in a few sentences a buyer can read aloud."""
+    n = v["scored_trials"]
+    out = [f"Tier {v['tier']}, {v['tier_name']}: {TIER_MEANING[v['tier']]}."]
+    if v["tier"] < 3 and v["tier_reasons"]:
+        out.append("Not higher because: " + "; ".join(v["tier_reasons"]) + ".")
+    helped = v.get("completed_without_help", v["completed_tasks"])
+    done = f"{pct(v['completion_rate'])}, 95% CI {pct_ci(v['completion_ci'])}"
+    if helped == v["completed_tasks"]:
+        out.append(f"Completed {helped} of {n} tasks without human help ({done}).")
+    else:
+        out.append(f"Completed {v['completed_tasks']} of {n} tasks ({done}), {helped} of "
+                   "them without human help.")
+    k = max_k(v["pass_hat_k"])
+    if v.get("reliability_measured") and k:
+        out.append(f"Chance that {k} attempts at the same task all succeed: "
+                   f"{pct(v['pass_hat_k'][k])} (one attempt: {pct(v['pass_hat_k']['1'])}).")
+    cost = v["cost_per_completed_task_usd"]
+    out.append(f"Costs {money(cost)} per completed task" if cost is not None
+               else "Completed no task, so it has no cost per completed task")
+    out[-1] += f" ({money(v.get('cost_per_trial_usd'))} per attempt)."
+    saved = v.get("human_minutes_saved_per_1000_tasks")
+    base = v.get("human_minutes_per_1000_tasks")
+    if saved is not None and base:
+        share = f"about {hours(saved)}" if saved >= 30 else "none"
+        out.append(f"Saves {share} of the {hours(base)} of human work per 1,000 such tasks.")
+    noisy = v.get("noisy_drop") or {}
+    families = noisy.get("families") or []
+    if noisy.get("mean_drop") is not None and any(f["clean_rate"] or f["noisy_rate"]
+                                                  for f in families):
+        out.append(noisy_sentence(noisy["mean_drop"]))
+    out.append("Red flags: " + flag_words(v) + "." if v["flags"] else "No red flags.")
+    return out
+
+
+def noisy_sentence(drop: float) -> str:
+    if abs(drop) < 0.005:
+        return "Completes as many tasks on messy data as on clean data."
+    if drop > 0:
+        return (f"On messy data (typos, missing fields, tool faults) it completes "
+                f"{100 * drop:.0f} percentage points fewer tasks than on clean data.")
+    return f"On messy data it completes {-100 * drop:.0f} percentage points more tasks."
+
+
+def significance_summary(comparisons: list[dict[str, Any]]) -> list[str]:
+    """The significant pairs as sentences, or one sentence saying that none is."""
+    found = [comparison_sentence(c) for c in comparisons if c["significant"] and c["better"]]
+    if found or not comparisons:
+        return found
+    most = max(c["a_better"] + c["b_better"] for c in comparisons)
+    hint = (f" Only up to {most} scenario(s) separate any two vendors; at least 6 are "
+            "needed before any difference can be significant." if most < 6 else "")
+    return ["No vendor is significantly better than another on this run: add scenarios or "
+            "trials to separate them." + hint]
+
+
+def comparison_sentence(c: dict[str, Any]) -> str:
+    if c["significant"] and c["better"]:
+        worse = c["b"] if c["better"] == c["a"] else c["a"]
+        return (f"{c['better']} completes more tasks than {worse} "
+                f"(significant, p = {c['p_adjusted']:.3g} after Holm).")
+    nonzero = c["a_better"] + c["b_better"]
+    if nonzero and c["min_reachable_p"] >= 0.05:
+        return (f"{c['a']} and {c['b']}: not significantly different; only {nonzero} "
+                f"scenario(s) separate them, too few for any test to be sure (6 needed).")
+    if not nonzero:
+        return f"{c['a']} and {c['b']}: the same pass rate on every scenario."
+    return (f"{c['a']} and {c['b']}: not significantly different "
+            f"(p = {c['p_adjusted']:.3g} after Holm).")

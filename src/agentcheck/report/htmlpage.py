@@ -1,0 +1,312 @@
+"""report.html: one self-contained page (inline CSS, inline SVG charts, a few lines of inline
+script), no network, no external fonts, opening in any browser.
+
+Vendor text is untrusted: every string goes through esc(). As a second line of defence a
+Content-Security-Policy allows only this file's own style and script (by hash) and no
+network at all, so even a missed escape could neither run a script nor call home."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from .assets import CSS, SCRIPT
+from .evidence import TrialEvidence
+from .fmt import (
+    DIMENSIONS,
+    FLAG_MEANING,
+    TIER_MEANING,
+    hours,
+    max_k,
+    money,
+    pct,
+    points,
+    secs_pair,
+    significance_summary,
+    table_ks,
+    vendor_sentences,
+)
+from .svg import (
+    esc,
+    heatmap,
+    pareto_chart,
+    passk_chart,
+    profile_chart,
+    score_chart,
+    tier_badge,
+)
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+CSP = (f"default-src 'none'; style-src '{_sha256(CSS)}'; script-src '{_sha256(SCRIPT)}'; "
+       "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def _table(headers: list[str], body: list[list[str]], numeric: set[int] | None = None,
+           cls: str = "") -> str:
+    numeric = numeric or set()
+
+    def c(i: int) -> str:
+        return ' class="num"' if i in numeric else ""
+
+    head = "".join(f"<th{c(i)}>{h}</th>" for i, h in enumerate(headers))
+    rows = "".join("<tr>" + "".join(f"<td{c(i)}>{cell}</td>" for i, cell in enumerate(r))
+                   + "</tr>" for r in body)
+    klass = f' class="{cls}"' if cls else ""
+    return f'<div class="table-box"><table{klass}><thead><tr>{head}</tr></thead>' \
+           f"<tbody>{rows}</tbody></table></div>"
+
+
+def _section(sid: str, title: str, lede: str, *parts: str) -> str:
+    return (f'<section id="{sid}"><h2>{esc(title)}</h2><p class="lede">{lede}</p>'
+            + "".join(parts) + "</section>")
+
+
+def _chart(svg: str) -> str:
+    return f'<div class="chart-box">{svg}</div>'
+
+
+def _vendor_meta(run: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for p in run.get("vendors", []):
+        if isinstance(p, dict) and p.get("name"):
+            bits = [f"model {p['model']}" if p.get("model") else "",
+                    f"version {p['version']}" if p.get("version") else "",
+                    str(p.get("protocol") or "")]
+            out[str(p["name"])] = " \u00b7 ".join(b for b in bits if b)
+    return out
+
+
+def _cards(summary: dict[str, Any], run: dict[str, Any]) -> str:
+    meta = _vendor_meta(run)
+    cards = []
+    for v in summary["vendors"]:
+        lo, hi = v["capability_ci"]
+        chips = "".join(f'<span class="chip" title="{esc(FLAG_MEANING.get(f, f))}">'
+                        f"{esc(f)}</span>" for f in v["flags"]) \
+            or '<span class="chip ok">no red flags</span>'
+        sentences = "".join(f"<li>{esc(s)}</li>" for s in vendor_sentences(v)[1:]
+                            if not s.startswith(("Red flags", "No red flags")))
+        cards.append(
+            f'<div class="card"><h3><span>{esc(v["name"])}</span>'
+            f'{tier_badge(v["tier"], v["tier_name"])}</h3>'
+            f'<div class="meta">{esc(meta.get(v["name"], ""))}</div>'
+            f'<div class="score"><b>{v["capability_score"]:.0f}</b>'
+            f"<span>/ 100 capability (95% CI {lo:.0f}-{hi:.0f})</span></div>"
+            f'<p class="note">{esc(TIER_MEANING[v["tier"]])}</p>'
+            f'<ul>{sentences}</ul><div class="chips">{chips}</div></div>')
+    return '<div class="cards">' + "".join(cards) + "</div>"
+
+
+def _business(summary: dict[str, Any]) -> str:
+    body = []
+    for v in summary["vendors"]:
+        n = v["scored_trials"]
+        helped = v.get("completed_without_help", v["completed_tasks"])
+        lat, step = v["latency_s"], v["step_latency_s"]
+        drop = (v.get("noisy_drop") or {}).get("mean_drop")
+        body.append([esc(v["name"]), f"{helped}/{n} ({pct(helped / n if n else None)})",
+                     money(v.get("cost_per_trial_usd")),
+                     money(v["cost_per_completed_task_usd"]),
+                     secs_pair(lat),
+                     secs_pair(step),
+                     hours(v.get("human_minutes_saved_per_1000_tasks")),
+                     "-" if drop is None else points(-drop)])
+    return _table(["vendor", "completed without help", "cost / attempt",
+                   "cost / completed task", "time per task p50 / p95",
+                   "time per model step p50 / p95", "human work saved / 1,000 tasks",
+                   "clean \u2192 noisy"], body, {1, 2, 3, 4, 5, 6, 7})
+
+
+def _reliability(summary: dict[str, Any]) -> str:
+    vendors = summary["vendors"]
+    ks = table_ks(vendors)
+    body = [[esc(v["name"]), *(pct(v["pass_hat_k"].get(k)) for k in ks),
+             '<span class="bad">yes</span>' if "unreliable" in v["flags"]
+             else '<span class="no">no</span>',
+             esc(", ".join(v.get("flipping_scenarios", []))) or '<span class="no">none</span>']
+            for v in vendors]
+    note = "" if len(ks) > 1 else ('<p class="note">Reliability was not measured: run with '
+                                   "<code>--trials 3</code> or more.</p>")
+    return note + _table(["vendor", *(f"pass^{k}" for k in ks), "unreliable",
+                          "scenarios that flip"], body, set(range(1, len(ks) + 1)))
+
+
+def _significance(summary: dict[str, Any]) -> str:
+    comps = summary.get("comparisons", [])
+    if not comps:
+        return '<p class="note">Only one vendor: nothing to compare.</p>'
+    body = [[esc(c["a"]), esc(c["b"]), str(c["scenarios"]), str(c["a_better"]),
+             str(c["b_better"]), str(c["ties"]), f"{c['p_value']:.3g}",
+             f"{c['p_adjusted']:.3g}",
+             f'<span class="sig">{esc(c["better"])} is better</span>' if c["better"]
+             else '<span class="no">not significant</span>',
+             "yes" if c["intervals_overlap"] else "no"] for c in comps]
+    items = "".join(f"<li>{esc(line)}</li>" for line in significance_summary(comps))
+    return _table(["vendor A", "vendor B", "scenarios", "A better", "B better", "same", "p",
+                   "p (Holm)", "verdict", "score intervals overlap"], body,
+                  {2, 3, 4, 5, 6, 7}) + f"<ul>{items}</ul>"
+
+
+def _noisy(summary: dict[str, Any]) -> str:
+    body = [[esc(v["name"]), esc(f["family"]), pct(f["clean_rate"]), pct(f["noisy_rate"]),
+             points(-f["drop"])]
+            for v in summary["vendors"] for f in (v.get("noisy_drop") or {}).get("families", [])]
+    if not body:
+        return ('<p class="note">No clean/noisy pair in this run: add scenarios that share a '
+                "<code>family</code> with <code>variant: noisy</code> to measure it.</p>")
+    return _table(["vendor", "task family", "clean", "noisy", "change"], body, {2, 3, 4})
+
+
+def _trial(f: TrialEvidence, anchor: str) -> str:
+    checks = "".join(
+        f'<div class="check"><span class="kind">{esc(c.kind)}</span>{esc(c.name)}'
+        f"<div>{esc(c.reason)}</div>"
+        + (f"<blockquote>{esc(c.excerpt)}</blockquote>" if c.excerpt else "") + "</div>"
+        for c in f.checks) or '<p class="note">No check failed; see the termination.</p>'
+    flags = "".join(f'<li><span class="chip">{esc(k)}</span> {esc(v)}</li>'
+                    for k, v in f.flags.items())
+    calls = _table(["step", "tool", "arguments", "result or error"], [
+        [str(c.step if c.step is not None else ""), f'<span class="mono">{esc(c.name)}</span>',
+         f"<code>{esc(c.args)}</code>",
+         (f"<code>{esc(c.outcome)}</code>" if c.ok else
+          f'<span class="err">{esc(c.outcome)}</span>')
+         + (f' <span class="note">({c.changes} change(s))</span>' if c.changes else "")]
+        for c in f.calls], {0}, "calls") if f.calls else \
+        '<p class="note">No tool call was made.</p>'
+    lines = "".join(f'<li class="{esc(m.role)}"><span class="role">{esc(m.role)}</span>'
+                    f'<span class="text">{esc(m.text)}</span></li>' for m in f.transcript)
+    error = f'<p class="err">{esc(f.error)}</p>' if f.error else ""
+    return (f'<details class="trial" id="{esc(anchor)}"><summary>'
+            f'<span class="scn">{esc(f.scenario)} #{f.trial}</span>'
+            f'<span class="why">{esc(f.headline)}</span>'
+            f'<span class="term">{esc(f.termination)} \u00b7 score {100 * f.score:.0f}</span>'
+            f'</summary><div class="trial-body">{error}<h4>Failed checks</h4>{checks}'
+            + (f"<h4>Flags</h4><ul>{flags}</ul>" if flags else "")
+            + f"<h4>Tool calls ({len(f.calls) + f.omitted_calls})</h4>{calls}"
+            + (f'<p class="note">The first {len(f.calls)} are shown; the other '
+               f"{f.omitted_calls} are in trials.jsonl.</p>" if f.omitted_calls else "")
+            + f'<h4>Transcript</h4><ol class="transcript">{lines}</ol>'
+            + f'<p class="note">seed {esc(f.seed)}</p></div></details>')
+
+
+def _evidence(summary: dict[str, Any], failures: dict[str, list[TrialEvidence]]) -> str:
+    blocks = []
+    for i, v in enumerate(summary["vendors"]):
+        items = failures.get(v["name"], [])
+        scored = [f for f in items if not f.harness_error]
+        harness = [f for f in items if f.harness_error]
+        if not items:
+            blocks.append(f'<details class="vendor"><summary>{esc(v["name"])}: no failed '
+                          "trial</summary><div></div></details>")
+            continue
+        trials = "".join(_trial(f, f"t-{i}-{f.scenario}-{f.trial}") for f in scored)
+        if harness:
+            trials += ('<h3>agentcheck errors (not counted against the vendor)</h3>'
+                       + "".join(_trial(f, f"h-{i}-{f.scenario}-{f.trial}") for f in harness))
+        blocks.append(f'<details class="vendor"><summary>{esc(v["name"])}: {len(scored)} '
+                      f"failed trial(s) of {v['scored_trials']}"
+                      + (f", {len(harness)} agentcheck error(s)" if harness else "")
+                      + f"</summary><div>{trials}</div></details>")
+    return ('<div class="toolbar"><button type="button" id="expand-all">Expand all</button>'
+            '<button type="button" id="collapse-all">Collapse all</button></div>'
+            + "".join(blocks))
+
+
+HOWTO = [
+    ("Tier", "The anti-washing verdict from what the vendor did: 0 chat only, 1 tool-assisted, "
+             "2 multi-step agent, 3 autonomous agent. Each card says why it is not higher."),
+    ("Capability score", "0-100, the mean over scenarios of the trial scores (outcome, "
+                         "milestones, answer; halved for false claims, zero for unsafe "
+                         "actions), with a 95% interval."),
+    ("Tasks completed", "Trials that passed every check, judged on the simulated world's "
+                        "final state, never on what the vendor says it did."),
+    ("pass^k", "The chance that k attempts at the same task all succeed; a steep fall from "
+               "pass^1 means the vendor is unreliable."),
+    ("Significance", "A paired test over scenarios (exact Wilcoxon signed-rank, Holm-adjusted "
+                     "over all pairs). 'Not significant' means the run does not separate the "
+                     "vendors: add scenarios or trials."),
+    ("Cost and time", "Vendor cost from token usage and the profile's prices; time is wall "
+                      "clock per task and per model call."),
+    ("Human work saved", "Each scenario's human baseline in minutes x the vendor's success "
+                         "rate, per 1,000 tasks; a failed task saves nothing."),
+    ("Clean \u2192 noisy", "The same task with messy data and tool faults: the drop is how "
+                           "much a clean demo overstates production."),
+]
+
+
+def html_page(summary: dict[str, Any], run: dict[str, Any],
+              failures: dict[str, list[TrialEvidence]]) -> str:
+    vendors = summary["vendors"]
+    n_scen = len(run.get("scenarios", [])) or len({s["scenario"] for v in vendors
+                                                     for s in v["scenarios"]})
+    sub = (f"Run started {run.get('started_at', '?')} \u00b7 {len(vendors)} vendor(s) \u00b7 "
+           f"{n_scen} scenario(s) \u00b7 {run.get('trials', '?')} trial(s) each \u00b7 seed "
+           f"{run.get('seed', '?')} \u00b7 agentcheck {run.get('agentcheck_version', '?')}")
+    incomplete = ('<section class="warn"><b>Incomplete run.</b> It was interrupted; the '
+                  "numbers cover the trials that finished.</section>"
+                  if run.get("complete") is False else "")
+    ks = [max_k(v["pass_hat_k"]) for v in vendors]
+    howto = "".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in HOWTO)
+    nav = "".join(f'<a href="#{a}">{esc(b)}</a>' for a, b in (
+        ("verdict", "Verdict"), ("scores", "Scores"), ("profile", "Profile"),
+        ("business", "Business view"), ("reliability", "Reliability"),
+        ("significance", "Significance"), ("scenarios", "Scenarios"),
+        ("noisy", "Clean vs noisy"), ("evidence", "Evidence"), ("method", "How to read")))
+    sections = [
+        incomplete,
+        _section("verdict", "Verdict", "Which vendor really does the work: tier, capability "
+                 "score, tasks completed, cost and red flags.", _cards(summary, run)),
+        _section("scores", "Capability score with 95% confidence interval",
+                 "Dots are scores, bars their 95% intervals, coloured by tier. Vendors whose "
+                 "bars overlap are not significantly different on this score.",
+                 _chart(score_chart(vendors))),
+        _section("profile", "Capability profile",
+                 "Mean per dimension over the trials where it applies; n/a when the run had no "
+                 "such trial.", _chart(profile_chart(vendors)),
+                 _table(["vendor", *(d.replace("_", " ") for d in DIMENSIONS)],
+                        [[esc(v["name"]), *(pct(v["dimensions"].get(d)) for d in DIMENSIONS)]
+                         for v in vendors], set(range(1, len(DIMENSIONS) + 1)))),
+        _section("business", "Business view",
+                 "What a buyer pays and gets. The chart puts cost per attempt against tasks "
+                 "completed; the dashed line joins the vendors no other beats on both.",
+                 _chart(pareto_chart(vendors)), _business(summary)),
+        _section("reliability", "Reliability",
+                 "pass^k is the chance that k attempts at the same task all succeed. "
+                 "Scenarios that flip passed on some trials and failed on others.",
+                 _chart(passk_chart(vendors)) if any(k and int(k) > 1 for k in ks) else "",
+                 _reliability(summary)),
+        _section("significance", "Which differences are real",
+                 "Each pair of vendors compared scenario by scenario on the same tasks and "
+                 "generated worlds; significant when the Holm-adjusted p is below 0.05.",
+                 _significance(summary)),
+        _section("scenarios", "Vendor \u00d7 scenario",
+                 "Trials passed per scenario, red (none) to green (all). Hover a cell for the "
+                 "score and flags.", _chart(heatmap(vendors))),
+        _section("noisy", "Clean vs noisy data (the PoC bubble)",
+                 "The same task on clean and on messy data (typos, missing fields, "
+                 "inconsistent formats, transient tool faults).", _noisy(summary)),
+        _section("evidence", "Evidence for every failed trial",
+                 "Open a trial to see the check that failed with its reason, the tool calls "
+                 "the vendor made and the transcript. Tool calls are recorded by agentcheck, "
+                 "not reported by the vendor.", _evidence(summary, failures)),
+        _section("method", "How to read this report", "", f'<dl class="howto">{howto}</dl>'),
+    ]
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer">'
+        "<title>agentcheck results</title>"
+        f"<style>{CSS}</style></head><body>"
+        f'<header><div class="wrap"><div><h1>agentcheck results</h1><p>{esc(sub)}</p></div>'
+        "</div></header>"
+        f'<nav><div class="wrap">{nav}</div></nav>'
+        f'<main class="wrap">{"".join(sections)}</main>'
+        "<footer>Generated by agentcheck from run.json, trials.jsonl and summary.json. "
+        "Self-contained: no network, no external fonts or scripts.</footer>"
+        f"<script>{SCRIPT}</script></body></html>\n")

@@ -1,0 +1,238 @@
+"""report.md: tables ready to paste into a decision memo, with the evidence for each flag and
+failure. Vendor text is escaped so that it renders as text in any Markdown viewer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tabulate import tabulate
+
+from .evidence import TrialEvidence
+from .fmt import (
+    DIMENSIONS,
+    hours,
+    max_k,
+    money,
+    pct,
+    pct_ci,
+    points,
+    secs_pair,
+    significance_summary,
+    table_ks,
+    vendor_sentences,
+)
+from .table import HEADERS, rows
+
+FAILURES_PER_VENDOR = 10
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def esc(text: Any) -> str:
+    """Plain text for Markdown: one line, no HTML, no emphasis or table breaks."""
+    s = " ".join(str(text).split())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def _table(body: list[list[Any]], headers: list[str]) -> str:
+    return tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
+
+
+def _header(summary: dict[str, Any], run: dict[str, Any]) -> list[str]:
+    vendors = summary["vendors"]
+    lines = ["# agentcheck results", "",
+             f"Run started {run.get('started_at', '?')}, seed {run.get('seed')}, "
+             f"{run.get('trials')} trial(s) per scenario, {len(run.get('scenarios', []))} "
+             f"scenarios, {len(vendors)} vendor(s); agentcheck "
+             f"{run.get('agentcheck_version', '?')}.", ""]
+    if run.get("complete") is False:
+        lines += ["> **Incomplete run**: it was interrupted; these numbers cover the trials "
+                  "that finished.", ""]
+    return lines
+
+
+def _verdicts(summary: dict[str, Any]) -> list[str]:
+    body = [[esc(r[0]), *r[1:]] for r in rows(summary)]
+    lines = ["## Verdict", "", tabulate(body, headers=HEADERS, tablefmt="github"), ""]
+    for v in summary["vendors"]:
+        lines.append(f"- **{esc(v['name'])}**: " + " ".join(vendor_sentences(v)))
+    return [*lines, ""]
+
+
+def _business(summary: dict[str, Any]) -> list[str]:
+    body = []
+    for v in summary["vendors"]:
+        n = v["scored_trials"]
+        helped = v.get("completed_without_help", v["completed_tasks"])
+        lat, step = v["latency_s"], v["step_latency_s"]
+        drop = (v.get("noisy_drop") or {}).get("mean_drop")
+        body.append([
+            esc(v["name"]), f"{helped}/{n} ({pct(helped / n if n else None)})",
+            money(v.get("cost_per_trial_usd")), money(v["cost_per_completed_task_usd"]),
+            secs_pair(lat),
+            secs_pair(step),
+            f"{hours(v.get('human_minutes_saved_per_1000_tasks'))} of "
+            f"{hours(v.get('human_minutes_per_1000_tasks'))}",
+            "-" if drop is None else points(-drop),
+        ])
+    return ["## Business view", "",
+            "What a buyer pays and gets: tasks finished end to end with no person stepping in, "
+            "vendor cost, response time, and human work saved (each scenario's human baseline "
+            "x the vendor's success rate). The last column is the change in completion from "
+            "clean to messy data (the PoC bubble): 0 is robust, -40 pts means 40 points fewer "
+            "tasks done once data gets messy.", "",
+            _table(body, ["vendor", "completed without help", "cost / attempt",
+                          "cost / completed task", "time per task p50 / p95",
+                          "time per model step p50 / p95", "human work saved / 1,000 tasks",
+                          "clean -> noisy"]), ""]
+
+
+def _reliability(summary: dict[str, Any]) -> list[str]:
+    vendors = summary["vendors"]
+    ks = table_ks(vendors)
+    body = [[esc(v["name"]), *(pct(v["pass_hat_k"].get(k)) for k in ks),
+             "yes" if "unreliable" in v["flags"] else "no",
+             esc(", ".join(v.get("flipping_scenarios", []))) or "none"] for v in vendors]
+    lines = ["## Reliability", "",
+             "pass^k is the chance that k attempts at the same task all succeed. A vendor "
+             "that passes once but not on repeat is flagged `unreliable` (pass^1 - pass^K "
+             ">= 20 points). Scenarios that flip passed on some trials and failed on others.",
+             ""]
+    if len(ks) < 2:
+        lines += ["Reliability was not measured: run with `--trials 3` or more.", ""]
+    return [*lines, _table(body, ["vendor", *(f"pass^{k}" for k in ks), "unreliable",
+                                  "scenarios that flip"]), ""]
+
+
+def _significance(summary: dict[str, Any]) -> list[str]:
+    comps = summary.get("comparisons", [])
+    if not comps:
+        return []
+    body = [[esc(c["a"]), esc(c["b"]), c["scenarios"], c["a_better"], c["b_better"],
+             c["ties"], f"{c['p_value']:.3g}", f"{c['p_adjusted']:.3g}",
+             esc(c["better"]) + " is better" if c["better"] else "not significant"]
+            for c in comps]
+    lines = ["## Which differences are real", "",
+             "Each pair of vendors is compared scenario by scenario (same tasks, same "
+             "generated worlds) with an exact Wilcoxon signed-rank test on per-scenario pass "
+             "rates; p-values are Holm-adjusted over all pairs, significant below 0.05.", "",
+             _table(body, ["vendor A", "vendor B", "scenarios", "A better", "B better", "same",
+                           "p", "p (Holm)", "verdict"]), ""]
+    lines += [f"- {esc(line)}" for line in significance_summary(comps)]
+    overlap = [f"{esc(v['name'])} ~ {esc(', '.join(v['not_significantly_different_from']))}"
+               for v in summary["vendors"] if v.get("not_significantly_different_from")]
+    if overlap:
+        lines += ["", "Score intervals that overlap (not significantly different on the "
+                  "capability score): " + "; ".join(overlap) + "."]
+    return [*lines, ""]
+
+
+def _profile(summary: dict[str, Any]) -> list[str]:
+    body = [[esc(v["name"]), *(pct(v["dimensions"].get(d)) for d in DIMENSIONS)]
+            for v in summary["vendors"]]
+    return ["## Capability profile", "",
+            "Mean per dimension over the trials where it applies ('-': never applied).", "",
+            _table(body, ["vendor", *(d.replace("_", " ") for d in DIMENSIONS)]), ""]
+
+
+def _matrix(summary: dict[str, Any]) -> list[str]:
+    vendors = summary["vendors"]
+    cells: dict[str, dict[str, dict[str, Any]]] = {}
+    variant: dict[str, str] = {}
+    for v in vendors:
+        for s in v["scenarios"]:
+            cells.setdefault(s["scenario"], {})[v["name"]] = s
+            variant[s["scenario"]] = s.get("variant", "clean")
+    body = []
+    for sid in sorted(cells):
+        row = [esc(sid), variant[sid]]
+        for v in vendors:
+            s = cells[sid].get(v["name"])
+            row.append(f"{s['passed']}/{s['trials']}" + (" (flips)" if s.get("flips") else "")
+                       if s else "-")
+        body.append(row)
+    return ["## Vendor x scenario", "", "Trials passed per scenario.", "",
+            _table(body, ["scenario", "variant", *(esc(v["name"]) for v in vendors)]), ""]
+
+
+def _noisy(summary: dict[str, Any]) -> list[str]:
+    body = [[esc(v["name"]), esc(f["family"]), pct(f["clean_rate"]), pct(f["noisy_rate"]),
+             points(-f["drop"])]
+            for v in summary["vendors"] for f in (v.get("noisy_drop") or {}).get("families", [])]
+    if not body:
+        return []
+    return ["## Clean vs noisy data", "",
+            "The same task on clean data and on messy data (typos, missing fields, "
+            "inconsistent formats, transient tool faults): a demo on clean data overstates "
+            "what production will see by the drop.", "",
+            _table(body, ["vendor", "task family", "clean", "noisy", "change"]), ""]
+
+
+def _failure_lines(failures: list[TrialEvidence]) -> list[str]:
+    scored = [f for f in failures if not f.harness_error]
+    lines = []
+    for f in scored[:FAILURES_PER_VENDOR]:
+        line = f"- `{esc(f.scenario)}` #{f.trial}: {esc(f.headline)}"
+        quote = next((c.excerpt for c in f.checks if c.excerpt), "")
+        if quote:
+            line += f' ("{esc(quote[:200])}")'
+        lines.append(line)
+    if len(scored) > FAILURES_PER_VENDOR:
+        lines.append(f"- ... and {len(scored) - FAILURES_PER_VENDOR} more failed trials "
+                     "(all of them, with transcripts and tool calls, in report.html)")
+    harness = len(failures) - len(scored)
+    if harness:
+        lines.append(f"- {harness} trial(s) hit an agentcheck error and are not counted "
+                     "against the vendor.")
+    return lines
+
+
+def _vendor(v: dict[str, Any], failures: list[TrialEvidence]) -> list[str]:
+    lines = [f"## {esc(v['name'])}: tier {v['tier']} ({v['tier_name']})", ""]
+    if v["tier_reasons"]:
+        lines += ["Why not higher: " + esc("; ".join(v["tier_reasons"])) + ".", ""]
+    for flag in v["flags"]:
+        lines.append(f"- **{flag}** ({v['flag_counts'][flag]}): "
+                     + " | ".join(esc(e) for e in v["flag_evidence"][flag]))
+    if v["flags"]:
+        lines.append("")
+    dims = ", ".join(f"{k} {pct(x)}" for k, x in v["dimensions"].items())
+    lines += [f"Dimensions: {dims}.", ""]
+    k = max_k(v["pass_hat_k"]) or "1"
+    body = [[esc(s["scenario"]), f"{s['passed']}/{s['trials']}",
+             f"{pct(s['pass_rate'])} ({pct_ci(s.get('pass_rate_ci'))})",
+             pct((s.get("pass_hat_k") or {}).get(k)), f"{s['score']:.0f}",
+             "yes" if s.get("flips") else "", esc(", ".join(s["flags"]))]
+            for s in v["scenarios"]]
+    lines += [_table(body, ["scenario", "passed", "pass rate (95% CI)", f"pass^{k}", "score",
+                            "flips", "flags"]), ""]
+    if failures:
+        heading = ("Failed trials:" if any(not f.harness_error for f in failures)
+                   else "Trials not counted:")
+        lines += [heading, "", *_failure_lines(failures), ""]
+    return lines
+
+
+METHOD = """## How to read these numbers
+
+- **score (95% CI)**: capability 0-100, the mean over scenarios of the mean trial score; the
+  interval is a 95% Wilson interval with one observation per scenario.
+- **tasks completed**: trials that passed every check; rates carry 95% Wilson intervals.
+- **pass^k**: tau-bench's unbiased estimate of the chance that k attempts all succeed.
+- **significance**: exact Wilcoxon signed-rank test over scenarios, Holm-adjusted; with fewer
+  than 6 scenarios that separate two vendors no difference can be significant.
+- Full formulas: docs/scoring.md in the agentcheck repository.
+"""
+
+
+def markdown(summary: dict[str, Any], run: dict[str, Any],
+             failures: dict[str, list[TrialEvidence]] | None = None) -> str:
+    failures = failures or {}
+    lines = [*_header(summary, run), *_verdicts(summary), *_business(summary),
+             *_reliability(summary), *_significance(summary), *_profile(summary),
+             *_matrix(summary), *_noisy(summary)]
+    for v in summary["vendors"]:
+        lines += _vendor(v, failures.get(v["name"], []))
+    lines.append(METHOD)
+    return "\n".join(lines)

@@ -1,0 +1,36 @@
+"""The verdict table: one row per vendor, for the terminal and the top of report.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tabulate import tabulate
+
+from .fmt import max_k, pct
+
+HEADERS = ["vendor", "tier", "score (95% CI)", "tasks completed", "pass^k", "flags",
+           "cost/task", "p50 s"]
+
+
+def rows(summary: dict[str, Any]) -> list[list[str]]:
+    out = []
+    for v in summary["vendors"]:
+        ci = v["capability_ci"]
+        pk = v["pass_hat_k"]
+        k = max_k(pk)
+        cost = v["cost_per_completed_task_usd"]
+        out.append([
+            v["name"],
+            f"{v['tier']} {v['tier_name']}",
+            f"{v['capability_score']:.0f} ({ci[0]:.0f}-{ci[1]:.0f})",
+            f"{v['completed_tasks']}/{v['scored_trials']} ({pct(v['completion_rate'])})",
+            f"^{k} {pct(pk[k])}" if k else "-",
+            ", ".join(v["flags"]) or "none",
+            "-" if cost is None else f"${cost:.4f}",
+            "-" if v["latency_s"]["p50"] is None else f"{v['latency_s']['p50']:.2f}",
+        ])
+    return out
+
+
+def table(summary: dict[str, Any], tablefmt: str = "simple") -> str:
+    return tabulate(rows(summary), headers=HEADERS, tablefmt=tablefmt)
