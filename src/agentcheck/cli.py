@@ -14,6 +14,7 @@ from . import __version__
 from .errors import ConfigError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_GATE = 3  # --fail-under / --fail-under-tier: a vendor is below the bar
 DEFAULT_SCENARIOS = Path("scenarios")
 DEFAULT_ADAPTERS = Path("adapters")
 
@@ -43,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true",
                      help="continue the run in --out DIR, skipping finished trials")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+    _add_gate_args(run)
+
+    rep = sub.add_parser("report", help="re-render a run's summary and reports from its trials")
+    rep.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder")
+    rep.add_argument("--out", type=Path, default=None, metavar="DIR",
+                     help="write summary.json and the reports here (default: RUN_DIR)")
+    _add_gate_args(rep)
+    cmp = sub.add_parser("compare", help="show what changed between two runs")
+    cmp.add_argument("run_a", type=Path, metavar="RUN_A", help="the earlier run folder")
+    cmp.add_argument("run_b", type=Path, metavar="RUN_B", help="the later run folder")
+    cmp.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
     val = sub.add_parser("validate", help="check scenario files and vendor profiles")
     val.add_argument("paths", nargs="*", type=Path, metavar="PATH",
@@ -71,6 +83,21 @@ def _parser() -> argparse.ArgumentParser:
                       "found, one tool round trip (exit 0 if all ok, 1 otherwise)")
     check.add_argument("profiles", nargs="+", metavar="PROFILE",
                        help="profile files or names in adapters/")
+
+    serve = sub.add_parser(
+        "serve-tools", help="host one scenario's tools (MCP and OpenAPI) to try a vendor-run "
+                            "agent by hand; Ctrl-C prints the calls and the checks")
+    serve.add_argument("scenario", metavar="SCENARIO", help="a scenario file or id")
+    serve.add_argument("--seed", type=int, default=None,
+                       help="seed of the generated world (default: random, printed)")
+    serve.add_argument("--bind", default="127.0.0.1", metavar="HOST",
+                       help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=0, metavar="P",
+                       help="port to listen on (default: a free one)")
+    serve.add_argument("--public-url", default=None, metavar="URL",
+                       help="base URL the vendor reaches this host at (tunnel or gateway)")
+    serve.add_argument("--for", dest="duration", type=float, default=None, metavar="SECONDS",
+                       help="stop after SECONDS instead of waiting for Ctrl-C")
     return p
 
 
@@ -79,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "compare":
+            return _compare(args)
         if args.command == "validate":
             return _validate(args.paths, prove=args.prove)
         if args.command == "new":
@@ -98,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             from .smoke import check_command
 
             return check_command([_resolve_vendor(v) for v in args.profiles])
+        if args.command == "serve-tools":
+            return _serve_tools(args)
     except ConfigError as exc:
         from .redaction import redact
 
@@ -182,12 +215,14 @@ def _resolve_vendor(spec: str) -> Any:
 
 def _run(args: argparse.Namespace) -> int:
     from .demo import DEMO_VENDORS, DemoServer, demo_profiles
+    from .progress import ProgressDisplay
     from .report import table, write_reports
     from .results import RunFolder, default_run_dir, now_iso, read_json, write_json
-    from .runner import Plan, execute, plain_progress, trial_seed
+    from .runner import Plan, execute, trial_seed
     from .scenario import load_scenarios
     from .verdict import summarise
 
+    _check_gate_args(args)
     if args.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
     if args.trials is not None and args.trials < 1:
@@ -249,13 +284,16 @@ def _run(args: argparse.Namespace) -> int:
         run_json = plan.run_json()
         run_json["started_at"] = run_meta.get("started_at") or now_iso()
         write_json(out / "run.json", run_json)
-        progress = None if args.quiet else plain_progress
+        progress = None if args.quiet else ProgressDisplay(sys.stderr)
         interrupted = False
         try:
             summary = asyncio.run(execute(plan, folder, progress))
         except KeyboardInterrupt:
             interrupted = True
             summary = summarise(folder.trials(), [p.name for p in profiles])
+        finally:
+            if progress:
+                progress.close()
         run_json["finished_at"] = now_iso()
         run_json["complete"] = not interrupted
         write_json(out / "run.json", run_json)
@@ -265,11 +303,61 @@ def _run(args: argparse.Namespace) -> int:
         if demo:
             demo.stop()
     print(table(summary))
-    print(f"\nresults: {out}/ (summary.json, trials.jsonl, report.md)")
+    print(f"\nresults: {out}/ (summary.json, trials.jsonl, report.md, report.csv, "
+          "report.html)")
     if interrupted:
         print(f"interrupted: finished trials are saved; continue with "
               f"agentcheck run --resume --out {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    return _gate(args, summary)
+
+
+def _add_gate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fail-under", type=float, default=None, metavar="SCORE",
+                   help=f"CI gate: exit {EXIT_GATE} if any vendor's capability score is "
+                        "below SCORE (0-100)")
+    p.add_argument("--fail-under-tier", type=int, default=None, metavar="N",
+                   help=f"CI gate: exit {EXIT_GATE} if any vendor's agency tier is below N "
+                        "(0-3)")
+
+
+def _check_gate_args(args: argparse.Namespace) -> None:
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise ConfigError("--fail-under must be a score from 0 to 100")
+    if args.fail_under_tier is not None and not 0 <= args.fail_under_tier <= 3:
+        raise ConfigError("--fail-under-tier must be a tier from 0 to 3")
+
+
+def _gate(args: argparse.Namespace, summary: dict[str, Any]) -> int:
+    """EXIT_GATE, with every vendor under the bar on stderr, or EXIT_OK."""
+    below = []
+    for v in summary["vendors"]:
+        if args.fail_under is not None and v["capability_score"] < args.fail_under:
+            below.append(f"{v['name']} capability score {v['capability_score']:g} < "
+                         f"{args.fail_under:g}")
+        if args.fail_under_tier is not None and v["tier"] < args.fail_under_tier:
+            below.append(f"{v['name']} tier {v['tier']} ({v['tier_name']}) < "
+                         f"{args.fail_under_tier}")
+    for line in below:
+        print(f"agentcheck: gate failed: {line}", file=sys.stderr)
+    return EXIT_GATE if below else EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import render_run, table
+
+    _check_gate_args(args)
+    summary, paths = render_run(args.run_dir, args.out)
+    print(table(summary))
+    print(f"\nwrote {', '.join(str(p) for p in paths)}")
+    return _gate(args, summary)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .report.compare import compare_runs, compare_text
+
+    result = compare_runs(args.run_a, args.run_b)
+    print(json.dumps(result, indent=2) if args.json else compare_text(result), end="")
     return EXIT_OK
 
 
@@ -304,6 +392,54 @@ def _list(coverage: bool = False) -> int:
         except ConfigError as exc:
             rows.append([f.stem, "INVALID", exc.detail[:60], str(f)])
     print(tabulate(rows, headers=["vendor", "protocol", "model", "profile"]))
+    return EXIT_OK
+
+
+def _serve_tools(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from .agentloop import ToolHostSettings
+    from .scenario import load_scenario, load_scenarios
+
+    path = Path(args.scenario)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise ConfigError(f"no such scenario file: {args.scenario}")
+        scenario = load_scenario(path)
+    else:
+        found, _ = load_scenarios([DEFAULT_SCENARIOS]) if DEFAULT_SCENARIOS.exists() \
+            else ([], [])
+        match = [s for s in found if s.id == args.scenario]
+        if not match:
+            raise ConfigError(f"unknown scenario {args.scenario!r}: not a file, not an id in "
+                              f"{DEFAULT_SCENARIOS}/")
+        scenario = match[0]
+    if args.duration is not None and args.duration <= 0:
+        raise ConfigError("--for must be a positive number of seconds")
+    try:
+        settings = ToolHostSettings(bind=args.bind, port=args.port, public_url=args.public_url)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"{err['loc'][0]}: {err['msg']}") from None
+    from .toolhost import serve_tools, session_report
+    from .trajectory import Trajectory
+    from .world import World
+
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    world = World(scenario, seed)
+    traj = Trajectory()
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        asyncio.run(serve_tools(world, traj, settings, out, args.duration))
+    except KeyboardInterrupt:
+        out("stopped")
+    except OSError as exc:
+        raise ConfigError(str(exc)) from None
+    for line in session_report(world, traj):
+        out(line)
     return EXIT_OK
 
 

@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .agentloop import AgentSettings, check_agent_settings
 from .errors import ConfigError
 from .yamlsource import LocatedData, format_loc, load_file
 
@@ -53,6 +54,13 @@ class VendorProfile(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1, description="output token cap per call")
     conversation_state: Literal["stateful", "stateless"] = Field(
         default="stateful", description="openai-responses: previous_response_id or full history")
+    agent: AgentSettings | None = Field(
+        default=None, description="a2a, http-agent: vendor-run agents (hosted tools, requests)")
+
+    @model_validator(mode="after")
+    def _agent_fits_protocol(self) -> VendorProfile:
+        check_agent_settings(self.protocol, self.agent)
+        return self
 
     _source: str = ""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 
 from . import __version__
+from .agentloop import AgentDriver, HostPool, run_agent_trial
 from .http import HttpClient
 from .profile import VendorProfile
 from .protocols import driver_class
@@ -25,6 +25,7 @@ from .redaction import redact
 from .results import RunFolder, now_iso, trial_key
 from .scenario import Scenario
 from .scoring import score_trial
+from .transport import async_client
 from .trial import DEFAULT_SYSTEM, run_trial
 from .verdict import summarise
 from .world import World
@@ -75,7 +76,7 @@ def reference_sequence(scenario: Scenario) -> list[str]:
 
 
 async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, trial: int,
-                  seed: int) -> dict[str, Any]:
+                  seed: int, tool_hosts: HostPool | None = None) -> dict[str, Any]:
     started = now_iso()
     record: dict[str, Any] = {
         "vendor": profile.name, "scenario": scenario.id, "scenario_version": scenario.version,
@@ -86,8 +87,11 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
     }
     try:
         world = World(scenario, seed)
-        session = driver.session(scenario.system or DEFAULT_SYSTEM, world.tool_specs())
-        traj = await run_trial(scenario, world, session)
+        if isinstance(driver, AgentDriver):  # vendor loop: tool calls come from the tool host
+            traj = await run_agent_trial(scenario, world, driver, tool_hosts)
+        else:
+            session = driver.session(scenario.system or DEFAULT_SYSTEM, world.tool_specs())
+            traj = await run_trial(scenario, world, session)
         score = score_trial(scenario, world, traj)
     except asyncio.CancelledError:
         raise
@@ -122,18 +126,21 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
     todo = [(v, s, t) for v in plan.vendors for s in plan.scenarios for t in range(plan.trials)
             if (v.name, s.id, t) not in done]
     total = len(todo)
+    vendor_totals: dict[str, int] = {}
+    for v, _, _ in todo:
+        vendor_totals[v.name] = vendor_totals.get(v.name, 0) + 1
     finished = 0
     started = time.perf_counter()
     global_limit = asyncio.Semaphore(plan.concurrency)
     clients: dict[str, httpx.AsyncClient] = {}
     drivers: dict[str, Driver] = {}
     limits: dict[str, asyncio.Semaphore] = {}
+    tool_hosts = HostPool()  # started on first use, by vendor-run (agent) protocols only
     try:
         for v in plan.vendors:
-            client = httpx.AsyncClient(
-                timeout=httpx.Timeout(v.timeout_s),
-                limits=httpx.Limits(max_connections=v.max_concurrency,
-                                    max_keepalive_connections=v.max_concurrency),
+            # httpx's API over aiohttp's pool (transport.py says why; bench/ shows it)
+            client = async_client(
+                timeout_s=v.timeout_s, max_connections=v.max_concurrency,
                 # honour proxy settings for remote vendors, never for loopback ones
                 trust_env=httpx.URL(v.base_url).host not in LOOPBACK_HOSTS)
             clients[v.name] = client
@@ -143,25 +150,19 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
         async def one(v: VendorProfile, s: Scenario, t: int) -> None:
             nonlocal finished
             async with global_limit, limits[v.name]:
-                record = await run_one(v, drivers[v.name], s, t, trial_seed(plan.seed, s.id, t))
+                record = await run_one(v, drivers[v.name], s, t, trial_seed(plan.seed, s.id, t),
+                                       tool_hosts)
             folder.append(record)
             finished += 1
             if progress:
                 progress({"done": finished, "total": total, "record": record,
-                          "elapsed_s": time.perf_counter() - started})
+                          "elapsed_s": time.perf_counter() - started,
+                          "vendor_totals": vendor_totals})
 
         await asyncio.gather(*(one(v, s, t) for v, s, t in todo))
     finally:
+        await tool_hosts.aclose()
         for client in clients.values():
             await client.aclose()
         folder.close()
     return summarise(folder.trials(), [v.name for v in plan.vendors])
-
-
-def plain_progress(event: dict[str, Any]) -> None:
-    r = event["record"]
-    status = "pass" if r["passed"] else ("FAIL" if r["termination"] != "harness_error"
-                                         else "ERROR")
-    print(f"[{event['done']}/{event['total']}] {r['vendor']} {r['scenario']} "
-          f"#{r['trial']}: {status} ({r['termination']}, {r['duration_s']:.2f}s)",
-          file=sys.stderr, flush=True)

@@ -1,0 +1,528 @@
+"""Vendor-run agents: the agent runs its own loop; agentcheck hosts the tools and watches.
+
+The harness loop (trial.py) executes the tool calls a model hands back. Agent products (A2A agents,
+vendor chat or task APIs) never hand them back: they call tools themselves. For them agentcheck
+hosts the scenario's tools (toolhost.py: MCP and OpenAPI at an unguessable per-trial path), sends
+the task through the vendor's API, answers with the scenario's scripted user turns and records
+every tool call on its own side. A trial's tool calls come from that log, never from the vendor's
+account of what it did: an agent that never calls a hosted tool did nothing, whatever it says.
+
+This module holds the profile settings of these protocols (`agent:` in a vendor profile), the
+driver contract (`AgentDriver.run_task(ctx)`) and the trial loop (`run_agent_trial`). It imports
+nothing heavy; the tool host (MCP SDK, uvicorn) is imported when the first host starts.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import jmespath
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .errors import ConfigError, VendorError
+from .redaction import redact
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .http import HttpClient, HttpReply
+    from .profile import VendorProfile
+    from .scenario import Scenario
+    from .toolhost import HostedSession, ToolHost
+    from .trajectory import Trajectory
+    from .world import World
+
+AGENT_PROTOCOLS = ("a2a", "http-agent")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+DEFAULT_TOOLS_MESSAGE = (
+    "Use the tools for this task yourself. They are served by an MCP server "
+    "(streamable HTTP) at {{ mcp_url }} and described as OpenAPI 3.1 at {{ openapi_url }}."
+)
+TOOLS_MESSAGE_PLACEHOLDERS = ("mcp_url", "openapi_url")
+HTTP_PLACEHOLDERS = ("base_url", "message", "user_text", "session_id", "task_id", "turn",
+                     "mcp_url", "openapi_url", "uuid")
+_ENV = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+# ---------------------------------------------------------------------------- profile settings
+def _invalid(message: str) -> PydanticCustomError:
+    """A validation error shown as written (a ValueError would get a 'Value error, ' prefix)."""
+    return PydanticCustomError("agent_settings", message)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_placeholders(value: Any, allowed: tuple[str, ...]) -> None:
+    if isinstance(value, str):
+        for name in PLACEHOLDER.findall(value):
+            if name not in allowed:
+                raise _invalid(f"unknown placeholder {{{{ {name} }}}} (expected one of "
+                                 f"{', '.join(allowed)})")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_placeholders(k, allowed)
+            _check_placeholders(v, allowed)
+    elif isinstance(value, list):
+        for v in value:
+            _check_placeholders(v, allowed)
+
+
+def _check_jmespath(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            jmespath.compile(value)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise _invalid(f"not a JMESPath expression: {exc}") from None
+    return value
+
+
+class ToolHostSettings(_Strict):
+    """Where the hosted tools listen and the URL the vendor is given for them."""
+
+    bind: str = Field(default="127.0.0.1", min_length=1,
+                      description="address to listen on; loopback unless a gateway needs more")
+    port: int = Field(default=0, ge=0, le=65535, description="0: an ephemeral port")
+    public_url: str | None = Field(
+        default=None, pattern=r"^https?://[^\s]+$",
+        description="base URL the vendor reaches the host at (tunnel or gateway)")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576,
+                                description="larger request bodies get 413")
+    stable_token_env: str | None = Field(
+        default=None, pattern=_ENV,
+        description="env var holding a fixed session token, for tools registered once in a "
+                    "vendor console; trials of the vendor then run one at a time")
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+
+class A2ASettings(_Strict):
+    card_url: str | None = Field(
+        default=None, pattern=r"^https?://",
+        description="agent card URL; default: discovered under base_url at "
+                    "/.well-known/agent-card.json, then /.well-known/agent.json")
+    version: Literal["auto", "1.0", "0.3"] = Field(
+        default="auto", description="wire shapes; auto: from the agent card")
+    blocking: bool = Field(
+        default=True, description="ask the agent to answer when the task settles; false: "
+                                  "return at once and poll (for gateways that cut long requests)")
+    poll_interval_s: float = Field(default=1.0, gt=0, le=60,
+                                   description="tasks/get polling interval")
+
+
+class HttpRequestTemplate(_Strict):
+    """One request of a bespoke agent API; strings may hold {{ placeholders }}."""
+
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = "POST"
+    url: str = Field(min_length=1)
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: Any = None
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> HttpRequestTemplate:
+        _check_placeholders([self.url, self.headers, self.body], HTTP_PLACEHOLDERS)
+        return self
+
+
+class HttpAgentSettings(_Strict):
+    """A bespoke chat/task API described without code: requests, and JMESPath selectors that
+    read the reply, the session id, the task id and the task status."""
+
+    start: HttpRequestTemplate | None = Field(
+        default=None, description="optional request that opens a conversation")
+    send: HttpRequestTemplate = Field(description="request that sends one user message")
+    reply: str = Field(description="JMESPath: the agent's reply text (string or list)")
+    session_id: str | None = Field(
+        default=None, description="JMESPath: the conversation id, read from the start reply "
+                                   "(or the first send reply)")
+    task_id: str | None = Field(default=None, description="JMESPath: the task id to poll")
+    status: str | None = Field(default=None, description="JMESPath: the task status")
+    done: list[str] = Field(default_factory=lambda: ["completed", "complete", "done",
+                                                     "succeeded", "success", "finished"])
+    failed: list[str] = Field(default_factory=lambda: ["failed", "error", "canceled",
+                                                       "cancelled", "rejected"])
+    input_required: list[str] = Field(default_factory=lambda: [
+        "input-required", "input_required", "needs_input", "waiting_for_input"])
+    poll: HttpRequestTemplate | None = Field(
+        default=None, description="request that fetches a running task")
+    poll_interval_s: float = Field(default=1.0, gt=0, le=60)
+
+    @field_validator("reply", "session_id", "task_id", "status")
+    @classmethod
+    def _jmespath(cls, value: str | None) -> str | None:
+        return _check_jmespath(value)
+
+    @model_validator(mode="after")
+    def _poll_needs_status(self) -> HttpAgentSettings:
+        if self.poll is not None and self.status is None:
+            raise _invalid("poll needs a status selector to know when the task is done")
+        return self
+
+
+class AgentSettings(_Strict):
+    """`agent:` in a vendor profile: settings of the protocols whose agent runs its own loop."""
+
+    announce_tools: bool = Field(
+        default=True, description="tell the agent in the first message where its tools are")
+    tools_message: str = Field(default=DEFAULT_TOOLS_MESSAGE, min_length=1)
+    send_instructions: bool = Field(
+        default=True, description="send a scenario's own instructions (its system prompt) "
+                                  "with the first message")
+    tool_host: ToolHostSettings = Field(default_factory=ToolHostSettings)
+    a2a: A2ASettings = Field(default_factory=A2ASettings)
+    http: HttpAgentSettings | None = None
+    driver_class: str | None = Field(
+        default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
+        description="http-agent: module:Class, an AgentDriver subclass for APIs that need "
+                    "code")
+
+    @model_validator(mode="after")
+    def _tools_message(self) -> AgentSettings:
+        _check_placeholders(self.tools_message, TOOLS_MESSAGE_PLACEHOLDERS)
+        return self
+
+
+def check_agent_settings(protocol: str, agent: AgentSettings | None) -> None:
+    """Profile-level rule (called from VendorProfile's validator): http-agent needs its
+    requests or a driver class; `agent:` means nothing to the harness-loop protocols."""
+    if protocol == "http-agent" and (agent is None or (agent.http is None
+                                                        and agent.driver_class is None)):
+        raise _invalid("protocol http-agent needs agent.http (requests and selectors) or "
+                         "agent.driver_class")
+    if agent is not None and protocol not in AGENT_PROTOCOLS:
+        raise _invalid(f"agent settings apply to vendor-run protocols "
+                         f"({', '.join(AGENT_PROTOCOLS)}), not {protocol!r}")
+
+
+# ---------------------------------------------------------------------------- driver contract
+@dataclass
+class AgentMessage:
+    """One user message for the agent."""
+
+    text: str
+    """What the scripted user says (a scenario turn)."""
+    turn: int
+    instructions: str | None = None
+    """First message only: the scenario's own instructions, when it has and sends them."""
+    tools_note: str | None = None
+    """First message only: where the hosted tools are, when the profile announces them."""
+
+    def full_text(self) -> str:
+        """Everything in one text, for APIs that take a single string."""
+        return "\n\n".join(p for p in (self.instructions, self.text, self.tools_note) if p)
+
+
+@dataclass
+class AgentReply:
+    """What the agent answered to one message."""
+
+    text: str
+    latency_s: float = 0.0
+    asked: bool = False
+    """The protocol says the agent waits for the user (A2A input-required)."""
+    state: str | None = None
+    """The protocol's task state, kept in the trajectory."""
+    final: bool = False
+    """The agent ended the conversation itself (A2A failed, canceled, rejected)."""
+
+
+class AgentContext:
+    """One trial as a vendor-run agent sees it: the task's messages, where the tools are, the
+    budgets. The driver sends `first_message()`, hands every reply to `reply()` and sends what
+    that returns, until it returns None; the context records the conversation and plays the
+    scenario's scripted user exactly as the harness loop does."""
+
+    def __init__(self, scenario: Scenario, world: World, traj: Trajectory,
+                 session: HostedSession, settings: AgentSettings) -> None:
+        self.scenario = scenario
+        self.traj = traj
+        self.session = session
+        self.settings = settings
+        self.turns = [str(world.render_initial(t.user)) for t in scenario.task]
+        self.tools = world.tool_specs()
+        self.mcp_url = session.mcp_url
+        self.openapi_url = session.openapi_url
+        self.budget_steps = scenario.budget.steps
+        self.budget_seconds = scenario.budget.seconds
+        self.turn = 0
+        self.exchanges = 0
+        self.ended = False
+        self.over_budget = asyncio.Event()
+        self._calls_at_exchange = 0
+        session.admit = self._admit
+
+    # -- what the driver uses
+    def first_message(self) -> AgentMessage:
+        if self.exchanges:
+            raise RuntimeError("first_message() is called once per trial")
+        instructions = None
+        if self.settings.send_instructions and self.scenario.system:
+            instructions = self.scenario.system.strip()
+        note = None
+        if self.settings.announce_tools:
+            note = fill(self.settings.tools_message,
+                        {"mcp_url": self.mcp_url, "openapi_url": self.openapi_url})
+        self.traj.user(0, self.turns[0])
+        self._start_exchange()
+        return AgentMessage(self.turns[0], 0, instructions,
+                            None if note is None else str(note))
+
+    def reply(self, reply: AgentReply) -> AgentMessage | None:
+        """Record the agent's reply; return the scripted user's next message, or None when
+        the trial is over (the driver then returns)."""
+        if self.ended:
+            return None
+        called = [c.tool for c in self.traj.calls[self._calls_at_exchange:]]
+        self.traj.model_calls += 1
+        self.traj.model_latencies.append(reply.latency_s)
+        self.traj.assistant(self.exchanges, reply.text, called, reply.latency_s)
+        if reply.state:
+            self.traj.events[-1]["state"] = reply.state
+        if reply.final:
+            self._end("final_answer", None, f"the agent ended the task ({reply.state})"
+                      if reply.state else None)
+            return None
+        nxt = self.turn + 1
+        if nxt >= len(self.turns):
+            self._end("final_answer")
+            return None
+        if self.scenario.task[nxt].only_if_asked and not (reply.asked or "?" in reply.text):
+            self._end("user_left", None,
+                      "the agent ended its turn without asking for what the user knows")
+            return None
+        if self.steps_used() >= self.budget_steps:
+            self._end("step_budget", "step_budget", self._budget_message())
+            return None
+        self.turn = nxt
+        self.traj.user(nxt, self.turns[nxt])
+        self._start_exchange()
+        return AgentMessage(self.turns[nxt], nxt)
+
+    def steps_used(self) -> int:
+        """Messages sent to the agent plus hosted tool calls: the vendor loop's steps."""
+        return self.exchanges + self.session.calls
+
+    # -- internals
+    def _start_exchange(self) -> None:
+        self.exchanges += 1
+        self.session.step = self.exchanges
+        self._calls_at_exchange = len(self.traj.calls)
+
+    def _admit(self) -> bool:
+        """Called by the tool host before each call: is there budget left for it?"""
+        if self.steps_used() >= self.budget_steps:
+            self.over_budget.set()
+            return False
+        return True
+
+    def _budget_message(self) -> str:
+        return (f"no final answer within {self.budget_steps} steps (messages to the agent "
+                "plus tool calls)")
+
+    def _end(self, termination: str, cause: str | None = None,
+             message: str | None = None) -> None:
+        if not self.ended:
+            self.ended = True
+            self.traj.end(termination, cause, message)
+            self.session.close()  # from now on the tools answer 404 and change nothing
+
+    async def run(self, driver: AgentDriver) -> None:
+        task = asyncio.ensure_future(driver.run_task(self))
+        budget = asyncio.ensure_future(self.over_budget.wait())
+        try:
+            await asyncio.wait({task, budget}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for t in (task, budget):
+                t.cancel()
+            await asyncio.gather(task, budget, return_exceptions=True)
+        error = task.exception() if task.done() and not task.cancelled() else None
+        if error is not None:
+            raise error
+        if self.over_budget.is_set() and not self.ended:
+            self._end("step_budget", "step_budget", self._budget_message())
+        self._end("final_answer")
+
+
+class AgentDriver(abc.ABC):
+    """Speaks one agent protocol for one vendor profile. Unlike a harness-loop Driver, it does
+    not return tool calls: the agent calls the hosted tools itself, and the tool host records
+    them. Subclass it for the `driver_class: module:Class` escape hatch."""
+
+    def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
+        self.profile = profile
+        self.http = http
+        self.settings = profile.agent or AgentSettings()
+        self.stable_token: str | None = None
+        env = self.settings.tool_host.stable_token_env
+        if env is not None:
+            import os
+
+            token = os.environ.get(env, "")
+            if len(token) < 16 or not re.fullmatch(r"[A-Za-z0-9_-]+", token):
+                raise ConfigError(f"environment variable {env} must hold a stable tool-host "
+                                  "token of at least 16 URL-safe characters (letters, digits, "
+                                  "- and _)", file=profile.source or None,
+                                  field="agent.tool_host.stable_token_env")
+            self.stable_token = token
+            from .redaction import register
+
+            register(token)  # a reusable credential: masked wherever it could be written
+
+    @abc.abstractmethod
+    async def run_task(self, ctx: AgentContext) -> None:
+        """Send ctx.first_message(), give each reply to ctx.reply() and send the message it
+        returns, until it returns None. Raise VendorError when the vendor fails."""
+
+    def session(self, system: str, tools: list[dict[str, Any]]) -> Any:
+        """Vendor-run agents have no harness-loop session (e.g. for `vendors check`)."""
+        raise ConfigError(f"vendor {self.profile.name!r} (protocol {self.profile.protocol}) "
+                          "runs its own agent loop; try it with agentcheck run, or register "
+                          "agentcheck serve-tools in its console",
+                          file=self.profile.source or None, field="protocol")
+
+
+# ---------------------------------------------------------------------------- trial loop
+async def run_agent_trial(scenario: Scenario, world: World, driver: AgentDriver,
+                          hosts: HostPool | None = None) -> Trajectory:
+    """Drive one vendor-run trial to its end; like run_trial, it never raises for the vendor."""
+    from .trajectory import Trajectory
+
+    traj = Trajectory()
+    pool = hosts or HostPool()
+    session: HostedSession | None = None
+    start = time.perf_counter()
+    try:
+        host = await pool.get(driver.settings.tool_host)
+        session = await host.open(world, traj, driver.settings.tool_host,
+                                  token=driver.stable_token)
+        start = time.perf_counter()
+        ctx = AgentContext(scenario, world, traj, session, driver.settings)
+        async with asyncio.timeout(scenario.budget.seconds):
+            await ctx.run(driver)
+    except TimeoutError:
+        traj.end("time_budget", "timeout",
+                 f"trial exceeded its wall-clock budget of {scenario.budget.seconds:g} s")
+    except VendorError as exc:
+        traj.end("vendor_error", exc.cause, redact(str(exc)))
+    except Exception as exc:  # agentcheck's own failure: recorded, never blamed on the vendor
+        traj.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
+    finally:
+        world.closed = True
+        if session is not None:
+            session.close()
+        if hosts is None:
+            await pool.aclose()
+        traj.duration_s = time.perf_counter() - start
+    return traj
+
+
+class HostPool:
+    """The tool hosts of one run, started on first use: one per (bind, port), shared by every
+    vendor-run trial that asks for it."""
+
+    def __init__(self) -> None:
+        self._hosts: dict[tuple[str, int], ToolHost] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, settings: ToolHostSettings) -> ToolHost:
+        key = (settings.bind, settings.port)
+        async with self._lock:
+            host = self._hosts.get(key)
+            if host is None:
+                from .toolhost import ToolHost
+
+                host = ToolHost(settings.bind, settings.port)
+                await host.start()
+                self._hosts[key] = host
+        return host
+
+    async def aclose(self) -> None:
+        hosts, self._hosts = list(self._hosts.values()), {}
+        for host in hosts:
+            await host.stop()
+
+
+# ---------------------------------------------------------------------------- shared helpers
+def fill(template: Any, values: dict[str, Any]) -> Any:
+    """Replace {{ name }} placeholders in strings, inside lists and mappings. A string that is
+    exactly one placeholder takes the value itself (a number stays a number)."""
+    if isinstance(template, str):
+        whole = PLACEHOLDER.fullmatch(template.strip())
+        if whole and whole.group(1) in values:
+            return values[whole.group(1)]
+
+        def sub(m: re.Match[str]) -> str:
+            value = values.get(m.group(1))
+            if value is None:
+                return ""
+            return value if isinstance(value, str) else json.dumps(value)
+
+        return PLACEHOLDER.sub(sub, template)
+    if isinstance(template, dict):
+        return {fill(k, values): fill(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [fill(v, values) for v in template]
+    return template
+
+
+async def request_json(http: HttpClient, method: str, url: str, headers: dict[str, str],
+                       body: Any = None) -> HttpReply:
+    """POST through HttpClient.post_json; any other method with the same retries, size cap
+    and error mapping (HttpClient only speaks POST)."""
+    if method == "POST":
+        return await http.post_json(url, body, headers)
+    from .http import HttpReply
+
+    attempts = 0
+    start = time.perf_counter()
+    async for attempt in http._retrying():
+        with attempt:
+            attempts += 1
+            status, data, resp_headers = await _once(http, method, url, headers, body)
+    return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+
+
+async def _once(http: HttpClient, method: str, url: str, headers: dict[str, str],
+                body: Any) -> tuple[int, Any, httpx.Headers]:
+    import httpx
+
+    vendor = http.vendor
+    try:
+        async with http.client.stream(method, url, headers=headers,
+                                      json=body if body is not None else None) as resp:
+            raw = bytearray()
+            async for chunk in resp.aiter_bytes():
+                raw.extend(chunk)
+                if len(raw) > http.max_response_bytes:
+                    raise VendorError("too_large", f"{vendor}: reply larger than "
+                                      f"{http.max_response_bytes} bytes; stopped reading")
+            status, resp_headers = resp.status_code, resp.headers
+    except httpx.TimeoutException as exc:
+        raise VendorError("timeout", f"{vendor}: timed out ({type(exc).__name__})",
+                          retryable=True) from None
+    except httpx.TransportError as exc:
+        raise VendorError("connection", f"{vendor}: cannot connect or connection broken: "
+                          f"{redact(str(exc))[:200]}", retryable=True) from None
+    text = raw.decode("utf-8", errors="replace")
+    data: Any = None
+    try:
+        data = json.loads(text) if text.strip() else None
+    except (ValueError, RecursionError):
+        if 200 <= status < 300:
+            raise VendorError("malformed", f"{vendor}: reply is not JSON: "
+                              f"{redact(' '.join(text.split())[:120])!r}",
+                              status=status) from None
+    if 200 <= status < 300:
+        return status, data, resp_headers
+    raise http._status_error(status, data, text, resp_headers)
