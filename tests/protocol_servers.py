@@ -19,20 +19,16 @@ Standard library only: the SDK referees live in the tests.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import itertools
 import json
 import re
-import socket
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from . import loopback
 
 _ids = itertools.count(1)
 
@@ -48,33 +44,13 @@ def canon(value: Any) -> str:
 # --------------------------------------------------------------------------- requests, behaviours
 
 
-@dataclass
-class Request:
-    index: int
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    """Header names lower-cased."""
-    body: bytes
-    json: Any
-    at: float
-    status: int | None = None
-    rejected: str | None = None
-    """Why the server refused it, if it did."""
-    behaviour: str | None = None
-    reply_json: Any = None
-    """The JSON the server sent (or meant to send)."""
-    strict: bool = True
-    """False when a scripted reply deliberately bends the spec."""
+Request = loopback.Request
+"""One request as the server saw it: `path` without the query string (that is in `query`),
+`rejected` the refusal's status and error body as text."""
+Exchange = loopback.Exchange
 
 
-class Behaviour:
-    kind = "behaviour"
-
-    def __call__(self, server: LoopbackServer, h: _Handler, req: Request) -> None:
-        raise NotImplementedError
-
+class Behaviour(loopback.Behaviour):
     def reply(self) -> Reply | None:
         """The Reply this behaviour will send, if it sends one."""
         return None
@@ -90,26 +66,19 @@ class Reply(Behaviour):
     kind: str = "reply"
     strict: bool = True
 
-    def __call__(self, server: LoopbackServer, h: _Handler, req: Request) -> None:
-        req.reply_json = self.json
-        req.strict = self.strict
+    def __call__(self, ex: Exchange) -> None:
+        ex.request.reply_json = self.json
+        ex.request.strict = self.strict
         payload = self.raw if self.raw is not None else json.dumps(self.json).encode()
-        server.send(h, req, self.status, payload, self.headers, self.content_type)
+        ex.send(self.status, payload, self.headers, content_type=self.content_type)
 
     def reply(self) -> Reply | None:
         return self
 
 
 @dataclass
-class Delay(Behaviour):
-    seconds: float
+class Delay(loopback.Delay, Behaviour):
     then: Behaviour
-    kind: str = "delay"
-
-    def __call__(self, server: LoopbackServer, h: _Handler, req: Request) -> None:
-        if server.stopping.wait(self.seconds):
-            return
-        self.then(server, h, req)
 
     def reply(self) -> Reply | None:
         return self.then.reply()
@@ -131,129 +100,23 @@ def delay(seconds: float, then: Script) -> Callable[[Request], Behaviour]:
 # --------------------------------------------------------------------------- the server
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: LoopbackServer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
-        exc = sys.exc_info()[1]
-        if isinstance(exc, (ConnectionError, TimeoutError)):
-            return  # the client went away (timeout tests)
-        self.owner.problems.append(f"server crashed: {type(exc).__name__}: {exc}")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 15
-    server: _HTTPServer
-
-    def setup(self) -> None:
-        super().setup()
-        # headers and body go out in two writes; without this, Nagle and delayed ACKs add ~40 ms
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.owner._opened(self.connection)
-
-    def finish(self) -> None:
-        try:
-            with contextlib.suppress(OSError):
-                super().finish()
-        finally:
-            self.server.owner._closed(self.connection)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.owner._serve(self, body)
-
-    def do_GET(self) -> None:
-        self.server.owner._serve(self, b"")
-
-
-class LoopbackServer:
-    """Lifecycle, recording and scripting; subclasses speak a protocol via `check` and `issued`."""
+class LoopbackServer(loopback.Server):
+    """Scripting and checks common to both protocols; subclasses speak one via `check` and
+    `issued`."""
 
     prefix = "/v1"
+    split_query = True
 
-    def __init__(self, api_key: str | None = None) -> None:
-        self.api_key = api_key
-        self.requests: list[Request] = []
-        self.problems: list[str] = []
-        self.fallback: Script | None = None
-        """Answers requests once the script is used up; without it, such a request is a problem."""
-        self.expect_invalid = False
-        """Set in tests that send invalid requests on purpose."""
-        self.stopping = threading.Event()
-        self._queue: deque[Script] = deque()
-        self._lock = threading.RLock()
-        self._conns: set[socket.socket] = set()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
+    # -- assertions
 
-    # -- lifecycle
-
-    def start(self) -> LoopbackServer:
-        httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
-        httpd.owner = self
-        self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01},
-                                        name=type(self).__name__, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is None:
-            return
-        self.stopping.set()
-        self._httpd.shutdown()
-        with self._lock:
-            conns = list(self._conns)
-        for sock in conns:  # wake handlers blocked on idle keep-alive connections
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        self._httpd.server_close()
-        assert self._thread is not None
-        self._thread.join(5)
-        self._httpd = None
-
-    def __enter__(self) -> LoopbackServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        assert self._httpd is not None, "server not started"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{self.prefix}"
-
-    # -- scripting and assertions
-
-    def script(self, *items: Script) -> LoopbackServer:
-        with self._lock:
-            self._queue.extend(items)
-        return self
-
-    @property
-    def accepted(self) -> list[Request]:
-        return [r for r in self.requests if r.rejected is None and r.behaviour is not None]
-
-    def gaps(self) -> list[float]:
-        at = [r.at for r in self.requests]
-        return [b - a for a, b in itertools.pairwise(at)]
-
-    def assert_clean(self) -> None:
-        problems = list(self.problems)
-        if not self.expect_invalid:
-            problems += [f"request #{r.index} rejected: {r.status} {r.rejected}"
-                         for r in self.requests if r.rejected is not None]
-        with self._lock:
-            if self._queue:
-                problems.append(f"{len(self._queue)} scripted replies never requested")
-        assert not problems, "loopback server saw problems:\n" + "\n".join(problems)
+    def unexpected(self) -> list[str]:
+        """Every refused request (not only 400s), and scripted replies never requested."""
+        problems = [] if self.expect_invalid else [
+            f"request #{r.index} rejected: {r.status} {r.rejected}"
+            for r in self.requests if r.rejected is not None]
+        if self.pending:
+            problems.append(f"{self.pending} scripted replies never requested")
+        return problems
 
     # -- protocol hooks
 
@@ -264,74 +127,32 @@ class LoopbackServer:
     def issued(self, req: Request, reply: Reply) -> None:
         """Called with an accepted request's reply before it is sent."""
 
-    # -- serving (handler threads)
-
-    def _opened(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._conns.add(sock)
-
-    def _closed(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._conns.discard(sock)
-
-    def send(self, h: _Handler, req: Request, status: int, payload: bytes,
-             headers: dict[str, str] | None = None, content_type: str = "application/json"
-             ) -> None:
-        req.status = status
-        h.send_response(status)
-        h.send_header("Content-Type", content_type)
-        h.send_header("Content-Length", str(len(payload)))
-        for name, value in (headers or {}).items():
-            h.send_header(name, value)
-        h.end_headers()
-        h.wfile.write(payload)
-        h.wfile.flush()
-
-    def _serve(self, h: _Handler, body: bytes) -> None:
-        url = urlsplit(h.path)
-        try:
-            parsed: Any = json.loads(body) if body else None
-            parse_ok = True
-        except ValueError:
-            parsed, parse_ok = None, False
-        with self._lock:
-            req = Request(len(self.requests), h.command, url.path, parse_qs(url.query),
-                          {k.lower(): v for k, v in h.headers.items()}, body, parsed,
-                          time.monotonic())
-            self.requests.append(req)
-        try:
-            with self._lock:  # one request at a time: state (stored responses) stays coherent
-                rejection = self.check(req, parse_ok)
-                if rejection is not None:
-                    req.rejected = f"{rejection.status} {canon(rejection.json)[:300]}"
-                    behaviour: Behaviour = rejection
-                else:
-                    item = self._queue.popleft() if self._queue else self.fallback
-                    if item is None:
-                        self.problems.append(f"request #{req.index}: nothing scripted")
-                        item = self.nothing_scripted(req)
-                    behaviour = item if isinstance(item, Behaviour) else item(req)
-                    req.behaviour = behaviour.kind
-                    reply = behaviour.reply()
-                    if reply is not None and reply.status == 200 and reply.json is not None:
-                        self.issued(req, reply)
-            behaviour(self, h, req)
-        except (ConnectionError, TimeoutError):
-            h.close_connection = True
-
     def nothing_scripted(self, req: Request) -> Reply:
         raise NotImplementedError
 
+    # -- serving (handler threads)
 
-@contextlib.contextmanager
-def serving(server: LoopbackServer) -> Iterator[LoopbackServer]:
-    """Started, always stopped and joined, then checked with assert_clean()."""
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-    server.assert_clean()
+    def handle(self, ex: Exchange) -> None:
+        req = ex.request
+        with self._lock:  # one request at a time: state (stored responses) stays coherent
+            rejection = self.check(req, req.parse_ok)
+            if rejection is not None:
+                req.rejected = f"{rejection.status} {canon(rejection.json)[:300]}"
+                behaviour: Behaviour = rejection
+            else:
+                item = self.next_script()
+                if item is None:
+                    self.problems.append(f"request #{req.index}: nothing scripted")
+                    item = self.nothing_scripted(req)
+                behaviour = item if isinstance(item, Behaviour) else item(req)
+                req.behaviour = behaviour.kind
+                reply = behaviour.reply()
+                if reply is not None and reply.status == 200 and reply.json is not None:
+                    self.issued(req, reply)
+        behaviour(ex)
+
+
+serving = loopback.serving
 
 
 # =========================================================================== OpenAI Responses

@@ -10,13 +10,12 @@ a check/error-body hook) is reused by tests/test_streaming.py and tests/test_smo
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import json
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,30 +28,20 @@ from anthropic.types.message_create_params import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-from agentcheck.errors import ConfigError, VendorError
+from agentcheck.errors import ConfigError
 from agentcheck.profile import VendorProfile
 from agentcheck.protocols.base import ModelTurn, Session, ToolResult
-from agentcheck.reference import identify, next_action
-from agentcheck.runner import make_driver
 from agentcheck.scenario import Scenario, load_scenarios
-from agentcheck.transport import async_client
 
-from . import loopback
+from . import driving, loopback
+from .brains import Brain, anthropic_history
 from .conftest import ROOT
+from .driving import SYSTEM, TOOLS, USER
 from .loopback import drain, judge, serving
 from .test_cli_run import agentcheck
 
 KEY_ENV = "AGENTCHECK_TEST_ANTHROPIC_KEY"
 KEY = "sk-ant-loopback-0123456789SECRET"
-SYSTEM = "You are a test agent."
-USER = "Where is order A1?"
-TOOLS = [
-    {"name": "get_order", "description": "Look up an order by id.",
-     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
-                    "required": ["order_id"]}},
-    {"name": "refund", "description": "Refund an order.",
-     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}}},
-]
 REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
 
 _ids = itertools.count(1)
@@ -493,43 +482,19 @@ def raw_json(value: Any, status: int = 200) -> Behaviour:
 # --------------------------------------------------------------------------- a competent agent
 
 
-def neutral_history(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Anthropic history -> the neutral history agentcheck.reference reads."""
-    out: list[dict[str, Any]] = []
-    for m in messages:
-        content = m["content"]
-        blocks = [text(content)] if isinstance(content, str) else content
-        if m["role"] == "user":
-            for b in blocks:
-                if b["type"] == "tool_result":
-                    c = b.get("content", "")
-                    if isinstance(c, list):
-                        c = "".join(p.get("text", "") for p in c)
-                    out.append({"role": "tool", "content": c})
-            texts = [b["text"] for b in blocks if b["type"] == "text"]
-            if texts:
-                out.append({"role": "user", "text": "\n".join(texts)})
-        else:
-            out.append({"role": "assistant",
-                        "text": "".join(b["text"] for b in blocks if b["type"] == "text"),
-                        "tool_calls": [b for b in blocks if b["type"] == "tool_use"]})
-    return out
-
-
 def agent(scenarios: list[Scenario]) -> Callable[[Req], dict[str, Any]]:
-    """Plays the scenario's reference solution, like demo-agent does over Chat Completions."""
+    """Plays the scenario's reference solution (tests/brains.py), like demo-agent does over
+    Chat Completions."""
+    brain = Brain(scenarios)
 
     def respond(req: Req) -> dict[str, Any]:
         body = req.json
-        history = neutral_history(body["messages"])
-        first_user = next((h["text"] for h in history if h["role"] == "user"), "")
-        sc = identify(scenarios, {t["name"] for t in body.get("tools") or []}, first_user)
-        if sc is None:
-            return message(text("I could not match this task to one I know."))
-        action = next_action(sc, history)
-        if action.kind == "call":
-            return message(text("Let me look that up."), tool_use(action.name, action.args or {}))
-        return message(text(action.text))
+        move = brain.move("competent", {t["name"] for t in body.get("tools") or []},
+                          anthropic_history(body["messages"]))
+        if move.calls:
+            return message(text("Let me look that up."),
+                           *(tool_use(name, args) for name, args in move.calls))
+        return message(text(move.text))
 
     return respond
 
@@ -580,10 +545,7 @@ def anthropic_serving(api_key: str | None = KEY) -> Iterator[AnthropicServer]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(KEY_ENV, KEY)
-    return KEY
+api_key = driving.key_in_env(KEY_ENV, KEY)
 
 
 @pytest.fixture
@@ -596,38 +558,13 @@ def server() -> Iterator[AnthropicServer]:
 
 
 def profile_for(server: Loopback, **over: Any) -> VendorProfile:
-    data: dict[str, Any] = {
-        "name": "claude-loop", "protocol": "anthropic", "base_url": server.base_url,
-        "model": "claude-test", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
-        "max_retry_wait_s": 0.02,
-    }
-    data.update(over)
-    return VendorProfile(**data)
+    return driving.profile("anthropic", server.base_url, KEY_ENV,
+                           **{"name": "claude-loop", "model": "claude-test", **over})
 
 
-def converse(profile: VendorProfile, fn: Callable[[Session], Awaitable[Any]], *,
-             tools: list[dict[str, Any]] = TOOLS, system: str = SYSTEM) -> Any:
-    async def main() -> Any:
-        # the client the runner uses (AGENTCHECK_TRANSPORT picks aiohttp's pool or httpx's)
-        async with async_client(timeout_s=profile.timeout_s, max_connections=4,
-                                trust_env=False) as client:
-            session = make_driver(profile, client).session(system, tools)
-            session.add_user(USER)
-            return await fn(session)
-
-    return asyncio.run(main())
-
-
-def one_step(profile: VendorProfile) -> ModelTurn:
-    turn: ModelTurn = converse(profile, lambda s: s.step())
-    return turn
-
-
-def step_fails(profile: VendorProfile) -> tuple[VendorError, float]:
-    start = time.monotonic()
-    with pytest.raises(VendorError) as info:
-        one_step(profile)
-    return info.value, time.monotonic() - start
+# the client the runner uses (AGENTCHECK_TRANSPORT picks aiohttp's pool or httpx's)
+talk = driving.Conversation(SYSTEM, USER, TOOLS, runner_client=True)
+converse, one_step, step_fails = talk.converse, talk.one_step, talk.step_fails
 
 
 def answer_all(turn: ModelTurn, *, errors: tuple[str, ...] = ()) -> list[ToolResult]:
@@ -638,13 +575,7 @@ def answer_all(turn: ModelTurn, *, errors: tuple[str, ...] = ()) -> list[ToolRes
 
 def round_trip(profile: VendorProfile, *, errors: tuple[str, ...] = ()
                ) -> tuple[ModelTurn, ModelTurn]:
-    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
-        first = await session.step()
-        session.add_tool_results(answer_all(first, errors=errors))
-        return first, await session.step()
-
-    result: tuple[ModelTurn, ModelTurn] = converse(profile, fn)
-    return result
+    return talk.round_trip(profile, lambda turn: answer_all(turn, errors=errors))
 
 
 # =========================================================================== conversations
@@ -1070,12 +1001,8 @@ def test_the_server_rejects_what_the_api_rejects(server: AnthropicServer, name: 
 
 
 def write_profile(tmp_path: Path, server: Loopback, name: str, model: str, **extra: Any) -> Path:
-    path = tmp_path / f"{name}.yaml"
-    lines = [f"name: {name}", "protocol: anthropic", f"base_url: {server.base_url}",
-             f"model: {model}", f"api_key_env: {KEY_ENV}", "timeout_s: 5", "max_retries: 1",
-             *(f"{k}: {json.dumps(v)}" for k, v in extra.items())]
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return driving.write_profile(tmp_path, name, "anthropic", server.base_url, model, KEY_ENV,
+                                 timeout_s=5, max_retries=1, **extra)
 
 
 def test_refund_scenario_end_to_end_through_the_cli(server: AnthropicServer,
@@ -1095,7 +1022,7 @@ def test_refund_scenario_end_to_end_through_the_cli(server: AnthropicServer,
                 write_profile(tmp_path, server, "claude-stream", "claude-agent", stream=True),
                 write_profile(tmp_path, server, "claude-chat", "claude-chatbot")]
     out = tmp_path / "run"
-    args = [a for p in profiles for a in ("--vendor", str(p))]
+    args = driving.vendor_args(profiles)
     res = agentcheck("run", *args, "--scenarios", REFUND, "--out", str(out), "--quiet",
                      "--seed", "5", env={KEY_ENV: KEY})
     assert res.returncode == 0, res.stderr

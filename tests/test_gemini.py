@@ -13,33 +13,33 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from google.genai import types
-from pydantic import ValidationError
 
-from agentcheck.errors import ConfigError, VendorError
+from agentcheck.errors import ConfigError
 from agentcheck.http import retry_info_delay
 from agentcheck.profile import VendorProfile
 from agentcheck.protocols.base import ModelTurn, Session, ToolResult
 from agentcheck.protocols.gemini import gemini_schema
-from agentcheck.reference import identify, next_action
 from agentcheck.runner import make_driver
 from agentcheck.scenario import load_scenarios
 
+from . import driving
 from . import protocol_servers as ps
+from .brains import Brain, gemini_history
 from .conftest import ROOT
+from .driving import SYSTEM, USER
+from .loopback import judge
 from .test_cli_run import agentcheck
 
 KEY_ENV = "AGENTCHECK_TEST_GEMINI_KEY"
 KEY = "AIzaLoopbackKey0123456789SECRET"
-SYSTEM = "You are a test agent."
-USER = "Where is order A1?"
-TOOLS = [
+TOOLS = [  # with schema keywords Gemini rejects
     {"name": "get_order", "description": "Look up an order by id.",
      "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
                     "required": ["order_id"], "additionalProperties": False}},
@@ -72,66 +72,32 @@ def referee(server: ps.GeminiServer) -> None:
         sdk_check_request(r.json)
     for r in server.requests:
         if r.behaviour == "generate":
-            if r.strict:
-                types.GenerateContentResponse.model_validate(r.reply_json)
-            else:
-                with pytest.raises(ValidationError):
-                    types.GenerateContentResponse.model_validate(r.reply_json)
+            judge(types.GenerateContentResponse.model_validate, r.reply_json, r.strict)
         if r.rejected is not None or r.behaviour == "error":
             err = r.reply_json["error"]
             assert isinstance(err["code"], int) and isinstance(err["message"], str)
             assert err["status"] in ps.STATUS_NAMES.values()
 
 
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(KEY_ENV, KEY)
-    return KEY
+api_key = driving.key_in_env(KEY_ENV, KEY)
 
 
 @pytest.fixture
 def server() -> Iterator[ps.GeminiServer]:
-    srv = ps.GeminiServer(api_key=KEY)
-    with ps.serving(srv):
+    with ps.serving(ps.GeminiServer(api_key=KEY), referee) as srv:
         yield srv
-    referee(srv)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def profile_for(server: ps.LoopbackServer, **over: Any) -> VendorProfile:
-    data: dict[str, Any] = {
-        "name": "loopback", "protocol": "gemini", "base_url": server.base_url,
-        "model": "gemini-test", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
-        "max_retry_wait_s": 1.0,
-    }
-    data.update(over)
-    return VendorProfile(**data)
+    return driving.profile("gemini", server.base_url, KEY_ENV,
+                           **{"model": "gemini-test", "max_retry_wait_s": 1.0, **over})
 
 
-T = Any
-
-
-def converse(profile: VendorProfile, fn: Callable[[Session], Awaitable[T]]) -> T:
-    async def main() -> T:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(profile.timeout_s),
-                                     trust_env=False) as client:
-            session = make_driver(profile, client).session(SYSTEM, TOOLS)
-            session.add_user(USER)
-            return await fn(session)
-
-    return asyncio.run(main())
-
-
-def one_step(profile: VendorProfile) -> ModelTurn:
-    return converse(profile, lambda s: s.step())
-
-
-def step_fails(profile: VendorProfile) -> VendorError:
-    with pytest.raises(VendorError) as info:
-        one_step(profile)
-    return info.value
+talk = driving.Conversation(SYSTEM, USER, TOOLS)
+converse, one_step, step_fails = talk.converse, talk.one_step, talk.error
 
 
 def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResult]:
@@ -140,12 +106,7 @@ def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResul
 
 def round_trip(profile: VendorProfile, results: Callable[[ModelTurn], list[ToolResult]]
                = answer_all) -> tuple[ModelTurn, ModelTurn]:
-    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
-        first = await session.step()
-        session.add_tool_results(results(first))
-        return first, await session.step()
-
-    return converse(profile, fn)
+    return talk.round_trip(profile, results)
 
 
 def user(text: str) -> dict[str, Any]:
@@ -613,61 +574,34 @@ def test_server_rejects_what_the_real_api_rejects(server: ps.GeminiServer) -> No
 # --------------------------------------------------------------------------- end to end
 
 
-def neutral_history(contents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Gemini contents -> the neutral history agentcheck.reference understands."""
-    out: list[dict[str, Any]] = []
-    for content in contents:
-        parts = content["parts"]
-        if content["role"] == "model":
-            out.append({"role": "assistant",
-                        "text": "".join(p.get("text", "") for p in parts if not p.get("thought")),
-                        "tool_calls": [p["functionCall"] for p in parts if "functionCall" in p]})
-            continue
-        for part in parts:
-            if "text" in part:
-                out.append({"role": "user", "text": part["text"]})
-            elif "functionResponse" in part:
-                response = part["functionResponse"]["response"]
-                value = {"error": response["error"]} if "error" in response else \
-                    response.get("output")
-                out.append({"role": "tool", "content": json.dumps(value)})
-    return out
-
-
 def agent(req: ps.Request) -> ps.Behaviour:
-    """A competent agent (the scenario's reference solution) or a chatbot, by model name."""
+    """A competent agent (the scenario's reference solution, tests/brains.py) or a chatbot,
+    by model name."""
     if req.path.endswith("/chatbot:generateContent"):
         return ps.generate([ps.text("All done! Your refund has been processed.")])
     scenarios, _ = load_scenarios([ROOT / REFUND])
-    history = neutral_history(req.json["contents"])
-    first = next(h["text"] for h in history if h["role"] == "user")
     names = {d["name"] for d in req.json["tools"][0]["functionDeclarations"]}
-    scenario = identify(scenarios, names, first)
-    assert scenario is not None
-    action = next_action(scenario, history)
-    if action.kind == "call":  # a thinking model: signed calls without ids
+    move = Brain(scenarios).move("competent", names, gemini_history(req.json["contents"]))
+    if move.calls:  # a thinking model: signed calls without ids
         return ps.generate([ps.text("Next step.", thought=True),
-                            ps.gcall(action.name, action.args, call_id=None, signature=SIG_A)],
+                            *(ps.gcall(name, args, call_id=None, signature=SIG_A)
+                              for name, args in move.calls)],
                            usage=ps.gusage(100, 20, thoughts=30))
-    return ps.generate([ps.text(action.text)])
+    return ps.generate([ps.text(move.text)])
 
 
 def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
     srv = ps.GeminiServer(api_key=KEY)
     srv.fallback = agent
-    args: list[str] = []
     with ps.serving(srv):
-        for name, model, auth in (("gemini-agent", "agent", "x-goog-api-key"),
-                                  ("gemini-query-key", "agent", "query-key"),
-                                  ("gemini-chatbot", "chatbot", "x-goog-api-key")):
-            path = tmp_path / f"{name}.yaml"
-            path.write_text(f"name: {name}\nprotocol: gemini\nbase_url: {srv.base_url}\n"
-                            f"model: {model}\napi_key_env: {KEY_ENV}\nauth: {auth}\n"
-                            "timeout_s: 5\n")
-            args += ["--vendor", str(path)]
+        profiles = [driving.write_profile(tmp_path, name, "gemini", srv.base_url, model, KEY_ENV,
+                                          auth=auth, timeout_s=5)
+                    for name, model, auth in (("gemini-agent", "agent", "x-goog-api-key"),
+                                              ("gemini-query-key", "agent", "query-key"),
+                                              ("gemini-chatbot", "chatbot", "x-goog-api-key"))]
         out = tmp_path / "run"
-        res = agentcheck("run", *args, "--scenarios", REFUND, "--out", str(out), "--quiet",
-                         env={KEY_ENV: KEY})
+        res = agentcheck("run", *driving.vendor_args(profiles), "--scenarios", REFUND,
+                         "--out", str(out), "--quiet", env={KEY_ENV: KEY})
     assert res.returncode == 0, res.stderr
     written = res.stdout + res.stderr + "".join(p.read_text() for p in out.rglob("*")
                                                 if p.is_file())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -23,26 +23,17 @@ from openai.types.chat.completion_create_params import (
 from openai.types.shared import ErrorObject
 from pydantic import TypeAdapter
 
-from agentcheck.errors import ConfigError, VendorError
+from agentcheck.errors import ConfigError
 from agentcheck.profile import VendorProfile
 from agentcheck.protocols.base import ModelTurn, Session, ToolCall, ToolResult
-from agentcheck.runner import make_driver
 
+from . import driving
 from . import vendor_server as vs
+from .driving import SYSTEM, TOOLS, USER
 from .loopback import drain, judge
 
 KEY_ENV = "AGENTCHECK_TEST_CHAT_KEY"
 KEY = "sk-loopback-0123456789abcdefSECRET"
-SYSTEM = "You are a test agent."
-USER = "Where is order A1?"
-TOOLS = [
-    {"name": "get_order", "description": "Look up an order by id.",
-     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
-                    "required": ["order_id"]}},
-    {"name": "refund", "description": "Refund an order.",
-     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"},
-                                                     "amount": {"type": "number"}}}},
-]
 
 SDK_REQUEST = TypeAdapter(CompletionCreateParamsNonStreaming)
 SDK_MESSAGE = TypeAdapter(ChatCompletionMessageParam)
@@ -68,10 +59,7 @@ def referee(server: vs.VendorServer) -> None:
             ErrorObject.model_validate(r.reply_json["error"])
 
 
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(KEY_ENV, KEY)
-    return KEY
+api_key = driving.key_in_env(KEY_ENV, KEY)
 
 
 @pytest.fixture
@@ -85,40 +73,11 @@ def server(vendor_server: vs.VendorServer) -> Iterator[vs.VendorServer]:
 
 
 def profile_for(server: vs.VendorServer, **over: Any) -> VendorProfile:
-    data: dict[str, Any] = {
-        "name": "loopback", "protocol": "openai-chat", "base_url": server.base_url,
-        "model": "test-model", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
-        "max_retry_wait_s": 0.02,
-    }
-    data.update(over)
-    return VendorProfile(**data)
+    return driving.profile("openai-chat", server.base_url, KEY_ENV, **over)
 
 
-T = TypeVar("T")
-
-
-def converse(profile: VendorProfile, fn: Callable[[Session], Awaitable[T]]) -> T:
-    """Open a client and a session as the runner does, add the user turn, run fn(session)."""
-
-    async def main() -> T:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(profile.timeout_s),
-                                     trust_env=False) as client:
-            session = make_driver(profile, client).session(SYSTEM, TOOLS)
-            session.add_user(USER)
-            return await fn(session)
-
-    return asyncio.run(main())
-
-
-def one_step(profile: VendorProfile) -> ModelTurn:
-    return converse(profile, lambda s: s.step())
-
-
-def step_fails(profile: VendorProfile) -> tuple[VendorError, float]:
-    start = time.monotonic()
-    with pytest.raises(VendorError) as info:
-        one_step(profile)
-    return info.value, time.monotonic() - start
+talk = driving.Conversation(SYSTEM, USER, TOOLS)
+converse, one_step, step_fails = talk.converse, talk.one_step, talk.step_fails
 
 
 def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResult]:
@@ -127,13 +86,7 @@ def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResul
 
 def round_trip(profile: VendorProfile) -> tuple[ModelTurn, ModelTurn]:
     """Step, answer every tool call, step again."""
-
-    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
-        first = await session.step()
-        session.add_tool_results(answer_all(first))
-        return first, await session.step()
-
-    return converse(profile, fn)
+    return talk.round_trip(profile, answer_all)
 
 
 def args(**kw: Any) -> str:

@@ -9,10 +9,9 @@ every request body and input item the driver sent.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,31 +29,23 @@ from openai.types.responses import (
 from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
 from openai.types.responses.response_input_item_param import FunctionCallOutput
 from openai.types.shared import ErrorObject
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from agentcheck.errors import ConfigError, VendorError
+from agentcheck.errors import ConfigError
 from agentcheck.profile import VendorProfile
 from agentcheck.protocols.base import ModelTurn, Session, ToolResult
-from agentcheck.reference import identify, next_action
-from agentcheck.runner import make_driver
 from agentcheck.scenario import load_scenarios
 
+from . import driving
 from . import protocol_servers as ps
+from .brains import Brain, responses_history
 from .conftest import ROOT
+from .driving import SYSTEM, TOOLS, USER
+from .loopback import drain, judge
 from .test_cli_run import agentcheck
 
 KEY_ENV = "AGENTCHECK_TEST_RESPONSES_KEY"
 KEY = "sk-responses-loopback-0123456789SECRET"
-SYSTEM = "You are a test agent."
-USER = "Where is order A1?"
-TOOLS = [
-    {"name": "get_order", "description": "Look up an order by id.",
-     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
-                    "required": ["order_id"]}},
-    {"name": "refund", "description": "Refund an order.",
-     "parameters": {"type": "object", "properties": {"order_id": {"type": "string"},
-                                                     "amount": {"type": "number"}}}},
-]
 REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
 
 SDK_REQUEST = TypeAdapter(ResponseCreateParamsNonStreaming)
@@ -67,16 +58,6 @@ ITEM_PARAMS: dict[str, Any] = {
 
 
 # --------------------------------------------------------------------------- referee
-
-
-def drain(value: Any) -> Any:
-    """Pydantic validates Iterable fields lazily; walking them forces every item through."""
-    if isinstance(value, dict):
-        return {k: drain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)) or (hasattr(value, "__next__") and
-                                             not isinstance(value, (str, bytes))):
-        return [drain(v) for v in value]
-    return value
 
 
 def keys_of(typed_dict: Any) -> set[str]:
@@ -106,64 +87,29 @@ def referee(server: ps.ResponsesServer) -> None:
         sdk_check_request(r.json)
     for r in server.requests:
         if r.behaviour == "response":
-            if r.strict:
-                Response.model_validate(r.reply_json)
-            else:  # a deliberately bent body must really be outside the spec
-                with pytest.raises(ValidationError):
-                    Response.model_validate(r.reply_json)
+            judge(Response.model_validate, r.reply_json, r.strict)
         if r.rejected is not None or r.behaviour == "error":
             ErrorObject.model_validate(r.reply_json["error"])
 
 
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(KEY_ENV, KEY)
-    return KEY
+api_key = driving.key_in_env(KEY_ENV, KEY)
 
 
 @pytest.fixture
 def server() -> Iterator[ps.ResponsesServer]:
-    srv = ps.ResponsesServer(api_key=KEY)
-    with ps.serving(srv):
+    with ps.serving(ps.ResponsesServer(api_key=KEY), referee) as srv:
         yield srv
-    referee(srv)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def profile_for(server: ps.LoopbackServer, **over: Any) -> VendorProfile:
-    data: dict[str, Any] = {
-        "name": "loopback", "protocol": "openai-responses", "base_url": server.base_url,
-        "model": "test-model", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
-        "max_retry_wait_s": 0.02,
-    }
-    data.update(over)
-    return VendorProfile(**data)
+    return driving.profile("openai-responses", server.base_url, KEY_ENV, **over)
 
 
-T = Any
-
-
-def converse(profile: VendorProfile, fn: Callable[[Session], Awaitable[T]]) -> T:
-    async def main() -> T:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(profile.timeout_s),
-                                     trust_env=False) as client:
-            session = make_driver(profile, client).session(SYSTEM, TOOLS)
-            session.add_user(USER)
-            return await fn(session)
-
-    return asyncio.run(main())
-
-
-def one_step(profile: VendorProfile) -> ModelTurn:
-    return converse(profile, lambda s: s.step())
-
-
-def step_fails(profile: VendorProfile) -> VendorError:
-    with pytest.raises(VendorError) as info:
-        one_step(profile)
-    return info.value
+talk = driving.Conversation(SYSTEM, USER, TOOLS)
+converse, one_step, step_fails = talk.converse, talk.one_step, talk.error
 
 
 def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResult]:
@@ -171,12 +117,7 @@ def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResul
 
 
 def round_trip(profile: VendorProfile) -> tuple[ModelTurn, ModelTurn]:
-    async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
-        first = await session.step()
-        session.add_tool_results(answer_all(first))
-        return first, await session.step()
-
-    return converse(profile, fn)
+    return talk.round_trip(profile, answer_all)
 
 
 def user_item(text: str) -> dict[str, Any]:
@@ -597,44 +538,21 @@ def test_server_rejects_what_the_real_api_rejects(server: ps.ResponsesServer) ->
 # --------------------------------------------------------------------------- end to end
 
 
-def neutral_history(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Responses items -> the neutral history agentcheck.reference understands."""
-    out: list[dict[str, Any]] = []
-    for item in items:
-        kind = item.get("type", "message")
-        if kind == "message" and item.get("role") == "user":
-            content = item.get("content")
-            text = content if isinstance(content, str) else "".join(
-                p.get("text", "") for p in content or [])
-            out.append({"role": "user", "text": text})
-        elif kind == "message" and item.get("role") == "assistant":
-            out.append({"role": "assistant", "tool_calls": [],
-                        "text": "".join(p.get("text", "") for p in item["content"])})
-        elif kind == "function_call":
-            if out and out[-1]["role"] == "assistant" and out[-1]["tool_calls"]:
-                out[-1]["tool_calls"].append(item)
-            else:
-                out.append({"role": "assistant", "text": "", "tool_calls": [item]})
-        elif kind == "function_call_output":
-            out.append({"role": "tool", "content": item["output"]})
-    return out
-
-
 def agent(server: ps.ResponsesServer) -> Callable[[ps.Request], ps.Behaviour]:
-    """A competent agent (the scenario's reference solution) or a chatbot, by model name."""
+    """A competent agent (the scenario's reference solution, tests/brains.py) or a chatbot,
+    by model name."""
     scenarios, _ = load_scenarios([ROOT / REFUND])
+    brain = Brain(scenarios)
 
     def behave(req: ps.Request) -> ps.Behaviour:
         if req.json["model"] == "chatbot":
             return ps.answer("All done! Your refund has been processed.")(req)
-        history = neutral_history(server.context(req.json))
-        first = next(h["text"] for h in history if h["role"] == "user")
-        scenario = identify(scenarios, {t["name"] for t in req.json["tools"]}, first)
-        assert scenario is not None
-        action = next_action(scenario, history)
-        if action.kind == "call":
-            return ps.call_tools(ps.fcall(action.name, action.args), think=True)(req)
-        return ps.answer(action.text)(req)
+        move = brain.move("competent", {t["name"] for t in req.json["tools"]},
+                          responses_history(server.context(req.json)))
+        if move.calls:
+            return ps.call_tools(*(ps.fcall(name, args) for name, args in move.calls),
+                                 think=True)(req)
+        return ps.answer(move.text)(req)
 
     return behave
 
@@ -642,20 +560,15 @@ def agent(server: ps.ResponsesServer) -> Callable[[ps.Request], ps.Behaviour]:
 def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
     srv = ps.ResponsesServer(api_key=KEY)
     srv.fallback = agent(srv)
-    args: list[str] = []
     with ps.serving(srv):
-        for name, model, state in (("resp-stateful", "agent", "stateful"),
-                                   ("resp-stateless", "agent", "stateless"),
-                                   ("resp-chatbot", "chatbot", "stateful")):
-            path = tmp_path / f"{name}.yaml"
-            path.write_text(f"name: {name}\nprotocol: openai-responses\n"
-                            f"base_url: {srv.base_url}\nmodel: {model}\n"
-                            f"api_key_env: {KEY_ENV}\nconversation_state: {state}\n"
-                            "timeout_s: 5\n")
-            args += ["--vendor", str(path)]
+        profiles = [driving.write_profile(tmp_path, name, "openai-responses", srv.base_url, model,
+                                          KEY_ENV, conversation_state=state, timeout_s=5)
+                    for name, model, state in (("resp-stateful", "agent", "stateful"),
+                                               ("resp-stateless", "agent", "stateless"),
+                                               ("resp-chatbot", "chatbot", "stateful"))]
         out = tmp_path / "run"
-        res = agentcheck("run", *args, "--scenarios", REFUND, "--out", str(out), "--quiet",
-                         env={KEY_ENV: KEY})
+        res = agentcheck("run", *driving.vendor_args(profiles), "--scenarios", REFUND,
+                         "--out", str(out), "--quiet", env={KEY_ENV: KEY})
     assert res.returncode == 0, res.stderr
     assert KEY not in res.stdout + res.stderr
     v = {x["name"]: x for x in json.loads((out / "summary.json").read_text())["vendors"]}

@@ -13,6 +13,7 @@ import pytest
 from agentcheck.profile import VendorProfile
 from agentcheck.smoke import CheckResult, check_vendors
 
+from . import driving
 from . import vendor_server as vs
 from .test_anthropic import (
     KEY,
@@ -71,10 +72,7 @@ def talker(ex: Exchange) -> None:
     reply(message(text("ready" if not _time_asked(ex.req)[0] else "It is probably noon.")))(ex)
 
 
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(ENV, KEY)
-    return KEY
+api_key = driving.key_in_env(ENV, KEY)
 
 
 @pytest.fixture

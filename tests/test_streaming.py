@@ -31,6 +31,7 @@ from agentcheck.runner import make_driver, run_one, trial_seed
 from agentcheck.scenario import load_scenarios
 from agentcheck.verdict import summarise
 
+from . import driving
 from . import vendor_server as vs
 from .conftest import ROOT
 from .loopback import drain, judge, serving
@@ -38,7 +39,6 @@ from .test_anthropic import (
     KEY,
     KEY_ENV,
     REFUND,
-    TOOLS,
     AnthropicServer,
     Behaviour,
     Exchange,
@@ -210,10 +210,7 @@ def chat_serving(**kw: Any) -> Iterator[ChatServer]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(KEY_ENV, KEY)
-    return KEY
+api_key = driving.key_in_env(KEY_ENV, KEY)
 
 
 @pytest.fixture(params=["aiohttp", "httpx"])
@@ -236,21 +233,14 @@ def claude() -> Iterator[AnthropicServer]:
 
 
 def chat_profile(server: ChatServer, **over: Any) -> VendorProfile:
-    data: dict[str, Any] = {
-        "name": "chat-loop", "protocol": "openai-chat", "base_url": server.base_url,
-        "model": "test-model", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
-        "max_retry_wait_s": 0.02, "stream": True}
-    data.update(over)
-    return VendorProfile(**data)
+    return driving.profile("openai-chat", server.base_url, KEY_ENV,
+                           **{"name": "chat-loop", "stream": True, **over})
 
 
 def claude_profile(server: AnthropicServer, **over: Any) -> VendorProfile:
-    data: dict[str, Any] = {
-        "name": "claude-loop", "protocol": "anthropic", "base_url": server.base_url,
-        "model": "claude-test", "api_key_env": KEY_ENV, "timeout_s": 2.0, "max_retries": 2,
-        "max_retry_wait_s": 0.02, "stream": True}
-    data.update(over)
-    return VendorProfile(**data)
+    return driving.profile("anthropic", server.base_url, KEY_ENV,
+                           **{"name": "claude-loop", "model": "claude-test", "stream": True,
+                              **over})
 
 
 # =========================================================================== the SSE parser
@@ -312,7 +302,7 @@ def test_post_sse_reports_elapsed_time_per_event(chat: ChatServer) -> None:
 def test_chat_stream_text_usage_ttft_and_request_shape(chat: ChatServer) -> None:
     chat.script(chat_sse(chat_chunks("Order A1 shipped yesterday.", piece=2),
                          before_content_s=0.1))
-    turn = converse(chat_profile(chat), lambda s: s.step(), tools=TOOLS)
+    turn = converse(chat_profile(chat), lambda s: s.step())
     assert turn.text == "Order A1 shipped yesterday." and turn.finish_reason == "stop"
     u = turn.usage
     assert (u.input_tokens, u.cached_tokens, u.output_tokens, u.reasoning_tokens) == (30, 10, 12, 4)

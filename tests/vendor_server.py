@@ -299,13 +299,8 @@ Exchange = loopback.Exchange
 # --------------------------------------------------------------------------- behaviours
 
 
-class Behaviour:
-    kind = "behaviour"
-
-    def __call__(self, ex: Exchange) -> None:
-        raise NotImplementedError
-
-
+Behaviour = loopback.Behaviour
+Delay = loopback.Delay
 Script = Behaviour | Callable[[Request], Behaviour]
 
 
@@ -325,19 +320,6 @@ class Reply(Behaviour):
         ex.request.strict = self.strict
         ex.send(self.status, self.body, self.headers, content_type=self.content_type,
                 chunked=self.chunked)
-
-
-@dataclass
-class Delay(Behaviour):
-    seconds: float
-    then: Behaviour
-    kind: str = "delay"
-
-    def __call__(self, ex: Exchange) -> None:
-        if ex.wait(self.seconds):
-            ex.abort()
-            return
-        self.then(ex)
 
 
 @dataclass

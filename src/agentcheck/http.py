@@ -23,7 +23,7 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from .errors import VendorError
-from .redaction import redact
+from .redaction import snippet
 
 RETRY_STATUSES = {408, 409, 429, 500, 502, 503, 504, 529}
 
@@ -151,13 +151,12 @@ def _error_message(data: Any, text: str) -> tuple[str, str | None]:
         if isinstance(err, list) and err:
             err = err[0]
         if isinstance(err, dict):
-            msg = err.get("message") or err.get("detail") or json.dumps(err)[:300]
+            msg = err.get("message") or err.get("detail") or snippet(json.dumps(err), 300)
             code = err.get("code") or err.get("type") or err.get("status")
             return str(msg), (str(code) if code is not None else None)
         if isinstance(err, str):
             return err, None
-    snippet = " ".join(text.split())[:200]
-    return snippet or "(empty body)", None
+    return snippet(" ".join(text[:8192].split()), 200) or "(empty body)", None
 
 
 class HttpClient:
@@ -226,13 +225,18 @@ class HttpClient:
                               retryable=True) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise VendorError("connection", f"{self.vendor}: connection broken: "
-                              f"{redact(str(exc))[:200]}", retryable=True) from None
+                              f"{snippet(str(exc), 200)}", retryable=True) from None
         except httpx.TransportError as exc:
             raise VendorError("connection", f"{self.vendor}: cannot connect: "
-                              f"{redact(str(exc))[:200]}", retryable=True) from None
+                              f"{snippet(str(exc), 200)}", retryable=True) from None
         except httpx.DecodingError as exc:  # e.g. a body that says gzip and is not
             raise VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
-                              f"{redact(str(exc))[:200]}") from None
+                              f"{snippet(str(exc), 200)}") from None
+        return self._json_reply(status, raw, resp_headers)
+
+    def _json_reply(self, status: int, raw: bytes | bytearray, headers: httpx.Headers
+                    ) -> tuple[int, Any, httpx.Headers]:
+        """A whole reply body: its JSON for a 2xx status, else the status's VendorError."""
         text = raw.decode("utf-8", errors="replace")
         data: Any = None
         parse_failed = False
@@ -243,9 +247,10 @@ class HttpClient:
         if 200 <= status < 300:
             if parse_failed or data is None:
                 raise VendorError("malformed", f"{self.vendor}: reply is not JSON: "
-                                  f"{redact(' '.join(text.split())[:120])!r}", status=status)
-            return status, data, resp_headers
-        raise self._status_error(status, data, text, resp_headers)
+                                  f"{snippet(' '.join(text[:8192].split()), 120)!r}",
+                                  status=status)
+            return status, data, headers
+        raise self._status_error(status, data, text, headers)
 
     async def post_sse(self, url: str, body: Any, headers: dict[str, str],
                        on_event: Callable[[SseEvent], bool]) -> HttpReply:
@@ -339,37 +344,25 @@ class HttpClient:
                               retryable=True) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             if received:
-                raise cut(f"connection broken: {redact(str(exc))[:200]}") from None
+                raise cut(f"connection broken: {snippet(str(exc), 200)}") from None
             raise VendorError("connection", f"{self.vendor}: connection broken: "
-                              f"{redact(str(exc))[:200]}", retryable=True) from None
+                              f"{snippet(str(exc), 200)}", retryable=True) from None
         except httpx.TransportError as exc:
             if received:
-                raise cut(f"connection broken: {redact(str(exc))[:200]}") from None
+                raise cut(f"connection broken: {snippet(str(exc), 200)}") from None
             raise VendorError("connection", f"{self.vendor}: cannot connect: "
-                              f"{redact(str(exc))[:200]}", retryable=True) from None
+                              f"{snippet(str(exc), 200)}", retryable=True) from None
         except httpx.DecodingError as exc:
             raise VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
-                              f"{redact(str(exc))[:200]}") from None
+                              f"{snippet(str(exc), 200)}") from None
         if plain is None:
             return status, None, resp_headers
-        text = plain.decode("utf-8", errors="replace")
-        data_: Any = None
-        parse_failed = False
-        try:
-            data_ = json.loads(text) if text.strip() else None
-        except (ValueError, RecursionError):
-            parse_failed = True
-        if 200 <= status < 300:
-            if parse_failed or data_ is None:
-                raise VendorError("malformed", f"{self.vendor}: reply is not JSON: "
-                                  f"{redact(' '.join(text.split())[:120])!r}", status=status)
-            return status, data_, resp_headers
-        raise self._status_error(status, data_, text, resp_headers)
+        return self._json_reply(status, plain, resp_headers)
 
     def _status_error(self, status: int, data: Any, text: str,
                       headers: httpx.Headers) -> VendorError:
         message, code = _error_message(data, text)
-        message = redact(message)[:300]
+        message = snippet(message, 300)
         retry_after = parse_retry_after(headers)
         if retry_after is None:
             retry_after = retry_info_delay(data)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .agentloop import AgentSettings, check_agent_settings
 from .errors import ConfigError
+from .redaction import mask_credentials, register_credentials
 from .yamlsource import LocatedData, format_loc, load_file
 
 AuthStyle = Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "query-key", "none"]
@@ -41,8 +42,9 @@ class VendorProfile(BaseModel):
     max_retry_wait_s: float = Field(default=60, ge=0, le=3600)
     max_response_bytes: int = Field(default=8_000_000, ge=1024)
     prices: Prices = Field(default_factory=Prices)
-    headers: dict[str, str] = Field(default_factory=dict,
-                                    description="extra non-secret headers")
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="extra headers; values of headers named like a "
+        "credential (auth, key, token, secret...) are masked in every output")
     params: dict[str, Any] = Field(default_factory=dict,
                                    description="extra request body fields, e.g. temperature")
     version: str | None = Field(default=None, description="vendor/product version, for reports")
@@ -60,6 +62,12 @@ class VendorProfile(BaseModel):
     @model_validator(mode="after")
     def _agent_fits_protocol(self) -> VendorProfile:
         check_agent_settings(self.protocol, self.agent)
+        return self
+
+    @model_validator(mode="after")
+    def _register_credentials(self) -> VendorProfile:
+        # a key in a header or in the URL is masked wherever it could be written, from now on
+        register_credentials(self.base_url, self.headers)
         return self
 
     _source: str = ""
@@ -80,8 +88,10 @@ class VendorProfile(BaseModel):
         return value
 
     def public(self) -> dict[str, Any]:
-        """The profile as written to results: no secret can be in it (keys live in env vars)."""
+        """The profile as written to results: no secret can be in it (keys live in env vars;
+        credentials in headers or in base_url are masked)."""
         data = self.model_dump(mode="json")
+        data["base_url"], data["headers"] = mask_credentials(self.base_url, self.headers)
         data["source"] = self._source
         return data
 

@@ -22,7 +22,7 @@ import httpx
 from .errors import ConfigError, VendorError
 from .profile import VendorProfile
 from .protocols.base import ModelTurn, Session, ToolResult
-from .redaction import redact
+from .redaction import redact, snippet
 from .runner import LOOPBACK_HOSTS, make_driver
 from .transport import async_client
 
@@ -64,10 +64,11 @@ class CheckResult:
     """What to do about it."""
 
     def render(self) -> str:
+        """The line to print, masked: the fix may quote base_url, the detail the vendor."""
         if self.ok:
-            return f"{self.vendor}: ok ({self.detail})"
-        return f"{self.vendor}: FAILED: {self.detail}" + (f"\n    fix: {self.fix}"
-                                                          if self.fix else "")
+            return redact(f"{self.vendor}: ok ({self.detail})")
+        return redact(f"{self.vendor}: FAILED: {self.detail}" + (f"\n    fix: {self.fix}"
+                                                                 if self.fix else ""))
 
 
 def _where(profile: VendorProfile) -> str:
@@ -125,7 +126,7 @@ async def _tool_round_trip(profile: VendorProfile, session: Session) -> CheckRes
             if not called:
                 return CheckResult(
                     profile.name, False,
-                    f"the model answered without calling get_time: {turn.text[:80]!r}",
+                    f"the model answered without calling get_time: {snippet(turn.text, 80)!r}",
                     "use a model that supports tool calling, or enable tool calling on the "
                     "server (vLLM: --enable-auto-tool-choice; Ollama: a model tagged 'tools')")
             if not turn.text.strip():
@@ -137,7 +138,7 @@ async def _tool_round_trip(profile: VendorProfile, session: Session) -> CheckRes
         for call in turn.tool_calls:
             if call.name != "get_time" or call.parse_error is not None:
                 problem = (f"called an unknown tool {call.name!r}" if call.name != "get_time"
-                           else f"sent invalid arguments {call.raw_arguments[:80]!r} "
+                           else f"sent invalid arguments {snippet(call.raw_arguments, 80)!r} "
                                 f"({call.parse_error})")
                 return CheckResult(profile.name, False, f"the model {problem}",
                                    "the model's tool calling is unreliable: try another model")

@@ -7,8 +7,8 @@ tests keep speaking httpx: this module only swaps what is under `httpx.AsyncClie
 
 Behaviour kept from httpx's transport, so nothing above notices the swap:
 - every aiohttp failure leaves as the httpx exception a caller expects (ConnectError,
-  ConnectTimeout, ReadTimeout, PoolTimeout, RemoteProtocolError, ReadError, ...), whether it
-  happens before the reply or while its body streams;
+  ConnectTimeout, ReadTimeout, RemoteProtocolError, ReadError, ...), whether it happens before
+  the reply or while its body streams (tests/test_transport.py runs the fault matrix on both);
 - bodies arrive undecoded (httpx decodes gzip and friends, so size caps apply after decoding);
 - cookies, redirects and auth stay with httpx; aiohttp keeps no cookie jar;
 - httpx's timeouts map onto aiohttp's: connect -> sock_connect, read -> sock_read (between two
@@ -71,9 +71,7 @@ class _Body(httpx.AsyncByteStream):
         try:
             async for chunk in self.response.content.iter_any():
                 yield chunk
-        except aiohttp.ClientError as exc:
-            raise _mapped(exc, during_body=True) from exc
-        except (TimeoutError, OSError) as exc:
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise _mapped(exc, during_body=True) from exc
         self.complete = True
 
@@ -128,7 +126,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if target is None:
             if len(self._urls) > 64:
                 self._urls.clear()
-            target = self._urls[url] = URL(url, encoded=True)
+            # userinfo is httpx's to send (as Basic auth); aiohttp refuses it next to that header
+            target = self._urls[url] = URL(url, encoded=True).with_user(None)
         try:
             response = await self._session.request(
                 request.method, target,
@@ -138,9 +137,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 timeout=_timeout(timeout.get("pool"), timeout.get("connect"),
                                  timeout.get("read")),
                 server_hostname=request.extensions.get("sni_hostname"))
-        except aiohttp.ClientError as exc:
-            raise _mapped(exc, during_body=False) from exc
-        except (TimeoutError, OSError) as exc:
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise _mapped(exc, during_body=False) from exc
         version = response.version
         extensions: dict[str, Any] = {
@@ -154,12 +151,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 and "event-stream" not in response.content_type):
             try:
                 data = await response.read()
-            except aiohttp.ClientError as exc:
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                response.close()  # never reuse a half-read connection
                 raise _mapped(exc, during_body=True) from exc
-            except (TimeoutError, OSError) as exc:
-                raise _mapped(exc, during_body=True) from exc
-            finally:
-                response.release()
+            response.release()
             stream = httpx.ByteStream(data)
         return httpx.Response(status_code=response.status, headers=list(response.raw_headers),
                               stream=stream, request=request, extensions=extensions)

@@ -7,8 +7,8 @@ import asyncio
 import time
 
 from .errors import VendorError
-from .protocols.base import Session, ToolResult
-from .redaction import redact
+from .protocols.base import ModelTurn, Session, ToolResult
+from .redaction import redact, redact_data
 from .scenario import Scenario
 from .trajectory import Trajectory
 from .world import CallResult, World
@@ -40,6 +40,19 @@ async def run_trial(scenario: Scenario, world: World, session: Session) -> Traje
     return traj
 
 
+def masked(turn: ModelTurn) -> ModelTurn:
+    """The vendor's turn with every registered secret masked, before anything scores, records
+    or cuts it: a vendor echoing a key must not leave half of it in an excerpt cut to length,
+    where redaction on the way out can no longer recognise it."""
+    turn.text = redact(turn.text)
+    for call in turn.tool_calls:
+        raw = redact(call.raw_arguments)
+        if raw != call.raw_arguments:
+            call.raw_arguments = raw
+            call.arguments = redact_data(call.arguments)
+    return turn
+
+
 async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajectory) -> None:
     turns = [str(world.render_initial(t.user)) for t in scenario.task]
     turn = 0
@@ -52,7 +65,7 @@ async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajec
                      f"no final answer within {scenario.budget.steps} model calls")
             return
         step += 1
-        reply = await session.step()
+        reply = masked(await session.step())
         traj.model_calls += 1
         traj.usage.add(reply.usage)
         traj.model_latencies.append(reply.latency_s)

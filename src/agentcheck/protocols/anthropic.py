@@ -22,10 +22,10 @@ from typing import Any
 from ..errors import VendorError
 from ..http import HttpClient, SseEvent
 from ..profile import VendorProfile
-from ..redaction import redact
-from ..redaction import register as register_secret
+from ..redaction import snippet
+from . import base
 from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
-from .openai_chat import auth_headers, parse_arguments
+from .openai_chat import parse_arguments
 
 DEFAULT_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096
@@ -75,7 +75,7 @@ class MessageStream:
             data = json.loads(event.data)
         except (ValueError, RecursionError):
             raise VendorError("malformed", f"{self.vendor}: a stream event is not JSON: "
-                              f"{redact(event.data[:120])!r}") from None
+                              f"{snippet(event.data, 120)!r}") from None
         if not isinstance(data, dict):
             raise VendorError("malformed", f"{self.vendor}: a stream event is not an object")
         kind = data.get("type") or event.event
@@ -84,7 +84,7 @@ class MessageStream:
             etype = str(err.get("type") or "error")
             raise VendorError(STREAM_ERRORS.get(etype, "protocol"),
                               f"{self.vendor}: error event mid-stream: {etype}: "
-                              f"{redact(str(err.get('message') or ''))[:200]}")
+                              f"{snippet(str(err.get('message') or ''), 200)}")
         if kind == "message_start":
             message = data.get("message")
             if not isinstance(message, dict):
@@ -172,7 +172,7 @@ class AnthropicSession(Session):
         self.messages: list[dict[str, Any]] = []
         self.tools = [{"name": t["name"], "description": t["description"],
                        "input_schema": t["parameters"]} for t in tools]
-        self._counter = 0
+        self._ids = base.CallIds("toolu_ac")
 
     def add_user(self, text: str) -> None:
         last = self.messages[-1] if self.messages else None
@@ -259,7 +259,7 @@ class AnthropicSession(Session):
         vendor = self.driver.profile.name
         if isinstance(data, dict) and data.get("type") == "error":
             raise VendorError("protocol", f"{vendor}: error in a 200 reply: "
-                              f"{redact(str(data.get('error')))[:200]}")
+                              f"{snippet(str(data.get('error')), 200)}")
         content = data.get("content") if isinstance(data, dict) else None
         if not isinstance(data, dict) or not isinstance(content, list):
             raise VendorError("malformed", f"{vendor}: reply has no content list")
@@ -287,12 +287,8 @@ class AnthropicSession(Session):
             name = block.get("name")
             if not isinstance(name, str) or not name:
                 raise VendorError("malformed", f"{vendor}: a tool_use block has no name")
-            call_id = block.get("id")
-            if not isinstance(call_id, str) or not call_id or call_id in ids:
-                call_id = ""
-                while not call_id or call_id in ids:
-                    self._counter += 1
-                    call_id = f"toolu_ac{self._counter}"
+            call_id = self._ids.usable(block.get("id"), ids)
+            if call_id != block.get("id"):
                 block = {**block, "id": call_id}
             ids.add(call_id)
             if streamed is not None and i in streamed:
@@ -318,15 +314,11 @@ class AnthropicSession(Session):
 class AnthropicDriver(Driver):
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
         super().__init__(profile, http)
-        self.url = profile.base_url.rstrip("/") + "/messages"
+        auth, _ = base.key_auth(profile, "x-api-key")
+        self.url = base.endpoint(profile.base_url, "/messages")
         self.headers = {"content-type": "application/json",
                         "anthropic-version": profile.api_version or DEFAULT_VERSION,
-                        **{k.lower(): v for k, v in profile.headers.items()}}
-        style = profile.auth or "x-api-key"
-        key = profile.api_key() if style != "none" else None
-        if key:
-            register_secret(key)
-            self.headers.update(auth_headers(style, key, profile))
+                        **{k.lower(): v for k, v in profile.headers.items()}, **auth}
 
     def session(self, system: str, tools: list[dict[str, Any]]) -> Session:
         return AnthropicSession(self, system, tools)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from ..errors import ConfigError
 from ..http import HttpClient
 from ..profile import VendorProfile
+from ..redaction import register as register_secret
 
 
 @dataclass
@@ -76,6 +79,61 @@ class Session(abc.ABC):
     @abc.abstractmethod
     async def step(self) -> ModelTurn:
         """Send the conversation, return the vendor's next turn; raises VendorError."""
+
+
+def endpoint(base_url: str, path: str, query: dict[str, str] | None = None) -> str:
+    """`path` appended to the path of base_url, whose own query string (a gateway's `?code=`,
+    say) is kept, with `query` added to it."""
+    url = urlsplit(base_url)
+    params = "&".join(q for q in (url.query, urlencode(query or {})) if q)
+    return urlunsplit((url.scheme, url.netloc, url.path.rstrip("/") + path, params, ""))
+
+
+class CallIds:
+    """Ids for tool calls that came without a usable one: `prefix` and a counter."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def usable(self, call_id: Any, used: set[str]) -> str:
+        """`call_id` if it is a non-empty string not in `used` (a repeated id could not be
+        answered exactly once), else a new id that is not in `used` either."""
+        if isinstance(call_id, str) and call_id and call_id not in used:
+            return call_id
+        while True:
+            self.count += 1
+            new = f"{self.prefix}{self.count}"
+            if new not in used:
+                return new
+
+
+AUTH_HEADERS = {"bearer": "Authorization", "api-key": "api-key", "x-api-key": "x-api-key",
+                "x-goog-api-key": "x-goog-api-key"}
+
+
+def auth_headers(style: str, key: str, profile: VendorProfile) -> dict[str, str]:
+    """The header that carries the key in a profile's `auth` style."""
+    if style not in AUTH_HEADERS:
+        raise ConfigError(f"auth style {style!r} is not supported by protocol "
+                          f"{profile.protocol!r} (use one of {', '.join(AUTH_HEADERS)} or none)",
+                          file=profile.source or None, field="auth")
+    return {AUTH_HEADERS[style]: f"Bearer {key}" if style == "bearer" else key}
+
+
+def key_auth(profile: VendorProfile, default: str, *, query_key: bool = False
+             ) -> tuple[dict[str, str], dict[str, str]]:
+    """(headers, query parameters) that carry the profile's key in its `auth` style, `default`
+    when the profile names none; `query-key` (`?key=`) only where the protocol takes it. The
+    key is registered as a secret: it is masked wherever it could be written."""
+    style = profile.auth or default
+    key = profile.api_key() if style != "none" else None
+    if not key:
+        return {}, {}
+    register_secret(key)
+    if style == "query-key" and query_key:
+        return {}, {"key": key}
+    return auth_headers(style, key, profile), {}
 
 
 class Driver(abc.ABC):

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from ..errors import ConfigError, VendorError
 from ..http import HttpClient
 from ..profile import VendorProfile
-from ..redaction import redact
-from ..redaction import register as register_secret
+from ..redaction import snippet
+from . import base
 from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
 from .openai_chat import parse_arguments
 
@@ -231,7 +231,7 @@ class GeminiSession(Session):
         self.contents: list[dict[str, Any]] = []
         self.last_calls: list[tuple[ToolCall, dict[str, Any]]] = []
         """The calls of the last model turn, with the functionCall exactly as received."""
-        self._counter = 0
+        self._ids = base.CallIds("gemini-call-")
 
     def add_user(self, text: str) -> None:
         last = self.contents[-1] if self.contents else None
@@ -295,7 +295,7 @@ class GeminiSession(Session):
         if not candidates:
             if isinstance(data.get("error"), dict):
                 raise VendorError("protocol", f"{vendor}: error in a 200 reply: "
-                                  f"{redact(str(data['error']))[:200]}")
+                                  f"{snippet(str(data['error']), 200)}")
             feedback = data.get("promptFeedback")
             reason = feedback.get("blockReason") if isinstance(feedback, dict) else None
             if reason:
@@ -324,10 +324,7 @@ class GeminiSession(Session):
                 if not isinstance(fc, dict) or not isinstance(fc.get("name"), str) or \
                         not fc["name"]:
                     raise VendorError("malformed", f"{vendor}: a functionCall has no name")
-                call_id = fc.get("id")
-                if not isinstance(call_id, str) or not call_id:
-                    self._counter += 1
-                    call_id = f"gemini-call-{self._counter}"
+                call_id = self._ids.usable(fc.get("id"), set())  # matched by position
                 args, raw_args, error = parse_arguments(fc.get("args"))
                 calls.append(ToolCall(call_id, fc["name"], args, raw_args, error))
                 wires.append(fc)
@@ -349,21 +346,10 @@ class GeminiDriver(Driver):
         if profile.stream:
             raise ConfigError("the gemini driver does not stream yet; set stream: false",
                               file=profile.source or None, field="stream")
-        model = profile.model.removeprefix("models/")
-        url = f"{profile.base_url.rstrip('/')}/models/{quote(model, safe='-._~@')}" \
-              ":generateContent"
-        self.headers = {"Content-Type": "application/json", **profile.headers}
-        key = profile.api_key()
-        if key:
-            register_secret(key)
-            style = profile.auth or "x-goog-api-key"
-            if style == "bearer":
-                self.headers["Authorization"] = f"Bearer {key}"
-            elif style == "query-key":
-                url += "?" + urlencode({"key": key})
-            elif style != "none":
-                self.headers[style] = key
-        self.url = url
+        model = quote(profile.model.removeprefix("models/"), safe="-._~@")
+        auth, query = base.key_auth(profile, "x-goog-api-key", query_key=True)
+        self.url = base.endpoint(profile.base_url, f"/models/{model}:generateContent", query)
+        self.headers = {"Content-Type": "application/json", **profile.headers, **auth}
 
     def session(self, system: str, tools: list[dict[str, Any]]) -> Session:
         return GeminiSession(self, system, tools)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
-from ..errors import ConfigError, VendorError
+from ..errors import VendorError
 from ..http import HttpClient, SseEvent
 from ..profile import VendorProfile
-from ..redaction import redact
-from ..redaction import register as register_secret
+from ..redaction import snippet
+from . import base
 from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
+from .base import auth_headers as auth_headers  # re-exported: a2a and http-agent use it
 
 
 def parse_arguments(raw: Any) -> tuple[Any, str, str | None]:
@@ -53,17 +53,6 @@ def usage_from(data: Any) -> Usage:
     )
 
 
-def auth_headers(style: str, key: str, profile: VendorProfile) -> dict[str, str]:
-    """The header that carries the key in a profile's `auth` style."""
-    names = {"bearer": "Authorization", "api-key": "api-key", "x-api-key": "x-api-key",
-             "x-goog-api-key": "x-goog-api-key"}
-    if style not in names:
-        raise ConfigError(f"auth style {style!r} is not supported by protocol "
-                          f"{profile.protocol!r} (use one of {', '.join(names)} or none)",
-                          file=profile.source or None, field="auth")
-    return {names[style]: f"Bearer {key}" if style == "bearer" else key}
-
-
 class ChatStream:
     """Assembles a `stream: true` Chat Completions reply, chunk by chunk, into the completion
     the non-streaming endpoint would have returned. Tool calls arrive as pieces keyed by
@@ -94,12 +83,12 @@ class ChatStream:
             chunk = json.loads(data)
         except (ValueError, RecursionError):
             raise VendorError("malformed", f"{self.vendor}: a stream chunk is not JSON: "
-                              f"{redact(data[:120])!r}") from None
+                              f"{snippet(data, 120)!r}") from None
         if not isinstance(chunk, dict):
             raise VendorError("malformed", f"{self.vendor}: a stream chunk is not an object")
         if "error" in chunk and not chunk.get("choices"):
             raise VendorError("protocol", f"{self.vendor}: error in the stream: "
-                              f"{redact(str(chunk['error']))[:200]}")
+                              f"{snippet(str(chunk['error']), 200)}")
         if isinstance(chunk.get("usage"), dict):
             self.usage = chunk["usage"]
         choices = chunk.get("choices") or []
@@ -195,7 +184,7 @@ class OpenAIChatSession(Session):
         self.tools = [{"type": "function", "function": {
             "name": t["name"], "description": t["description"], "parameters": t["parameters"]}}
             for t in tools]
-        self._counter = 0
+        self._ids = base.CallIds("call_ac")
 
     def add_user(self, text: str) -> None:
         self.messages.append({"role": "user", "content": text})
@@ -237,7 +226,7 @@ class OpenAIChatSession(Session):
         choices = data.get("choices") if isinstance(data, dict) else None
         if isinstance(data, dict) and "error" in data and not choices:
             raise VendorError("protocol", f"{vendor}: error in a 200 reply: "
-                              f"{str(data['error'])[:200]}")
+                              f"{snippet(str(data['error']), 200)}")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
             raise VendorError("malformed", f"{vendor}: reply has no choices")
         choice = choices[0]
@@ -258,13 +247,7 @@ class OpenAIChatSession(Session):
             fn = raw.get("function") if isinstance(raw, dict) else None
             if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
                 raise VendorError("malformed", f"{vendor}: a tool call has no function name")
-            call_id = raw.get("id")
-            # A repeated id could not be answered "exactly once": treat it as missing.
-            if not isinstance(call_id, str) or not call_id or call_id in seen_ids:
-                call_id = ""
-                while not call_id or call_id in seen_ids:
-                    self._counter += 1
-                    call_id = f"call_ac{self._counter}"
+            call_id = self._ids.usable(raw.get("id"), seen_ids)
             seen_ids.add(call_id)
             args, raw_args, error = parse_arguments(fn.get("arguments"))
             calls.append(ToolCall(call_id, fn["name"], args, raw_args, error))
@@ -289,15 +272,10 @@ class OpenAIChatDriver(Driver):
 
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
         super().__init__(profile, http)
-        self.url = profile.base_url.rstrip("/") + "/chat/completions"
-        if profile.api_version:
-            self.url += "?" + urlencode({"api-version": profile.api_version})
-        self.headers = {"Content-Type": "application/json", **profile.headers}
-        style = profile.auth or "bearer"
-        key = profile.api_key() if style != "none" else None
-        if key:
-            register_secret(key)
-            self.headers.update(auth_headers(style, key, profile))
+        auth, _ = base.key_auth(profile, "bearer")
+        version = {"api-version": profile.api_version} if profile.api_version else None
+        self.url = base.endpoint(profile.base_url, "/chat/completions", version)
+        self.headers = {"Content-Type": "application/json", **profile.headers, **auth}
 
     def session(self, system: str, tools: list[dict[str, Any]]) -> Session:
         return OpenAIChatSession(self, system, tools)

@@ -23,13 +23,12 @@ from __future__ import annotations
 import asyncio
 import random
 from typing import Any
-from urllib.parse import urlencode
 
 from ..errors import ConfigError, VendorError
 from ..http import HttpClient
 from ..profile import VendorProfile
-from ..redaction import redact
-from ..redaction import register as register_secret
+from ..redaction import snippet
+from . import base
 from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
 from .openai_chat import parse_arguments
 
@@ -154,7 +153,7 @@ class OpenAIResponsesSession(Session):
         if status == "failed" or (output is None and isinstance(error, dict)):
             err = error if isinstance(error, dict) else {}
             code = str(err.get("code") or "unknown")
-            message = redact(str(err.get("message") or "no message"))[:300]
+            message = snippet(str(err.get("message") or "no message"), 300)
             cause = RETRYABLE_FAILURES.get(code)
             if cause is not None:
                 raise VendorError(cause, f"{vendor}: response failed ({code}): {message}",
@@ -215,22 +214,11 @@ class OpenAIResponsesDriver(Driver):
         if profile.stream:
             raise ConfigError("the openai-responses driver does not stream yet; "
                               "set stream: false", file=profile.source or None, field="stream")
-        url = profile.base_url.rstrip("/") + "/responses"
-        query: dict[str, str] = {}
+        auth, query = base.key_auth(profile, "bearer", query_key=True)
         if profile.api_version:
-            query["api-version"] = profile.api_version
-        self.headers = {"Content-Type": "application/json", **profile.headers}
-        key = profile.api_key()
-        if key:
-            register_secret(key)
-            style = profile.auth or "bearer"
-            if style == "bearer":
-                self.headers["Authorization"] = f"Bearer {key}"
-            elif style in ("api-key", "x-api-key", "x-goog-api-key"):
-                self.headers[style] = key
-            elif style == "query-key":
-                query["key"] = key
-        self.url = url + ("?" + urlencode(query) if query else "")
+            query = {"api-version": profile.api_version, **query}
+        self.url = base.endpoint(profile.base_url, "/responses", query)
+        self.headers = {"Content-Type": "application/json", **profile.headers, **auth}
 
     def session(self, system: str, tools: list[dict[str, Any]]) -> Session:
         return OpenAIResponsesSession(self, system, tools)
