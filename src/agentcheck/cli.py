@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import secrets
 import sys
@@ -44,7 +43,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true",
                      help="continue the run in --out DIR, skipping finished trials")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.add_argument("--shard", default=None, metavar="I/N",
+                     help="run only shard I of N of the vendor x scenario x trial matrix (needs "
+                          "--seed; combine the shards with agentcheck merge)")
     _add_gate_args(run)
+
+    mrg = sub.add_parser("merge", help="combine the run folders of `run --shard` into one run")
+    mrg.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR",
+                     help="the shards' run folders")
+    mrg.add_argument("--out", type=Path, required=True, metavar="DIR",
+                     help="the merged run folder to write")
+    mrg.add_argument("--allow-incomplete", action="store_true",
+                     help="merge even if shards or trials are missing (run.json says "
+                          "complete: false)")
+    _add_gate_args(mrg)
 
     rep = sub.add_parser("report", help="re-render a run's summary and reports from its trials")
     rep.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder")
@@ -106,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "merge":
+            return _merge(args)
         if args.command == "report":
             return _report(args)
         if args.command == "compare":
@@ -214,6 +228,8 @@ def _resolve_vendor(spec: str) -> Any:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio  # imported here, not at the top: `agentcheck --help` starts faster
+
     from .demo import DEMO_VENDORS, DemoServer, demo_profiles
     from .progress import ProgressDisplay
     from .report import table, write_reports
@@ -229,6 +245,14 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError("--trials must be at least 1")
     if args.resume and args.out is None:
         raise ConfigError("--resume needs --out DIR (the run folder to continue)")
+    shard = None
+    if args.shard is not None:
+        from .shard import parse_shard
+
+        shard = parse_shard(args.shard)
+        if args.seed is None and not args.resume:
+            raise ConfigError("--shard needs --seed S: every shard must generate the same "
+                              "Worlds")
     scenario_paths = args.scenarios or [DEFAULT_SCENARIOS]
     scenarios, errors = load_scenarios(scenario_paths)
     if errors:
@@ -251,6 +275,12 @@ def _run(args: argparse.Namespace) -> int:
         if trials is not None and trials != previous["trials"]:
             raise ConfigError(f"--trials {trials} differs from the run's {previous['trials']}")
         seed, trials = previous["seed"], previous["trials"]
+        before = previous.get("shard")
+        before = (before["index"], before["count"]) if isinstance(before, dict) else None
+        if shard is not None and shard != before:
+            was = f"shard {before[0]}/{before[1]}" if before else "whole matrix"
+            raise ConfigError(f"--shard {args.shard} differs from the run's {was}")
+        shard = before
         hashes = {s["id"]: s["hash"] for s in previous["scenarios"]}
         for sc in scenarios:
             if sc.id in hashes and hashes[sc.id] != sc.content_hash:
@@ -276,7 +306,7 @@ def _run(args: argparse.Namespace) -> int:
             if not isinstance(p, str):
                 p.api_key()  # a missing key is a configuration error before any call
         plan = Plan(vendors=profiles, scenarios=scenarios, trials=trials or 1, seed=seed,
-                    concurrency=args.concurrency)
+                    concurrency=args.concurrency, shard=shard)
         if demo:
             for sc in scenarios:
                 for t in range(plan.trials):
@@ -350,6 +380,21 @@ def _report(args: argparse.Namespace) -> int:
     summary, paths = render_run(args.run_dir, args.out)
     print(table(summary))
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
+    return _gate(args, summary)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from .report import render_run, table
+    from .shard import merge_runs
+
+    _check_gate_args(args)
+    merged, missing = merge_runs(args.run_dirs, args.out, args.allow_incomplete)
+    summary, paths = render_run(args.out)
+    print(table(summary))
+    print(f"\nmerged {len(args.run_dirs)} shard(s) into {args.out}/ "
+          f"(run.json, trials.jsonl, {', '.join(p.name for p in paths)})")
+    if missing or not merged["complete"]:
+        print(f"incomplete: {missing} trial(s) missing", file=sys.stderr)
     return _gate(args, summary)
 
 
@@ -433,6 +478,8 @@ def _serve_tools(args: argparse.Namespace) -> int:
         print(line, flush=True)
 
     try:
+        import asyncio
+
         asyncio.run(serve_tools(world, traj, settings, out, args.duration))
     except KeyboardInterrupt:
         out("stopped")

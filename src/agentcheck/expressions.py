@@ -8,22 +8,38 @@ side-effect-free query language: nothing in a scenario can execute code.
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import re
 import string
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 import jmespath
 from jmespath import functions as jp_functions
+from jmespath import visitor as jp_visitor
 from jmespath.exceptions import JMESPathError
 
-TEMPLATE_RE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
+# `{{ expr }}`; the expression is group 1, with its surrounding spaces (strip it). The body
+# may not hold `{{` or `}}`, which keeps matching linear: `\{\{\s*(.*?)\s*\}\}` backtracks
+# quadratically on long runs of spaces or on many unclosed `{{` (seconds to hours on a 1 MB
+# hostile file).
+TEMPLATE_RE = re.compile(r"\{\{((?:(?!\{\{|\}\}).)*)\}\}", re.S)
 _CALL_RE = re.compile(r"^([a-z_]+)\((.*)\)$", re.S)
 _ARG_RE = re.compile(r"\s*(?:'([^']*)'|\"([^\"]*)\"|(-?\d+(?:\.\d+)?))\s*(?:,|$)")
 MAX_RENDERED_CHARS = 100_000
+MAX_STEPS = 200_000
+"""What one expression evaluation may do: JMESPath nodes visited plus the items its functions
+and comparisons go through. Scenario expressions need a few hundred; a hostile one (projections
+that multiply a list at every stage) stops here instead of running for hours."""
+MAX_VALUE_SIZE = 1_000_000
+"""Largest value (items plus characters) a template may produce: a list of references to the
+whole World, repeated, must not turn into gigabytes of text or records."""
+MAX_GENERATED_CHARS = 64
+"""Longest id('...', n) or digits(n) a generator makes."""
 
 FIRST_NAMES = (
     "Amara", "Bjorn", "Chen", "Dalia", "Emeka", "Farah", "Goran", "Hana", "Ines", "Jonas",
@@ -63,12 +79,21 @@ class Generators:
                                   f"{', '.join(self.NAMES)})")
         try:
             return fn(*args)
-        except TypeError as exc:
+        except ExpressionError:
+            raise
+        except (TypeError, ValueError, OverflowError) as exc:  # wrong arguments, empty range
             raise ExpressionError(f"{name}(): {exc}") from None
+
+    @staticmethod
+    def _length(n: Any) -> int:
+        if not 0 <= int(n) <= MAX_GENERATED_CHARS:
+            raise ValueError(f"length must be between 0 and {MAX_GENERATED_CHARS}")
+        return int(n)
 
     def gen_id(self, prefix: str = "ID", length: int = 6) -> str:
         alphabet = string.ascii_uppercase + string.digits
-        return f"{prefix}-" + "".join(self.rng.choice(alphabet) for _ in range(int(length)))
+        return f"{prefix}-" + "".join(self.rng.choice(alphabet)
+                                      for _ in range(self._length(length)))
 
     def gen_first_name(self) -> str:
         return self.rng.choice(FIRST_NAMES)
@@ -94,7 +119,7 @@ class Generators:
         return self.rng.randint(int(low), int(high))
 
     def gen_digits(self, count: int = 6) -> str:
-        return "".join(self.rng.choice(string.digits) for _ in range(int(count)))
+        return "".join(self.rng.choice(string.digits) for _ in range(self._length(count)))
 
     def gen_pick(self, *options: Any) -> Any:
         if not options:
@@ -105,9 +130,10 @@ class Generators:
         return f"+1-555-{self.rng.randint(100, 999)}-{self.rng.randint(1000, 9999)}"
 
     def gen_date(self, start: str = "2026-01-01", span_days: int = 300) -> str:
-        import datetime as dt
-
-        day = dt.date.fromisoformat(start) + dt.timedelta(days=self.rng.randint(0, int(span_days)))
+        if not 0 <= int(span_days) <= 100_000:
+            raise ValueError("span_days must be between 0 and 100000")
+        day = datetime.date.fromisoformat(start) + datetime.timedelta(
+            days=self.rng.randint(0, int(span_days)))
         return day.isoformat()
 
 
@@ -142,6 +168,100 @@ class _Functions(jp_functions.Functions):  # type: ignore[misc]
     @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
     def _func_lower(self, text: str | None) -> str | None:
         return text.lower() if text is not None else None
+
+    # bounded versions of what JMESPath can do: every function pays for the items it goes
+    # through, and the two that build text from many values are capped
+
+    def call_function(self, function_name: str, resolved_args: list[Any]) -> Any:
+        steps = 0
+        for arg in resolved_args:
+            if isinstance(arg, (list, dict, str)):
+                steps += len(arg)
+        if function_name == "contains" and len(resolved_args) == 2:
+            needle = resolved_args[1]
+            if isinstance(needle, (list, dict)):  # every comparison walks the needle
+                steps *= 1 + value_size(needle, MAX_STEPS)
+        _spend(steps)
+        return super().call_function(function_name, resolved_args)
+
+    @jp_functions.signature({"types": []})  # type: ignore[untyped-decorator]
+    def _func_to_string(self, arg: Any) -> str:
+        if isinstance(arg, str):
+            return arg
+        _check_size(arg, MAX_RENDERED_CHARS, "to_string() result")
+        return json.dumps(arg, separators=(",", ":"), default=str)
+
+    @jp_functions.signature({"types": ["string"]},  # type: ignore[untyped-decorator]
+                            {"types": ["array-string"]})
+    def _func_join(self, separator: str, array: list[str]) -> str:
+        total = sum(len(s) for s in array) + len(separator) * len(array)
+        if total > MAX_RENDERED_CHARS:
+            raise ExpressionError(f"join() result longer than {MAX_RENDERED_CHARS} characters")
+        return separator.join(array)
+
+
+class _Budget(threading.local):
+    left: int | None = None
+
+
+_BUDGET = _Budget()
+
+
+def _spend(steps: int) -> None:
+    if _BUDGET.left is None:
+        return
+    _BUDGET.left -= steps
+    if _BUDGET.left < 0:
+        raise ExpressionError(f"expression needs more than {MAX_STEPS} steps (projections "
+                              "multiplying lists, or functions over very large values)")
+
+
+def value_size(value: Any, limit: int) -> int:
+    """Items plus characters in a JSON-like value (a lower bound of its JSON text), counting
+    shared references each time; stops counting past `limit`, so it is cheap on anything huge,
+    shared many times over, or cyclic."""
+    size = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        size += 1
+        if isinstance(item, str):
+            size += len(item)
+        elif isinstance(item, dict):
+            size += sum(len(k) for k in item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        if size > limit:
+            return size
+    return size
+
+
+def _check_size(value: Any, limit: int, what: str) -> None:
+    if isinstance(value, (list, dict)) and value_size(value, limit) > limit:
+        raise ExpressionError(f"{what} is too large (more than {limit:,} items and characters)")
+
+
+def _bounded_equals(a: Any, b: Any) -> bool:
+    if a is not b and isinstance(a, (list, dict)) and isinstance(b, (list, dict)):
+        _spend(min(value_size(a, MAX_STEPS), value_size(b, MAX_STEPS)))
+    return bool(jp_visitor._equals(a, b))
+
+
+class _Interpreter(jp_visitor.TreeInterpreter):  # type: ignore[misc]
+    """JMESPath's interpreter, paying one step per node it visits."""
+
+    COMPARATOR_FUNC = {**jp_visitor.TreeInterpreter.COMPARATOR_FUNC,
+                       "eq": _bounded_equals,
+                       "ne": lambda a, b: not _bounded_equals(a, b)}
+
+    def visit(self, node: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        left = _BUDGET.left
+        if left is not None:
+            if left <= 0:
+                _spend(1)
+            _BUDGET.left = left - 1
+        return super().visit(node, *args, **kwargs)
 
 
 _OPTIONS = jmespath.Options(custom_functions=_Functions())
@@ -194,12 +314,20 @@ def search(expr: str, data: Mapping[str, Any]) -> Any:
     steps = _simple_path(expr)
     if steps is not None:
         return _walk(data, steps)
+    outer = _BUDGET.left
+    _BUDGET.left = MAX_STEPS
     try:
-        return compile_path(expr).search(data, options=_OPTIONS)
+        return _Interpreter(_OPTIONS).visit(compile_path(expr).parsed, data)
+    except RecursionError:
+        raise ExpressionError(f"cannot evaluate {expr!r}: nested too deeply") from None
     except JMESPathError as exc:
         raise ExpressionError(f"cannot evaluate {expr!r}: {_short(exc)}") from None
+    except ExpressionError:
+        raise
     except (TypeError, ValueError) as exc:  # e.g. jmespath comparing '4' > 0
         raise ExpressionError(f"cannot evaluate {expr!r}: {exc}") from None
+    finally:
+        _BUDGET.left = outer
 
 
 @lru_cache(maxsize=4096)
@@ -227,6 +355,7 @@ def parse_generator(expr: str) -> tuple[str, tuple[Any, ...]] | None:
 def check_template(text: str) -> None:
     """Raise ExpressionError if any `{{ }}` in `text` cannot be parsed."""
     for expr in TEMPLATE_RE.findall(text):
+        expr = expr.strip()
         if parse_generator(expr) is None:
             compile_path(expr)
     if "{{" in TEMPLATE_RE.sub("", text):
@@ -257,6 +386,45 @@ def to_text(value: Any) -> str:
     return str(value)
 
 
+def clone(value: Any) -> Any:
+    """A deep copy of JSON-like data, several times faster than copy.deepcopy (which anything
+    else falls back to)."""
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
+
+def _text(value: Any) -> str:
+    """to_text for a template's value, refusing values that would make huge text."""
+    _check_size(value, MAX_RENDERED_CHARS, "a template's value")
+    return to_text(value)
+
+
+def _substitute(text: str, evaluate: Any, pattern: re.Pattern[str] = TEMPLATE_RE,
+                wrap: Any = None) -> str:
+    """Replace each template in `text` with its value as text, stopping as soon as the result
+    passes MAX_RENDERED_CHARS (thousands of copies of a long value never get built)."""
+    total = len(text)
+
+    def piece(match: re.Match[str]) -> str:
+        nonlocal total
+        out = _text(evaluate(match.group(1).strip()))
+        if wrap is not None:
+            out = wrap(out)
+        total += len(out)
+        if total > MAX_RENDERED_CHARS:
+            raise ExpressionError("rendered text is too long")
+        return str(out)
+
+    return pattern.sub(piece, text)
+
+
 def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) -> Any:
     """Render templates inside any YAML value. A string that is exactly one `{{ }}` keeps the
     type of its result (a number stays a number); mixed text is interpolated."""
@@ -264,9 +432,14 @@ def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) ->
         if "{{" not in value:
             return value
         whole = TEMPLATE_RE.fullmatch(value)
-        if whole and "{{" not in whole.group(1):
-            return _eval_one(whole.group(1), ctx, gen)
-        out = TEMPLATE_RE.sub(lambda m: to_text(_eval_one(m.group(1), ctx, gen)), value)
+        if whole:
+            result = _eval_one(whole.group(1).strip(), ctx, gen)
+            if isinstance(result, (list, dict)):
+                _check_size(result, MAX_VALUE_SIZE, "a template's value")
+                # a copy: no part of the World ever shares (or contains) another part
+                return clone(result)
+            return result
+        out = _substitute(value, lambda expr: _eval_one(expr, ctx, gen))
         if len(out) > MAX_RENDERED_CHARS:
             raise ExpressionError("rendered text is too long")
         return out
@@ -277,7 +450,7 @@ def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) ->
     return value
 
 
-_QUOTED_TEMPLATE_RE = re.compile(r"'\{\{\s*((?:(?!\}\}).)*?)\s*\}\}'", re.S)
+_QUOTED_TEMPLATE_RE = re.compile(r"'\{\{((?:(?!\{\{|\}\}).)*)\}\}'", re.S)
 
 
 def render_expression(text: str, ctx: Mapping[str, Any]) -> str:
@@ -289,15 +462,17 @@ def render_expression(text: str, ctx: Mapping[str, Any]) -> str:
     if "{{" not in text:
         return text
 
-    def quoted(match: re.Match[str]) -> str:
-        value = json.dumps(to_text(_eval_one(match.group(1), ctx, None)), ensure_ascii=False)
-        return "`" + value.replace("`", "\\`") + "`"
+    def evaluate(expr: str) -> Any:
+        return _eval_one(expr, ctx, None)
 
-    def bare(match: re.Match[str]) -> str:
-        value = to_text(_eval_one(match.group(1), ctx, None))
+    def quoted(value: str) -> str:
+        return "`" + json.dumps(value, ensure_ascii=False).replace("`", "\\`") + "`"
+
+    def bare(value: str) -> str:
         return re.sub(r"[`'\"\\]", "", value)
 
-    return TEMPLATE_RE.sub(bare, _QUOTED_TEMPLATE_RE.sub(quoted, text))
+    return _substitute(_substitute(text, evaluate, _QUOTED_TEMPLATE_RE, quoted), evaluate,
+                       TEMPLATE_RE, bare)
 
 
 # ---------------------------------------------------------------------------------------------

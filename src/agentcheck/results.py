@@ -3,15 +3,17 @@ it lands, so a crash loses nothing), summary.json (the verdicts). Tools rely on 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import ConfigError
-from .redaction import redact_data
+from .redaction import redact, redact_data
 
 
 def now_iso() -> str:
@@ -60,11 +62,48 @@ def trial_key(record: dict[str, Any]) -> tuple[str, str, int]:
     return record["vendor"], record["scenario"], int(record["trial"])
 
 
+class _Syncer:
+    """fsyncs a file on its own thread when asked, at most once per `interval` seconds: lines
+    flushed meanwhile share one sync (each sync covers every line flushed before it began)."""
+
+    def __init__(self, fd: int, interval: float = 0.5) -> None:
+        self.fd = os.dup(fd)
+        self.interval = interval
+        self.wanted = threading.Event()
+        self.closing = threading.Event()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="agentcheck-fsync", daemon=True)
+        self.thread.start()
+
+    def request(self) -> None:
+        self.wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            if not self.stopping:
+                self.closing.wait(self.interval)  # let more lines join this sync
+            self.wanted.clear()
+            last = self.stopping  # read before the sync, so the last sync follows close()
+            with contextlib.suppress(OSError):
+                os.fsync(self.fd)
+            if last:
+                return
+
+    def close(self) -> None:
+        self.stopping = True
+        self.closing.set()
+        self.wanted.set()
+        self.thread.join()
+        os.close(self.fd)
+
+
 class RunFolder:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.trials_path = path / "trials.jsonl"
         self._fh: TextIO | None = None
+        self._syncer: _Syncer | None = None
 
     def prepare(self) -> None:
         """Fail before the first vendor call if results cannot be written."""
@@ -79,20 +118,41 @@ class RunFolder:
             self._truncate_partial_line()
 
     def _truncate_partial_line(self) -> None:
-        data = self.trials_path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            keep = data.rfind(b"\n") + 1
-            with self.trials_path.open("r+b") as fh:
-                fh.truncate(keep)
+        """Drop a line cut by a crash, reading only the file's tail (runs grow to many MB)."""
+        with self.trials_path.open("r+b") as fh:
+            end = fh.seek(0, os.SEEK_END)
+            pos = end
+            while pos > 0:
+                step = min(65_536, pos)
+                fh.seek(pos - step)
+                block = fh.read(step)
+                if pos == end and block.endswith(b"\n"):
+                    return
+                cut = block.rfind(b"\n")
+                if cut >= 0:
+                    fh.truncate(pos - step + cut + 1)
+                    return
+                pos -= step
+            fh.truncate(0)
 
     def append(self, record: dict[str, Any]) -> None:
+        """Write one trial's line and flush it to the OS at once: from here it survives the
+        process being killed. The disk sync (surviving a power cut too) follows within half a
+        second on a background thread, shared by the lines flushed meanwhile, so the event loop
+        never waits for the disk (bench/README.md has the cost of both)."""
         if self._fh is None:
             self._fh = self.trials_path.open("a", encoding="utf-8")
-        self._fh.write(json.dumps(redact_data(record), ensure_ascii=False) + "\n")
+            self._syncer = _Syncer(self._fh.fileno())
+        # redacting the serialised line is what redact_data does, without a second round trip
+        self._fh.write(redact(json.dumps(record, ensure_ascii=False)) + "\n")
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        if self._syncer is not None:
+            self._syncer.request()
 
     def close(self) -> None:
+        if self._syncer is not None:
+            self._syncer.close()  # the last sync has happened when this returns
+            self._syncer = None
         if self._fh is not None:
             self._fh.close()
             self._fh = None

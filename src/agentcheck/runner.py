@@ -25,6 +25,7 @@ from .redaction import redact
 from .results import RunFolder, now_iso, trial_key
 from .scenario import Scenario
 from .scoring import score_trial
+from .shard import plan_cells, shard_cells
 from .transport import async_client
 from .trial import DEFAULT_SYSTEM, run_trial
 from .verdict import summarise
@@ -47,9 +48,11 @@ class Plan:
     seed: int = 0
     concurrency: int = 8
     meta: dict[str, Any] = field(default_factory=dict)
+    shard: tuple[int, int] | None = None
+    """(I, N): run only shard I of N of the vendor x scenario x trial matrix (shard.py)."""
 
     def run_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "agentcheck_version": __version__,
             "seed": self.seed,
             "trials": self.trials,
@@ -58,6 +61,17 @@ class Plan:
             "vendors": [v.public() for v in self.vendors],
             **self.meta,
         }
+        if self.shard is not None:
+            data["shard"] = {"index": self.shard[0], "count": self.shard[1]}
+        return data
+
+    def in_shard(self) -> set[tuple[str, str, int]] | None:
+        """The (vendor, scenario, trial) cells this run may run; None for all of them."""
+        if self.shard is None:
+            return None
+        cells = plan_cells([v.name for v in self.vendors], [s.id for s in self.scenarios],
+                           self.trials)
+        return shard_cells(cells, *self.shard)
 
 
 Progress = Callable[[dict[str, Any]], None]
@@ -125,6 +139,9 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
     done = {trial_key(r) for r in folder.trials()}
     todo = [(v, s, t) for v in plan.vendors for s in plan.scenarios for t in range(plan.trials)
             if (v.name, s.id, t) not in done]
+    mine = plan.in_shard()
+    if mine is not None:  # `run --shard I/N`: this machine's slice of the matrix only
+        todo = [(v, s, t) for v, s, t in todo if (v.name, s.id, t) in mine]
     total = len(todo)
     vendor_totals: dict[str, int] = {}
     for v, _, _ in todo:

@@ -5,7 +5,9 @@ Every model forbids unknown fields, and every error names file, line and field.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -270,7 +272,8 @@ def _walk_strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _walk_strings(v, (*loc, i))
 
 
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
+# linear: no `{{` inside (`\{\{.*?\}\}` rescans to the end from every unclosed `{{`)
+_PLACEHOLDER = re.compile(r"\{\{(?:(?!\{\{|\}\}).)*\}\}", re.S)
 
 
 def _check_condition(cond: Any, loc: Loc, src: LocatedData, errors: list[ConfigError]) -> None:
@@ -293,6 +296,18 @@ def _check_where(where: dict[str, Any], loc: Loc, src: LocatedData,
                                                  f"(expected one of {', '.join(OPERATORS)})"))
 
 
+@functools.lru_cache(maxsize=1024)
+def _schema_problem(schema_json: str) -> str | None:
+    """Why a tool's parameter schema is not valid JSON Schema, or None. Checking against the
+    2020-12 meta-schema is slow and a library repeats the same schemas, so each distinct one is
+    checked once per process (most of `agentcheck validate`'s time otherwise)."""
+    try:
+        jsonschema.Draft202012Validator.check_schema(json.loads(schema_json))
+    except jsonschema.SchemaError as exc:
+        return str(exc.message)
+    return None
+
+
 def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
                      stem: str) -> list[ConfigError]:
     errors: list[ConfigError] = []
@@ -303,11 +318,10 @@ def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
         if tool.name in names:
             errors.append(src.error(("tools", i, "name"), f"duplicate tool name {tool.name!r}"))
         names[tool.name] = i
-        try:
-            jsonschema.Draft202012Validator.check_schema(tool.parameters)
-        except jsonschema.SchemaError as exc:
+        problem = _schema_problem(json.dumps(tool.parameters))
+        if problem is not None:
             errors.append(src.error(("tools", i, "parameters"),
-                                    f"invalid JSON Schema: {exc.message}"))
+                                    f"invalid JSON Schema: {problem}"))
         if tool.parameters.get("type") != "object":
             errors.append(src.error(("tools", i, "parameters", "type"),
                                     "tool parameters must be a JSON Schema of type 'object'"))

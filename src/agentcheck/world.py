@@ -6,7 +6,6 @@ anything a vendor says about it.
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from .errors import ToolError
 from .expressions import (
     ExpressionError,
     Generators,
+    clone,
     is_operator,
     matches,
     render,
@@ -59,6 +59,21 @@ class CallResult:
         return self.error_kind not in ("unknown_tool", "invalid_arguments")
 
 
+_VALIDATORS: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator]] = {}
+
+
+def _validator(parameters: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """One compiled validator per tool schema for the whole process, not one per trial."""
+    cached = _VALIDATORS.get(id(parameters))
+    if cached is not None and cached[0] is parameters:
+        return cached[1]
+    if len(_VALIDATORS) >= 4096:
+        _VALIDATORS.clear()
+    validator = jsonschema.Draft202012Validator(parameters)
+    _VALIDATORS[id(parameters)] = (parameters, validator)
+    return validator
+
+
 def trial_rng(scenario_id: str, seed: int) -> random.Random:
     return random.Random(f"agentcheck/{scenario_id}/{seed}")
 
@@ -81,9 +96,8 @@ class World:
             self.data[name] = []
             for record in records:
                 self.data[name].append(render(record, self.data, self.gen))
-        self.initial = copy.deepcopy(self.data)
+        self.initial = clone(self.data)
         self.calls: dict[str, int] = {}
-        self._validators: dict[str, jsonschema.protocols.Validator] = {}
         self.closed = False
 
     # ------------------------------------------------------------------ rendering helpers
@@ -132,11 +146,13 @@ class World:
     def _validate_args(self, tool: Tool, args: Any) -> None:
         if not isinstance(args, dict):
             raise ToolError("invalid_arguments", "arguments must be a JSON object")
-        validator = self._validators.get(tool.name)
-        if validator is None:
-            validator = jsonschema.Draft202012Validator(tool.parameters)
-            self._validators[tool.name] = validator
-        error = jsonschema.exceptions.best_match(validator.iter_errors(args))
+        validator = _validator(tool.parameters)
+        try:
+            if validator.is_valid(args):  # the common case; finding the best error is slower
+                return
+            error = jsonschema.exceptions.best_match(validator.iter_errors(args))
+        except RecursionError:
+            raise ToolError("invalid_arguments", "invalid arguments: nested too deeply") from None
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "arguments"
             raise ToolError("invalid_arguments", f"invalid arguments: {where}: {error.message}")
@@ -157,8 +173,9 @@ class World:
 
     def _project(self, record: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
         if fields is None:
-            return copy.deepcopy(record)
-        return {k: copy.deepcopy(record.get(k)) for k in fields}
+            copied: dict[str, Any] = clone(record)
+            return copied
+        return {k: clone(record.get(k)) for k in fields}
 
     def _guard(self, tool: Tool, ctx: dict[str, Any]) -> None:
         for guard in tool.guards:
@@ -186,7 +203,7 @@ class World:
             record = render(eff.values, ctx, self.gen)
             self.data.setdefault(coll, []).append(record)
             return self._project(record, eff.fields), [
-                {"op": "insert", "collection": coll, "after": copy.deepcopy(record)}]
+                {"op": "insert", "collection": coll, "after": clone(record)}]
         found = self._select(coll, where)
         if op == "filter":
             self._guard(tool, ctx)
@@ -203,17 +220,17 @@ class World:
         changes: list[dict[str, Any]] = []
         if op == "update":
             for target in targets:
-                before = copy.deepcopy(target)
+                before = clone(target)
                 target.update(render(eff.set, self._ctx(args, target), self.gen))
                 if target != before:
                     changes.append({"op": "update", "collection": coll, "before": before,
-                                    "after": copy.deepcopy(target)})
+                                    "after": clone(target)})
             result: Any = [self._project(t, eff.fields) for t in targets]
             return (result if eff.many else result[0]), changes
         # delete
         for target in targets:
             self.data[coll].remove(target)
-            changes.append({"op": "delete", "collection": coll, "before": copy.deepcopy(target)})
+            changes.append({"op": "delete", "collection": coll, "before": clone(target)})
         return {"deleted": len(targets)}, changes
 
     # ------------------------------------------------------------------ reading state
