@@ -133,3 +133,10 @@ def test_pass1_far_above_passk_is_unreliable() -> None:
     steady = [_record(f"s{i}", ["a"], ["a"], passed=True, trial=t)
               for i in range(3) for t in range(4)]
     assert "unreliable" not in vendor_verdict("v", steady)["flags"]
+
+
+def test_pass_hat_k_lists_a_bounded_set_of_k() -> None:
+    records = [_record("s0", ["a"], ["a"], passed=t != 3, trial=t) for t in range(25)]
+    pk = vendor_verdict("v", records)["pass_hat_k"]
+    assert list(pk) == [str(k) for k in (*range(1, 11), 25)]
+    assert pk["25"] == 0.0 and pk["1"] == pytest.approx(24 / 25)

@@ -143,3 +143,14 @@ def test_closed_world_changes_nothing(effects_world: World) -> None:
     effects_world.closed = True
     res = effects_world.call("open_ticket", {"summary": "late call"})
     assert not res.ok and effects_world.data["tickets"] == []
+
+
+def test_delete_removes_exactly_the_matched_record(write_yaml) -> None:
+    text = EFFECTS.replace("""    - {id: "{{ id('IT') }}", name: beta, qty: 0, price: 250}""",
+                           """    - {id: "{{ id('IT') }}", name: beta, qty: 0, price: 250}
+    - {id: "{{ id('IT') }}", name: beta, qty: 0, price: 250}""")
+    world = World(load_scenario(write_yaml("effects.yaml", text)), seed=7)
+    second = world.data["items"][2]
+    assert world.call("remove", {"id": second["id"]}).ok
+    assert [r["id"] for r in world.data["items"]] == [world.initial["items"][0]["id"],
+                                                       world.initial["items"][1]["id"]]

@@ -28,6 +28,17 @@ UNRELIABLE_DROP = 0.2
 SCRIPTED_MIN_SCENARIOS = 3
 
 
+
+MAX_LISTED_K = 10
+
+
+def reported_ks(k_max: int) -> list[int]:
+    """k = 1..10 and K itself: enough to see reliability fall, without a table that grows with
+    the square of the trial count."""
+    ks = list(range(1, min(k_max, MAX_LISTED_K) + 1))
+    return [*ks, k_max] if k_max > MAX_LISTED_K else ks
+
+
 def _rate(records: list[dict[str, Any]]) -> float | None:
     return sum(r["passed"] for r in records) / len(records) if records else None
 
@@ -66,7 +77,7 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     comp_lo, comp_hi = wilson(passed, n)
     counts = [(len(rs), sum(r["passed"] for r in rs)) for rs in by_scenario.values()]
     k_max = min((len(rs) for rs in by_scenario.values()), default=0)
-    pass_k = {str(k): _round(pass_hat_k(counts, k)) for k in range(1, k_max + 1)}
+    pass_k = {str(k): _round(pass_hat_k(counts, k)) for k in reported_ks(k_max)}
 
     dims: dict[str, list[float]] = defaultdict(list)
     for r in scored:
@@ -201,7 +212,7 @@ def _scenario_result(sid: str, rs: list[dict[str, Any]]) -> dict[str, Any]:
         "flags": sorted({f for r in rs for f in r["flags"]}),
         "variant": first.get("variant", "clean"), "family": first.get("family"),
         "pass_rate_ci": [_round(lo), _round(hi)],
-        "pass_hat_k": {str(k): _round(pass_hat_k_task(n, c, k)) for k in range(1, n + 1)},
+        "pass_hat_k": {str(k): _round(pass_hat_k_task(n, c, k)) for k in reported_ks(n)},
         "flips": 0 < c < n,
         "scenario_version": first.get("scenario_version"),
         "scenario_hash": first.get("scenario_hash"),

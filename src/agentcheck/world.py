@@ -229,7 +229,8 @@ class World:
             return (result if eff.many else result[0]), changes
         # delete
         for target in targets:
-            self.data[coll].remove(target)
+            # by identity: an identical-looking record elsewhere must stay
+            self.data[coll] = [r for r in self.data[coll] if r is not target]
             changes.append({"op": "delete", "collection": coll, "before": clone(target)})
         return {"deleted": len(targets)}, changes
 

@@ -30,6 +30,8 @@ def parse_arguments(raw: Any) -> tuple[Any, str, str | None]:
         return None, json.dumps(raw), "arguments must be a JSON object"
     try:
         value = json.loads(raw)
+    except RecursionError:
+        return None, raw, "arguments are nested too deeply"
     except json.JSONDecodeError as exc:
         return None, raw, f"arguments are not valid JSON ({exc.msg})"
     if not isinstance(value, dict):
