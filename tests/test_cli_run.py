@@ -169,3 +169,12 @@ def test_list_shows_scenarios_and_vendors() -> None:
     res = agentcheck("list")
     assert res.returncode == 0
     assert "refund-damaged-order" in res.stdout and "demo-rpa" in res.stdout
+
+
+def test_output_cut_short_by_a_pipe_is_not_a_crash() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "agentcheck.cli", "schema"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before a byte is written, like `| head -0`
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err
