@@ -410,13 +410,8 @@ async def run_agent_trial(scenario: Scenario, world: World, driver: AgentDriver,
         ctx = AgentContext(scenario, world, traj, session, driver.settings)
         async with asyncio.timeout(scenario.budget.seconds):
             await ctx.run(driver)
-    except TimeoutError:
-        traj.end("time_budget", "timeout",
-                 f"trial exceeded its wall-clock budget of {scenario.budget.seconds:g} s")
-    except VendorError as exc:
-        traj.end("vendor_error", exc.cause, redact(str(exc)))
-    except Exception as exc:  # agentcheck's own failure: recorded, never blamed on the vendor
-        traj.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
+    except Exception as exc:
+        traj.fail(exc, scenario.budget.seconds)
     finally:
         world.closed = True
         if session is not None:

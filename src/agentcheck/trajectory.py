@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import VendorError
 from .protocols.base import Usage
+from .redaction import redact
 from .world import CallResult
 
 TERMINATIONS = ("final_answer", "user_left", "step_budget", "time_budget", "vendor_error",
@@ -56,6 +58,17 @@ class Trajectory:
         if extra:
             event.update(extra)
         self.events.append(event)
+
+    def fail(self, exc: Exception, budget_s: float) -> None:
+        """End the trial on an exception: the budget, the vendor's failure, or agentcheck's own
+        (recorded as a harness error, never blamed on the vendor)."""
+        if isinstance(exc, TimeoutError):
+            self.end("time_budget", "timeout",
+                     f"trial exceeded its wall-clock budget of {budget_s:g} s")
+        elif isinstance(exc, VendorError):
+            self.end("vendor_error", exc.cause, redact(str(exc)))
+        else:
+            self.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
 
     def end(self, termination: str, cause: str | None = None, message: str | None = None) -> None:
         assert termination in TERMINATIONS, termination

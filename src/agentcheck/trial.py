@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-from .errors import VendorError
 from .protocols.base import ModelTurn, Session, ToolResult
 from .redaction import redact, redact_data
 from .scenario import Scenario
@@ -27,13 +26,8 @@ async def run_trial(scenario: Scenario, world: World, session: Session) -> Traje
     try:
         async with asyncio.timeout(scenario.budget.seconds):
             await _loop(scenario, world, session, traj)
-    except TimeoutError:
-        traj.end("time_budget", "timeout",
-                 f"trial exceeded its wall-clock budget of {scenario.budget.seconds:g} s")
-    except VendorError as exc:
-        traj.end("vendor_error", exc.cause, redact(str(exc)))
-    except Exception as exc:  # agentcheck's own failure: recorded, never blamed on the vendor
-        traj.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
+    except Exception as exc:
+        traj.fail(exc, scenario.budget.seconds)
     finally:
         world.closed = True
         traj.duration_s = time.perf_counter() - start
