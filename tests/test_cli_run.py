@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -178,3 +179,13 @@ def test_output_cut_short_by_a_pipe_is_not_a_crash() -> None:
     proc.stdout.close()  # the reader is gone before a byte is written, like `| head -0`
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_full_disk_is_reported_before_any_call(tmp_path: Path) -> None:
+    from agentcheck.errors import ConfigError
+    from agentcheck.results import RunFolder
+
+    free = shutil.disk_usage(tmp_path).free
+    with pytest.raises(ConfigError, match="MB free for results"):
+        RunFolder(tmp_path / "run").prepare(min_free_bytes=free + 10**12)
+    RunFolder(tmp_path / "ok").prepare()  # the real threshold passes on this machine

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,6 +99,9 @@ class _Syncer:
         os.close(self.fd)
 
 
+MIN_FREE_BYTES = 50_000_000
+"""A run of thousands of trials writes tens of MB (trials carry their trajectories)."""
+
 class RunFolder:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -105,15 +109,21 @@ class RunFolder:
         self._fh: TextIO | None = None
         self._syncer: _Syncer | None = None
 
-    def prepare(self) -> None:
-        """Fail before the first vendor call if results cannot be written."""
+    def prepare(self, min_free_bytes: int = MIN_FREE_BYTES) -> None:
+        """Fail before the first vendor call if results cannot be written: the folder is not
+        writable, or its disk is (nearly) full, so no paid vendor call is wasted."""
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             probe = self.path / ".write-test"
             probe.write_text("ok", encoding="utf-8")
             probe.unlink()
+            free = shutil.disk_usage(self.path).free
         except OSError as exc:
             raise ConfigError(f"cannot write results to {self.path}: {exc.strerror}") from None
+        if free < min_free_bytes:
+            raise ConfigError(f"only {free // 1_000_000} MB free for results in {self.path}; "
+                              f"a run needs at least {min_free_bytes // 1_000_000} MB "
+                              "(choose another --out or free some space)")
         if self.trials_path.exists():
             self._truncate_partial_line()
 
