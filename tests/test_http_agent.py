@@ -89,6 +89,7 @@ class TaskApi:
             Route("/v1/sessions/{sid}/messages", self.message, methods=["POST"]),
             Route("/v1/tasks/{tid}", self.get_task, methods=["GET"]),
             Route("/chat", self.chat, methods=["POST"]),
+            Route("/echo", self.echo, methods=["POST"]),
         ])
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.bind(("127.0.0.1", 0))
@@ -132,6 +133,13 @@ class TaskApi:
         body = await request.json()
         return JSONResponse({"conversation": body.get("conversation") or "c1",
                              "answer": CHATBOT_REPLY})
+
+    async def echo(self, request: Request) -> JSONResponse:
+        """A vendor that leaks what it was sent: the caller's key, back in its reply, placed
+        so that the 2,000-character cut of the recorded final answer falls inside the key."""
+        key = request.headers.get("authorization", "")  # "Bearer <key>"
+        pad = "Debug: you called me with " + "." * (2000 - 26 - 7 - 15)
+        return JSONResponse({"conversation": "c1", "answer": f"{pad}{key} (end)"})
 
     def __enter__(self) -> TaskApi:
         self.thread.start()
@@ -253,3 +261,20 @@ def test_vendors_check_explains_vendor_run_agents(api: TaskApi, tmp_path: Path) 
     res = agentcheck("vendors", "check", str(chat))
     assert res.returncode == 2 and "runs its own agent loop" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_a_vendor_echoing_the_key_never_gets_it_into_results(api: TaskApi,
+                                                              tmp_path: Path) -> None:
+    secret = "tk-PLANTED-echo-0123456789abcdef"
+    profile = tmp_path / "echo.yaml"
+    profile.write_text(CHAT_API.format(name="echo", base=api.base).replace("/chat", "/echo")
+                       + "api_key_env: ECHO_TEST_KEY\n")
+    out = tmp_path / "run"
+    res = agentcheck("run", "--vendor", str(profile), "--out", str(out), "--seed", "2",
+                     "--scenarios", str(REFUND), env={"ECHO_TEST_KEY": secret})
+    assert res.returncode == 0, res.stderr
+    events = (out / "trials.jsonl").read_text()
+    assert "Debug: you called me with" in events  # the reply was recorded...
+    for f in out.iterdir():  # ...with the key masked everywhere
+        assert secret[:12] not in f.read_text(errors="replace"), f.name
+    assert secret[:12] not in res.stdout + res.stderr

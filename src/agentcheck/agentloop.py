@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError, VendorError
-from .redaction import redact
+from .redaction import redact, snippet
 
 if TYPE_CHECKING:
     import httpx
@@ -283,6 +283,8 @@ class AgentContext:
         the trial is over (the driver then returns)."""
         if self.ended:
             return None
+        # mask secrets before the text is scored, cut or recorded (as the harness loop does)
+        reply.text = redact(reply.text)
         called = [c.tool for c in self.traj.calls[self._calls_at_exchange:]]
         self.traj.model_calls += 1
         self.traj.model_latencies.append(reply.latency_s)
@@ -508,7 +510,7 @@ async def _once(http: HttpClient, method: str, url: str, headers: dict[str, str]
                           retryable=True) from None
     except httpx.TransportError as exc:
         raise VendorError("connection", f"{vendor}: cannot connect or connection broken: "
-                          f"{redact(str(exc))[:200]}", retryable=True) from None
+                          f"{snippet(str(exc), 200)}", retryable=True) from None
     text = raw.decode("utf-8", errors="replace")
     data: Any = None
     try:
@@ -516,7 +518,7 @@ async def _once(http: HttpClient, method: str, url: str, headers: dict[str, str]
     except (ValueError, RecursionError):
         if 200 <= status < 300:
             raise VendorError("malformed", f"{vendor}: reply is not JSON: "
-                              f"{redact(' '.join(text.split())[:120])!r}",
+                              f"{snippet(' '.join(text.split()), 120)!r}",
                               status=status) from None
     if 200 <= status < 300:
         return status, data, resp_headers

@@ -37,6 +37,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import Message, Receive, Scope, Send
 
 from . import __version__
+from .redaction import snippet
 from .trajectory import Trajectory
 from .world import CallResult, World
 
@@ -450,8 +451,8 @@ def session_report(world: World, traj: Trajectory) -> list[str]:
     lines = [f"{len(traj.calls)} tool call(s):"]
     events = [e for e in traj.events if e["type"] == "tool"]
     for event in events:
-        args = json.dumps(event["args"], ensure_ascii=False)[:160]
-        status = "ok" if event["ok"] else f"error: {str(event.get('error'))[:120]}"
+        args = snippet(json.dumps(event["args"], ensure_ascii=False), 160)
+        status = "ok" if event["ok"] else f"error: {snippet(str(event.get('error')), 120)}"
         lines.append(f"  {event.get('at_s', 0):8.2f}s  {event.get('via', ''):7} "
                      f"{event['name']}({args}) -> {status}")
     score = score_trial(world.scenario, world, traj)
