@@ -797,3 +797,20 @@ def test_unscripted_request_is_reported() -> None:
     assert err.cause == "server_error"
     with pytest.raises(AssertionError, match="nothing scripted"):
         server.assert_clean()
+
+
+def test_refusal_is_the_answer_not_an_empty_reply(server: vs.VendorServer) -> None:
+    server.script(vs.answer(None, message={"refusal": "I can't help with paying that invoice."}),
+                  vs.answer("Anything else?"))
+
+    async def fn(session: Session) -> ModelTurn:
+        first = await session.step()
+        session.add_user("Why not?")
+        await session.step()
+        return first
+
+    turn = converse(profile_for(server), fn)
+    assert turn.text == "I can't help with paying that invoice."
+    assert turn.finish_reason == "refusal"
+    assert server.requests[1].json["messages"][2] == {
+        "role": "assistant", "content": "I can't help with paying that invoice."}

@@ -262,6 +262,12 @@ class OpenAIChatSession(Session):
             echo["content"] = ""
         self.messages.append(echo)
         finish = choice.get("finish_reason")
+        refusal = message.get("refusal")
+        if isinstance(refusal, str) and refusal and not text and not calls:
+            # a refusal is the model's answer: judge it (abstention scenarios need it) rather
+            # than an empty reply; it goes back to the vendor as plain assistant content
+            text, finish = refusal, "refusal"
+            echo["content"] = refusal
         return ModelTurn(text=text, tool_calls=calls, usage=usage_from(data.get("usage")),
                          finish_reason=finish if isinstance(finish, str) else None)
 
