@@ -29,7 +29,7 @@ from anthropic.types.message_create_params import (
 from pydantic import TypeAdapter, ValidationError
 
 from agentcheck.errors import ConfigError
-from agentcheck.profile import VendorProfile
+from agentcheck.profile import Prices, VendorProfile
 from agentcheck.protocols.base import ModelTurn, Session, ToolResult
 from agentcheck.scenario import Scenario, load_scenarios
 
@@ -756,6 +756,13 @@ def test_usage_with_cache_reads_and_writes(server: AnthropicServer) -> None:
     u = one_step(profile_for(server)).usage
     assert (u.input_tokens, u.cached_tokens, u.output_tokens, u.reasoning_tokens) == (
         1300, 1000, 40, 25)
+    assert u.cache_write_tokens == 200
+    # each part at its own price: 100 plain, 1000 cache reads, 200 cache writes, 40 output
+    prices = Prices(input=3.0, cached_input=0.3, cache_write_input=3.75, output=15.0)
+    profile = VendorProfile(name="p", protocol="anthropic", base_url="http://x/v1", model="m",
+                            prices=prices)
+    assert u.cost(profile) == pytest.approx(
+        (100 * 3.0 + 1000 * 0.3 + 200 * 3.75 + 40 * 15.0) / 1e6)
 
 
 def test_unknown_block_types_are_tolerated_and_sent_back(server: AnthropicServer) -> None:

@@ -25,6 +25,8 @@ class Prices(BaseModel):
     model_config = ConfigDict(extra="forbid")
     input: float = Field(default=0.0, ge=0)
     cached_input: float | None = Field(default=None, ge=0)
+    cache_write_input: float | None = Field(default=None, ge=0,
+                                            description="prompt-cache writes (Anthropic)")
     output: float = Field(default=0.0, ge=0)
 
 

@@ -47,7 +47,7 @@ def usage_from(data: Any) -> Usage:
     written = _num(data, "cache_creation_input_tokens")
     details = data.get("output_tokens_details") if isinstance(data, dict) else None
     return Usage(input_tokens=_num(data, "input_tokens") + read + written, cached_tokens=read,
-                 output_tokens=_num(data, "output_tokens"),
+                 cache_write_tokens=written, output_tokens=_num(data, "output_tokens"),
                  reasoning_tokens=_num(details, "thinking_tokens"))
 
 
