@@ -1046,5 +1046,8 @@ def test_refund_scenario_end_to_end_through_the_cli(server: AnthropicServer,
                          for e in steps)
     assert all(e["ttft_s"] is None for e in trials["claude"]["events"]
                if e["type"] == "assistant")
+    ttft = v["claude-stream"]["ttft_s"]  # summarised for streamed replies only
+    assert ttft["p50"] is not None and 0 < ttft["p50"] <= ttft["p95"]
+    assert v["claude"]["ttft_s"] == {"p50": None, "p95": None}
     streamed = [r for r in server.requests if r.stream]
     assert len(streamed) == 4 and all(k == "event" for r in streamed for k, _, _ in r.sent)

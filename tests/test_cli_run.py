@@ -119,13 +119,17 @@ def test_profile_run_keeps_the_key_out_of_every_output(tmp_path: Path) -> None:
         profile = tmp_path / "acme.yaml"
         profile.write_text(f"name: acme\nprotocol: openai-chat\nbase_url: {server.base_url}\n"
                            "model: demo-agent\napi_key_env: ACME_TEST_KEY\n"
-                           "prices: {input: 1.0, output: 3.0}\n")
+                           "prices: {input: 1.0, output: 3.0, per_trial: 0.01}\n")
         out = tmp_path / "run"
         res = agentcheck("run", "--vendor", str(profile), "--out", str(out), "--seed", "3",
                          env={"ACME_TEST_KEY": secret})
     assert res.returncode == 0, res.stderr
     assert vendors(out)["acme"]["tier"] == 3
-    assert vendors(out)["acme"]["cost_usd"] > 0
+    costs = [json.loads(x)["cost_usd"] for x in (out / "trials.jsonl").read_text().splitlines()]
+    assert len(costs) == len(scenarios)
+    for cost in costs:  # the per-trial fee on every trial, plus its tokens at the listed prices
+        assert 0.01 < cost < 0.02
+    assert vendors(out)["acme"]["cost_usd"] == pytest.approx(sum(costs))
     for f in out.iterdir():
         assert secret not in f.read_text(), f.name
     assert secret not in res.stdout + res.stderr

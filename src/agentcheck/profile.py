@@ -28,6 +28,9 @@ class Prices(BaseModel):
     cache_write_input: float | None = Field(default=None, ge=0,
                                             description="prompt-cache writes (Anthropic)")
     output: float = Field(default=0.0, ge=0)
+    per_trial: float = Field(default=0.0, ge=0, description=(
+        "USD per conversation, for products billed per task or seat rather than per token "
+        "(vendor-run agents report no token usage); added to every trial"))
 
 
 class VendorProfile(BaseModel):

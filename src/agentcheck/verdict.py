@@ -149,6 +149,8 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     cost = sum(r["cost_usd"] for r in records)
     durations = [r["duration_s"] for r in scored]
     step_lat = [x for r in scored for x in r.get("model_latencies", [])]
+    ttft = [e["ttft_s"] for r in scored for e in r.get("events", [])
+            if e.get("type") == "assistant" and e.get("ttft_s") is not None]
     terminations: dict[str, int] = defaultdict(int)
     for r in records:
         terminations[r["termination"]] += 1
@@ -189,6 +191,8 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
                       "p95": _round(percentile(durations, 95))},
         "step_latency_s": {"p50": _round(percentile(step_lat, 50)),
                            "p95": _round(percentile(step_lat, 95))},
+        # streamed replies only: how long users wait before the first token
+        "ttft_s": {"p50": _round(percentile(ttft, 50)), "p95": _round(percentile(ttft, 95))},
         "scenarios": per_scenario,
         # reliability, the business view and the PoC bubble
         "flipping_scenarios": [s["scenario"] for s in per_scenario if s["flips"]],
