@@ -82,3 +82,12 @@ def test_new_scenario_refuses_to_overwrite_or_bad_ids(tmp_path: Path) -> None:
     bad = subprocess.run([*cmd, "Close Ticket", "--dir", str(tmp_path / "scenarios")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "kebab-case" in bad.stderr
+
+
+def test_new_scenario_in_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = subprocess.run([sys.executable, "-m", "agentcheck.cli", "new", "scenario", "x",
+                          "--dir", str(blocker / "scenarios")], capture_output=True, text=True)
+    assert res.returncode == 2 and "cannot create" in res.stderr
+    assert "Traceback" not in res.stderr

@@ -159,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a file problem no command anticipated: say it, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"agentcheck: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_USAGE
 
 

@@ -28,11 +28,17 @@ def new_scenario(scenario_id: str, domain: str, root: Path) -> Path:
     existing = list(root.rglob(f"{scenario_id}.yaml")) if root.exists() else []
     if existing:
         raise ConfigError(f"scenario id {scenario_id!r} is already used by {existing[0]}")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create {folder}: {exc.strerror}") from None
     schema = Path("../" * len(path.relative_to(root).parts[:-1]) + "../schema/scenario.schema.json")
     text = TEMPLATE.read_text(encoding="utf-8")
     for key, value in (("__SCHEMA__", str(schema)), ("__PATH__", str(path)),
                        ("__ID__", scenario_id), ("__DOMAIN__", domain)):
         text = text.replace(key, value)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
     return path
