@@ -38,6 +38,8 @@ def test_strangers_are_judged_as_what_they_are(zoo: Zoo, tmp_path: Path) -> None
     assert v["garbage"]["errors"] == {"malformed": 1}
     assert trials["flaky"]["termination"] == "final_answer"  # retried through the 503s
     assert trials["down"]["error_cause"] == "server_error"
+    assert "availability" in v["down"]["tier_reasons"][0]  # down is not "chat only" by choice
+    assert not any("availability" in r for r in v["talker"]["tier_reasons"])
     assert zoo.hits["down"] == 3  # one try plus max_retries
     guess = trials["guesser"]
     assert guess["call_sequence"] == ["refund_order"]

@@ -145,6 +145,13 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
             reasons.append("cannot chain or plan multi-step work")
     else:
         reasons.append(f"called tools in {tool_rate:.0%} of tasks that need them")
+    failed_calls = [r for r in scored if r["termination"] == "vendor_error"]
+    if scored and len(failed_calls) * 2 >= len(scored):
+        causes = sorted({str(r.get("error_cause")) for r in failed_calls})
+        # an unreachable or broken API is not a chatbot: say what the verdict rests on
+        reasons.insert(0, f"{len(failed_calls)} of {len(scored)} trials ended in vendor errors "
+                          f"({', '.join(causes)}): this verdict reflects the API's "
+                          "availability more than the agent's capability")
 
     cost = sum(r["cost_usd"] for r in records)
     durations = [r["duration_s"] for r in scored]
