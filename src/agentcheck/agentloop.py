@@ -26,11 +26,10 @@ import jmespath
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import ConfigError, VendorError
-from .redaction import redact, snippet
+from .errors import ConfigError
+from .redaction import redact
 
 if TYPE_CHECKING:
-    import httpx
 
     from .http import HttpClient, HttpReply
     from .profile import VendorProfile
@@ -475,51 +474,5 @@ def fill(template: Any, values: dict[str, Any]) -> Any:
 
 async def request_json(http: HttpClient, method: str, url: str, headers: dict[str, str],
                        body: Any = None) -> HttpReply:
-    """POST through HttpClient.post_json; any other method with the same retries, size cap
-    and error mapping (HttpClient only speaks POST)."""
-    if method == "POST":
-        return await http.post_json(url, body, headers)
-    from .http import HttpReply
-
-    attempts = 0
-    start = time.perf_counter()
-    async for attempt in http._retrying():
-        with attempt:
-            attempts += 1
-            status, data, resp_headers = await _once(http, method, url, headers, body)
-    return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
-
-
-async def _once(http: HttpClient, method: str, url: str, headers: dict[str, str],
-                body: Any) -> tuple[int, Any, httpx.Headers]:
-    import httpx
-
-    vendor = http.vendor
-    try:
-        async with http.client.stream(method, url, headers=headers,
-                                      json=body if body is not None else None) as resp:
-            raw = bytearray()
-            async for chunk in resp.aiter_bytes():
-                raw.extend(chunk)
-                if len(raw) > http.max_response_bytes:
-                    raise VendorError("too_large", f"{vendor}: reply larger than "
-                                      f"{http.max_response_bytes} bytes; stopped reading")
-            status, resp_headers = resp.status_code, resp.headers
-    except httpx.TimeoutException as exc:
-        raise VendorError("timeout", f"{vendor}: timed out ({type(exc).__name__})",
-                          retryable=True) from None
-    except httpx.TransportError as exc:
-        raise VendorError("connection", f"{vendor}: cannot connect or connection broken: "
-                          f"{snippet(str(exc), 200)}", retryable=True) from None
-    text = raw.decode("utf-8", errors="replace")
-    data: Any = None
-    try:
-        data = json.loads(text) if text.strip() else None
-    except (ValueError, RecursionError):
-        if 200 <= status < 300:
-            raise VendorError("malformed", f"{vendor}: reply is not JSON: "
-                              f"{snippet(' '.join(text.split()), 120)!r}",
-                              status=status) from None
-    if 200 <= status < 300:
-        return status, data, resp_headers
-    raise http._status_error(status, data, text, resp_headers)
+    """Any method, with HttpClient's retries, size cap and error mapping."""
+    return await http.request_json(method, url, headers, body)

@@ -15,9 +15,9 @@ import json
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
@@ -25,6 +25,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from .errors import VendorError
 from .redaction import snippet
 
+_T = TypeVar("_T")
 RETRY_STATUSES = {408, 409, 429, 500, 502, 503, 504, 529}
 
 
@@ -174,21 +175,33 @@ class HttpClient:
         self._urls: dict[str, httpx.URL] = {}
 
     async def post_json(self, url: str, body: Any, headers: dict[str, str]) -> HttpReply:
-        # The same rule as _retrying() (tenacity), as a plain loop: this is the hot path of
-        # every model call, and tenacity's per-attempt machinery costs more CPU than the rest
-        # of the request (bench/README.md).
-        attempts = 0
+        return await self.request_json("POST", url, headers, body)
+
+    async def request_json(self, method: str, url: str, headers: dict[str, str],
+                           body: Any = None) -> HttpReply:
+        """Send JSON (or nothing), get JSON back, with the retry rule, size cap and error
+        mapping of this module."""
         start = time.perf_counter()
-        while True:
-            attempts += 1
-            try:
-                status, data, resp_headers = await self._once(url, body, headers)
-            except VendorError as exc:
-                if not exc.retryable or attempts > self.max_retries:
-                    raise
-                await asyncio.sleep(self._backoff(attempts, exc))
-                continue
-            return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+        (status, data, resp_headers), attempts = await self._with_retries(
+            lambda: self._once(url, body, headers, method))
+        return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+
+    async def _with_retries(self, once: Callable[[], Awaitable[_T]]) -> tuple[_T, int]:
+        """The first attempt runs straight away, so the hot path of every model call pays
+        nothing for retrying; after a retryable failure tenacity runs the remaining attempts
+        with the backoff and Retry-After rule (_retrying)."""
+        try:
+            return await once(), 1
+        except VendorError as exc:
+            if not exc.retryable or self.max_retries < 1:
+                raise
+            await asyncio.sleep(self._backoff(1, exc))
+        attempts = 1
+        async for attempt in self._retrying(done=1):
+            with attempt:
+                attempts += 1
+                result = await once()
+        return result, attempts
 
     def _backoff(self, attempt: int, exc: VendorError) -> float:
         """Seconds to wait after failed attempt number `attempt` (counted from 1)."""
@@ -207,10 +220,11 @@ class HttpClient:
             parsed = self._urls[url] = httpx.URL(url)
         return parsed
 
-    async def _once(self, url: str, body: Any, headers: dict[str, str]
+    async def _once(self, url: str, body: Any, headers: dict[str, str], method: str = "POST"
                     ) -> tuple[int, Any, httpx.Headers]:
         try:
-            async with self.client.stream("POST", self._url(url), json=body,
+            async with self.client.stream(method, self._url(url),
+                                          json=body if body is not None else None,
                                           headers=headers) as resp:
                 raw = bytearray()
                 async for chunk in resp.aiter_bytes():
@@ -263,26 +277,24 @@ class HttpClient:
         max_response_bytes. A 2xx JSON reply (a server that ignored the stream flag) comes back
         in `data` for the driver to parse as a whole reply; after a stream `data` is None.
         """
-        attempts = 0
         start = time.perf_counter()
         headers = {"Accept": "text/event-stream", **headers}
-        async for attempt in self._retrying():
-            with attempt:
-                attempts += 1
-                status, data, resp_headers = await self._sse_once(url, body, headers, on_event)
+        (status, data, resp_headers), attempts = await self._with_retries(
+            lambda: self._sse_once(url, body, headers, on_event))
         return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
 
-    def _retrying(self) -> AsyncRetrying:
+    def _retrying(self, done: int = 0) -> AsyncRetrying:
+        """Tenacity for the attempts left after `done` failed ones: retry 408/409/429/5xx and
+        broken connections, wait as the server asks (Retry-After) or back off exponentially."""
+
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            backoff: float = min(0.5 * 2 ** (state.attempt_number - 1), 8.0)
-            backoff *= 0.75 + random.random() / 2
-            if isinstance(exc, VendorError) and exc.retry_after_s is not None:
-                backoff = float(exc.retry_after_s)
-            return min(backoff, self.max_retry_wait_s)
+            if isinstance(exc, VendorError):
+                return self._backoff(state.attempt_number + done, exc)
+            return 0.0
 
         return AsyncRetrying(
-            stop=stop_after_attempt(self.max_retries + 1),
+            stop=stop_after_attempt(self.max_retries + 1 - done),
             wait=wait,
             retry=retry_if_exception(lambda e: isinstance(e, VendorError) and e.retryable),
             reraise=True,
