@@ -814,3 +814,26 @@ def test_refusal_is_the_answer_not_an_empty_reply(server: vs.VendorServer) -> No
     assert turn.finish_reason == "refusal"
     assert server.requests[1].json["messages"][2] == {
         "role": "assistant", "content": "I can't help with paying that invoice."}
+
+
+def test_call_id_reused_in_a_later_turn_is_made_unique(server: vs.VendorServer) -> None:
+    """A server that numbers each reply's calls from zero: both turns say call_0."""
+    server.script(vs.call_tools(vs.tool_call("get_order", args(order_id="A1"), call_id="call_0")),
+                  vs.call_tools(vs.tool_call("get_order", args(order_id="A2"), call_id="call_0")),
+                  vs.answer("Both found."))
+
+    async def fn(session: Session) -> list[ModelTurn]:
+        turns = []
+        for _ in range(2):
+            turn = await session.step()
+            session.add_tool_results(answer_all(turn))
+            turns.append(turn)
+        turns.append(await session.step())
+        return turns
+
+    first, second, last = converse(profile_for(server), fn)
+    assert first.tool_calls[0].id == "call_0"
+    assert second.tool_calls[0].id != "call_0"
+    assert last.text == "Both found."
+    sent = [m for m in server.requests[2].json["messages"] if m["role"] == "tool"]
+    assert [m["tool_call_id"] for m in sent] == ["call_0", second.tool_calls[0].id]

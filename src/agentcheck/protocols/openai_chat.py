@@ -187,6 +187,8 @@ class OpenAIChatSession(Session):
             "name": t["name"], "description": t["description"], "parameters": t["parameters"]}}
             for t in tools]
         self._ids = base.CallIds("call_ac")
+        self._seen_ids: set[str] = set()
+        """Every call id in this conversation: a reused one could not be answered unambiguously."""
 
     def add_user(self, text: str) -> None:
         self.messages.append({"role": "user", "content": text})
@@ -244,7 +246,7 @@ class OpenAIChatSession(Session):
         raw_calls = message.get("tool_calls") or []
         if not isinstance(raw_calls, list):
             raise VendorError("malformed", f"{vendor}: tool_calls is not a list")
-        seen_ids: set[str] = set()
+        seen_ids = self._seen_ids
         for raw in raw_calls:
             fn = raw.get("function") if isinstance(raw, dict) else None
             if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
