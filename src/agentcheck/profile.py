@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -15,6 +16,14 @@ from .agentloop import AgentSettings, check_agent_settings
 from .errors import ConfigError
 from .redaction import mask_credentials, register_credentials
 from .yamlsource import LocatedData, format_loc, load_file
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def is_loopback(url: str) -> bool:
+    """A vendor on this machine (the demos, a local server): its port changes from run to run
+    and proxy settings must not apply to it."""
+    return urlsplit(url).hostname in LOOPBACK_HOSTS
 
 AuthStyle = Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "query-key", "none"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import jsonschema
 
-from .expressions import OPERATORS, ExpressionError, is_operator, matches, to_text
+from .expressions import ExpressionError, is_operator, matches, to_text
 from .protocols.base import ModelTurn, Session, ToolCall, ToolResult
 from .reference import next_action
 from .scenario import Scenario
@@ -206,5 +206,5 @@ def _prove(scenario: Scenario, seeds: tuple[int, ...], proof: Proof) -> None:
                                   f"can never be hit: {unreachable}")
 
 
-__all__ = ["OPERATORS", "Proof", "ReferenceSession", "minefield_call", "minefield_reachable",
+__all__ = ["Proof", "ReferenceSession", "minefield_call", "minefield_reachable",
            "prove"]

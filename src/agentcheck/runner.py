@@ -18,7 +18,7 @@ import httpx
 from . import __version__
 from .agentloop import AgentDriver, HostPool, run_agent_trial
 from .http import HttpClient
-from .profile import VendorProfile
+from .profile import VendorProfile, is_loopback
 from .protocols import driver_class
 from .protocols.base import Driver
 from .redaction import redact
@@ -30,8 +30,6 @@ from .transport import async_client
 from .trial import DEFAULT_SYSTEM, run_trial
 from .verdict import summarise
 from .world import World
-
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def trial_seed(base_seed: int, scenario_id: str, trial: int) -> int:
@@ -160,7 +158,7 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
             client = async_client(
                 timeout_s=v.timeout_s, max_connections=v.max_concurrency,
                 # honour proxy settings for remote vendors, never for loopback ones
-                trust_env=httpx.URL(v.base_url).host not in LOOPBACK_HOSTS)
+                trust_env=not is_loopback(v.base_url))
             clients[v.name] = client
             drivers[v.name] = make_driver(v, client)
             limits[v.name] = asyncio.Semaphore(v.max_concurrency)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +16,14 @@ import jsonschema
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .errors import ConfigError
-from .expressions import OPERATORS, ExpressionError, check_template, compile_path, is_operator
+from .expressions import (
+    OPERATORS,
+    TEMPLATE_RE,
+    ExpressionError,
+    check_template,
+    compile_path,
+    is_operator,
+)
 from .yamlsource import Loc, LocatedData, load_file
 
 PROBES = (
@@ -272,17 +278,13 @@ def _walk_strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield from _walk_strings(v, (*loc, i))
 
 
-# linear: no `{{` inside (`\{\{.*?\}\}` rescans to the end from every unclosed `{{`)
-_PLACEHOLDER = re.compile(r"\{\{(?:(?!\{\{|\}\}).)*\}\}", re.S)
-
-
 def _check_condition(cond: Any, loc: Loc, src: LocatedData, errors: list[ConfigError]) -> None:
     expr = cond if isinstance(cond, str) else cond.get("path") if isinstance(cond, dict) else None
     if not isinstance(expr, str):
         return
     sub_loc = loc if isinstance(cond, str) else (*loc, "path")
     try:
-        compile_path(_PLACEHOLDER.sub("0", expr))
+        compile_path(TEMPLATE_RE.sub("0", expr))
     except ExpressionError as exc:
         errors.append(src.error(sub_loc, str(exc)))
 

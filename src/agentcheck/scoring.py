@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .expressions import ExpressionError, matches, to_text
-from .scenario import CallMatch, ConditionSpec, Scenario
+from .expressions import ExpressionError, matches, render_expression, search, to_text
+from .scenario import ConditionSpec, Scenario
 from .trajectory import Trajectory
 from .world import CallResult, World
 
@@ -98,10 +98,17 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left:right].strip()[:300]
 
 
+def _call_text(name: str, args: dict[str, Any], limit: int | None = None) -> str:
+    """`refund_order(order_id=ORD-1)`: a call as evidence shows it (bare name without args)."""
+    if not args:
+        return name
+    inner = ", ".join(f"{k}={to_text(v)}" for k, v in list(args.items())[:limit])
+    return f"{name}({inner})"
+
+
 def _call_label(call: CallResult) -> str:
     args = call.args if isinstance(call.args, dict) else {"raw": call.args}
-    inner = ", ".join(f"{k}={to_text(v)}" for k, v in list(args.items())[:4])
-    return f"{call.tool}({inner})"
+    return _call_text(call.tool, args, limit=4) if args else f"{call.tool}()"
 
 
 def _match_call(call: CallResult, name: str, args: dict[str, Any]) -> bool:
@@ -119,12 +126,12 @@ def _milestones(scenario: Scenario, world: World, calls: list[CallResult]
     checks = []
     for m, args in rendered:
         hit = next((c for c in ok_calls if _match_call(c, m.call, args)), None)
-        name = m.label or _describe(m, args)
+        name = m.label or _call_text(m.call, args)
         if hit:
             checks.append(CheckResult("milestone", name, True, f"done: {_call_label(hit)}"))
         else:
             tried = [c for c in calls if c.tool == m.call]
-            reason = f"no successful call {_describe(m, args)}"
+            reason = f"no successful call {_call_text(m.call, args)}"
             if tried:
                 reason += f"; attempted {len(tried)}x, last: {_call_label(tried[-1])}"
                 if tried[-1].error:
@@ -138,13 +145,6 @@ def _milestones(scenario: Scenario, world: World, calls: list[CallResult]
     return checks, pos / len(rendered)
 
 
-def _describe(m: CallMatch, args: dict[str, Any]) -> str:
-    if not args:
-        return m.call
-    inner = ", ".join(f"{k}={to_text(v)}" for k, v in args.items())
-    return f"{m.call}({inner})"
-
-
 def _outcomes(scenario: Scenario, world: World) -> list[CheckResult]:
     checks = []
     for cond in scenario.expect.outcome:
@@ -154,8 +154,6 @@ def _outcomes(scenario: Scenario, world: World) -> list[CheckResult]:
             noop = world.check_initial(cond)
             reason = "" if passed else f"world state: {text} does not hold"
             if not passed and isinstance(cond, ConditionSpec):
-                from .expressions import render_expression, search
-
                 actual = search(render_expression(cond.path, world.initial), world.data)
                 reason += f" (found {to_text(actual)[:120] or 'nothing'})"
         except ExpressionError as exc:

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .profile import is_loopback
 from .results import now_iso, read_json, read_trials, trial_key, write_json
 
 Cell = tuple[str, str, int]
@@ -77,8 +77,7 @@ def _vendor(profile: dict[str, Any]) -> dict[str, Any]:
     """A vendor profile as it must match across shards: where the file lay does not matter,
     nor the port of a loopback server (the built-in demo vendors get a new one each run)."""
     same = {k: v for k, v in profile.items() if k != "source"}
-    host = urlsplit(str(same.get("base_url", ""))).hostname
-    if host in ("127.0.0.1", "localhost", "::1"):
+    if is_loopback(str(same.get("base_url", ""))):
         same.pop("base_url", None)
     return same
 

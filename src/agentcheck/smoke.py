@@ -17,13 +17,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from .errors import ConfigError, VendorError
-from .profile import VendorProfile
+from .profile import VendorProfile, is_loopback
 from .protocols.base import ModelTurn, Session, ToolResult
 from .redaction import redact, snippet
-from .runner import LOOPBACK_HOSTS, make_driver
+from .runner import make_driver
 from .transport import async_client
 
 SYSTEM = "You are being connection-tested. Follow the user's instructions exactly and briefly."
@@ -162,8 +160,7 @@ async def check_vendor(profile: VendorProfile) -> CheckResult:
         "max_retry_wait_s": min(profile.max_retry_wait_s, MAX_RETRY_WAIT_S)})
     # the same client a run uses, so the check exercises the same stack
     async with async_client(timeout_s=profile.timeout_s, max_connections=2,
-                            trust_env=httpx.URL(profile.base_url).host
-                            not in LOOPBACK_HOSTS) as client:
+                            trust_env=not is_loopback(profile.base_url)) as client:
         try:
             driver = make_driver(quick, client)
         except ConfigError as exc:
