@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -176,51 +176,22 @@ def legacy_card(url: str) -> dict[str, Any]:
                         "tags": ["operations"]}]}
 
 
-class AgentServer:
-    """Several a2a-sdk agents under one loopback uvicorn server, one path prefix each."""
+class UvicornThread:
+    """An ASGI app served by uvicorn in a daemon thread on a loopback port; a context manager.
+    The port is bound first (`base`), so the app can be built knowing its own URL."""
 
-    AGENTS = ("agent", "legacy", "chatbot", "slow", "failing", "auth", "only03")
-
-    def __init__(self, scenarios: list[Scenario]) -> None:
-        self.brain = ReferenceBrain(scenarios)
-        self.methods: list[tuple[str, str]] = []
+    def __init__(self) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.bind(("127.0.0.1", 0))
         self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        mounts = [self._mount(name) for name in self.AGENTS]
-        app = Starlette(routes=mounts)
-        app.add_middleware(_MethodLog, log=self.methods)  # type: ignore[arg-type]
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
+
+    def serve(self, app: Any, lifespan: str) -> None:
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan,
                                                     ws="none"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        daemon=True)
 
-    def _mount(self, name: str) -> Mount:
-        url = f"{self.base}/{name}/"
-        mode = {"agent": "agent", "legacy": "agent", "only03": "agent"}.get(name, name)
-        executor = BrainExecutor(self.brain if mode in ("agent", "slow") else None, mode)
-        card = agent_card(url, streaming=name in ("agent", "slow"))
-        handler = DefaultRequestHandler(agent_executor=executor, task_store=InMemoryTaskStore(),
-                                        agent_card=card)
-        routes: list[Any] = list(create_jsonrpc_routes(handler, rpc_url="/",
-                                                       enable_v0_3_compat=True))
-        if name == "only03":  # a 1.0 card in front of a server that only speaks 0.3
-            routes = [Mount("/", app=_Only03(Starlette(routes=routes)))]
-        if name == "only03":
-            routes.insert(0, Route("/.well-known/agent-card.json",
-                                   lambda request: JSONResponse(agent_card_json(url))))
-        if name == "legacy":
-            async def old_card(request: Request) -> JSONResponse:
-                return JSONResponse(legacy_card(url))
-            routes.append(Route("/.well-known/agent.json", old_card))
-        elif name != "only03":
-            routes += create_agent_card_routes(card)
-        return Mount(f"/{name}", routes=routes)
-
-    def url(self, name: str) -> str:
-        return f"{self.base}/{name}"
-
-    def __enter__(self) -> AgentServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         while not self.server.started:
             assert self.thread.is_alive()
@@ -233,8 +204,69 @@ class AgentServer:
         self.sock.close()
 
 
+class AgentServer(UvicornThread):
+    """Several a2a-sdk agents under one loopback uvicorn server, one path prefix each."""
+
+    AGENTS = ("agent", "legacy", "chatbot", "slow", "failing", "auth", "only03")
+
+    def __init__(self, scenarios: list[Scenario]) -> None:
+        super().__init__()
+        self.brain = ReferenceBrain(scenarios)
+        self.methods: list[tuple[str, str]] = []
+        mounts = [self._mount(name) for name in self.AGENTS]
+        app = Starlette(routes=mounts)
+        app.add_middleware(_MethodLog, log=self.methods)  # type: ignore[arg-type]
+        self.serve(app, lifespan="on")
+
+    def _mount(self, name: str) -> Mount:
+        url = f"{self.base}/{name}/"
+        mode = {"agent": "agent", "legacy": "agent", "only03": "agent"}.get(name, name)
+        executor = BrainExecutor(self.brain if mode in ("agent", "slow") else None, mode)
+        card = agent_card(url, streaming=name in ("agent", "slow"))
+        handler = DefaultRequestHandler(agent_executor=executor, task_store=InMemoryTaskStore(),
+                                        agent_card=card)
+        routes: list[Any] = list(create_jsonrpc_routes(handler, rpc_url="/",
+                                                       enable_v0_3_compat=True))
+        if name == "only03":  # a 1.0 card in front of a server that only speaks 0.3
+            routes = [Route("/.well-known/agent-card.json",
+                            lambda request: JSONResponse(agent_card_json(url))),
+                      Mount("/", app=_Only03(Starlette(routes=routes)))]
+        elif name == "legacy":
+            async def old_card(request: Request) -> JSONResponse:
+                return JSONResponse(legacy_card(url))
+            routes.append(Route("/.well-known/agent.json", old_card))
+        else:
+            routes += create_agent_card_routes(card)
+        return Mount(f"/{name}", routes=routes)
+
+    def url(self, name: str) -> str:
+        return f"{self.base}/{name}"
+
+
 def agent_card_json(url: str) -> dict[str, Any]:
     return MessageToDict(agent_card(url, streaming=False))
+
+
+async def buffered(receive: Any) -> tuple[bytes, Any]:
+    """For a middleware that reads the request body: the whole body, and a `receive` that
+    hands it to the wrapped app again."""
+    chunks: list[bytes] = []
+    more = True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
 
 
 class _Only03:
@@ -244,26 +276,12 @@ class _Only03:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        body, replay = await buffered(receive)
         request = json.loads(body or b"{}")
         if request.get("method") in ("SendMessage", "GetTask", "SendStreamingMessage"):
             await JSONResponse({"jsonrpc": "2.0", "id": request.get("id"), "error": {
                 "code": -32601, "message": "Method not found"}})(scope, receive, send)
             return
-        sent = False
-
-        async def replay() -> Any:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
         await self.app(scope, replay, send)
 
 
@@ -278,13 +296,7 @@ class _MethodLog:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        more = True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        body, replay = await buffered(receive)
         headers = dict(scope["headers"])
         try:
             method = json.loads(body).get("method", "?")
@@ -292,15 +304,6 @@ class _MethodLog:
             method = "?"
         version = headers.get(b"a2a-version", b"").decode()
         self.log.append((scope["path"], f"{method}@{version or '-'}"))
-        sent = False
-
-        async def replay() -> Any:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
         await self.app(scope, replay, send)
 
 

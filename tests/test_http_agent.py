@@ -8,15 +8,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -29,7 +26,7 @@ from agentcheck.protocols.http_agent import HttpAgentDriver
 from agentcheck.runner import make_driver, run_one
 from agentcheck.scenario import load_scenario
 
-from .test_a2a import BOOKING, CHATBOT_REPLY, REFUND, ReferenceBrain
+from .test_a2a import BOOKING, CHATBOT_REPLY, REFUND, ReferenceBrain, UvicornThread
 from .test_cli_run import agentcheck
 
 TASK_API = """\
@@ -73,11 +70,12 @@ agent:
 """
 
 
-class TaskApi:
+class TaskApi(UvicornThread):
     """A bespoke vendor API: sessions that carry a tool URL, messages that start tasks, tasks
     polled until done or waiting for input, and a plain chat endpoint that only talks."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.brain = ReferenceBrain([load_scenario(REFUND), load_scenario(BOOKING)])
         self.sessions: dict[str, dict[str, Any]] = {}
         self.tasks: dict[str, dict[str, Any]] = {}
@@ -91,13 +89,7 @@ class TaskApi:
             Route("/chat", self.chat, methods=["POST"]),
             Route("/echo", self.echo, methods=["POST"]),
         ])
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self.sock.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none",
-                                                    lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
-                                       daemon=True)
+        self.serve(app, lifespan="off")
 
     async def open_session(self, request: Request) -> JSONResponse:
         body = await request.json()
@@ -140,18 +132,6 @@ class TaskApi:
         key = request.headers.get("authorization", "")  # "Bearer <key>"
         pad = "Debug: you called me with " + "." * (2000 - 26 - 7 - 15)
         return JSONResponse({"conversation": "c1", "answer": f"{pad}{key} (end)"})
-
-    def __enter__(self) -> TaskApi:
-        self.thread.start()
-        while not self.server.started:
-            assert self.thread.is_alive()
-            threading.Event().wait(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -27,11 +28,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
-from .redaction import redact
+from .redaction import redact, register
 
 if TYPE_CHECKING:
-
-    from .http import HttpClient, HttpReply
+    from .http import HttpClient
     from .profile import VendorProfile
     from .scenario import Scenario
     from .toolhost import HostedSession, ToolHost
@@ -270,12 +270,11 @@ class AgentContext:
             instructions = self.scenario.system.strip()
         note = None
         if self.settings.announce_tools:
-            note = fill(self.settings.tools_message,
-                        {"mcp_url": self.mcp_url, "openapi_url": self.openapi_url})
+            note = str(fill(self.settings.tools_message,
+                            {"mcp_url": self.mcp_url, "openapi_url": self.openapi_url}))
         self.traj.user(0, self.turns[0])
         self._start_exchange()
-        return AgentMessage(self.turns[0], 0, instructions,
-                            None if note is None else str(note))
+        return AgentMessage(self.turns[0], 0, instructions, note)
 
     def reply(self, reply: AgentReply) -> AgentMessage | None:
         """Record the agent's reply; return the scripted user's next message, or None when
@@ -367,8 +366,6 @@ class AgentDriver(abc.ABC):
         self.stable_token: str | None = None
         env = self.settings.tool_host.stable_token_env
         if env is not None:
-            import os
-
             token = os.environ.get(env, "")
             if len(token) < 16 or not re.fullmatch(r"[A-Za-z0-9_-]+", token):
                 raise ConfigError(f"environment variable {env} must hold a stable tool-host "
@@ -376,8 +373,6 @@ class AgentDriver(abc.ABC):
                                   "- and _)", file=profile.source or None,
                                   field="agent.tool_host.stable_token_env")
             self.stable_token = token
-            from .redaction import register
-
             register(token)  # a reusable credential: masked wherever it could be written
 
     @abc.abstractmethod
@@ -470,9 +465,3 @@ def fill(template: Any, values: dict[str, Any]) -> Any:
     if isinstance(template, list):
         return [fill(v, values) for v in template]
     return template
-
-
-async def request_json(http: HttpClient, method: str, url: str, headers: dict[str, str],
-                       body: Any = None) -> HttpReply:
-    """Any method, with HttpClient's retries, size cap and error mapping."""
-    return await http.request_json(method, url, headers, body)

@@ -25,7 +25,7 @@ import secrets
 import socket
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -37,17 +37,13 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import Message, Receive, Scope, Send
 
 from . import __version__
+from .agentloop import ToolHostSettings
 from .redaction import snippet
 from .trajectory import Trajectory
 from .world import CallResult, World
 
-if TYPE_CHECKING:
-    from .agentloop import ToolHostSettings
-
 TOKEN_BYTES = 24  # 32 URL-safe characters, 192 bits
 SCOPE_KEY = "agentcheck.session"
-LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
-DEFAULT_MAX_BODY = 1_048_576
 MCP_BODY_CAP = 64 * 1_048_576  # the sessions' own limits apply first
 SERVER_NAME = "tools"
 INSTRUCTIONS = "Business tools for the current task. Call them to look things up and act."
@@ -273,8 +269,7 @@ class ToolHost:
                    token: str | None = None) -> HostedSession:
         """Expose one trial's World. A fixed `token` (a tool URL registered once in a vendor
         console) serves one trial at a time: the next open waits for the previous close."""
-        public = settings.public_url if settings else None
-        max_body = settings.max_body_bytes if settings else DEFAULT_MAX_BODY
+        settings = settings or ToolHostSettings()
         release: Callable[[], None] | None = None
         if token is None:
             token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -282,11 +277,11 @@ class ToolHost:
             lock = self._token_locks.setdefault(token, asyncio.Lock())
             await lock.acquire()
             release = lock.release
-        if public:
-            parts = urlsplit(public)
+        if settings.public_url:
+            parts = urlsplit(settings.public_url)
             self._origins.add(f"{parts.scheme}://{parts.netloc}")
-        session = HostedSession(self, token, world, traj, public or self.local_url, max_body,
-                                release)
+        session = HostedSession(self, token, world, traj, settings.public_url or self.local_url,
+                                settings.max_body_bytes, release)
         self._sessions[token] = session
         return session
 

@@ -24,12 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from ..agentloop import AgentContext, AgentDriver, AgentMessage, AgentReply, request_json
+from ..agentloop import AgentContext, AgentDriver, AgentMessage, AgentReply
 from ..errors import VendorError
 from ..http import HttpClient, SseEvent
 from ..profile import VendorProfile
-from ..redaction import register as register_secret
-from .openai_chat import auth_headers
+from .base import key_auth
 
 CARD_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
 IN_PROGRESS = {"submitted", "working", "unknown", "unspecified", ""}
@@ -144,13 +143,9 @@ class A2ADriver(AgentDriver):
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
         super().__init__(profile, http)
         self.a2a = self.settings.a2a
+        auth, _ = key_auth(profile, "bearer")
         self.headers = {"Content-Type": "application/json", "Accept": "application/json",
-                        **profile.headers}
-        style = profile.auth or "bearer"
-        key = profile.api_key() if style != "none" else None
-        if key:
-            register_secret(key)
-            self.headers.update(auth_headers(style, key, profile))
+                        **profile.headers, **auth}
         self._endpoint: Endpoint | None = None
         self._lock = asyncio.Lock()
 
@@ -172,7 +167,7 @@ class A2ADriver(AgentDriver):
         last: VendorError | None = None
         for url in urls:
             try:
-                reply = await request_json(self.http, "GET", url, self._card_headers())
+                reply = await self.http.request_json("GET", url, self._card_headers())
             except VendorError as exc:
                 if exc.status in (404, 405, 410):
                     last = exc

@@ -37,13 +37,11 @@ from ..agentloop import (
     HttpAgentSettings,
     HttpRequestTemplate,
     fill,
-    request_json,
 )
 from ..errors import ConfigError, VendorError
 from ..http import HttpClient
 from ..profile import VendorProfile
-from ..redaction import register as register_secret
-from .openai_chat import auth_headers
+from .base import key_auth
 
 
 def load_driver_class(target: str, profile: VendorProfile) -> type[AgentDriver]:
@@ -96,12 +94,8 @@ class HttpAgentDriver(AgentDriver):
             raise ConfigError("protocol http-agent needs agent.http or agent.driver_class",
                               file=profile.source or None, field="agent")
         self.spec: HttpAgentSettings = self.settings.http
-        self.headers = {"Accept": "application/json", **profile.headers}
-        style = profile.auth or "bearer"
-        key = profile.api_key() if style != "none" else None
-        if key:
-            register_secret(key)
-            self.headers.update(auth_headers(style, key, profile))
+        auth, _ = key_auth(profile, "bearer")
+        self.headers = {"Accept": "application/json", **profile.headers, **auth}
         self.done = {s.lower() for s in self.spec.done}
         self.failed = {s.lower() for s in self.spec.failed}
         self.input_required = {s.lower() for s in self.spec.input_required}
@@ -153,7 +147,7 @@ class HttpAgentDriver(AgentDriver):
         body = fill(template.body, values) if template.body is not None else None
         if body is not None:
             headers.setdefault("Content-Type", "application/json")
-        reply = await request_json(self.http, template.method, url, headers, body)
+        reply = await self.http.request_json(template.method, url, headers, body)
         if reply.data is None and template.method != "DELETE":
             raise VendorError("malformed", f"{self.profile.name}: empty reply from {url}")
         return reply.data
