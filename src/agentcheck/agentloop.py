@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
 from .redaction import redact, register
+from .scenario import USER_LEFT
 
 if TYPE_CHECKING:
     from .http import HttpClient
@@ -248,7 +249,7 @@ class AgentContext:
         self.traj = traj
         self.session = session
         self.settings = settings
-        self.turns = [str(world.render_initial(t.user)) for t in scenario.task]
+        self.turns = world.user_turns()
         self.tools = world.tool_specs()
         self.mcp_url = session.mcp_url
         self.openapi_url = session.openapi_url
@@ -293,14 +294,14 @@ class AgentContext:
             self._end("final_answer", None, f"the agent ended the task ({reply.state})"
                       if reply.state else None)
             return None
-        nxt = self.turn + 1
-        if nxt >= len(self.turns):
+        nxt = self.scenario.next_turn(self.turn, reply.text, asked=reply.asked)
+        if nxt == "final_answer":
             self._end("final_answer")
             return None
-        if self.scenario.task[nxt].only_if_asked and not (reply.asked or "?" in reply.text):
-            self._end("user_left", None,
-                      "the agent ended its turn without asking for what the user knows")
+        if nxt == "user_left":
+            self._end("user_left", None, USER_LEFT)
             return None
+        assert isinstance(nxt, int)
         if self.steps_used() >= self.budget_steps:
             self._end("step_budget", "step_budget", self._budget_message())
             return None

@@ -38,6 +38,7 @@ EFFECT_OPS = ("find", "filter", "insert", "update", "delete", "return")
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SCHEMA_HINT = "# yaml-language-server: $schema="
 
+USER_LEFT = "the agent ended its turn without asking for what the user knows"
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -236,6 +237,18 @@ class Scenario(Strict):
     @property
     def content_hash(self) -> str:
         return self._hash
+
+    def next_turn(self, turn: int, reply_text: str, asked: bool = False) -> int | str:
+        """After the agent's reply to user turn `turn`: the next turn's number, or why the
+        conversation ends, "final_answer" (no turns left) or "user_left" (the next turn is a
+        fact the user gives only when asked, and the agent asked nothing). The harness loop and
+        vendor-run agents both follow this rule."""
+        nxt = turn + 1
+        if nxt >= len(self.task):
+            return "final_answer"
+        if self.task[nxt].only_if_asked and not (asked or "?" in reply_text):
+            return "user_left"
+        return nxt
 
     def tool(self, name: str) -> Tool | None:
         for tool in self.tools:

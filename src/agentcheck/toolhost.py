@@ -425,7 +425,7 @@ async def serve_tools(world: World, traj: Trajectory, settings: ToolHostSettings
     """`agentcheck serve-tools`: host one World until cancelled (Ctrl-C) or `duration_s`."""
     async with ToolHost(settings.bind, settings.port) as host:
         session = await host.open(world, traj, settings)
-        turns = [str(world.render_initial(t.user)) for t in world.scenario.task]
+        turns = world.user_turns()
         out(f"MCP server (streamable HTTP): {session.mcp_url}")
         out(f"OpenAPI 3.1 document:         {session.openapi_url}")
         out(f"scenario {world.scenario.id}, seed {world.seed}; the user's turns:")

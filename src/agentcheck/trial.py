@@ -8,7 +8,7 @@ import time
 
 from .protocols.base import ModelTurn, Session, ToolResult
 from .redaction import redact, redact_data
-from .scenario import Scenario
+from .scenario import USER_LEFT, Scenario
 from .trajectory import Trajectory
 from .world import CallResult, World
 
@@ -48,7 +48,7 @@ def masked(turn: ModelTurn) -> ModelTurn:
 
 
 async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajectory) -> None:
-    turns = [str(world.render_initial(t.user)) for t in scenario.task]
+    turns = world.user_turns()
     turn = 0
     session.add_user(turns[0])
     traj.user(0, turns[0])
@@ -79,14 +79,14 @@ async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajec
                 results.append(ToolResult(call, outcome.content(), not outcome.ok))
             session.add_tool_results(results)
             continue
-        nxt = turn + 1
-        if nxt >= len(turns):
+        nxt = scenario.next_turn(turn, reply.text)
+        if nxt == "final_answer":
             traj.end("final_answer")
             return
-        if scenario.task[nxt].only_if_asked and "?" not in reply.text:
-            traj.end("user_left", None,
-                     "the agent ended its turn without asking for what the user knows")
+        if nxt == "user_left":
+            traj.end("user_left", None, USER_LEFT)
             return
+        assert isinstance(nxt, int)
         turn = nxt
         session.add_user(turns[turn])
         traj.user(turn, turns[turn])

@@ -105,6 +105,10 @@ class World:
         """Render a template against the World as it was generated (task text, expectations)."""
         return render(value, self.initial)
 
+    def user_turns(self) -> list[str]:
+        """The scripted user's turns, with this World's generated values."""
+        return [str(self.render_initial(t.user)) for t in self.scenario.task]
+
     def tool_specs(self) -> list[dict[str, Any]]:
         """Protocol-neutral tool declarations sent to the vendor."""
         return [{"name": t.name, "description": t.description, "parameters": t.parameters}
