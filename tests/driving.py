@@ -77,6 +77,11 @@ def vendor_args(profiles: list[Path]) -> list[str]:
     return [a for p in profiles for a in ("--vendor", str(p))]
 
 
+def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResult]:
+    """Every tool call of `turn` answered with `content`, none of them an error."""
+    return [ToolResult(c, content, False) for c in turn.tool_calls]
+
+
 @dataclass
 class Conversation:
     """One user turn with tools, through make_driver and an httpx.AsyncClient: over httpx's own

@@ -33,7 +33,7 @@ from . import driving
 from . import protocol_servers as ps
 from .brains import Brain, gemini_history
 from .conftest import ROOT
-from .driving import SYSTEM, USER
+from .driving import SYSTEM, USER, answer_all
 from .loopback import judge
 from .test_cli_run import agentcheck
 
@@ -98,10 +98,6 @@ def profile_for(server: ps.LoopbackServer, **over: Any) -> VendorProfile:
 
 talk = driving.Conversation(SYSTEM, USER, TOOLS)
 converse, one_step, step_fails = talk.converse, talk.one_step, talk.error
-
-
-def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResult]:
-    return [ToolResult(c, content, False) for c in turn.tool_calls]
 
 
 def round_trip(profile: VendorProfile, results: Callable[[ModelTurn], list[ToolResult]]

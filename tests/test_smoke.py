@@ -88,11 +88,7 @@ def chat() -> Iterator[ChatServer]:
 
 
 def profile(base_url: str, protocol: str = "anthropic", **over: Any) -> VendorProfile:
-    data: dict[str, Any] = {"name": "acme", "protocol": protocol, "base_url": base_url,
-                            "model": "x", "api_key_env": ENV, "timeout_s": 2.0,
-                            "max_retry_wait_s": 0.02}
-    data.update(over)
-    return VendorProfile(**data)
+    return driving.profile(protocol, base_url, ENV, **{"name": "acme", "model": "x", **over})
 
 
 def check(*profiles: VendorProfile) -> list[CheckResult]:

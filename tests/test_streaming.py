@@ -49,6 +49,7 @@ from .test_anthropic import (
     error,
     message,
     one_step,
+    profile_for,
     reply,
     round_trip,
     step_fails,
@@ -238,9 +239,7 @@ def chat_profile(server: ChatServer, **over: Any) -> VendorProfile:
 
 
 def claude_profile(server: AnthropicServer, **over: Any) -> VendorProfile:
-    return driving.profile("anthropic", server.base_url, KEY_ENV,
-                           **{"name": "claude-loop", "model": "claude-test", "stream": True,
-                              **over})
+    return profile_for(server, **{"stream": True, **over})
 
 
 # =========================================================================== the SSE parser

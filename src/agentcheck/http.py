@@ -195,7 +195,7 @@ class HttpClient:
         except VendorError as exc:
             if not exc.retryable or self.max_retries < 1:
                 raise
-            await asyncio.sleep(self._backoff(1, exc))
+            await asyncio.sleep(self.backoff(1, exc))
         attempts = 1
         async for attempt in self._retrying(done=1):
             with attempt:
@@ -203,8 +203,10 @@ class HttpClient:
                 result = await once()
         return result, attempts
 
-    def _backoff(self, attempt: int, exc: VendorError) -> float:
-        """Seconds to wait after failed attempt number `attempt` (counted from 1)."""
+    def backoff(self, attempt: int, exc: VendorError) -> float:
+        """Seconds to wait after failed attempt number `attempt` (counted from 1): what the
+        server asked for (Retry-After), else exponential backoff with jitter; never more than
+        max_retry_wait_s."""
         backoff: float = min(0.5 * 2 ** (attempt - 1), 8.0)
         backoff *= 0.75 + random.random() / 2
         if exc.retry_after_s is not None:
@@ -226,27 +228,37 @@ class HttpClient:
             async with self.client.stream(method, self._url(url),
                                           json=body if body is not None else None,
                                           headers=headers) as resp:
-                raw = bytearray()
-                async for chunk in resp.aiter_bytes():
-                    raw.extend(chunk)
-                    if len(raw) > self.max_response_bytes:
-                        raise VendorError("too_large", f"{self.vendor}: reply larger than "
-                                          f"{self.max_response_bytes} bytes; stopped reading")
+                raw = await self._read_whole(resp)
                 status = resp.status_code
                 resp_headers = resp.headers
-        except httpx.TimeoutException as exc:
-            raise VendorError("timeout", f"{self.vendor}: timed out ({type(exc).__name__})",
-                              retryable=True) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            raise VendorError("connection", f"{self.vendor}: connection broken: "
-                              f"{snippet(str(exc), 200)}", retryable=True) from None
-        except httpx.TransportError as exc:
-            raise VendorError("connection", f"{self.vendor}: cannot connect: "
-                              f"{snippet(str(exc), 200)}", retryable=True) from None
-        except httpx.DecodingError as exc:  # e.g. a body that says gzip and is not
-            raise VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
-                              f"{snippet(str(exc), 200)}") from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self._request_error(exc) from None
         return self._json_reply(status, raw, resp_headers)
+
+    async def _read_whole(self, resp: httpx.Response) -> bytearray:
+        """A reply's whole body, read no further than max_response_bytes."""
+        raw = bytearray()
+        async for chunk in resp.aiter_bytes():
+            raw.extend(chunk)
+            if len(raw) > self.max_response_bytes:
+                raise VendorError("too_large", f"{self.vendor}: reply larger than "
+                                  f"{self.max_response_bytes} bytes; stopped reading")
+        return raw
+
+    def _request_error(self, exc: httpx.TransportError | httpx.DecodingError) -> VendorError:
+        """An httpx failure as the VendorError of this module: timeouts and broken or refused
+        connections are retryable, a body that cannot be decoded (says gzip and is not) is not."""
+        if isinstance(exc, httpx.TimeoutException):
+            return VendorError("timeout", f"{self.vendor}: timed out ({type(exc).__name__})",
+                               retryable=True)
+        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+            return VendorError("connection", f"{self.vendor}: connection broken: "
+                               f"{snippet(str(exc), 200)}", retryable=True)
+        if isinstance(exc, httpx.TransportError):
+            return VendorError("connection", f"{self.vendor}: cannot connect: "
+                               f"{snippet(str(exc), 200)}", retryable=True)
+        return VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
+                           f"{snippet(str(exc), 200)}")
 
     def _json_reply(self, status: int, raw: bytes | bytearray, headers: httpx.Headers
                     ) -> tuple[int, Any, httpx.Headers]:
@@ -290,7 +302,7 @@ class HttpClient:
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, VendorError):
-                return self._backoff(state.attempt_number + done, exc)
+                return self.backoff(state.attempt_number + done, exc)
             return 0.0
 
         return AsyncRetrying(
@@ -312,19 +324,22 @@ class HttpClient:
             return VendorError("stream_cut", f"{self.vendor}: stream cut after {events} "
                                f"event(s), {received} bytes: {why}")
 
+        def deliver(parsed: list[tuple[str | None, str]]) -> bool:
+            """Hand events to on_event; True once it saw the end marker."""
+            nonlocal events
+            for name, data in parsed:
+                events += 1
+                if on_event(SseEvent(name, data, time.perf_counter() - sent)):
+                    return True
+            return False
+
         try:
             async with self.client.stream("POST", url, json=body, headers=headers) as resp:
                 status = resp.status_code
                 resp_headers = resp.headers
                 ctype = resp.headers.get("content-type", "").lower()
                 if not 200 <= status < 300 or "json" in ctype or "html" in ctype:
-                    plain = bytearray()
-                    async for chunk in resp.aiter_bytes():
-                        plain.extend(chunk)
-                        if len(plain) > self.max_response_bytes:
-                            raise VendorError("too_large", f"{self.vendor}: reply larger than "
-                                              f"{self.max_response_bytes} bytes; stopped "
-                                              "reading")
+                    plain = await self._read_whole(resp)
                 else:
                     parser = SseParser()
                     done = False
@@ -334,39 +349,17 @@ class HttpClient:
                             raise VendorError("too_large", f"{self.vendor}: stream larger than "
                                               f"{self.max_response_bytes} bytes; stopped "
                                               "reading", status=status)
-                        for name, data in parser.feed(chunk):
-                            events += 1
-                            if on_event(SseEvent(name, data, time.perf_counter() - sent)):
-                                done = True
-                                break
+                        done = deliver(parser.feed(chunk))
                         if done:
                             break
-                    if not done:
-                        for name, data in parser.finish():
-                            events += 1
-                            if on_event(SseEvent(name, data, time.perf_counter() - sent)):
-                                done = True
-                                break
-                    if not done:
+                    if not done and not deliver(parser.finish()):
                         raise cut("the stream ended before its end marker")
-        except httpx.TimeoutException as exc:
-            if received:
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            if received and isinstance(exc, httpx.TimeoutException):
                 raise cut(f"no data within the timeout ({type(exc).__name__})") from None
-            raise VendorError("timeout", f"{self.vendor}: timed out ({type(exc).__name__})",
-                              retryable=True) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            if received:
+            if received and isinstance(exc, httpx.TransportError):
                 raise cut(f"connection broken: {snippet(str(exc), 200)}") from None
-            raise VendorError("connection", f"{self.vendor}: connection broken: "
-                              f"{snippet(str(exc), 200)}", retryable=True) from None
-        except httpx.TransportError as exc:
-            if received:
-                raise cut(f"connection broken: {snippet(str(exc), 200)}") from None
-            raise VendorError("connection", f"{self.vendor}: cannot connect: "
-                              f"{snippet(str(exc), 200)}", retryable=True) from None
-        except httpx.DecodingError as exc:
-            raise VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
-                              f"{snippet(str(exc), 200)}") from None
+            raise self._request_error(exc) from None
         if plain is None:
             return status, None, resp_headers
         return self._json_reply(status, plain, resp_headers)

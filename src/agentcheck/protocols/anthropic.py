@@ -24,8 +24,7 @@ from ..http import HttpClient, SseEvent
 from ..profile import VendorProfile
 from ..redaction import snippet
 from . import base
-from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
-from .openai_chat import parse_arguments
+from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage, parse_arguments
 
 DEFAULT_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096
@@ -37,18 +36,14 @@ STREAM_ERRORS = {"overloaded_error": "server_error", "api_error": "server_error"
                  "authentication_error": "auth", "permission_error": "auth"}
 
 
-def _num(obj: Any, key: str) -> int:
-    value = obj.get(key) if isinstance(obj, dict) else None
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
 def usage_from(data: Any) -> Usage:
-    read = _num(data, "cache_read_input_tokens")
-    written = _num(data, "cache_creation_input_tokens")
+    num = base.token_count
+    read = num(data, "cache_read_input_tokens")
+    written = num(data, "cache_creation_input_tokens")
     details = data.get("output_tokens_details") if isinstance(data, dict) else None
-    return Usage(input_tokens=_num(data, "input_tokens") + read + written, cached_tokens=read,
-                 cache_write_tokens=written, output_tokens=_num(data, "output_tokens"),
-                 reasoning_tokens=_num(details, "thinking_tokens"))
+    return Usage(input_tokens=num(data, "input_tokens") + read + written, cached_tokens=read,
+                 cache_write_tokens=written, output_tokens=num(data, "output_tokens"),
+                 reasoning_tokens=num(details, "thinking_tokens"))
 
 
 class MessageStream:

@@ -8,6 +8,7 @@ ids and opaque fields go back to the vendor exactly as received.
 from __future__ import annotations
 
 import abc
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -72,6 +73,32 @@ class ModelTurn:
     finish_reason: str | None = None
     ttft_s: float | None = None
     """Time to first token, for streamed replies."""
+
+
+def parse_arguments(raw: Any) -> tuple[Any, str, str | None]:
+    """Tool-call arguments as a vendor sent them (a JSON string, an object, empty...):
+    (parsed object or None, raw text, parse error)."""
+    if isinstance(raw, dict):
+        return raw, json.dumps(raw, ensure_ascii=False), None
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}, "{}", None
+    if not isinstance(raw, str):
+        return None, json.dumps(raw), "arguments must be a JSON object"
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        return None, raw, "arguments are nested too deeply"
+    except json.JSONDecodeError as exc:
+        return None, raw, f"arguments are not valid JSON ({exc.msg})"
+    if not isinstance(value, dict):
+        return None, raw, "arguments must be a JSON object"
+    return value, raw, None
+
+
+def token_count(obj: Any, key: str) -> int:
+    """A usage count from a vendor's usage object: `obj[key]` when it is a number, else 0."""
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 class Session(abc.ABC):

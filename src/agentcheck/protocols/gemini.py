@@ -27,8 +27,7 @@ from ..http import HttpClient
 from ..profile import VendorProfile
 from ..redaction import snippet
 from . import base
-from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
-from .openai_chat import parse_arguments
+from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage, parse_arguments
 
 # Schema fields of the Gemini API (google.genai types.Schema), camelCase as on the wire.
 # `additionalProperties` is left out on purpose: the Gemini Developer API rejects it.
@@ -198,15 +197,11 @@ def usage_from(data: Any) -> Usage:
     """Thinking tokens are billed as output, so they are counted in output_tokens too."""
     if not isinstance(data, dict):
         return Usage()
-
-    def num(key: str) -> int:
-        value = data.get(key)
-        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-    thoughts = num("thoughtsTokenCount")
-    return Usage(input_tokens=num("promptTokenCount") + num("toolUsePromptTokenCount"),
-                 cached_tokens=num("cachedContentTokenCount"),
-                 output_tokens=num("candidatesTokenCount") + thoughts,
+    num = base.token_count
+    thoughts = num(data, "thoughtsTokenCount")
+    return Usage(input_tokens=num(data, "promptTokenCount") + num(data, "toolUsePromptTokenCount"),
+                 cached_tokens=num(data, "cachedContentTokenCount"),
+                 output_tokens=num(data, "candidatesTokenCount") + thoughts,
                  reasoning_tokens=thoughts)
 
 

@@ -16,37 +16,13 @@ from ..http import HttpClient, SseEvent
 from ..profile import VendorProfile
 from ..redaction import snippet
 from . import base
-from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
-from .base import auth_headers as auth_headers  # re-exported: a2a and http-agent use it
-
-
-def parse_arguments(raw: Any) -> tuple[Any, str, str | None]:
-    """(parsed object or None, raw text, parse error)."""
-    if isinstance(raw, dict):
-        return raw, json.dumps(raw, ensure_ascii=False), None
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return {}, "{}", None
-    if not isinstance(raw, str):
-        return None, json.dumps(raw), "arguments must be a JSON object"
-    try:
-        value = json.loads(raw)
-    except RecursionError:
-        return None, raw, "arguments are nested too deeply"
-    except json.JSONDecodeError as exc:
-        return None, raw, f"arguments are not valid JSON ({exc.msg})"
-    if not isinstance(value, dict):
-        return None, raw, "arguments must be a JSON object"
-    return value, raw, None
+from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage, parse_arguments
 
 
 def usage_from(data: Any) -> Usage:
     if not isinstance(data, dict):
         return Usage()
-
-    def num(obj: Any, key: str) -> int:
-        value = obj.get(key) if isinstance(obj, dict) else None
-        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
+    num = base.token_count
     return Usage(
         input_tokens=num(data, "prompt_tokens"),
         cached_tokens=num(data.get("prompt_tokens_details"), "cached_tokens"),

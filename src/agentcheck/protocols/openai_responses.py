@@ -21,7 +21,6 @@ only sees a 200.
 from __future__ import annotations
 
 import asyncio
-import random
 from typing import Any
 
 from ..errors import ConfigError, VendorError
@@ -29,26 +28,21 @@ from ..http import HttpClient
 from ..profile import VendorProfile
 from ..redaction import snippet
 from . import base
-from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage
-from .openai_chat import parse_arguments
+from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage, parse_arguments
 
 RETRYABLE_FAILURES = {"server_error": "server_error", "rate_limit_exceeded": "rate_limited"}
 ENCRYPTED_REASONING = "reasoning.encrypted_content"
 
 
-def _num(obj: Any, key: str) -> int:
-    value = obj.get(key) if isinstance(obj, dict) else None
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
 def usage_from(data: Any) -> Usage:
+    num = base.token_count
     if not isinstance(data, dict):
         return Usage()
     return Usage(
-        input_tokens=_num(data, "input_tokens"),
-        cached_tokens=_num(data.get("input_tokens_details"), "cached_tokens"),
-        output_tokens=_num(data, "output_tokens"),
-        reasoning_tokens=_num(data.get("output_tokens_details"), "reasoning_tokens"),
+        input_tokens=num(data, "input_tokens"),
+        cached_tokens=num(data.get("input_tokens_details"), "cached_tokens"),
+        output_tokens=num(data, "output_tokens"),
+        reasoning_tokens=num(data.get("output_tokens_details"), "reasoning_tokens"),
     )
 
 
@@ -137,8 +131,7 @@ class OpenAIResponsesSession(Session):
                 if not exc.retryable or attempt >= profile.max_retries:
                     raise
                 attempt += 1
-                wait = min(0.5 * 2 ** (attempt - 1), 8.0) * (0.75 + random.random() / 2)
-                await asyncio.sleep(min(wait, profile.max_retry_wait_s))
+                await asyncio.sleep(driver.http.backoff(attempt, exc))
                 continue
             turn.latency_s = latency
             return turn
