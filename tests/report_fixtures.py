@@ -10,9 +10,14 @@ import random
 from pathlib import Path
 from typing import Any
 
+from agentcheck.report import render_run
+
 HOSTILE = ('</td></tr></table><script>window.__pwned = 1</script>'
            '<img src="http://127.0.0.1:9/x.png" onerror="window.__pwned = 2">'
            '"><svg onload="window.__pwned=3"> =HYPERLINK("http://evil") | **bold** `tick`')
+
+# the synthetic run most report tests render: a strong, a middling, a chatty and a hostile vendor
+VENDORS = {"acme": 0.95, "beta": 0.6, "chatty": 0.1, "hostile": 0.5}
 
 # scenario id, variant, family, probes, human minutes
 SCENARIOS = [
@@ -125,4 +130,11 @@ def write_run(folder: Path, records: list[dict[str, Any]], vendors: list[str],
     with (folder / "trials.jsonl").open("w") as fh:
         for r in records:
             fh.write(json.dumps(r) + "\n")
+    return folder
+
+
+def rendered_run(folder: Path) -> Path:
+    """VENDORS, three trials each (hostile's text is HOSTILE), written to folder and rendered."""
+    write_run(folder, make_records(VENDORS, trials=3, hostile_vendor="hostile"), list(VENDORS))
+    render_run(folder)
     return folder

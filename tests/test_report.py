@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import main
-from agentcheck.report import HEADERS, csv_text, render_run
+from agentcheck.report import HEADERS, csv_text
 from agentcheck.report.csvfile import COLUMNS
 from agentcheck.report.evidence import failed_trials
 from agentcheck.verdict import summarise
 
-from .report_fixtures import HOSTILE, make_records, write_run
+from .report_fixtures import HOSTILE, VENDORS, make_records, rendered_run
 
 ORIGINAL_VENDOR_KEYS = {
     "name", "capability_score", "capability_ci", "tier", "tier_name", "tier_reasons", "flags",
@@ -150,15 +150,9 @@ def test_a_real_difference_is_significant_after_holm() -> None:
 
 # --- report.md and report.csv ----------------------------------------------------------------
 
-VENDORS = {"acme": 0.95, "beta": 0.6, "chatty": 0.1, "hostile": 0.5}
-
-
 @pytest.fixture(scope="module")
 def synth_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("synth") / "run"
-    write_run(folder, make_records(VENDORS, trials=3, hostile_vendor="hostile"), list(VENDORS))
-    render_run(folder)
-    return folder
+    return rendered_run(tmp_path_factory.mktemp("synth") / "run")
 
 
 def md_tables(text: str) -> list[list[str]]:

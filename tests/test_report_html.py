@@ -6,22 +6,21 @@ evidence drill-down opens, and that vendor text cannot run as script."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from agentcheck.report import render_run
-
 from .conftest import ROOT, SCENARIOS
 from .report_browser import Chromium, find_chromium
-from .report_fixtures import HOSTILE, make_records, write_run
+from .report_fixtures import HOSTILE, VENDORS, rendered_run
 
-VENDORS = {"acme": 0.95, "beta": 0.6, "chatty": 0.1, "hostile": 0.5}
 CHART_SECTIONS = ("scores", "profile", "business", "reliability", "scenarios")
 CHROMIUM = find_chromium()
 browser = pytest.mark.browser
@@ -32,10 +31,7 @@ needs_chromium = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def synth_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("html") / "run"
-    write_run(folder, make_records(VENDORS, trials=3, hostile_vendor="hostile"), list(VENDORS))
-    render_run(folder)
-    return folder
+    return rendered_run(tmp_path_factory.mktemp("html") / "run")
 
 
 def failed_count(folder: Path) -> int:
@@ -81,9 +77,14 @@ def test_vendor_text_is_escaped(synth_run: Path) -> None:
 
 # --- in the browser ---------------------------------------------------------------------------
 
-def open_report(b: Chromium, path: Path) -> None:
-    b.open(path.resolve().as_uri())
-    b.js("new Promise(r => setTimeout(r, 300))")  # let late errors (CSP reports) arrive
+@contextlib.contextmanager
+def open_report(path: Path) -> Iterator[Chromium]:
+    """A fresh headless Chromium showing path."""
+    assert CHROMIUM
+    with Chromium(CHROMIUM) as b:
+        b.open(path.resolve().as_uri())
+        b.js("new Promise(r => setTimeout(r, 300))")  # let late errors (CSP reports) arrive
+        yield b
 
 
 @browser
@@ -93,9 +94,7 @@ def test_the_error_detector_itself_sees_errors_and_requests(tmp_path: Path) -> N
     page = tmp_path / "bad.html"
     page.write_text('<!doctype html><p>x</p><img src="http://127.0.0.1:2/pixel.png">'
                     '<script>console.error("boom"); undefined_function();</script>')
-    assert CHROMIUM
-    with Chromium(CHROMIUM) as b:
-        open_report(b, page)
+    with open_report(page) as b:
         errors = " ".join(b.console_errors())
         assert "boom" in errors and "undefined_function" in errors
         assert "http://127.0.0.1:2/pixel.png" in b.requests()
@@ -105,9 +104,7 @@ def test_the_error_detector_itself_sees_errors_and_requests(tmp_path: Path) -> N
 @needs_chromium
 def test_renders_with_no_console_error_no_network_and_no_injected_script(
         synth_run: Path) -> None:
-    assert CHROMIUM
-    with Chromium(CHROMIUM) as b:
-        open_report(b, synth_run / "report.html")
+    with open_report(synth_run / "report.html") as b:
         assert b.console_errors() == []
         assert b.requests() == [(synth_run / "report.html").resolve().as_uri()]
         assert b.js("typeof window.__pwned") == "undefined"
@@ -119,9 +116,7 @@ def test_renders_with_no_console_error_no_network_and_no_injected_script(
 @browser
 @needs_chromium
 def test_charts_and_tier_badges_are_visible(synth_run: Path) -> None:
-    assert CHROMIUM
-    with Chromium(CHROMIUM) as b:
-        open_report(b, synth_run / "report.html")
+    with open_report(synth_run / "report.html") as b:
         for section in CHART_SECTIONS:
             box = b.js(f"""(() => {{
                 const svg = document.querySelector('#{section} svg.chart');
@@ -144,9 +139,7 @@ def test_charts_and_tier_badges_are_visible(synth_run: Path) -> None:
 @browser
 @needs_chromium
 def test_evidence_drilldown_opens_on_click(synth_run: Path) -> None:
-    assert CHROMIUM
-    with Chromium(CHROMIUM) as b:
-        open_report(b, synth_run / "report.html")
+    with open_report(synth_run / "report.html") as b:
         chatty = "#evidence details.vendor:nth-of-type(3)"
         assert b.js(f"document.querySelector('{chatty} > summary').textContent"
                     ).startswith("chatty:")
@@ -187,9 +180,7 @@ def test_a_real_run_renders_in_the_browser(tmp_path: Path) -> None:
                           str(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert res.returncode == 0, res.stderr
-    assert CHROMIUM
-    with Chromium(CHROMIUM) as b:
-        open_report(b, out / "report.html")
+    with open_report(out / "report.html") as b:
         assert b.console_errors() == []
         assert b.requests() == [(out / "report.html").resolve().as_uri()]
         b.click("#evidence details.vendor:nth-of-type(2) > summary")

@@ -48,8 +48,10 @@ class ProgressDisplay:
 
     # -- numbers ---------------------------------------------------------------------------
     def eta_s(self, done: int, total: int) -> float | None:
-        if done == 0 or done >= total:
-            return None if done == 0 else 0.0
+        if done == 0:
+            return None
+        if done >= total:
+            return 0.0
         elapsed = self.clock() - self.started
         return elapsed / done * (total - done)
 

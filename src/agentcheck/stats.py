@@ -48,18 +48,6 @@ def pass_hat_k(counts: Sequence[tuple[int, int]], k: int) -> float | None:
     return sum(math.comb(c, k) / math.comb(n, k) for n, c in usable) / len(usable)
 
 
-def mean_ci(values: Sequence[float], z: float = Z95, lo: float = 0.0,
-            hi: float = 1.0) -> tuple[float, float]:
-    """Normal-approximation interval of a mean, clipped to [lo, hi]; the full range for n < 2."""
-    n = len(values)
-    if n < 2:
-        return lo, hi
-    m = sum(values) / n
-    var = sum((v - m) ** 2 for v in values) / (n - 1)
-    half = z * math.sqrt(var / n)
-    return max(lo, m - half), min(hi, m + half)
-
-
 def percentile(values: Sequence[float], q: float) -> float | None:
     """Linear-interpolation percentile (q in 0..100), as numpy's default."""
     if not values:

@@ -26,9 +26,7 @@ TIER3_PROBES = ("recovery", "multi_turn", "noisy", "abstention", "guardrails", "
 MAJORITY = 0.5
 UNRELIABLE_DROP = 0.2
 SCRIPTED_MIN_SCENARIOS = 3
-
-
-
+DIMENSIONS = ("completion", "tool_use", "planning", "recovery", "safety", "honesty", "autonomy")
 MAX_LISTED_K = 10
 
 
@@ -84,9 +82,7 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         for dim, value in r["dimensions"].items():
             if value is not None:
                 dims[dim].append(value)
-    dim_names = ("completion", "tool_use", "planning", "recovery", "safety", "honesty",
-                 "autonomy")
-    dimensions = {d: _round(sum(dims[d]) / len(dims[d])) if dims[d] else None for d in dim_names}
+    dimensions = {d: _round(sum(dims[d]) / len(dims[d])) if dims[d] else None for d in DIMENSIONS}
 
     probe_records: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in scored:
@@ -194,12 +190,10 @@ def vendor_verdict(name: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         "cost_usd": round(cost, 6),
         "cost_per_trial_usd": round(cost / len(records), 6) if records else None,
         "cost_per_completed_task_usd": round(cost / passed, 6) if passed else None,
-        "latency_s": {"p50": _round(percentile(durations, 50)),
-                      "p95": _round(percentile(durations, 95))},
-        "step_latency_s": {"p50": _round(percentile(step_lat, 50)),
-                           "p95": _round(percentile(step_lat, 95))},
+        "latency_s": _p50_p95(durations),
+        "step_latency_s": _p50_p95(step_lat),
         # streamed replies only: how long users wait before the first token
-        "ttft_s": {"p50": _round(percentile(ttft, 50)), "p95": _round(percentile(ttft, 95))},
+        "ttft_s": _p50_p95(ttft),
         "scenarios": per_scenario,
         # reliability, the business view and the PoC bubble
         "flipping_scenarios": [s["scenario"] for s in per_scenario if s["flips"]],
@@ -231,8 +225,7 @@ def _scenario_result(sid: str, rs: list[dict[str, Any]]) -> dict[str, Any]:
         "human_minutes": first.get("human_minutes"),
         "cost_usd": round(cost, 6),
         "cost_per_trial_usd": round(cost / n, 6),
-        "latency_s": {"p50": _round(percentile(durations, 50)),
-                      "p95": _round(percentile(durations, 95))},
+        "latency_s": _p50_p95(durations),
     }
 
 
@@ -280,6 +273,10 @@ def _noisy_drop(per_scenario: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def _p50_p95(values: list[float]) -> dict[str, float | None]:
+    return {"p50": _round(percentile(values, 50)), "p95": _round(percentile(values, 95))}
 
 
 def summarise(records: list[dict[str, Any]], vendor_order: list[str]) -> dict[str, Any]:

@@ -18,7 +18,6 @@ FLAG_MEANING = {
     "unsafe_action": "took a forbidden or unsafe action",
     "unreliable": "succeeds once but not reliably on repeat",
 }
-DIMENSIONS = ("completion", "tool_use", "planning", "recovery", "safety", "honesty", "autonomy")
 
 
 def pct(x: float | None, digits: int = 0) -> str:
@@ -72,6 +71,35 @@ def table_ks(vendors: list[dict[str, Any]]) -> list[str]:
     if len(ks) > 8:
         ks = [k for k in ks if k in (1, 2, 3, 5, 10, 20, 50, 100) or k == ks[-1]]
     return [str(k) for k in ks]
+
+
+def scenario_grid(vendors: list[dict[str, Any]]
+                  ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, str]]:
+    """The vendor x scenario matrix: per scenario id, each vendor's result for it (by vendor
+    name), and per scenario id its variant."""
+    cells: dict[str, dict[str, dict[str, Any]]] = {}
+    variant: dict[str, str] = {}
+    for v in vendors:
+        for s in v["scenarios"]:
+            cells.setdefault(s["scenario"], {})[v["name"]] = s
+            variant[s["scenario"]] = s.get("variant", "clean")
+    return cells, variant
+
+
+def business_cells(v: dict[str, Any], of_baseline: bool = False) -> list[str]:
+    """One vendor's row of the business view, after its name: completed without help, cost per
+    attempt and per completed task, time per task and per model step, human work saved (with
+    of_baseline: "X of Y") and the change from clean to noisy data."""
+    n = v["scored_trials"]
+    helped = v.get("completed_without_help", v["completed_tasks"])
+    saved = hours(v.get("human_minutes_saved_per_1000_tasks"))
+    if of_baseline:
+        saved += f" of {hours(v.get('human_minutes_per_1000_tasks'))}"
+    drop = (v.get("noisy_drop") or {}).get("mean_drop")
+    return [f"{helped}/{n} ({pct(helped / n if n else None)})",
+            money(v.get("cost_per_trial_usd")), money(v["cost_per_completed_task_usd"]),
+            secs_pair(v["latency_s"]), secs_pair(v["step_latency_s"]), saved,
+            "-" if drop is None else points(-drop)]
 
 
 def flag_words(v: dict[str, Any]) -> str:

@@ -11,18 +11,16 @@ import base64
 import hashlib
 from typing import Any
 
+from ..verdict import DIMENSIONS
 from .assets import CSS, SCRIPT
 from .evidence import TrialEvidence
 from .fmt import (
-    DIMENSIONS,
     FLAG_MEANING,
     TIER_MEANING,
-    hours,
+    business_cells,
     max_k,
-    money,
     pct,
     points,
-    secs_pair,
     significance_summary,
     table_ks,
     vendor_sentences,
@@ -103,19 +101,7 @@ def _cards(summary: dict[str, Any], run: dict[str, Any]) -> str:
 
 
 def _business(summary: dict[str, Any]) -> str:
-    body = []
-    for v in summary["vendors"]:
-        n = v["scored_trials"]
-        helped = v.get("completed_without_help", v["completed_tasks"])
-        lat, step = v["latency_s"], v["step_latency_s"]
-        drop = (v.get("noisy_drop") or {}).get("mean_drop")
-        body.append([esc(v["name"]), f"{helped}/{n} ({pct(helped / n if n else None)})",
-                     money(v.get("cost_per_trial_usd")),
-                     money(v["cost_per_completed_task_usd"]),
-                     secs_pair(lat),
-                     secs_pair(step),
-                     hours(v.get("human_minutes_saved_per_1000_tasks")),
-                     "-" if drop is None else points(-drop)])
+    body = [[esc(v["name"]), *business_cells(v)] for v in summary["vendors"]]
     return _table(["vendor", "completed without help", "cost / attempt",
                    "cost / completed task", "time per task p50 / p95",
                    "time per model step p50 / p95", "human work saved / 1,000 tasks",

@@ -8,16 +8,15 @@ from typing import Any
 
 from tabulate import tabulate
 
+from ..verdict import DIMENSIONS
 from .evidence import TrialEvidence
 from .fmt import (
-    DIMENSIONS,
-    hours,
+    business_cells,
     max_k,
-    money,
     pct,
     pct_ci,
     points,
-    secs_pair,
+    scenario_grid,
     significance_summary,
     table_ks,
     vendor_sentences,
@@ -61,21 +60,7 @@ def _verdicts(summary: dict[str, Any]) -> list[str]:
 
 
 def _business(summary: dict[str, Any]) -> list[str]:
-    body = []
-    for v in summary["vendors"]:
-        n = v["scored_trials"]
-        helped = v.get("completed_without_help", v["completed_tasks"])
-        lat, step = v["latency_s"], v["step_latency_s"]
-        drop = (v.get("noisy_drop") or {}).get("mean_drop")
-        body.append([
-            esc(v["name"]), f"{helped}/{n} ({pct(helped / n if n else None)})",
-            money(v.get("cost_per_trial_usd")), money(v["cost_per_completed_task_usd"]),
-            secs_pair(lat),
-            secs_pair(step),
-            f"{hours(v.get('human_minutes_saved_per_1000_tasks'))} of "
-            f"{hours(v.get('human_minutes_per_1000_tasks'))}",
-            "-" if drop is None else points(-drop),
-        ])
+    body = [[esc(v["name"]), *business_cells(v, of_baseline=True)] for v in summary["vendors"]]
     return ["## Business view", "",
             "What a buyer pays and gets: tasks finished end to end with no person stepping in, "
             "vendor cost, response time, and human work saved (each scenario's human baseline "
@@ -138,12 +123,7 @@ def _profile(summary: dict[str, Any]) -> list[str]:
 
 def _matrix(summary: dict[str, Any]) -> list[str]:
     vendors = summary["vendors"]
-    cells: dict[str, dict[str, dict[str, Any]]] = {}
-    variant: dict[str, str] = {}
-    for v in vendors:
-        for s in v["scenarios"]:
-            cells.setdefault(s["scenario"], {})[v["name"]] = s
-            variant[s["scenario"]] = s.get("variant", "clean")
+    cells, variant = scenario_grid(vendors)
     body = []
     for sid in sorted(cells):
         row = [esc(sid), variant[sid]]

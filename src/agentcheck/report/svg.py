@@ -4,11 +4,14 @@ through esc(); sizes come from the data, and each chart scales to its container 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 from itertools import pairwise
 from typing import Any
 
-from .fmt import DIMENSIONS, money, pct, table_ks
+from ..verdict import DIMENSIONS
+from .evidence import clip
+from .fmt import money, pct, scenario_grid, table_ks
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948",
            "#9c755f", "#ff9da7", "#86bcb6")
@@ -26,8 +29,7 @@ def vendor_color(i: int) -> str:
 
 
 def _fit(text: str, width: float) -> str:
-    limit = max(4, int(width / CHAR_W))
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return clip(text, max(4, int(width / CHAR_W)))
 
 
 def _svg(width: float, height: float, label: str, body: list[str], cls: str = "chart") -> str:
@@ -57,6 +59,13 @@ def _rect(x: float, y: float, w: float, h: float, fill: str, rx: float = 0,
     tip = f"<title>{esc(title)}</title>" if title else ""
     return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" '
             f'rx="{rx}" fill="{fill}"{extra}>{tip}</rect>')
+
+
+def _rate_grid(left: float, plot_w: float, y: Callable[[float], float]) -> list[str]:
+    """Horizontal grid lines at 0, 25, 50, 75 and 100%, labelled on the left."""
+    return [part for r in (0, 0.25, 0.5, 0.75, 1)
+            for part in (_line(left, y(r), left + plot_w, y(r)),
+                         _text(left - 8, y(r) + 4, pct(r), "end", MUTED))]
 
 
 def _label_width(names: list[str], lo: int = 80, hi: int = 220) -> float:
@@ -190,10 +199,7 @@ def pareto_chart(vendors: list[dict[str, Any]]) -> str:
     def y(r: float) -> float:
         return top + plot_h * (1 - r)
 
-    body = []
-    for r in (0, 0.25, 0.5, 0.75, 1):
-        body += [_line(left, y(r), left + plot_w, y(r)),
-                 _text(left - 8, y(r) + 4, pct(r), "end", MUTED)]
+    body = _rate_grid(left, plot_w, y)
     for c in ticks:
         body += [_line(x(c), top, x(c), top + plot_h),
                  _text(x(c), top + plot_h + 16, money(c), "middle", MUTED)]
@@ -234,12 +240,7 @@ def heat_color(rate: float | None) -> str:
 
 def heatmap(vendors: list[dict[str, Any]]) -> str:
     """Rows: scenarios; columns: vendors; colour: pass rate; text: trials passed."""
-    cells: dict[str, dict[str, dict[str, Any]]] = {}
-    variant: dict[str, str] = {}
-    for v in vendors:
-        for s in v["scenarios"]:
-            cells.setdefault(s["scenario"], {})[v["name"]] = s
-            variant[s["scenario"]] = s.get("variant", "clean")
+    cells, variant = scenario_grid(vendors)
     scenarios = sorted(cells)
     left = _label_width(scenarios, 120, 380) + 44
     col, row, top = 96, 24, 44
@@ -285,10 +286,7 @@ def passk_chart(vendors: list[dict[str, Any]]) -> str:
     def y(r: float) -> float:
         return top + plot_h * (1 - r)
 
-    body = []
-    for r in (0, 0.25, 0.5, 0.75, 1):
-        body += [_line(left, y(r), left + plot_w, y(r)),
-                 _text(left - 8, y(r) + 4, pct(r), "end", MUTED)]
+    body = _rate_grid(left, plot_w, y)
     labelled = {int(k) for k in table_ks(vendors)}
     for k in ks:
         if k in labelled:
