@@ -26,12 +26,15 @@ def default_run_dir(root: Path = Path("results")) -> Path:
     return root / f"{stamp}-{secrets.token_hex(3)}"
 
 
-def write_json(path: Path, data: Any) -> None:
+def write_text(path: Path, text: str) -> None:
     """Atomic: readers never see half a file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(redact_data(data), indent=2, ensure_ascii=False) + "\n",
-                   encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(redact_data(data), indent=2, ensure_ascii=False) + "\n")
 
 
 def read_json(path: Path) -> Any:

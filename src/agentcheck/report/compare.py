@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from tabulate import tabulate
 
+from ..profile import is_loopback
 from ..stats import ALPHA, holm, paired_comparison
 from ..verdict import scenario_rates
 from .fmt import max_k, money, pct, points
@@ -17,13 +18,12 @@ from .render import load_run
 
 PROFILE_FIELDS = ("protocol", "model", "version", "base_url", "api_version", "prices", "params",
                   "stream", "max_tokens", "conversation_state")
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _same_url(a: Any, b: Any) -> bool:
     """Loopback vendors (the demos, local servers) get a new port each run: not a change."""
     ua, ub = urlsplit(str(a or "")), urlsplit(str(b or ""))
-    if ua.hostname in LOOPBACK and ub.hostname in LOOPBACK:
+    if is_loopback(str(a or "")) and is_loopback(str(b or "")):
         return (ua.scheme, ua.path) == (ub.scheme, ub.path)
     return bool(a == b)
 

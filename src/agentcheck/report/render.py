@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..results import read_json, read_trials, write_json
+from ..results import read_json, read_trials, write_json, write_text
 from ..verdict import summarise
 from .csvfile import csv_text
 from .evidence import failed_trials
@@ -15,12 +14,6 @@ from .htmlpage import html_page
 from .markdown import markdown
 
 REPORT_FILES = ("report.md", "report.csv", "report.html")
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def write_reports(folder: Path, summary: dict[str, Any], run: dict[str, Any],
@@ -32,7 +25,7 @@ def write_reports(folder: Path, summary: dict[str, Any], run: dict[str, Any],
     outputs = {"report.md": markdown(summary, run, failures), "report.csv": csv_text(summary),
                "report.html": html_page(summary, run, failures)}
     for name, text in outputs.items():
-        _write_text(folder / name, text)
+        write_text(folder / name, text)
     return [folder / name for name in outputs]
 
 
