@@ -27,9 +27,11 @@ def default_run_dir(root: Path = Path("results")) -> Path:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Atomic: readers never see half a file."""
+    """Atomic: readers never see half a file. Any str can be written: a character UTF-8
+    cannot encode (a lone surrogate that slipped past the cleaning at the boundary) is written
+    as "?" rather than stopping the run before its summary and reports."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", errors="replace")
     os.replace(tmp, path)
 
 
@@ -47,19 +49,34 @@ def read_json(path: Path) -> Any:
 
 
 def read_trials(path: Path) -> list[dict[str, Any]]:
-    """Every complete line; a line cut by a crash (the last one) is ignored."""
+    """Every finished trial, once: the last line of each (vendor, scenario, trial) wins.
+
+    trials.jsonl is only ever appended to (a crash can cost at most the line being written), so
+    a trial that `run --resume` runs again (it ended in an agentcheck error) gets a second line,
+    and that newer line replaces the old record for every reader. A line cut by a crash (the
+    last one), and any line that is not a trial record, is skipped: resume runs that trial
+    again."""
     if not path.exists():
         return []
-    records = []
-    with path.open(encoding="utf-8") as fh:
+    latest: dict[tuple[str, str, int], dict[str, Any]] = {}
+    with path.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
             if not line.endswith("\n"):
                 break
             try:
-                records.append(json.loads(line))
+                record = json.loads(line)
             except ValueError:
                 continue
-    return records
+            if is_trial_record(record):
+                latest[trial_key(record)] = record  # a re-run keeps its trial's place
+    return list(latest.values())
+
+
+def is_trial_record(value: Any) -> bool:
+    """Has the key every reader relies on (a hand-edited or foreign line may not)."""
+    return (isinstance(value, dict) and isinstance(value.get("vendor"), str)
+            and isinstance(value.get("scenario"), str)
+            and isinstance(value.get("trial"), int) and not isinstance(value.get("trial"), bool))
 
 
 def trial_key(record: dict[str, Any]) -> tuple[str, str, int]:
@@ -100,6 +117,24 @@ class _Syncer:
         self.wanted.set()
         self.thread.join()
         os.close(self.fd)
+
+
+def record_line(record: dict[str, Any]) -> str:
+    """One trial's JSON line. A record that cannot be serialised whole (nested too deeply, a
+    value JSON has no form for) is agentcheck's failure, not the run's end: its line says so as
+    a harness error, which `run --resume` runs again."""
+    try:
+        return json.dumps(record, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        keep = ("vendor", "scenario", "scenario_version", "scenario_hash", "variant", "family",
+                "probes", "human_minutes", "trial", "seed", "started_at")
+        stub = {k: record[k] for k in keep if k in record}
+        stub.update({"passed": False, "score": 0.0, "checks": [], "flags": [],
+                     "termination": "harness_error", "error_cause": "RecordNotWritable",
+                     "error_message": f"the trial's record could not be written "
+                                      f"({type(exc).__name__}: {str(exc)[:200]})",
+                     "events": []})
+        return json.dumps(stub, ensure_ascii=False, default=str)
 
 
 MIN_FREE_BYTES = 50_000_000
@@ -154,10 +189,10 @@ class RunFolder:
         second on a background thread, shared by the lines flushed meanwhile, so the event loop
         never waits for the disk (bench/README.md has the cost of both)."""
         if self._fh is None:
-            self._fh = self.trials_path.open("a", encoding="utf-8")
+            self._fh = self.trials_path.open("a", encoding="utf-8", errors="replace")
             self._syncer = _Syncer(self._fh.fileno())
         # redacting the serialised line is what redact_data does, without a second round trip
-        self._fh.write(redact(json.dumps(record, ensure_ascii=False)) + "\n")
+        self._fh.write(redact(record_line(record)) + "\n")
         self._fh.flush()
         if self._syncer is not None:
             self._syncer.request()

@@ -134,8 +134,10 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
 
 async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = None
                   ) -> dict[str, Any]:
-    """Run every trial not already in the folder; return the summary of all of them."""
-    done = {trial_key(r) for r in folder.trials()}
+    """Run every trial not already in the folder, and again each one that ended in an
+    agentcheck error (its vendor has no verdict until it is judged; the new record replaces the
+    old one, as read_trials keeps the last); return the summary of all of them."""
+    done = {trial_key(r) for r in folder.trials() if r.get("termination") != "harness_error"}
     todo = [(v, s, t) for v in plan.vendors for s in plan.scenarios for t in range(plan.trials)
             if (v.name, s.id, t) not in done]
     mine = plan.in_shard()
