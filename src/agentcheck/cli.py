@@ -8,7 +8,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .errors import ConfigError
@@ -237,73 +237,34 @@ def _resolve_vendor(spec: str) -> Any:
                       f"not a demo vendor ({', '.join(DEMO_VENDORS)})")
 
 
+class _RunSetup(NamedTuple):
+    """What `run` evaluates: from the flags for a new run, from run.json for --resume."""
+
+    specs: list[Any]  # VendorProfile, or a demo vendor's name
+    scenarios: list[Any]
+    trials: int
+    seed: int
+    shard: tuple[int, int] | None
+    recorded: dict[str, Any] | None  # run.json of the run being resumed
+
+
 def _run(args: argparse.Namespace) -> int:
     import asyncio  # imported here, not at the top: `agentcheck --help` starts faster
 
-    from .demo import DEMO_VENDORS, DemoServer, demo_profiles
+    from .demo import DemoServer, demo_profiles
     from .progress import ProgressDisplay
     from .report import table, write_reports
-    from .results import RunFolder, default_run_dir, now_iso, read_json, write_json
+    from .results import RunFolder, default_run_dir, now_iso, write_json
     from .runner import Plan, execute, trial_seed
-    from .scenario import load_scenarios
     from .verdict import summarise
 
-    _check_gate_args(args)
-    if args.concurrency < 1:
-        raise ConfigError("--concurrency must be at least 1")
-    if args.trials is not None and args.trials < 1:
-        raise ConfigError("--trials must be at least 1")
-    if args.resume and args.out is None:
-        raise ConfigError("--resume needs --out DIR (the run folder to continue)")
-    shard = None
-    if args.shard is not None:
-        from .shard import parse_shard
-
-        shard = parse_shard(args.shard)
-        if args.seed is None and not args.resume:
-            raise ConfigError("--shard needs --seed S: every shard must generate the same "
-                              "Worlds")
-    scenario_paths = args.scenarios or [DEFAULT_SCENARIOS]
-    scenarios, errors = load_scenarios(scenario_paths)
-    if errors:
-        raise ConfigError("invalid scenarios:\n" + "\n".join(e.render() for e in errors))
-    if not scenarios:
-        raise ConfigError("no scenarios found in " + ", ".join(map(str, scenario_paths)))
-    specs = [_resolve_vendor(v) for v in (args.vendor or list(DEMO_VENDORS))]
-    names = [s if isinstance(s, str) else s.name for s in specs]
-    if len(set(names)) != len(names):
-        raise ConfigError("two vendors share a name: " + ", ".join(names))
-
+    _check_run_args(args)
     out: Path = args.out or default_run_dir()
-    run_meta: dict[str, Any] = {}
-    seed = args.seed
-    trials = args.trials
-    if args.resume:
-        previous = read_json(out / "run.json")
-        if seed is not None and seed != previous["seed"]:
-            raise ConfigError(f"--seed {seed} differs from the run's seed {previous['seed']}")
-        if trials is not None and trials != previous["trials"]:
-            raise ConfigError(f"--trials {trials} differs from the run's {previous['trials']}")
-        seed, trials = previous["seed"], previous["trials"]
-        before = previous.get("shard")
-        before = (before["index"], before["count"]) if isinstance(before, dict) else None
-        if shard is not None and shard != before:
-            was = f"shard {before[0]}/{before[1]}" if before else "whole matrix"
-            raise ConfigError(f"--shard {args.shard} differs from the run's {was}")
-        shard = before
-        hashes = {s["id"]: s["hash"] for s in previous["scenarios"]}
-        for sc in scenarios:
-            if sc.id in hashes and hashes[sc.id] != sc.content_hash:
-                raise ConfigError(f"scenario {sc.id} changed since the run started; "
-                                  "start a new run instead of resuming", file=sc.path)
-        run_meta["started_at"] = previous.get("started_at")
-    elif (out / "trials.jsonl").exists():
-        raise ConfigError(f"{out} already holds a run; use --resume to continue it or "
-                          "choose another --out")
-    seed = seed if seed is not None else secrets.randbelow(2**31)
+    setup = _resumed(args, out) if args.resume else _fresh(args, out)
     folder = RunFolder(out)
     folder.prepare()
 
+    specs, scenarios = setup.specs, setup.scenarios
     demo = DemoServer(scenarios) if any(isinstance(s, str) for s in specs) else None
     try:
         if demo:
@@ -313,17 +274,18 @@ def _run(args: argparse.Namespace) -> int:
         else:
             profiles = list(specs)
         for p in profiles:
-            if not isinstance(p, str):
-                p.api_key()  # a missing key is a configuration error before any call
-        plan = Plan(vendors=profiles, scenarios=scenarios, trials=trials or 1, seed=seed,
-                    concurrency=args.concurrency, shard=shard)
+            p.api_key()  # a missing key is a configuration error before any call
+        plan = Plan(vendors=profiles, scenarios=scenarios, trials=setup.trials,
+                    seed=setup.seed, concurrency=args.concurrency, shard=setup.shard)
         if demo:
             for sc in scenarios:
                 for t in range(plan.trials):
-                    demo.expect(sc, trial_seed(seed, sc.id, t))
-        run_json = plan.run_json()
-        run_json["started_at"] = run_meta.get("started_at") or now_iso()
-        write_json(out / "run.json", run_json)
+                    demo.expect(sc, trial_seed(setup.seed, sc.id, t))
+        if setup.recorded is None:
+            run_json = {**plan.run_json(), "started_at": now_iso()}
+            write_json(out / "run.json", run_json)
+        else:  # resuming: run.json keeps what it recorded; only the end is updated
+            run_json = setup.recorded
         progress = None if args.quiet else ProgressDisplay(sys.stderr)
         interrupted = False
         try:
@@ -350,6 +312,69 @@ def _run(args: argparse.Namespace) -> int:
               f"agentcheck run --resume --out {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return _gate(args, summary)
+
+
+def _check_run_args(args: argparse.Namespace) -> None:
+    _check_gate_args(args)
+    if args.concurrency < 1:
+        raise ConfigError("--concurrency must be at least 1")
+    if args.trials is not None and args.trials < 1:
+        raise ConfigError("--trials must be at least 1")
+    if args.resume and args.out is None:
+        raise ConfigError("--resume needs --out DIR (the run folder to continue)")
+    if args.shard is not None and args.seed is None and not args.resume:
+        raise ConfigError("--shard needs --seed S: every shard must generate the same Worlds")
+
+
+def _shard_arg(args: argparse.Namespace) -> tuple[int, int] | None:
+    from .shard import parse_shard
+
+    return None if args.shard is None else parse_shard(args.shard)
+
+
+def _load_scenarios(paths: list[Path]) -> list[Any]:
+    from .scenario import load_scenarios
+
+    scenarios, errors = load_scenarios(paths)
+    if errors:
+        raise ConfigError("invalid scenarios:\n" + "\n".join(e.render() for e in errors))
+    if not scenarios:
+        raise ConfigError("no scenarios found in " + ", ".join(map(str, paths)))
+    return scenarios
+
+
+def _vendor_specs(given: list[str]) -> list[Any]:
+    from .demo import DEMO_VENDORS
+
+    specs = [_resolve_vendor(v) for v in (given or list(DEMO_VENDORS))]
+    names = [s if isinstance(s, str) else s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise ConfigError("two vendors share a name: " + ", ".join(names))
+    return specs
+
+
+def _fresh(args: argparse.Namespace, out: Path) -> _RunSetup:
+    """A new run: the flags say what to run (default: the demo vendors on scenarios/)."""
+    shard = _shard_arg(args)
+    scenarios = _load_scenarios(args.scenarios or [DEFAULT_SCENARIOS])
+    specs = _vendor_specs(args.vendor)
+    if (out / "trials.jsonl").exists():
+        raise ConfigError(f"{out} already holds a run; use --resume to continue it or "
+                          "choose another --out")
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    return _RunSetup(specs, scenarios, args.trials or 1, seed, shard, None)
+
+
+def _resumed(args: argparse.Namespace, out: Path) -> _RunSetup:
+    """The run recorded in out/run.json, exactly; flags that would change it are refused."""
+    from .resume import load_recorded_run, refuse_changes
+
+    shard = _shard_arg(args)
+    rec = load_recorded_run(out)
+    refuse_changes(rec, vendors=_vendor_specs(args.vendor) if args.vendor else [],
+                   scenarios=_load_scenarios(args.scenarios) if args.scenarios else [],
+                   trials=args.trials, seed=args.seed, shard=shard, shard_text=args.shard)
+    return _RunSetup(rec.vendors, rec.scenarios, rec.trials, rec.seed, rec.shard, rec.run)
 
 
 def _add_gate_args(p: argparse.ArgumentParser) -> None:

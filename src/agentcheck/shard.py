@@ -69,13 +69,14 @@ def _identity(run: dict[str, Any]) -> dict[str, Any]:
         "trials": run.get("trials"),
         "scenarios (id and content hash)": sorted((s["id"], s["hash"])
                                                   for s in run.get("scenarios", [])),
-        "vendors": [_vendor(p) for p in run.get("vendors", [])],
+        "vendors": [vendor_identity(p) for p in run.get("vendors", [])],
     }
 
 
-def _vendor(profile: dict[str, Any]) -> dict[str, Any]:
-    """A vendor profile as it must match across shards: where the file lay does not matter,
-    nor the port of a loopback server (the built-in demo vendors get a new one each run)."""
+def vendor_identity(profile: dict[str, Any]) -> dict[str, Any]:
+    """A vendor profile (as run.json records it) as it must match across shards, and between a
+    run and its resumption: where the file lay does not matter, nor the port of a loopback
+    server (the built-in demo vendors get a new one each run)."""
     same = {k: v for k, v in profile.items() if k != "source"}
     if is_loopback(str(same.get("base_url", ""))):
         same.pop("base_url", None)
@@ -121,14 +122,11 @@ def merge_runs(dirs: list[Path], out: Path, allow_incomplete: bool = False
     records: dict[Cell, dict[str, Any]] = {}
     for d, _, (index, _) in runs:
         mine = shard_cells(cells, index, count)
-        for record in read_trials(d / "trials.jsonl"):
+        for record in read_trials(d / "trials.jsonl"):  # a re-run trial: its last record
             key = trial_key(record)
             if key not in mine:
                 raise ConfigError(f"{d / 'trials.jsonl'} holds trial {key[2]} of {key[1]} for "
                                   f"{key[0]}, which is not in shard {index}/{count}")
-            if key in records:
-                raise ConfigError(f"{d / 'trials.jsonl'}: trial {key[2]} of {key[1]} for "
-                                  f"{key[0]} appears twice")
             records[key] = record
     missing = [c for c in cells if c not in records]
     if missing and not allow_incomplete:
