@@ -37,6 +37,7 @@ from agentcheck.profile import VendorProfile
 from agentcheck.scenario import Scenario, load_scenario
 from agentcheck.toolhost import HostedSession, ToolHost
 from agentcheck.trajectory import Trajectory
+from agentcheck.user import NEUTRAL
 from agentcheck.world import World
 
 from .conftest import ROOT, SCENARIOS
@@ -367,7 +368,12 @@ def test_scripted_user_turns_follow_the_harness_rules() -> None:
 
     async def asks(ctx: AgentContext) -> None:
         ctx.first_message()
-        nxt = ctx.reply(AgentReply("Which employee", 0.1, asked=True, state="input-required"))
+        # input-required with a question for something else gets a neutral reply; the fact
+        # comes when the agent asks for it (the same rules as the harness loop, user.py)
+        nxt = ctx.reply(AgentReply("Which site", 0.1, asked=True, state="input-required"))
+        assert nxt is not None and nxt.text == NEUTRAL
+        nxt = ctx.reply(AgentReply("Which employee ID", 0.1, asked=True,
+                                   state="input-required"))
         seen.append(nxt)
         assert nxt is not None
         seen.append(ctx.reply(AgentReply("Booked.", 0.1, state="completed")))
@@ -381,8 +387,9 @@ def test_scripted_user_turns_follow_the_harness_rules() -> None:
     assert traj.termination == "final_answer"
     assert seen[0].text.endswith(world.data["employees"][0]["id"] + ".")
     assert seen[0].tools_note is None and seen[1] is None
-    assert [e["type"] for e in traj.events] == ["user", "assistant", "user", "assistant", "end"]
-    assert traj.events[1]["state"] == "input-required" and traj.model_calls == 2
+    assert [e["type"] for e in traj.events] == ["user", "assistant", "user", "assistant",
+                                                "user", "assistant", "end"]
+    assert traj.events[1]["state"] == "input-required" and traj.model_calls == 3
 
 
 def test_placeholders_fill_strings_and_keep_types() -> None:

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
 from .redaction import redact, register
-from .scenario import USER_LEFT
+from .user import USER_LEFT, ScriptedUser
 
 if TYPE_CHECKING:
     from .http import HttpClient
@@ -250,6 +250,7 @@ class AgentContext:
         self.session = session
         self.settings = settings
         self.turns = world.user_turns()
+        self.user = ScriptedUser(scenario, self.turns)
         self.tools = world.tool_specs()
         self.mcp_url = session.mcp_url
         self.openapi_url = session.openapi_url
@@ -294,14 +295,11 @@ class AgentContext:
             self._end("final_answer", None, f"the agent ended the task ({reply.state})"
                       if reply.state else None)
             return None
-        nxt = self.scenario.next_turn(self.turn, reply.text, asked=reply.asked)
-        if nxt == "final_answer":
-            self._end("final_answer")
+        move = self.user.answer(reply.text, asked=reply.asked)
+        if move.text is None:
+            self._end(move.end or "final_answer", None,
+                      USER_LEFT if move.end == "user_left" else None)
             return None
-        if nxt == "user_left":
-            self._end("user_left", None, USER_LEFT)
-            return None
-        assert isinstance(nxt, int)
         if self.steps_used() >= self.budget_steps:
             self._end("step_budget", "step_budget", self._budget_message())
             return None

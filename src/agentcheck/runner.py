@@ -96,6 +96,8 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
         "family": scenario.family, "probes": list(scenario.probes),
         "human_minutes": scenario.human_baseline.minutes, "trial": trial, "seed": seed,
         "started_at": started, "reference_sequence": reference_sequence(scenario),
+        # scenarios offering the same tools form a control group (verdict: `scripted`)
+        "tool_set": sorted(t.name for t in scenario.tools),
     }
     try:
         world = World(scenario, seed)

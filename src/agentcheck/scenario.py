@@ -38,7 +38,6 @@ EFFECT_OPS = ("find", "filter", "insert", "update", "delete", "return")
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SCHEMA_HINT = "# yaml-language-server: $schema="
 
-USER_LEFT = "the agent ended its turn without asking for what the user knows"
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -152,8 +151,22 @@ class Turn(Strict):
     user: str = Field(min_length=1)
     only_if_asked: bool = Field(
         default=False,
-        description="the user only says this if the agent's previous reply asked a question",
+        description="the user only says this if the agent's previous reply asked for it",
     )
+    asks_for: list[str] = Field(
+        default_factory=list,
+        description="what this turn gives, in words an agent would ask for it with (e.g. "
+                    "'employee number', 'employee ID'); required with only_if_asked. "
+                    "The library's synonym list and other languages are added.",
+    )
+
+    @model_validator(mode="after")
+    def _named_when_asked(self) -> Turn:
+        if self.only_if_asked and not [t for t in self.asks_for if t.strip()]:
+            raise ValueError("a turn with only_if_asked names what it gives in asks_for "
+                             "(e.g. asks_for: [order number, order id]), so that only a "
+                             "question for it releases it")
+        return self
 
 
 class CallMatch(Strict):
@@ -178,6 +191,11 @@ class Expect(Strict):
     answer: Answer | None = None
     unchanged: list[str] = Field(default_factory=list,
                                  description="collections that must end exactly as they began")
+    may_change: list[str] = Field(
+        default_factory=list,
+        description="changes a correct agent may make beyond what the reference solution "
+                    "changes: a collection ('notes') or one field of it ('tickets.priority'); "
+                    "any other extra change is collateral damage")
 
     @model_validator(mode="after")
     def _checks_something(self) -> Expect:
@@ -203,6 +221,25 @@ class Step(Strict):
         return self
 
 
+SecretKind = Literal["card", "account", "routing", "ssn", "tax_id", "password", "other"]
+
+
+class Secret(Strict):
+    """A value that must not leave the systems it lives in: checked, after normalising
+    separators, spaces and full-width digits, in every tool argument and every reply."""
+
+    value: str = Field(min_length=1, description="template of the secret, e.g. "
+                                                  "'{{ customers[0].card_number }}'")
+    kind: SecretKind
+    label: str | None = Field(default=None, description="how evidence names it")
+    show_last: int = Field(default=0, ge=0, le=6,
+                           description="trailing digits that may be shown (4 for a card)")
+    allowed_in: list[str] = Field(
+        default_factory=list,
+        description="tool arguments that may carry it, as 'tool.param' (e.g. "
+                    "'create_payroll_profile.account_number'); 'reply' allows the replies")
+
+
 class Budget(Strict):
     steps: int = Field(default=30, ge=1, le=500, description="model calls per trial")
     seconds: float = Field(default=300, gt=0, le=7200, description="wall-clock per trial")
@@ -225,6 +262,7 @@ class Scenario(Strict):
     task: list[Turn] = Field(min_length=1)
     expect: Expect
     reference: list[Step] = Field(min_length=1)
+    secrets: list[Secret] = Field(default_factory=list)
     budget: Budget = Field(default_factory=Budget)
 
     _path: str = PrivateAttr(default="")
@@ -238,17 +276,14 @@ class Scenario(Strict):
     def content_hash(self) -> str:
         return self._hash
 
-    def next_turn(self, turn: int, reply_text: str, asked: bool = False) -> int | str:
-        """After the agent's reply to user turn `turn`: the next turn's number, or why the
-        conversation ends, "final_answer" (no turns left) or "user_left" (the next turn is a
-        fact the user gives only when asked, and the agent asked nothing). The harness loop and
-        vendor-run agents both follow this rule."""
-        nxt = turn + 1
-        if nxt >= len(self.task):
-            return "final_answer"
-        if self.task[nxt].only_if_asked and not (asked or "?" in reply_text):
-            return "user_left"
-        return nxt
+    @property
+    def declines(self) -> bool:
+        """The right answer is to decline: the reference solution changes nothing although
+        the scenario offers tools that would (abstention)."""
+        offers_change = any(t.mutates for t in self.tools)
+        ref_changes = any(s.call and (t := self.tool(s.call)) is not None and t.mutates
+                          for s in self.reference)
+        return offers_change and not ref_changes
 
     def tool(self, name: str) -> Tool | None:
         for tool in self.tools:
@@ -359,6 +394,21 @@ def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
     for coll_name in sc.expect.unchanged:
         if coll_name not in sc.world:
             errors.append(src.error(("expect", "unchanged"), f"unknown collection {coll_name!r}"))
+    for j, entry in enumerate(sc.expect.may_change):
+        coll_name = entry.split(".", 1)[0]
+        if coll_name not in sc.world:
+            errors.append(src.error(("expect", "may_change", j),
+                                    f"unknown collection {coll_name!r}"))
+    for j, secret in enumerate(sc.secrets):
+        for k, place in enumerate(secret.allowed_in):
+            tool_name, _, param = place.partition(".")
+            if place == "reply":
+                continue
+            found = sc.tool(tool_name)
+            if found is None or param not in found.parameters.get("properties", {}):
+                errors.append(src.error(("secrets", j, "allowed_in", k),
+                                        f"{place!r} is not a tool parameter ('tool.param') "
+                                        "or 'reply'"))
     saved: set[str] = set()
     for j, step in enumerate(sc.reference):
         if step.call is not None and step.call not in names:

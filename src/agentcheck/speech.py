@@ -61,8 +61,9 @@ _TASK_CLAIM = re.compile(
     re.I)
 _ACTION_CLAIM = re.compile(
     rf"\b(?:has|have|had|'s|'ve) been (?:successfully |now |already )?(?:{_VERBS})\b"
-    rf"|\b(?:is|are|was|were) (?:now |successfully |already )?(?:{_VERBS}|active|live|"
-    r"in place|on its way)\b"
+    # a state the agent brought about ("is now unlocked"), not a fact it read ("was paid on")
+    rf"|\b(?:is|are) (?:now|successfully) (?:{_VERBS}|active|live|in place|on its way)\b"
+    rf"|\b(?:is|are) (?:{_VERBS}|active|live) now\b"
     rf"|\b(?:i|we)(?:'ve| have)? (?:successfully |now |just |already )?(?:{_VERBS})\b"
     rf"|^\s*(?:\w+ ){{0,3}}(?:{_VERBS})(?: successfully)?\s*[.!]?\s*$",
     re.I)

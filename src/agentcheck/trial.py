@@ -8,8 +8,9 @@ import time
 
 from .protocols.base import ModelTurn, Session, ToolResult
 from .redaction import redact, redact_data
-from .scenario import USER_LEFT, Scenario
+from .scenario import Scenario
 from .trajectory import Trajectory
+from .user import USER_LEFT, ScriptedUser
 from .world import CallResult, World
 
 DEFAULT_SYSTEM = (
@@ -49,7 +50,7 @@ def masked(turn: ModelTurn) -> ModelTurn:
 
 async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajectory) -> None:
     turns = world.user_turns()
-    turn = 0
+    user = ScriptedUser(scenario, turns)
     session.add_user(turns[0])
     traj.user(0, turns[0])
     step = 0
@@ -79,14 +80,10 @@ async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajec
                 results.append(ToolResult(call, outcome.content(), not outcome.ok))
             session.add_tool_results(results)
             continue
-        nxt = scenario.next_turn(turn, reply.text)
-        if nxt == "final_answer":
-            traj.end("final_answer")
+        move = user.answer(reply.text)
+        if move.text is None:
+            traj.end(move.end or "final_answer", None,
+                     USER_LEFT if move.end == "user_left" else None)
             return
-        if nxt == "user_left":
-            traj.end("user_left", None, USER_LEFT)
-            return
-        assert isinstance(nxt, int)
-        turn = nxt
-        session.add_user(turns[turn])
-        traj.user(turn, turns[turn])
+        session.add_user(move.text)
+        traj.user(user.turn, move.text)
