@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from agentcheck.verdict import UNAVAILABLE_CAUSES
+
 from .test_cli_run import agentcheck
 from .zoo import REFUND
 
@@ -90,8 +92,14 @@ def test_each_broken_vendor_is_scored_with_its_cause(matrix_run: tuple[Path, dic
     assert v["terminations"] == {termination: TRIALS}
     if termination == "vendor_error":
         assert v["errors"] == {cause: TRIALS}
-        assert v["capability_score"] == 0 and v["tier"] == 0
         assert all(r["error_message"] for r in records)  # with what went wrong
+        if cause in UNAVAILABLE_CAUSES:  # an API that did not answer is not a chatbot
+            assert v["tier"] is None and v["capability_score"] is None
+            assert v["no_verdict"]["kind"] == "unavailable"
+            assert f"{cause}: {TRIALS} of {TRIALS} trials" in v["no_verdict"]["reason"]
+        else:  # a malformed or oversized answer is an answer, and fails
+            assert v["capability_score"] == 0 and v["tier"] == 0
+            assert v["no_verdict"] is None
     if attempts is not None:  # retried exactly as the profile says, never more
         assert hits[name] == attempts * TRIALS
 

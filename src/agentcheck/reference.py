@@ -78,3 +78,58 @@ def identify(scenarios: list[Scenario], tool_names: set[str], first_user: str) -
                 first_user.strip()):
             return sc
     return None
+
+
+# --------------------------------------------------------------------------- the reference, played
+@dataclass
+class ReferencePlay:
+    """The reference solution played on a trial's World (same scenario, same seed): what a
+    correct run ends with, and every argument value it passed. Scoring compares a vendor's
+    changes with these (collateral damage) and accepts these values as derivable (grounding)."""
+
+    initial: dict[str, list[dict[str, Any]]]
+    final: dict[str, list[dict[str, Any]]]
+    arguments: list[Any]
+
+
+_PLAYS: dict[tuple[str, str, int], tuple[Scenario, ReferencePlay]] = {}
+_MAX_PLAYS = 4096
+
+
+def play_reference(scenario: Scenario, seed: int) -> ReferencePlay:
+    """Cached per (scenario, seed): every vendor of a run faces the same Worlds, so the
+    reference is played once per World, not once per trial."""
+    key = (scenario.id, scenario.content_hash, seed)
+    hit = _PLAYS.get(key)
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    play = _play(scenario, seed)
+    if len(_PLAYS) >= _MAX_PLAYS:
+        _PLAYS.clear()
+    _PLAYS[key] = (scenario, play)
+    return play
+
+
+def _play(scenario: Scenario, seed: int) -> ReferencePlay:
+    from .user import ScriptedUser
+    from .world import World
+
+    world = World(scenario, seed)
+    turns = world.user_turns()
+    user = ScriptedUser(scenario, turns)
+    history: list[dict[str, Any]] = [{"role": "user", "text": turns[0]}]
+    arguments: list[Any] = []
+    for _ in range(scenario.budget.steps):
+        action = next_action(scenario, history)
+        if action.kind == "call":
+            arguments.append(action.args or {})
+            result = world.call(action.name, action.args or {})
+            history.append({"role": "assistant", "text": "", "tool_calls": [{"id": "ref"}]})
+            history.append({"role": "tool", "content": result.content()})
+            continue
+        history.append({"role": "assistant", "text": action.text})
+        move = user.answer(action.text)
+        if move.text is None:
+            break
+        history.append({"role": "user", "text": move.text})
+    return ReferencePlay(world.initial, world.data, arguments)
