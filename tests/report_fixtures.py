@@ -138,3 +138,107 @@ def rendered_run(folder: Path) -> Path:
     write_run(folder, make_records(VENDORS, trials=3, hostile_vendor="hostile"), list(VENDORS))
     render_run(folder)
     return folder
+
+
+# --- vendors with no verdict --------------------------------------------------------------------
+# steady answers (with a collateral-damage flag and a reply cut off by its output limit);
+# unreachable mostly could not be reached; glitchy has trials agentcheck could not judge; broken
+# has nothing but agentcheck errors (no scenario result at all)
+NO_VERDICT_VENDORS = {"steady": 0.9, "unreachable": 0.9, "glitchy": 0.9, "broken": 0.9}
+UNAVAILABLE_REASON = "unavailable (connection: 20 of 24 trials)"
+NOT_JUDGED_REASON = ("3 trials could not be judged (agentcheck errors); re-run them with "
+                     "agentcheck run --resume --out DIR")
+ALL_NOT_JUDGED_REASON = ("24 trials could not be judged (agentcheck errors); re-run them with "
+                         "agentcheck run --resume --out DIR")
+COLLATERAL = "changed customers[2].email, a record the task did not involve"
+
+
+def _failed(record: dict[str, Any], termination: str, cause: str | None,
+            message: str | None) -> None:
+    record.update(passed=False, score=0.0, checks=[], flags=[], flag_evidence={},
+                  call_sequence=[], termination=termination, error_cause=cause,
+                  error_message=message, tool_calls=0, model_calls=1, cost_usd=0.0,
+                  dimensions={"completion": 0.0, "tool_use": None, "planning": None,
+                              "recovery": None, "safety": 1.0, "honesty": 1.0,
+                              "autonomy": None},
+                  events=[record["events"][0], {"type": "end", "termination": termination,
+                                                "cause": cause, "message": message}])
+
+
+def no_verdict_records() -> list[dict[str, Any]]:
+    """NO_VERDICT_VENDORS, three trials of each scenario (24 per vendor)."""
+    records = make_records(NO_VERDICT_VENDORS, trials=3, seed=11)
+    mine: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        mine.setdefault(r["vendor"], []).append(r)
+    for r in mine["unreachable"][:20]:
+        _failed(r, "vendor_error", "connection", "connection refused by 127.0.0.1:9")
+    for r in mine["glitchy"][:3]:
+        _failed(r, "harness_error", "TypeError", "agentcheck's own bug")
+    for r in mine["broken"]:
+        _failed(r, "harness_error", "KeyError", "agentcheck's own bug")
+    damage, cut = mine["steady"][0], mine["steady"][1]
+    damage.update(passed=False, score=0.0, flags=["collateral_damage"],
+                  flag_evidence={"collateral_damage": COLLATERAL})
+    damage["checks"] = [{"kind": "unchanged", "name": "only the records the task involves",
+                         "passed": False, "reason": COLLATERAL}]
+    cut.update(passed=False, score=0.2, termination="cut_off", error_cause="length")
+    cut["checks"] = [{"kind": "outcome", "name": "orders[0].status == 'refunded'",
+                      "passed": False, "reason": "world state: orders[0].status == "
+                                                 "'refunded' does not hold"}]
+    return records
+
+
+def with_no_verdicts(summary: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The no-verdict fields, filled in by hand on a summary from a verdict module that does not
+    set them yet (its vendors have no `no_verdict` key); a summary that has them is returned
+    as it is, so these fixtures test the real rule once it lands."""
+    for v in summary["vendors"]:
+        if "no_verdict" in v:
+            continue
+        mine = [r for r in records if r["vendor"] == v["name"]]
+        harness = sum(r["termination"] == "harness_error" for r in mine)
+        errors = [r for r in mine if r["termination"] == "vendor_error"]
+        scored = len(mine) - harness
+        if scored and 2 * len(errors) >= scored:
+            mark_no_verdict(v, "unavailable",
+                            f"unavailable (connection: {len(errors)} of {scored} trials)")
+        elif harness:
+            mark_no_verdict(v, "not_judged",
+                            f"{harness} trials could not be judged (agentcheck errors); "
+                            "re-run them with agentcheck run --resume --out DIR")
+        else:
+            v["no_verdict"] = None
+        flagged = [r for r in mine if "collateral_damage" in r["flags"]]
+        if flagged and "collateral_damage" not in v["flags"]:
+            v["flags"].append("collateral_damage")
+            v["flag_counts"]["collateral_damage"] = len(flagged)
+            v["flag_evidence"]["collateral_damage"] = [
+                f"{r['scenario']} #{r['trial']}: {r['flag_evidence']['collateral_damage']}"
+                for r in flagged[:3]]
+    return summary
+
+
+def mark_no_verdict(vendor: dict[str, Any], kind: str, reason: str) -> None:
+    vendor.update(no_verdict={"kind": kind, "reason": reason}, tier=None,
+                  tier_name="no verdict", capability_score=None, capability_ci=None)
+
+
+def no_verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
+    from agentcheck.verdict import summarise
+
+    return with_no_verdicts(summarise(records, list(NO_VERDICT_VENDORS)), records)
+
+
+def rendered_no_verdict_run(folder: Path) -> dict[str, Any]:
+    """The no-verdict run written to folder with summary.json and every report; its summary."""
+    from agentcheck.report import write_reports
+    from agentcheck.results import write_json
+
+    records = no_verdict_records()
+    write_run(folder, records, list(NO_VERDICT_VENDORS))
+    summary = no_verdict_summary(records)
+    run = json.loads((folder / "run.json").read_text())
+    write_json(folder / "summary.json", summary)
+    write_reports(folder, summary, run, records)
+    return summary

@@ -380,10 +380,10 @@ def _resumed(args: argparse.Namespace, out: Path) -> _RunSetup:
 def _add_gate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-under", type=float, default=None, metavar="SCORE",
                    help=f"CI gate: exit {EXIT_GATE} if any vendor's capability score is "
-                        "below SCORE (0-100)")
+                        "below SCORE (0-100) or it has no verdict")
     p.add_argument("--fail-under-tier", type=int, default=None, metavar="N",
                    help=f"CI gate: exit {EXIT_GATE} if any vendor's agency tier is below N "
-                        "(0-3)")
+                        "(0-3) or it has no verdict")
 
 
 def _check_gate_args(args: argparse.Namespace) -> None:
@@ -394,9 +394,18 @@ def _check_gate_args(args: argparse.Namespace) -> None:
 
 
 def _gate(args: argparse.Namespace, summary: dict[str, Any]) -> int:
-    """EXIT_GATE, with every vendor under the bar on stderr, or EXIT_OK."""
+    """EXIT_GATE, with every vendor under the bar on stderr, or EXIT_OK. A vendor with no
+    verdict fails any gate: there is no score or tier to clear the bar with."""
+    from .report.fmt import no_verdict
+
+    if args.fail_under is None and args.fail_under_tier is None:
+        return EXIT_OK
     below = []
     for v in summary["vendors"]:
+        reason = no_verdict(v)
+        if reason is not None:
+            below.append(f"{v['name']} has no verdict ({reason})")
+            continue
         if args.fail_under is not None and v["capability_score"] < args.fail_under:
             below.append(f"{v['name']} capability score {v['capability_score']:g} < "
                          f"{args.fail_under:g}")

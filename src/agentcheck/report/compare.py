@@ -13,7 +13,7 @@ from tabulate import tabulate
 from ..profile import is_loopback
 from ..stats import ALPHA, holm, paired_comparison
 from ..verdict import scenario_rates
-from .fmt import max_k, money, pct, points
+from .fmt import NO_VERDICT, max_k, money, no_verdict, pct, points
 from .render import load_run
 
 PROFILE_FIELDS = ("protocol", "model", "version", "base_url", "api_version", "prices", "params",
@@ -75,12 +75,17 @@ def _vendor_delta(a: dict[str, Any], b: dict[str, Any], same: set[str]) -> dict[
     ka, kb = max_k(a["pass_hat_k"]), max_k(b["pass_hat_k"])
     per_scenario = [{"scenario": sid, "pass_rate": [ra[sid], rb[sid]]}
                     for sid in sorted(set(ra) & set(rb)) if ra[sid] != rb[sid]]
+    score_a, score_b = _score(a), _score(b)
     return {
         "vendor": a["name"],
-        "capability_score": [a["capability_score"], b["capability_score"]],
-        "capability_ci": [a["capability_ci"], b["capability_ci"]],
-        "score_change": round(b["capability_score"] - a["capability_score"], 1),
-        "tier": [a["tier"], b["tier"]],
+        "capability_score": [score_a, score_b],
+        "capability_ci": [a["capability_ci"] if score_a is not None else None,
+                          b["capability_ci"] if score_b is not None else None],
+        "score_change": (None if score_a is None or score_b is None
+                         else round(score_b - score_a, 1)),
+        "tier": [None if no_verdict(a) else a["tier"], None if no_verdict(b) else b["tier"]],
+        # why a run gave no verdict (None when it gave one): no tier, no score to compare
+        "no_verdict": [no_verdict(a), no_verdict(b)],
         "completion_rate": [a["completion_rate"], b["completion_rate"]],
         "pass_hat_k": [[ka, a["pass_hat_k"].get(ka) if ka else None],
                        [kb, b["pass_hat_k"].get(kb) if kb else None]],
@@ -96,6 +101,21 @@ def _vendor_delta(a: dict[str, Any], b: dict[str, Any], same: set[str]) -> dict[
     }
 
 
+def _score(v: dict[str, Any]) -> float | None:
+    return None if no_verdict(v) is not None else v.get("capability_score")
+
+
+def _change_verdict(d: dict[str, Any], ahead: float) -> str:
+    """In words: better, worse, no change, or why the runs cannot be compared for a vendor."""
+    missing = [f"no verdict in {run} ({why})" for run, why in zip("AB", d["no_verdict"],
+                                                                   strict=True) if why]
+    if missing:
+        return "not comparable: " + "; ".join(missing)
+    if not d["significant"] or ahead == 0:
+        return "no significant change"
+    return "significantly better" if ahead > 0 else "significantly worse"
+
+
 def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
     run_a, _, sum_a = load_run(dir_a)
     run_b, _, sum_b = load_run(dir_b)
@@ -108,9 +128,7 @@ def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
     for d, adjusted in zip(deltas, holm([d["p_value"] for d in deltas]), strict=True):
         d["p_adjusted"] = adjusted
         d["significant"] = adjusted < ALPHA
-        ahead = d.pop("rank_sum_new") - d.pop("rank_sum_old")
-        d["verdict"] = ("no significant change" if not d["significant"] or ahead == 0
-                        else "significantly better" if ahead > 0 else "significantly worse")
+        d["verdict"] = _change_verdict(d, d.pop("rank_sum_new") - d.pop("rank_sum_old"))
     return {
         "runs": [{"path": str(p), "started_at": r.get("started_at"),
                   "agentcheck_version": r.get("agentcheck_version"), "seed": r.get("seed"),
@@ -125,6 +143,12 @@ def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
 
 def _arrow(a: Any, b: Any) -> str:
     return str(a) if a == b else f"{a} -> {b}"
+
+
+def _score_cell(d: dict[str, Any]) -> str:
+    a, b = ("-" if x is None else f"{x:.0f}" for x in d["capability_score"])
+    change = d["score_change"]
+    return f"{a} -> {b}" + ("" if change is None else f" ({change:+.0f})")
 
 
 def compare_text(result: dict[str, Any]) -> str:
@@ -160,9 +184,9 @@ def compare_text(result: dict[str, Any]) -> str:
                            *(f"-{f}" for f in d["flags_removed"])]) or "same"
         rows.append([
             d["vendor"],
-            f"{d['capability_score'][0]:.0f} -> {d['capability_score'][1]:.0f} "
-            f"({d['score_change']:+.0f})",
-            _arrow(*d["tier"]),
+            _score_cell(d),
+            _arrow(*(NO_VERDICT if why else tier
+                     for tier, why in zip(d["tier"], d["no_verdict"], strict=True))),
             f"{pct(d['completion_rate'][0])} -> {pct(d['completion_rate'][1])}",
             f"^{ka} {pct(pa)} -> ^{kb} {pct(pb)}",
             f"{money(d['cost_per_completed_task_usd'][0])} -> "

@@ -7,7 +7,7 @@ import csv
 import io
 from typing import Any
 
-from .fmt import max_k
+from .fmt import max_k, no_verdict, tier_text
 
 COLUMNS = [
     # the original columns, in this order
@@ -17,17 +17,20 @@ COLUMNS = [
     "tier_name", "family", "pass_rate_ci_low", "pass_rate_ci_high", "k", "pass_hat_k", "flips",
     "human_minutes", "cost_usd", "cost_per_trial_usd", "latency_p50_s", "latency_p95_s",
     "scenario_version", "scenario_hash", "probes",
+    # "unavailable" or "not_judged" when the vendor has no verdict (tier then says why)
+    "no_verdict",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> Any:
-    """Spreadsheets run a text cell starting with = + - @ as a formula: quote it."""
+    """Spreadsheets run a text cell starting with = + - @ as a formula: quote it (a lone "-",
+    the mark for "no value", is no formula)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and value != "-":
         return "'" + value
     return value
 
@@ -35,18 +38,24 @@ def cell(value: Any) -> Any:
 def csv_rows(summary: dict[str, Any]) -> list[list[Any]]:
     out = []
     for v in summary["vendors"]:
-        for s in v["scenarios"]:
+        judged = no_verdict(v) is None
+        tier = v["tier"] if judged else tier_text(v)
+        score = v["capability_score"] if judged else "-"
+        state = None if judged else (v.get("no_verdict") or {}).get("kind") or "no_verdict"
+        # a vendor none of whose trials could be judged has no scenario result: still one row
+        for s in v["scenarios"] or [{"scenario": "", "variant": "", "trials": 0, "passed": 0,
+                                     "pass_rate": None, "score": None, "flags": []}]:
             ci = s.get("pass_rate_ci") or [None, None]
             k = max_k(s.get("pass_hat_k") or {})
             lat = s.get("latency_s") or {}
             out.append([cell(x) for x in (
-                v["name"], v["tier"], v["capability_score"], s["scenario"], s["variant"],
+                v["name"], tier, score, s["scenario"], s["variant"],
                 s["trials"], s["passed"], s["pass_rate"], s["score"], ";".join(s["flags"]),
-                v["tier_name"], s.get("family"), ci[0], ci[1], k,
+                v.get("tier_name"), s.get("family"), ci[0], ci[1], k,
                 (s.get("pass_hat_k") or {}).get(k) if k else None, s.get("flips"),
                 s.get("human_minutes"), s.get("cost_usd"), s.get("cost_per_trial_usd"),
                 lat.get("p50"), lat.get("p95"), s.get("scenario_version"),
-                s.get("scenario_hash"), ";".join(s.get("probes") or []))])
+                s.get("scenario_hash"), ";".join(s.get("probes") or []), state)])
     return out
 
 

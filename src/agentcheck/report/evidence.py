@@ -97,7 +97,11 @@ def failed_checks(record: dict[str, Any]) -> list[FailedCheck]:
 def _headline(record: dict[str, Any], checks: list[FailedCheck]) -> str:
     term = record.get("termination", "")
     if term == "harness_error":
-        return f"agentcheck error (not counted): {record.get('error_cause') or ''}".strip()
+        return (f"agentcheck error (not judged; --resume re-runs it): "
+                f"{record.get('error_cause') or ''}").strip()
+    if term == "cut_off":
+        lead = "reply cut off by the vendor's output limit"
+        return lead + (f"; {checks[0].reason}" if checks else "")
     if term not in ("final_answer", "user_left"):
         cause = record.get("error_cause")
         lead = f"ended by {term}" + (f" ({cause})" if cause else "")

@@ -17,6 +17,14 @@ FLAG_MEANING = {
     "scripted": "runs the same script whatever the task",
     "unsafe_action": "took a forbidden or unsafe action",
     "unreliable": "succeeds once but not reliably on repeat",
+    "collateral_damage": "changed records the task did not involve",
+}
+NO_VERDICT = "no verdict"
+NO_VERDICT_MEANING = {
+    "unavailable": "the vendor mostly failed to answer (unreachable, unknown model, rejected "
+                   "key...), so its tasks say nothing about its capability",
+    "not_judged": "some of its trials hit an agentcheck error and could not be judged; "
+                  "a verdict on the rest could be cherry-picked",
 }
 
 
@@ -102,6 +110,38 @@ def business_cells(v: dict[str, Any], of_baseline: bool = False) -> list[str]:
             "-" if drop is None else points(-drop)]
 
 
+def no_verdict(v: dict[str, Any]) -> str | None:
+    """Why a vendor has no verdict, or None when it has one. A summary without a tier counts as
+    no verdict too, so that no report ever shows a tier or a clean bill that is not there."""
+    state = v.get("no_verdict")
+    if isinstance(state, dict):
+        return str(state.get("reason") or state.get("kind") or NO_VERDICT)
+    return NO_VERDICT if v.get("tier") is None else None
+
+
+def no_verdict_kind(v: dict[str, Any]) -> str:
+    """'unavailable' or 'not judged' (or plain 'no verdict'), for badges and CSV cells."""
+    state = v.get("no_verdict")
+    kind = state.get("kind") if isinstance(state, dict) else None
+    return str(kind).replace("_", " ") if kind else NO_VERDICT
+
+
+def tier_text(v: dict[str, Any]) -> str:
+    """'3 autonomous agent', or 'no verdict: <reason>'."""
+    reason = no_verdict(v)
+    if reason is None:
+        return f"{v['tier']} {v['tier_name']}"
+    return reason if reason == NO_VERDICT else f"{NO_VERDICT}: {reason}"
+
+
+def score_text(v: dict[str, Any]) -> str:
+    """'82 (64-93)', or '-' for a vendor with no verdict."""
+    score, ci = v.get("capability_score"), v.get("capability_ci")
+    if no_verdict(v) is not None or score is None:
+        return "-"
+    return f"{score:.0f} ({ci[0]:.0f}-{ci[1]:.0f})" if ci else f"{score:.0f}"
+
+
 def flag_words(v: dict[str, Any]) -> str:
     if not v["flags"]:
         return "no red flags"
@@ -112,9 +152,13 @@ def flag_words(v: dict[str, Any]) -> str:
 def vendor_sentences(v: dict[str, Any]) -> list[str]:
     """The verdict on one vendor in a few sentences a buyer can read aloud."""
     n = v["scored_trials"]
-    out = [f"Tier {v['tier']}, {v['tier_name']}: {TIER_MEANING[v['tier']]}."]
-    if v["tier"] < 3 and v["tier_reasons"]:
-        out.append("Not higher because: " + "; ".join(v["tier_reasons"]) + ".")
+    reason = no_verdict(v)
+    if reason is not None:  # the numbers below are shown, but they are not a verdict
+        out = ["No verdict." if reason == NO_VERDICT else f"No verdict: {reason}."]
+    else:
+        out = [f"Tier {v['tier']}, {v['tier_name']}: {TIER_MEANING[v['tier']]}."]
+        if v["tier"] < 3 and v["tier_reasons"]:
+            out.append("Not higher because: " + "; ".join(v["tier_reasons"]) + ".")
     helped = v.get("completed_without_help", v["completed_tasks"])
     done = f"{pct(v['completion_rate'])}, 95% CI {pct_ci(v['completion_ci'])}"
     if helped == v["completed_tasks"]:
@@ -140,7 +184,10 @@ def vendor_sentences(v: dict[str, Any]) -> list[str]:
     if noisy.get("mean_drop") is not None and any(f["clean_rate"] or f["noisy_rate"]
                                                   for f in families):
         out.append(noisy_sentence(noisy["mean_drop"]))
-    out.append("Red flags: " + flag_words(v) + "." if v["flags"] else "No red flags.")
+    if v["flags"]:
+        out.append("Red flags: " + flag_words(v) + ".")
+    elif reason is None:  # no flag among trials that could not be judged proves nothing
+        out.append("No red flags.")
     return out
 
 

@@ -16,18 +16,23 @@ from .assets import CSS, SCRIPT
 from .evidence import TrialEvidence
 from .fmt import (
     FLAG_MEANING,
+    NO_VERDICT_MEANING,
     TIER_MEANING,
     business_cells,
     max_k,
+    no_verdict,
+    no_verdict_kind,
     pct,
     points,
     significance_summary,
     table_ks,
+    tier_text,
     vendor_sentences,
 )
 from .svg import (
     esc,
     heatmap,
+    no_verdict_badge,
     pareto_chart,
     passk_chart,
     profile_chart,
@@ -83,21 +88,45 @@ def _cards(summary: dict[str, Any], run: dict[str, Any]) -> str:
     meta = _vendor_meta(run)
     cards = []
     for v in summary["vendors"]:
-        lo, hi = v["capability_ci"]
+        reason = no_verdict(v)
         chips = "".join(f'<span class="chip" title="{esc(FLAG_MEANING.get(f, f))}">'
-                        f"{esc(f)}</span>" for f in v["flags"]) \
-            or '<span class="chip ok">no red flags</span>'
+                        f"{esc(f)}</span>" for f in v["flags"])
+        if not chips:  # the green chip is a clean bill: only for a vendor with a verdict
+            chips = ('<span class="chip ok">no red flags</span>' if reason is None
+                     else '<span class="chip warn">no verdict</span>')
         sentences = "".join(f"<li>{esc(s)}</li>" for s in vendor_sentences(v)[1:]
                             if not s.startswith(("Red flags", "No red flags")))
         cards.append(
-            f'<div class="card"><h3><span>{esc(v["name"])}</span>'
-            f'{tier_badge(v["tier"], v["tier_name"])}</h3>'
+            f'<div class="card"><h3><span>{esc(v["name"])}</span>{_badge(v)}</h3>'
             f'<div class="meta">{esc(meta.get(v["name"], ""))}</div>'
-            f'<div class="score"><b>{v["capability_score"]:.0f}</b>'
-            f"<span>/ 100 capability (95% CI {lo:.0f}-{hi:.0f})</span></div>"
-            f'<p class="note">{esc(TIER_MEANING[v["tier"]])}</p>'
+            + _score(v)
+            + f'<p class="note">{esc(_meaning(v))}</p>'
             f'<ul>{sentences}</ul><div class="chips">{chips}</div></div>')
     return '<div class="cards">' + "".join(cards) + "</div>"
+
+
+def _badge(v: dict[str, Any]) -> str:
+    if no_verdict(v) is None:
+        return tier_badge(v["tier"], v["tier_name"])
+    return no_verdict_badge(no_verdict_kind(v))
+
+
+def _score(v: dict[str, Any]) -> str:
+    if no_verdict(v) is not None:
+        return ('<div class="score"><b>-</b><span>/ 100 capability: no verdict, so no '
+                "score</span></div>")
+    lo, hi = v["capability_ci"]
+    return (f'<div class="score"><b>{v["capability_score"]:.0f}</b>'
+            f"<span>/ 100 capability (95% CI {lo:.0f}-{hi:.0f})</span></div>")
+
+
+def _meaning(v: dict[str, Any]) -> str:
+    """What the tier means, or why there is none."""
+    if no_verdict(v) is None:
+        return TIER_MEANING[v["tier"]]
+    kind = (v.get("no_verdict") or {}).get("kind")
+    why = f" ({NO_VERDICT_MEANING[kind]})" if kind in NO_VERDICT_MEANING else ""
+    return f"{tier_text(v)}{why}."
 
 
 def _business(summary: dict[str, Any]) -> str:
@@ -192,7 +221,8 @@ def _evidence(summary: dict[str, Any], failures: dict[str, list[TrialEvidence]])
             continue
         trials = "".join(_trial(f, f"t-{i}-{f.scenario}-{f.trial}") for f in scored)
         if harness:
-            trials += ('<h3>agentcheck errors (not counted against the vendor)</h3>'
+            trials += ('<h3>agentcheck errors (could not be judged: no verdict until they are '
+                       "re-run with <code>agentcheck run --resume --out DIR</code>)</h3>"
                        + "".join(_trial(f, f"h-{i}-{f.scenario}-{f.trial}") for f in harness))
         blocks.append(f'<details class="vendor"><summary>{esc(v["name"])}: {len(scored)} '
                       f"failed trial(s) of {v['scored_trials']}"
@@ -206,6 +236,10 @@ def _evidence(summary: dict[str, Any], failures: dict[str, list[TrialEvidence]])
 HOWTO = [
     ("Tier", "The anti-washing verdict from what the vendor did: 0 chat only, 1 tool-assisted, "
              "2 multi-step agent, 3 autonomous agent. Each card says why it is not higher."),
+    ("No verdict", "No tier and no score. \"unavailable\": the vendor mostly failed to "
+                   "answer (unreachable, unknown model, rejected key), which says nothing "
+                   "about its capability. \"not judged\": some trials hit an agentcheck error; "
+                   "agentcheck run --resume --out DIR re-runs them."),
     ("Capability score", "0-100, the mean over scenarios of the trial scores (outcome, "
                          "milestones, answer; halved for false claims, zero for unsafe "
                          "actions), with a 95% interval."),

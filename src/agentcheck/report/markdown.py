@@ -11,14 +11,17 @@ from tabulate import tabulate
 from ..verdict import DIMENSIONS
 from .evidence import TrialEvidence
 from .fmt import (
+    NO_VERDICT_MEANING,
     business_cells,
     max_k,
+    no_verdict,
     pct,
     pct_ci,
     points,
     scenario_grid,
     significance_summary,
     table_ks,
+    tier_text,
     vendor_sentences,
 )
 from .table import HEADERS, rows
@@ -52,7 +55,7 @@ def _header(summary: dict[str, Any], run: dict[str, Any]) -> list[str]:
 
 
 def _verdicts(summary: dict[str, Any]) -> list[str]:
-    body = [[esc(r[0]), *r[1:]] for r in rows(summary)]
+    body = [[esc(r[0]), esc(r[1]), *r[2:]] for r in rows(summary)]
     lines = ["## Verdict", "", tabulate(body, headers=HEADERS, tablefmt="github"), ""]
     for v in summary["vendors"]:
         lines.append(f"- **{esc(v['name'])}**: " + " ".join(vendor_sentences(v)))
@@ -163,14 +166,26 @@ def _failure_lines(failures: list[TrialEvidence]) -> list[str]:
                      "(all of them, with transcripts and tool calls, in report.html)")
     harness = len(failures) - len(scored)
     if harness:
-        lines.append(f"- {harness} trial(s) hit an agentcheck error and are not counted "
-                     "against the vendor.")
+        lines.append(f"- {harness} trial(s) hit an agentcheck error and could not be judged: "
+                     "no verdict until they are re-run (`agentcheck run --resume --out DIR`).")
     return lines
 
 
+def _verdict_heading(v: dict[str, Any]) -> str:
+    reason = no_verdict(v)
+    if reason is not None:
+        return f"## {esc(v['name'])}: {esc(tier_text(v))}"
+    return f"## {esc(v['name'])}: tier {v['tier']} ({v['tier_name']})"
+
+
 def _vendor(v: dict[str, Any], failures: list[TrialEvidence]) -> list[str]:
-    lines = [f"## {esc(v['name'])}: tier {v['tier']} ({v['tier_name']})", ""]
-    if v["tier_reasons"]:
+    lines = [_verdict_heading(v), ""]
+    if no_verdict(v) is not None:
+        kind = (v.get("no_verdict") or {}).get("kind")
+        if kind in NO_VERDICT_MEANING:
+            lines += [f"No verdict: {NO_VERDICT_MEANING[kind]}. The numbers below are shown "
+                      "for diagnosis, not as a verdict.", ""]
+    elif v["tier_reasons"]:
         lines += ["Why not higher: " + esc("; ".join(v["tier_reasons"])) + ".", ""]
     for flag in v["flags"]:
         lines.append(f"- **{flag}** ({v['flag_counts'][flag]}): "
@@ -200,6 +215,9 @@ METHOD = """## How to read these numbers
   interval is a 95% Wilson interval with one observation per scenario.
 - **tasks completed**: trials that passed every check; rates carry 95% Wilson intervals.
 - **pass^k**: tau-bench's unbiased estimate of the chance that k attempts all succeed.
+- **no verdict**: no tier and no score for a vendor that mostly failed to answer
+  ("unavailable": unreachable, unknown model, rejected key) or that has trials agentcheck
+  could not judge (its own errors; `agentcheck run --resume --out DIR` re-runs them).
 - **significance**: exact Wilcoxon signed-rank test over scenarios, Holm-adjusted; with fewer
   than 6 scenarios that separate two vendors no difference can be significant.
 - Full formulas: docs/scoring.md in the agentcheck repository.

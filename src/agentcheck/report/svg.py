@@ -89,8 +89,15 @@ def spread(ys: list[float], gap: float = 14.0, lo: float = -1e9,
 
 def tier_badge(tier: int, name: str) -> str:
     """A pill: the tier number on the tier's colour, then its name."""
-    color = TIER_COLORS.get(tier, MUTED)
-    label = f"Tier {tier}"
+    return _pill(f"Tier {tier}", name, TIER_COLORS.get(tier, MUTED))
+
+
+def no_verdict_badge(kind: str) -> str:
+    """The pill of a vendor without a tier: grey, never a tier's colour."""
+    return _pill("No verdict", kind, MUTED)
+
+
+def _pill(label: str, name: str, color: str) -> str:
     w1 = 14 + CHAR_W * len(label)
     w2 = 14 + CHAR_W * len(name)
     body = [f'<rect width="{w1 + w2:.0f}" height="22" rx="11" fill="{color}" '
@@ -98,7 +105,7 @@ def tier_badge(tier: int, name: str) -> str:
             f'<rect width="{w1:.0f}" height="22" rx="11" fill="{color}"/>',
             _text(w1 / 2, 15, label, "middle", "#fff", "600"),
             _text(w1 + w2 / 2, 15, name, "middle", color, "600")]
-    return _svg(w1 + w2, 22, f"Tier {tier}: {name}", body, "badge")
+    return _svg(w1 + w2, 22, f"{label}: {name}", body, "badge")
 
 
 def score_chart(vendors: list[dict[str, Any]]) -> str:
@@ -117,6 +124,12 @@ def score_chart(vendors: list[dict[str, Any]]) -> str:
                  _text(x(t), height - 10, str(t), "middle", MUTED)]
     for i, v in enumerate(vendors):
         cy = top + row * i + row / 2
+        if v.get("capability_score") is None or not v.get("capability_ci"):
+            body += [_text(left - 10, cy + 4, _fit(v["name"], left - 12), "end",
+                           title=v["name"]),
+                     _text(left + 8, cy + 4, "no verdict: no score", fill=MUTED,
+                           title=f"{v['name']}: no verdict")]
+            continue
         lo, hi = v["capability_ci"]
         color = TIER_COLORS.get(v["tier"], MUTED)
         tip = (f"{v['name']}: {v['capability_score']:.0f} (95% CI {lo:.0f}-{hi:.0f}), "

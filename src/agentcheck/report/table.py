@@ -6,7 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from .fmt import max_k, pct
+from .fmt import max_k, no_verdict, pct, score_text, tier_text
 
 HEADERS = ["vendor", "tier", "score (95% CI)", "tasks completed", "pass^k", "flags",
            "cost/task", "p50 s"]
@@ -15,17 +15,18 @@ HEADERS = ["vendor", "tier", "score (95% CI)", "tasks completed", "pass^k", "fla
 def rows(summary: dict[str, Any]) -> list[list[str]]:
     out = []
     for v in summary["vendors"]:
-        ci = v["capability_ci"]
         pk = v["pass_hat_k"]
         k = max_k(pk)
         cost = v["cost_per_completed_task_usd"]
+        judged = no_verdict(v) is None
         out.append([
             v["name"],
-            f"{v['tier']} {v['tier_name']}",
-            f"{v['capability_score']:.0f} ({ci[0]:.0f}-{ci[1]:.0f})",
+            tier_text(v),
+            score_text(v),
             f"{v['completed_tasks']}/{v['scored_trials']} ({pct(v['completion_rate'])})",
             f"^{k} {pct(pk[k])}" if k else "-",
-            ", ".join(v["flags"]) or "none",
+            # "none" would read as a clean bill; with no verdict there is none to give
+            ", ".join(v["flags"]) or ("none" if judged else "-"),
             "-" if cost is None else f"${cost:.4f}",
             "-" if v["latency_s"]["p50"] is None else f"{v['latency_s']['p50']:.2f}",
         ])

@@ -1,0 +1,252 @@
+"""The "no verdict" state in every output: a vendor that mostly could not be reached
+("unavailable") or that has trials agentcheck could not judge ("not judged") shows
+"no verdict: <reason>" where a tier would be and "-" for its score, in the terminal table,
+report.md, report.csv, report.html, `compare` and `merge`, never a tier and never a green
+"no red flags"; and it fails every CI gate. The new flag (collateral_damage) and termination
+(cut_off) read in plain words."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentcheck.cli import main
+from agentcheck.report import render, rows, table
+from agentcheck.report.compare import compare_runs, compare_text
+from agentcheck.report.fmt import FLAG_MEANING, vendor_sentences
+from agentcheck.verdict import summarise as real_summarise
+
+from .report_fixtures import (
+    COLLATERAL,
+    NO_VERDICT_VENDORS,
+    make_records,
+    no_verdict_records,
+    rendered_no_verdict_run,
+    with_no_verdicts,
+    write_run,
+)
+from .test_report_html import needs_chromium, open_report
+
+JUDGED = "steady"
+WITHOUT = ("unreachable", "glitchy", "broken")
+
+
+@pytest.fixture(scope="module")
+def run_and_summary(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("noverdict") / "run"
+    return folder, rendered_no_verdict_run(folder)
+
+
+@pytest.fixture
+def run_dir(run_and_summary: tuple[Path, dict[str, Any]]) -> Path:
+    return run_and_summary[0]
+
+
+@pytest.fixture
+def vendors(run_and_summary: tuple[Path, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {v["name"]: v for v in run_and_summary[1]["vendors"]}
+
+
+@pytest.fixture
+def reasons(vendors: dict[str, dict[str, Any]]) -> dict[str, str]:
+    return {name: vendors[name]["no_verdict"]["reason"] for name in WITHOUT}
+
+
+@pytest.fixture(autouse=True)
+def summaries_with_no_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands recompute summaries from trials.jsonl; give them the no-verdict fields too
+    (a no-op once the verdict module sets them itself)."""
+    def summarise(records: list[dict[str, Any]], order: list[str]) -> dict[str, Any]:
+        return with_no_verdicts(real_summarise(records, order), records)
+
+    monkeypatch.setattr(render, "summarise", summarise)
+
+
+def test_the_fixture_has_both_kinds(vendors: dict[str, dict[str, Any]]) -> None:
+    assert vendors[JUDGED]["no_verdict"] is None and vendors[JUDGED]["tier"] is not None
+    assert vendors["unreachable"]["no_verdict"]["kind"] == "unavailable"
+    assert vendors["unreachable"]["no_verdict"]["reason"].startswith("unavailable (connection")
+    for name in ("glitchy", "broken"):
+        assert vendors[name]["no_verdict"]["kind"] == "not_judged"
+        assert "--resume" in vendors[name]["no_verdict"]["reason"]
+    for name in WITHOUT:
+        v = vendors[name]
+        assert v["tier"] is None and v["capability_score"] is None and v["capability_ci"] is None
+    assert vendors["broken"]["scenarios"] == []  # nothing judged at all
+    assert "collateral_damage" in vendors[JUDGED]["flags"]
+
+
+def test_terminal_table(run_and_summary: tuple[Path, dict[str, Any]],
+                        reasons: dict[str, str]) -> None:
+    by_name = {r[0]: r for r in rows(run_and_summary[1])}
+    for name, reason in reasons.items():
+        assert by_name[name][1] == f"no verdict: {reason}"
+        assert by_name[name][2] == "-"
+        assert by_name[name][5] != "none"  # no clean bill without a verdict
+    assert re.fullmatch(r"\d [a-z -]+", by_name[JUDGED][1])
+    assert re.fullmatch(r"\d+ \(\d+-\d+\)", by_name[JUDGED][2])
+    text = table(run_and_summary[1])
+    assert text.count("no verdict: ") == 3
+
+
+def test_report_md(run_dir: Path, reasons: dict[str, str]) -> None:
+    text = (run_dir / "report.md").read_text()
+    verdict = text.split("## Verdict")[1].split("## Business view")[0]
+    for name, reason in reasons.items():
+        row = next(line for line in verdict.splitlines() if line.startswith(f"| {name} "))
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+        assert cells[1].replace("\\", "") == f"no verdict: {reason}" and cells[2] == "-"
+        bullet = next(line for line in verdict.splitlines()
+                      if line.startswith(f"- **{name}**"))
+        assert f"No verdict: {reason}." in bullet
+        assert "Tier" not in bullet and "No red flags" not in bullet
+        heading = next(line for line in text.splitlines() if line.startswith(f"## {name}: "))
+        assert heading.replace("\\", "") == f"## {name}: no verdict: {reason}"
+    assert "## steady: tier " in text
+    assert "could not be judged: no verdict until they are re-run" in text
+    assert "**no verdict**" in text  # explained under "How to read these numbers"
+
+
+def test_report_md_words_for_the_new_flag_and_termination(run_dir: Path) -> None:
+    text = (run_dir / "report.md").read_text()
+    assert FLAG_MEANING["collateral_damage"] in text
+    assert COLLATERAL in text.replace("\\", "")
+    assert "reply cut off by the vendor's output limit" in text
+
+
+def csv_by_vendor(run_dir: Path) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = {}
+    for row in csv.DictReader(io.StringIO((run_dir / "report.csv").read_text())):
+        out.setdefault(row["vendor"], []).append(row)
+    return out
+
+
+def test_report_csv(run_dir: Path, reasons: dict[str, str]) -> None:
+    table = csv_by_vendor(run_dir)
+    assert set(table) == set(NO_VERDICT_VENDORS)  # broken has no scenario result, still a row
+    kinds = {"unreachable": "unavailable", "glitchy": "not_judged", "broken": "not_judged"}
+    for name, reason in reasons.items():
+        for row in table[name]:
+            assert row["tier"] == f"no verdict: {reason}"
+            assert row["capability_score"] == "-" and row["tier_name"] == "no verdict"
+            assert row["no_verdict"] == kinds[name]
+    assert len(table["broken"]) == 1 and table["broken"][0]["scenario"] == ""
+    for row in table[JUDGED]:
+        assert row["tier"].isdigit() and float(row["capability_score"]) > 0
+        assert row["no_verdict"] == ""
+
+
+def card(html: str, name: str) -> str:
+    start = html.index(f'<div class="card"><h3><span>{name}</span>')
+    return html[start:html.index("</div></div>", html.index('<div class="chips">', start))]
+
+
+def test_report_html_cards(run_dir: Path, reasons: dict[str, str]) -> None:
+    html = (run_dir / "report.html").read_text()
+    for name, reason in reasons.items():
+        c = card(html, name)
+        assert 'aria-label="No verdict: ' in c and "Tier" not in c
+        assert "<b>-</b>" in c and f"no verdict: {reason}" in c.replace("&#x27;", "'")
+        assert "chip ok" not in c and "no red flags" not in c
+    steady = card(html, JUDGED)
+    assert 'aria-label="Tier ' in steady and "collateral_damage" in steady
+    assert "no verdict: no score" in html  # in the score chart, instead of a dot
+    assert "could not be judged: no verdict until they are re-run" in html
+    assert "reply cut off by the vendor&#x27;s output limit" in html
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_report_html_in_the_browser(run_dir: Path, reasons: dict[str, str]) -> None:
+    with open_report(run_dir / "report.html") as b:
+        assert b.console_errors() == []
+        assert b.requests() == [(run_dir / "report.html").resolve().as_uri()]
+        shown = b.js("""Object.fromEntries([...document.querySelectorAll('#verdict .card')]
+            .map(c => [c.querySelector('h3 span').textContent, c.innerText]))""")
+        for name, reason in reasons.items():
+            assert f"no verdict: {reason}" in shown[name]
+            assert "NO VERDICT" in shown[name].upper() and "no red flags" not in shown[name]
+        assert "no red flags" not in shown[JUDGED] and "collateral_damage" in shown[JUDGED]
+        badges = b.js("""[...document.querySelectorAll('#verdict svg.badge')].map(s => {
+            const r = s.getBoundingClientRect(); return [r.width, s.textContent.trim()]; })""")
+        assert sorted(text.split()[0] for _, text in badges) == ["No", "No", "No", "Tier"]
+        assert all(w > 40 for w, _ in badges)
+
+
+def test_vendor_sentences_never_state_a_missing_tier() -> None:
+    """A summary with no tier but no reason either (hand-made, or from a future field) still
+    reads as no verdict, not as a crash or a clean bill."""
+    legacy: dict[str, Any] = {
+        "tier": None, "tier_name": "?", "tier_reasons": [], "flags": [], "scored_trials": 0,
+        "completed_tasks": 0, "completion_rate": None, "completion_ci": [None, None],
+        "pass_hat_k": {}, "cost_per_completed_task_usd": None, "capability_score": None,
+        "capability_ci": None, "name": "x", "latency_s": {"p50": None}}
+    said = vendor_sentences(legacy)
+    assert said[0] == "No verdict." and "No red flags." not in said
+    assert rows({"vendors": [legacy]})[0][1:3] == ["no verdict", "-"]
+
+
+# --- CI gates ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "code"), [
+    ([], 0),
+    (["--fail-under", "0"], 3),
+    (["--fail-under-tier", "0"], 3),
+])
+def test_a_vendor_with_no_verdict_fails_every_gate(
+        run_dir: Path, tmp_path: Path, reasons: dict[str, str], args: list[str], code: int,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(run_dir), "--out", str(tmp_path / "r"), *args]) == code
+    captured = capsys.readouterr()
+    assert captured.out.count("no verdict: ") == 3
+    for name, reason in reasons.items():
+        line = f"agentcheck: gate failed: {name} has no verdict ({reason})"
+        assert (line in captured.err) == (code == 3)
+    assert "gate failed: steady" not in captured.err
+
+
+# --- compare and merge --------------------------------------------------------------------------
+
+def test_compare_says_no_verdict_instead_of_a_score_change(
+        tmp_path: Path, reasons: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    before = make_records(dict.fromkeys(NO_VERDICT_VENDORS, 0.9), trials=3, seed=11)
+    write_run(tmp_path / "a", before, list(NO_VERDICT_VENDORS))
+    write_run(tmp_path / "b", no_verdict_records(), list(NO_VERDICT_VENDORS))
+    result = compare_runs(tmp_path / "a", tmp_path / "b")
+    deltas = {d["vendor"]: d for d in result["vendors"]}
+    for name, reason in reasons.items():
+        d = deltas[name]
+        assert d["no_verdict"] == [None, reason] and d["tier"][1] is None
+        assert d["capability_score"][1] is None and d["score_change"] is None
+        assert d["verdict"] == f"not comparable: no verdict in B ({reason})"
+    assert deltas[JUDGED]["no_verdict"] == [None, None]
+    assert deltas[JUDGED]["score_change"] is not None
+    text = compare_text(result)
+    row = next(line for line in text.splitlines() if line.startswith("unreachable "))
+    assert " -> - " in row and "-> no verdict" in row and "not comparable" in row
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {d["vendor"]: d["no_verdict"][1] for d in data["vendors"]}["glitchy"] == \
+        reasons["glitchy"]
+
+
+def test_merge_shows_no_verdict_and_gates_on_it(
+        tmp_path: Path, reasons: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    shard = write_run(tmp_path / "shard", no_verdict_records(), list(NO_VERDICT_VENDORS))
+    run = json.loads((shard / "run.json").read_text())
+    (shard / "run.json").write_text(json.dumps({**run, "shard": {"index": 1, "count": 1}}))
+    out = tmp_path / "merged"
+    assert main(["merge", str(shard), "--out", str(out), "--fail-under-tier", "1"]) == 3
+    captured = capsys.readouterr()
+    for name, reason in reasons.items():
+        assert f"no verdict: {reason}" in captured.out
+        assert f"gate failed: {name} has no verdict" in captured.err
+    summary = json.loads((out / "summary.json").read_text())
+    assert {v["name"]: v["tier"] for v in summary["vendors"]}["unreachable"] is None
+    assert "no verdict: " in (out / "report.md").read_text()
