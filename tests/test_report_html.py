@@ -187,4 +187,5 @@ def test_a_real_run_renders_in_the_browser(tmp_path: Path) -> None:
         b.click("#evidence details.vendor:nth-of-type(2) details.trial > summary")
         text = b.js("document.querySelector('#evidence details.vendor:nth-of-type(2) "
                     "details.trial .trial-body').innerText")
-        assert "claimed the work was done but no tool call changed anything" in text
+        # the claim check's reason, whatever its exact wording: the chatbot said it was done
+        assert "CLAIM" in text and re.search(r"claimed the \w+ was done", text), text
