@@ -250,3 +250,15 @@ def test_merge_shows_no_verdict_and_gates_on_it(
     summary = json.loads((out / "summary.json").read_text())
     assert {v["name"]: v["tier"] for v in summary["vendors"]}["unreachable"] is None
     assert "no verdict: " in (out / "report.md").read_text()
+
+
+def test_run_says_how_to_get_the_verdict_back(run_and_summary: tuple[Path, dict[str, Any]],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from agentcheck.cli import _hint_not_judged
+
+    _hint_not_judged(run_and_summary[1], Path("results/r1"))
+    err = capsys.readouterr().err
+    assert err == ("no verdict yet for glitchy, broken: some trials hit an agentcheck error; "
+                   "re-run them with agentcheck run --resume --out results/r1\n")
+    _hint_not_judged({"vendors": [{"name": "a", "no_verdict": None}]}, Path("x"))
+    assert capsys.readouterr().err == ""

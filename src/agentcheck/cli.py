@@ -311,7 +311,17 @@ def _run(args: argparse.Namespace) -> int:
         print(f"interrupted: finished trials are saved; continue with "
               f"agentcheck run --resume --out {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    _hint_not_judged(summary, out)
     return _gate(args, summary)
+
+
+def _hint_not_judged(summary: dict[str, Any], out: Path) -> None:
+    """The command that gives a vendor its verdict back, with this run's folder filled in."""
+    waiting = [v["name"] for v in summary["vendors"]
+               if (v.get("no_verdict") or {}).get("kind") == "not_judged"]
+    if waiting:
+        print(f"no verdict yet for {', '.join(waiting)}: some trials hit an agentcheck error; "
+              f"re-run them with agentcheck run --resume --out {out}", file=sys.stderr)
 
 
 def _check_run_args(args: argparse.Namespace) -> None:
