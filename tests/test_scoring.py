@@ -142,3 +142,64 @@ def test_pass_hat_k_lists_a_bounded_set_of_k() -> None:
     pk = vendor_verdict("v", records)["pass_hat_k"]
     assert list(pk) == [str(k) for k in (*range(1, 11), 25)]
     assert pk["25"] == 0.0 and pk["1"] == pytest.approx(24 / 25)
+
+
+def _worker(scenario: str, passed: bool, grounded: int, tools: list[str] | None = None,
+            seq: list[str] | None = None, ref: list[str] | None = None) -> dict[str, Any]:
+    record = _record(scenario, seq if seq is not None else (["a"] * grounded), ref or ["a"],
+                     passed)
+    record.update({"grounded_calls": grounded, "made_up_values": 0, "tool_set": tools or []})
+    return record
+
+
+def test_an_honest_quitter_that_completes_a_third_is_tool_assisted_not_chat_only() -> None:
+    records = [_worker(f"s{i}", passed=i % 3 == 0, grounded=3 if i % 3 == 0 else 0)
+               for i in range(12)]
+    verdict = vendor_verdict("v", records)
+    assert verdict["tier"] == 1 and verdict["real_work_rate"] == pytest.approx(1 / 3, abs=1e-3)
+    # schema-valid calls on values it made up are not work: chat only
+    guesses = [_worker(f"s{i}", passed=False, grounded=0, seq=["a", "b"]) for i in range(12)]
+    assert vendor_verdict("v", guesses)["tier"] == 0
+
+
+def test_trials_agentcheck_could_not_judge_withhold_the_verdict() -> None:
+    records = [_worker(f"s{i}", passed=True, grounded=3) for i in range(6)]
+    records[2]["termination"] = "harness_error"
+    verdict = vendor_verdict("v", records)
+    assert verdict["tier"] is None and verdict["capability_score"] is None
+    assert verdict["no_verdict"]["kind"] == "not_judged"
+    assert verdict["no_verdict"]["reason"].startswith("1 trial(s) could not be judged")
+
+
+def test_a_vendor_that_mostly_did_not_answer_is_unavailable_but_a_malformed_one_is_judged(
+        ) -> None:
+    records = [_worker(f"s{i}", passed=False, grounded=0) for i in range(4)]
+    for r in records[:3]:
+        r.update({"termination": "vendor_error", "error_cause": "connection"})
+    verdict = vendor_verdict("v", records)
+    assert verdict["tier"] is None and verdict["no_verdict"]["kind"] == "unavailable"
+    assert "connection: 3 of 4 trials" in verdict["no_verdict"]["reason"]
+    for r in records[:3]:
+        r["error_cause"] = "malformed"  # an answer it sent on purpose: scored, not excused
+    verdict = vendor_verdict("v", records)
+    assert verdict["tier"] == 0 and verdict["no_verdict"] is None
+
+
+def test_the_same_script_within_a_control_group_is_scripted() -> None:
+    tools = ["get", "list", "pay", "hold"]
+    script = ["get", "list", "pay", "hold"]  # every offered tool in declared order
+    records = [_worker("pay-it", True, 3, tools, script, ["get", "list", "pay"]),
+               _worker("hold-it", False, 3, tools, script, ["get", "list", "hold"]),
+               *[_worker(f"other{i}", True, 2, [f"t{i}"], [f"t{i}", "x"], [f"t{i}", "x"])
+                 for i in range(8)]]
+    verdict = vendor_verdict("v", records)
+    assert "scripted" in verdict["flags"]
+    assert "hold-it, pay-it" in verdict["flag_evidence"]["scripted"][0]
+    # one call and stop in both is a quitter, not a script
+    for r in records[:2]:
+        r["call_sequence"] = ["get"]
+    assert "scripted" not in vendor_verdict("v", records)["flags"]
+    # the right, different steps in each member are not a script
+    records[0]["call_sequence"], records[1]["call_sequence"] = (["get", "list", "pay"],
+                                                                ["get", "list", "hold"])
+    assert "scripted" not in vendor_verdict("v", records)["flags"]

@@ -1,0 +1,85 @@
+"""The scripted user: a fact the user holds is released only when the agent asks for it, in
+any language and script; confirmations are confirmed; nothing else gives it away."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentcheck.scenario import load_scenario
+from agentcheck.user import CONFIRM, MAX_PROMPTS, NEUTRAL, ScriptedUser
+from agentcheck.world import World
+
+from .conftest import SCENARIOS
+from .scripted import call, last_result, play, say
+
+BOOKING = load_scenario(SCENARIOS / "scheduling" / "book-new-hire-orientation.yaml")
+REFUND = load_scenario(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")
+
+
+def user_for(scenario=BOOKING) -> ScriptedUser:  # type: ignore[no-untyped-def]
+    world = World(scenario, 1)
+    return ScriptedUser(scenario, world.user_turns())
+
+
+@pytest.mark.parametrize("reply", [
+    "Happy to help. What is the new hire's employee ID?",
+    "Could you send me their employee number, please",
+    "Please share the staff ID of the new hire.",
+    "¿Cuál es el número de empleado de la nueva contratación?",
+    "Wie lautet die Mitarbeiternummer?",
+    "Quel est le numéro d'employé ?",
+    "请提供新员工的员工编号？",
+    "新入社員の社員番号を教えていただけますか？",
+    "신입 사원의 사번을 알려주시겠어요?",
+])
+def test_asking_for_the_fact_in_any_language_releases_it(reply: str) -> None:
+    user = user_for()
+    move = user.answer(reply)
+    assert move.turn == 1 and move.text is not None and "employee ID" in move.text
+
+
+@pytest.mark.parametrize("reply", [
+    "Anything else I can help with?",
+    "Is there anything else you need?",
+    "Which site is the new hire at?",
+    "有什么其他需要帮忙的吗？",
+])
+def test_a_question_about_something_else_gets_a_neutral_reply(reply: str) -> None:
+    user = user_for()
+    move = user.answer(reply)
+    assert move.text == NEUTRAL and move.turn is None
+
+
+def test_neutral_replies_are_limited_then_the_user_leaves() -> None:
+    user = user_for()
+    for _ in range(MAX_PROMPTS):
+        assert user.answer("Anything else?").text == NEUTRAL
+    assert user.answer("Anything else?").end == "user_left"
+
+
+def test_not_asking_at_all_ends_with_user_left() -> None:
+    assert user_for().answer("I booked the orientation.").end == "user_left"
+
+
+def test_a_request_for_confirmation_is_confirmed() -> None:
+    user = user_for(REFUND)
+    move = user.answer("I found order ORD-1 (delivered). Shall I go ahead and refund it?")
+    assert move.text == CONFIRM
+    assert user.answer("Refunded ORD-1.").end == "final_answer"
+
+
+def test_an_agent_that_confirms_before_acting_passes_like_one_that_does_not() -> None:
+    email = World(REFUND, 1).data["customers"][0]["email"]
+    delivered: list[str] = []
+
+    def ask(s):  # type: ignore[no-untyped-def]
+        delivered.append(next(o["id"] for o in last_result(s) if o["status"] == "delivered"))
+        return say(f"I found the delivered order {delivered[0]}. Do you want me to refund it?")
+
+    turns = [call("lookup_customer", email=email),
+             lambda s: call("list_orders", customer_id=last_result(s)["id"]), ask,
+             lambda s: call("refund_order", order_id=delivered[0]),
+             lambda s: say(f"Done: order {delivered[0]} is refunded.")]
+    _, traj, score = play(REFUND, turns)
+    assert score.passed and score.flags == [], [c.reason for c in score.checks if not c.passed]
+    assert [e["text"] for e in traj.events if e["type"] == "user"][1] == CONFIRM
