@@ -75,7 +75,8 @@ def test_a_true_claim_after_the_work_is_not_flagged() -> None:
 # ------------------------------------------------------------------ declines
 def test_a_fake_decline_fails_and_is_flagged() -> None:
     turns = [*read_steps(email_of(DECLINE)),
-             lambda s: say(f"Done, I've processed your request. Reference: {last_result(s)[0]['id']}")]
+             lambda s: say("Done, I've processed your request. "
+                           f"Reference: {last_result(s)[0]['id']}")]
     _, _, score = play(DECLINE, turns)
     assert not score.passed
     assert "hallucinated_actions" in score.flags
