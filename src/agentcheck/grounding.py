@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,24 +85,54 @@ def _checked_tokens(value: Any) -> list[str]:
 
 
 class Context:
-    """What the agent could read so far, normalised for look-ups."""
+    """What the agent could read so far. Texts are kept as sent; the normalised forms (case,
+    width and punctuation folded; numbers parsed) are made only when a token is not found
+    verbatim, which is rare for a real agent, whose ids are copied from what it read."""
 
-    def __init__(self) -> None:
-        self.pieces: list[str] = []
-        self.numbers: set[float] = set()
+    def __init__(self, base: tuple[str, ...] = ()) -> None:
+        self.texts: list[str] = list(base)
+        self._folded: list[str] = []
+        self._numbers: set[float] = set()
+        self._done = 0
 
     def add(self, text: str) -> None:
-        self.pieces.append(_alnum(text))
-        self.numbers |= _numbers(text)
+        self.texts.append(text)
+
+    def _fold(self) -> None:
+        for text in self.texts[self._done:]:
+            self._folded.append(_alnum(text))
+            self._numbers |= _numbers(text)
+        self._done = len(self.texts)
 
     def knows(self, token: str) -> bool:
         """A number must be one the agent saw (84.5 for 84.50, 1250 for "1,250"); any other
         token must appear, ignoring case and punctuation, in something it read."""
-        if _is_numeric(token):
+        numeric = _is_numeric(token)
+        if not numeric and any(token in text for text in self.texts):
+            return True
+        self._fold()
+        if numeric:
             nums = _numbers(token)
-            return bool(nums) and nums <= self.numbers
+            return bool(nums) and nums <= self._numbers
         norm = _alnum(token)
-        return bool(norm) and any(norm in piece for piece in self.pieces)
+        return bool(norm) and any(norm in piece for piece in self._folded)
+
+
+_STATIC: dict[int, tuple[Scenario, tuple[str, ...]]] = {}
+
+
+def _static(scenario: Scenario, system: str) -> tuple[str, ...]:
+    """The system text and tool declarations, once per scenario."""
+    hit = _STATIC.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    tools = json.dumps([t.model_dump(mode="json", by_alias=True,
+                                     include={"name", "description", "parameters"})
+                        for t in scenario.tools], ensure_ascii=False)
+    if len(_STATIC) > 4096:
+        _STATIC.clear()
+    _STATIC[id(scenario)] = (scenario, (system, tools))
+    return (system, tools)
 
 
 def _is_numeric(token: str) -> bool:
@@ -110,18 +140,13 @@ def _is_numeric(token: str) -> bool:
 
 
 def made_up_values(scenario: Scenario, traj: Trajectory, system: str,
-                   reference_args: list[Any]) -> list[MadeUp]:
+                   reference_args: Callable[[], list[Any]]) -> list[MadeUp]:
     """Every token of a call's arguments that appears nowhere the agent could have read it
     before the call (in event order), and that the reference does not pass. Reads on made-up
-    values are not work; writes on them are fabrication."""
-    ctx = Context()
-    ctx.add(system)
-    ctx.add(json.dumps([t.model_dump(mode="json", by_alias=True, include={"name",
-                        "description", "parameters"}) for t in scenario.tools],
-                       ensure_ascii=False))
-    for args in reference_args:
-        ctx.add(json.dumps(args, ensure_ascii=False, default=str))
-    found: list[MadeUp] = []
+    values are not work; writes on them are fabrication. `reference_args` is only asked for
+    when a token is not found in what the agent read."""
+    ctx = Context(_static(scenario, system))
+    suspects: list[MadeUp] = []
     index = -1
     for event in traj.events:
         kind = event.get("type")
@@ -130,10 +155,14 @@ def made_up_values(scenario: Scenario, traj: Trajectory, system: str,
         elif kind == "tool":
             index += 1
             if index < len(traj.calls):
-                found.extend(_check_call(scenario, traj.calls[index], index, ctx))
+                suspects.extend(_check_call(scenario, traj.calls[index], index, ctx))
             ctx.add(json.dumps(event.get("result", event.get("error")), ensure_ascii=False,
                                default=str))
-    return found
+    if not suspects:
+        return []
+    derivable = Context(tuple(json.dumps(a, ensure_ascii=False, default=str)
+                              for a in reference_args()))
+    return [m for m in suspects if not derivable.knows(m.value)]
 
 
 def _check_call(scenario: Scenario, call: CallResult, index: int, ctx: Context

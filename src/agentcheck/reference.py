@@ -96,40 +96,59 @@ _PLAYS: dict[tuple[str, str, int], tuple[Scenario, ReferencePlay]] = {}
 _MAX_PLAYS = 4096
 
 
-def play_reference(scenario: Scenario, seed: int) -> ReferencePlay:
+def play_reference(scenario: Scenario, seed: int,
+                   initial: dict[str, list[dict[str, Any]]] | None = None) -> ReferencePlay:
     """Cached per (scenario, seed): every vendor of a run faces the same Worlds, so the
-    reference is played once per World, not once per trial."""
+    reference is played once per World, not once per trial. `initial`: that World as it was
+    generated (a trial has it), which saves generating it again."""
     key = (scenario.id, scenario.content_hash, seed)
     hit = _PLAYS.get(key)
     if hit is not None and hit[0] is scenario:
         return hit[1]
-    play = _play(scenario, seed)
+    play = _play(scenario, seed, initial)
     if len(_PLAYS) >= _MAX_PLAYS:
         _PLAYS.clear()
     _PLAYS[key] = (scenario, play)
     return play
 
 
-def _play(scenario: Scenario, seed: int) -> ReferencePlay:
+def _play(scenario: Scenario, seed: int,
+          initial: dict[str, list[dict[str, Any]]] | None) -> ReferencePlay:
+    """The steps next_action() would take, walked once instead of re-read from the whole
+    conversation at every step (the same rules: failed calls retried up to MAX_RETRIES times,
+    `say` steps answered by the scripted user)."""
     from .user import ScriptedUser
     from .world import World
 
-    world = World(scenario, seed)
+    world = World(scenario, seed, initial)
     turns = world.user_turns()
     user = ScriptedUser(scenario, turns)
-    history: list[dict[str, Any]] = [{"role": "user", "text": turns[0]}]
+    ctx: dict[str, Any] = {"user": turns[0].strip(), "last": None}
     arguments: list[Any] = []
-    for _ in range(scenario.budget.steps):
-        action = next_action(scenario, history)
-        if action.kind == "call":
-            arguments.append(action.args or {})
-            result = world.call(action.name, action.args or {})
-            history.append({"role": "assistant", "text": "", "tool_calls": [{"id": "ref"}]})
-            history.append({"role": "tool", "content": result.content()})
+    budget = scenario.budget.steps
+    ptr = failures = 0
+    steps = scenario.reference
+    while ptr < len(steps) and budget > 0:
+        budget -= 1
+        step = steps[ptr]
+        if step.call is not None:
+            args = render(step.args, ctx)
+            args = args if isinstance(args, dict) else {}
+            arguments.append(args)
+            outcome = world.call(step.call, args)
+            if not outcome.ok and failures < MAX_RETRIES:
+                failures += 1
+                continue
+            failures = 0
+            result = outcome.result if outcome.ok else {"error": outcome.error}
+            if step.save:
+                ctx[str(step.save)] = result
+            ctx["last"] = result
+            ptr += 1
             continue
-        history.append({"role": "assistant", "text": action.text})
-        move = user.answer(action.text)
+        move = user.answer(str(render(step.say, ctx)))
+        ptr += 1
         if move.text is None:
             break
-        history.append({"role": "user", "text": move.text})
+        ctx["user"] = (ctx["user"] + "\n" + move.text).strip()
     return ReferencePlay(world.initial, world.data, arguments)

@@ -119,6 +119,9 @@ class ScriptedUser:
         pending = self.scenario.task[nxt] if nxt < len(self.turns) else None
         if pending is not None and not pending.only_if_asked:
             return self._give(nxt)
+        if pending is None and not asked and not ("?" in reply_text or "？" in reply_text
+                                                  or _CONFIRM.search(reply_text)):
+            return UserMove(end="final_answer")  # nothing to ask and no confirmation asked for
         acts = read(reply_text, self.turns[: self.turn + 1])
         if asked:  # the protocol says the agent waits for the user: its words are a question
             acts = [replace(a, kind="question") if a.kind == "info" else a for a in acts]

@@ -87,15 +87,22 @@ def evaluate_condition(cond: Condition, data: dict[str, Any]) -> bool:
 class World:
     """State plus tools for one trial. Deterministic from (scenario, seed)."""
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int,
+                 initial: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        """`initial`: the data this (scenario, seed) generates, when already known (a copy is
+        taken, generation is skipped, and values that effects generate later come from a
+        fresh seeded source: still reproducible, though not those of a World built whole)."""
         self.scenario = scenario
         self.seed = seed
         self.gen = Generators(trial_rng(scenario.id, seed))
         self.data: dict[str, list[dict[str, Any]]] = {}
-        for name, records in scenario.world.items():
-            self.data[name] = []
-            for record in records:
-                self.data[name].append(render(record, self.data, self.gen))
+        if initial is not None:
+            self.data = clone(initial)
+        else:
+            for name, records in scenario.world.items():
+                self.data[name] = []
+                for record in records:
+                    self.data[name].append(render(record, self.data, self.gen))
         self.initial = clone(self.data)
         self.calls: dict[str, int] = {}
         self.closed = False
