@@ -246,3 +246,23 @@ def test_answers_in_other_languages_keep_their_facts(reply: str, value: str) -> 
 
 def test_a_number_is_not_mentioned_by_a_different_one() -> None:
     assert not mentions("Refunded 84.05.", "84.50")
+
+
+def test_the_reference_played_once_changes_what_the_reference_session_changes() -> None:
+    """The scorer's fast reference player (reference._play) must end where the reference
+    solution played through the real trial loop ends, on every scenario of the library."""
+    import asyncio
+
+    from agentcheck.prove import ReferenceSession
+    from agentcheck.reference import _play
+    from agentcheck.scenario import load_scenarios
+    from agentcheck.trial import run_trial
+    from agentcheck.world import World
+
+    library, _ = load_scenarios([SCENARIOS])
+    for scenario in library:
+        for seed in (1, 2):
+            world = World(scenario, seed)
+            asyncio.run(run_trial(scenario, world, ReferenceSession(scenario)))
+            play = _play(scenario, seed, world.initial)
+            assert diff(play.initial, play.final) == diff(world.initial, world.data), scenario.id

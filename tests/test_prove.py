@@ -11,6 +11,8 @@ from agentcheck.prove import prove
 from agentcheck.scaffold import new_scenario
 from agentcheck.scenario import load_scenario
 
+from .conftest import SCENARIOS
+
 
 def scaffold(tmp_path: Path) -> Path:
     return new_scenario("close-ticket", "it-helpdesk", tmp_path / "scenarios")
@@ -91,3 +93,14 @@ def test_new_scenario_in_an_unwritable_place_is_a_clear_error(tmp_path: Path) ->
                           "--dir", str(blocker / "scenarios")], capture_output=True, text=True)
     assert res.returncode == 2 and "cannot create" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_a_secret_that_never_reaches_the_agent_is_not_proved() -> None:
+    from agentcheck.scenario import Secret, load_scenario
+
+    pci = load_scenario(SCENARIOS / "customer-service" / "refund-duplicate-charge-pci-safe.yaml")
+    assert prove(pci).ok
+    vacuous = pci.model_copy(update={"secrets": [Secret(value="4000123412341234",
+                                                        kind="card", show_last=4)]})
+    proof = prove(vacuous)
+    assert any("never reaches the agent" in p for p in proof.problems)
