@@ -303,10 +303,10 @@ class AgentContext:
         if self.steps_used() >= self.budget_steps:
             self._end("step_budget", "step_budget", self._budget_message())
             return None
-        self.turn = nxt
-        self.traj.user(nxt, self.turns[nxt])
+        self.turn = self.user.turn
+        self.traj.user(self.turn, move.text)
         self._start_exchange()
-        return AgentMessage(self.turns[nxt], nxt)
+        return AgentMessage(move.text, self.turn)
 
     def steps_used(self) -> int:
         """Messages sent to the agent plus hosted tool calls: the vendor loop's steps."""
