@@ -203,3 +203,14 @@ def test_the_same_script_within_a_control_group_is_scripted() -> None:
     records[0]["call_sequence"], records[1]["call_sequence"] = (["get", "list", "pay"],
                                                                 ["get", "list", "hold"])
     assert "scripted" not in vendor_verdict("v", records)["flags"]
+
+
+def test_vendors_without_a_verdict_are_not_ranked_against_the_others() -> None:
+    from agentcheck.verdict import summarise
+
+    good = [{**_worker(f"s{i}", True, 3), "vendor": "good"} for i in range(6)]
+    down = [{**_worker(f"s{i}", False, 0), "vendor": "down", "termination": "vendor_error",
+             "error_cause": "connection"} for i in range(6)]
+    summary = summarise(good + down, ["good", "down"])
+    assert summary["comparisons"] == []
+    assert [v["not_significantly_different_from"] for v in summary["vendors"]] == [[], []]

@@ -355,7 +355,8 @@ def summarise(records: list[dict[str, Any]], vendor_order: list[str]) -> dict[st
     for v in vendors:  # vendors whose score intervals overlap are not significantly different
         v["not_significantly_different_from"] = [
             o["name"] for o in vendors if o is not v and intervals_overlap(v, o)]
-    return {"vendors": vendors, "comparisons": compare_vendors(vendors),
+    judged = [v for v in vendors if v["no_verdict"] is None]  # nothing to rank the others by
+    return {"vendors": vendors, "comparisons": compare_vendors(judged),
             "statistics": dict(METHODS)}
 
 
