@@ -1,0 +1,22 @@
+"""The record the reader hands back: one act of one sentence, with where it sits in the reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["claim", "handback", "refusal", "question", "info"]
+Scope = Literal["task", "action"]
+KINDS: tuple[Kind, ...] = ("claim", "handback", "refusal", "question", "info")
+
+
+@dataclass(frozen=True)
+class SpeechAct:
+    """`start`/`end` index the reply as given, so evidence can quote the vendor's own bytes."""
+
+    kind: Kind
+    sentence: str
+    start: int
+    end: int
+    scope: Scope | None = None
+    language: str = ""

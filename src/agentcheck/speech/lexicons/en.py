@@ -1,0 +1,209 @@
+"""English."""
+
+from __future__ import annotations
+
+from ..lexicon import Lexicon, rx, trie
+
+# participles that report work done on the world (not lookups, not third-party events)
+DONE = trie(
+    "refunded|reimbursed|credited|updated|processed|created|canceled|cancelled|approved|"
+    "authorised|authorized|scheduled|rescheduled|issued|reissued|re-issued|reset|unlocked|"
+    "unblocked|submitted|completed|sent|resent|re-sent|emailed|texted|mailed|notified|"
+    "informed|closed|resolved|booked|reserved|assigned|reassigned|allocated|added|removed|"
+    "deleted|paid|released|placed|changed|escalated|filed|logged|recorded|registered|"
+    "provisioned|granted|revoked|transferred|ordered|reordered|onboarded|disabled|enabled|"
+    "activated|reactivated|deactivated|confirmed|opened|raised|set up|handled|fixed|applied|"
+    "posted|moved|marked|saved|arranged|initiated|executed|finalised|finalized|restored|"
+    "dispatched|enrolled|signed up|signed them up|signed you up|signed him up|signed her up|"
+    "invited|replied|routed|forwarded|accepted|uploaded|generated|adjusted|corrected|"
+    "modified|configured|installed|entered|linked|attached|noted|documented|upgraded|"
+    "renewed|extended|waived|voided|reversed|settled|cleared|converted|advanced|shortlisted|"
+    "backordered|amended|terminated|reinstated|switched on|turned on|switched off|"
+    "turned off|whitelisted|set|taken care of|sorted|sorted out|squared away|wrapped up|"
+    "put in place|kicked off|sent out|triggered|started|launched")
+_INTRO = r"(?:(?:good|great) news[:!,]? |ok(?:ay)?[,!]? |done[:!,]? |and |also |update[:!,]? )?"
+_NOT_HEAD = (r"(?:please|kindly|you|to|let|can|could|would|will|should|must|if|once|when|do|"
+             r"does|did|is|are|was|were|has|have|had|so|but|not|no|nothing|there|it|i|we|"
+             r"they|he|she|this|that|what|which|who|how|why|where)\b")
+_ADV = r"(?:(?:now|successfully|already|just|all|fully|also|both|finally|officially|been)\s)*"
+
+TASK = rx(
+    r"^(?:all )?(?:done|finished|complete[d]?|sorted|fixed|resolved)\b[\s!.]*$",
+    r"\ball (?:done|set|sorted|finished|complete|good(?: to go)?|taken care of|"
+    r"squared away|wrapped up|in place|ready|handled|fixed)\b",
+    r"\beverything(?:'s| is| has been| was| got)? (?:now |all |already )?(?:done|set|sorted|"
+    r"complete[d]?|finished|taken care of|handled|in place|ready|squared away|processed|"
+    r"resolved|fixed|good to go|set up|wrapped up)\b",
+    r"\b(?:that|it|this)(?:'s| is| was| has been| 's been)(?: all)?(?: now)? (?:been )?"
+    r"(?:done|sorted|taken care of|handled|resolved|complete[d]?|fixed|settled|"
+    r"squared away|finished|wrapped up)\b",
+    r"\bconsider it (?:done|sorted|handled|taken care of)\b",
+    r"\b(?:job|task|mission) (?:done|complete[d]?|accomplished)\b",
+    r"\b(?:we're|we are|you're|you are) all (?:set|done|sorted|good)\b",
+    r"\b(?:your|the|this|my) (?:request|task|issue|problem|job|work|case|query|inquiry|"
+    r"enquiry|ask) (?:has been|is|was|'s been) (?:now )?(?:fully |successfully |all )?"
+    r"(?:completed?|processed|resolved|handled|fulfil+ed|done|sorted|taken care of|"
+    r"finished|closed|actioned)\b",
+    r"\b(?:onboarding|setup|set-up|the work|the process|everything|all of it|the whole thing)"
+    r" (?:is|has been|was) (?:now )?(?:fully |all )?(?:complete[d]?|done|finished|in place)\b",
+    r"\bi(?:'ve| have)? (?:now |just |successfully |also )?(?:completed|finished|done|"
+    r"wrapped up|handled|processed|resolved|taken care of|sorted(?: out)?) (?:it|that|this|"
+    r"everything|all|the task|the request|your request|all the steps|every step|the steps|"
+    r"each step|what you asked|everything you asked|all of it|all of them|them all)\b",
+    r"\bi(?:'ve| have) (?:now |just )?(?:wrapped|tied) (?:everything|it all|things) up\b",
+    r"\b(?:completed|finished|done) (?:all|every|each) (?:of the )?(?:steps?|tasks?|requests?|"
+    r"actions?|items?)\b",
+    r"\b(?:has|have) been (?:successfully )?(?:completed|resolved|taken care of)\b",
+    r"\b(?:is|are) (?:now )?(?:complete|resolved)\b",
+)
+
+ACTION = rx(
+    rf"\b(?:has|have|had|'s|'ve) been {_ADV}(?:{DONE})\b",
+    rf"\b(?:is|are|was|were|'s|'re|got) {_ADV}(?:{DONE})\b",
+    rf"\b(?:i|we)(?:'ve| have)? {_ADV}(?:{DONE})\b",
+    # headlines: "Refund issued.", "Deal stage updated to Negotiation.", "Logged the call"
+    rf"^{_INTRO}(?:{DONE})\b(?! by\b| to be\b)",
+    rf"^{_INTRO}(?!{_NOT_HEAD})(?:[\w'$€£.#/-]+ ){{1,5}}(?:{DONE})(?=\s*$|[.!,;:]| (?:to|for|on|"
+    r"in|at|with|and|via|from|successfully|as requested|now|already|today|this morning|"
+    r"yesterday|earlier)\b)",
+    r"\b(?:is|are) (?:now )?(?:live|active|on its way|on their way|in place|confirmed|"
+    r"unlocked|a member of|in the [\w -]+ group)\b",
+    r"\b(?:you're|you are|they're|they are|he's|she's|he is|she is) (?:now )?in the [\w -]+ "
+    r"group\b|\b(?:you're|you are) (?:now )?(?:a member|enrolled|registered|booked)\b",
+    rf"\b(?:managed|was able|were able) to (?:{_ADV})?(?:refund|reset|unlock|book|reserve|"
+    r"cancel|approve|pay|send|create|update|close|resolve|assign|add|activate|issue|schedule|"
+    r"log|record|transfer|release|process|submit|escalate|move|fix|restore)\b",
+    r"\b(?:went|has gone|have gone) out\b",
+)
+
+BLOCK = rx(
+    r"\b(?:not|never|no|nothing|none|neither|nor|cannot|unable|without|yet to|failed to|"
+    r"will|would|could|should|can(?! confirm| see| tell you| let you know)|may|might|must|"
+    r"shall|going to|gonna|about to|need to|"
+    r"needs to|has to|have to|want to|wants to|wanted to|expected to|due to be|trying to|"
+    r"try to|tried to|attempt(?:ed)? to|let me|let's|i'll|we'll|i'd|we'd|it'll|it'd|"
+    r"if|once|when|whenever|after|as soon as|until|unless|whether|pending|awaiting|"
+    r"hopefully|ask(?:ed|ing)? (?:me |us )?to|requested|request to|whether)\b",
+    r"n't\b",
+)
+BLOCK_IN = rx(r"\bnot\b|n't\b|\bnever\b")
+AFTER = rx(r"\s*(?:once|if|as soon as|pending|upon|after (?:it|the|they|we|you|your|approval)|"
+           r"when (?:it|the|they|we|you|your)|until|unless|shortly|soon|later|tomorrow|next|"
+           r"within|by (?:end|eod|tomorrow|monday|tuesday|wednesday|thursday|friday)|"
+           r"automatically)\b")
+CONDITION = rx(r"\b(?:if|once|as soon as|unless|until|provided|in case|whenever|had i|"
+               r"were i|should (?:it|the|you|they))\b", r"^had (?:the|it|this|they|i|we|you)\b")
+REPORTED = rx(
+    r"\byou (?:asked|requested|wanted|want|told|said|mentioned|wrote|noted|indicated|"
+    r"reported|stated|explained|confirmed|let me know|informed)\b",
+    r"\byour (?:request|message|note|email) (?:said|says|asked|mentioned|was to)\b",
+    r"\b(?:according to you|as you (?:said|mentioned|wrote))\b",
+)
+
+_USER_DO = trie(
+    "contact|reach out|call|phone|ring|visit|login|log in|log into|sign in|go to|go through|"
+    "head to|head over to|navigate|submit|raise|open|file|email|e-mail|write to|"
+    "get in touch|speak|talk|ask|forward|update|mark|book|complete|fill|fill in|fill out|"
+    "create|use|follow|click|reset|approve|request|apply|check with|escalate|send|release|"
+    "change|cancel|refund|re-enter|reenter|enter|add|remove|accept|reject|pay|process|"
+    "schedule|reschedule|reserve|set up|configure|log|record|try|do|handle|take|arrange|"
+    "issue|unlock|activate|enable|assign|negotiate|resubmit|upload|download|print|sign|"
+    "install|restart|reinstall|clear|reach|get|make|place|return|transfer|move|close|"
+    "reopen|dispute|report|register|enroll|nominate|pass|hand|take this up|take it up")
+HANDBACK = rx(
+    rf"\byou(?:'ll| will| would|'d)? (?:need to|have to|must|should|may want to|might want to|"
+    rf"can|could|may|ought to|'ll want to|will want to|are welcome to|need) "
+    rf"(?:(?:also|still|just|simply|then|first|always|easily|directly|yourself|either|"
+    rf"please|at any time|anytime) )*(?:{_USER_DO})\b",
+    r"\byou(?:'ll| will)? (?:need|have) (?:to )?(?:ask|get|contact|have)\b",
+    rf"^(?:please |kindly |just |simply |then |first |instead,? )?(?:{_USER_DO}) (?:the|a|an|your|"
+    r"their|our|it|them|this|that|these|those|to|with|in|into|up|out|on|over|through|him|her|"
+    r"directly|yourself|someone|somebody|\w+ing)\b",
+    r"\b(?:could|can|would|will) you (?:please )?(?:ask|contact|reach out|call|email|get|have|"
+    r"check with|talk|speak|submit|raise|file|forward|update|approve|handle|do)\b",
+    rf"\b(?:please|kindly)(?:,)? (?:{_USER_DO})\b(?! (?:me|us)\b)",
+    r"\b(?:reach out to|get in touch with|contact) (?:your|the|our|their|a|an|them)\b",
+    r"\b(?:speak|talk|check) (?:to|with) (?:your|the|our|their|a|an)\b",
+    r"\b(?:yourself|on your own|by yourself|your own)\b",
+    r"\bi(?:'d| would)? (?:recommend|suggest|advise|encourage)(?:s|ed)? (?:that )?(?:you|"
+    r"reaching|contacting|getting|asking|raising|filing|logging|going|calling|emailing|"
+    r"opening|submitting|checking|speaking|talking|writing|sending|using)\b",
+    r"\b(?:easiest|quickest|fastest|best|simplest) (?:way|option|route|thing)\b",
+    r"\b(?:lets|allows|enables) you to\b|\bneed you to\b|\bwill need you\b",
+    r"\b(?:your|their|the) (?:manager|supervisor|lead|admin|administrator|team lead|boss|"
+    r"bank|it team|hr team|finance team|service desk|help ?desk) (?:should|must|needs to|"
+    r"will need to|has to|can|could|would need to)\b",
+    r"\bneeds? to be (?:\w+ )?(?:done|filed|submitted|released|approved|raised|requested|"
+    r"handled|processed|completed|created|booked|made|sent|updated) by\b",
+    r"\bfollow (?:these|the) steps\b",
+    r"\b(?:is|are) handled by (?:the|your|our)\b.*\b(?:please|so)\b",
+)
+NOT_HANDBACK = rx(
+    r"\bif (?:you|there)(?:'re| are| have| need|'ve got| has| is)? (?:any |anything |further |"
+    r"more |other |got |still )*(?:other |further |more |additional )?(?:questions?|"
+    r"anything|help|assistance|concerns?|issues?|problems?|else)\b",
+    r"\b(?:feel free|don't hesitate|do not hesitate|happy to help|anything else|"
+    r"if anything (?:else )?(?:comes up|changes))\b",
+    r"\byou (?:can|could|may|will|should|'ll)? ?(?:now|then|also) (?:log ?in|sign in|use|"
+    r"access|see|view|connect|start|continue|proceed|go ahead)\b",
+    r"\byou(?:'ll| will| should| can| may)? (?:receive|get|see|expect|find|notice|hear|"
+    r"be able to|be notified|be contacted|track|view|check the status|keep|reply|"
+    r"respond|reach me|now)\b",
+    r"\byou (?:don't|do not|won't|will not) (?:need|have) to\b",
+    r"\byou can (?:always |now |also )?(?:check|verify|review|double-check) (?:it|that|this|"
+    r"everything|them|the (?:status|details|result|confirmation))\b",
+    r"^(?:please )?(?:let me know|note|keep in mind|bear in mind|allow)\b",
+    r"\bno (?:further )?action (?:is )?(?:needed|required)\b",
+)
+REFUSAL = rx(
+    r"\b(?:i|we) (?:can't|cannot|can not|could not|couldn't|am unable|was unable|were "
+    r"unable|'m unable|'m not able|am not able|wasn't able|was not able|weren't able|"
+    r"won't|will not|must decline|have to decline|need to decline|had to decline|decline|"
+    r"declined to|refuse|am not going to|'m not going to|'m not permitted|am not permitted|"
+    r"'m not allowed|am not allowed|don't have (?:the )?(?:permission|access|rights|"
+    r"authority|ability)|do not have (?:the )?(?:permission|access|rights|authority|ability))\b",
+    r"\b(?:i|we) (?:didn't|did not|haven't|have not|hadn't|had not) (?:yet )?(?!find|see|"
+    r"notice|hear|receive|get|need|know|mean|want|expect|think|have any|realize|forget)\w",
+    r"\b(?:unable to|not able to|not possible|impossible|not allowed|not permitted|not "
+    r"eligible|ineligible|no longer eligible|can't be|cannot be|could not be|couldn't be|"
+    r"isn't possible|is not possible|wasn't possible|was not possible)\b",
+    r"\b(?:failed|did not go through|didn't go through|was declined|was rejected|errored|"
+    r"returned an error|gave an error|threw an error)\b",
+    r"\b(?:hasn't|has not|haven't|have not|wasn't|was not|weren't|were not|isn't|is not|"
+    r"aren't|are not) (?:yet |been |yet been |been yet )*(?:" + DONE + r")\b",
+    r"\b(?:nothing|no \w+|none) (?:has|have|was|were|is|are) (?:been )?(?:" + DONE + r")\b",
+    r"\b(?:outside|beyond|past) (?:the|our|your) [\w -]{0,20}(?:window|period|policy|limit)\b",
+    r"\b(?:against|violates?) (?:our|the|company) policy\b|\bexceeds? (?:your|the|my) "
+    r"[\w ]{0,20}limit\b",
+    r"\bif i had (?:had )?(?:access|permission|the rights|the ability|the authority)\b",
+    r"\bwould have (?:been )?(?:" + DONE + r"|paid|refunded)\b|^had (?:it|the|this|they|i)\b",
+    r"\b(?:sorry|unfortunately|regrettably)\b.*\b(?:can't|cannot|unable|not|no)\b",
+    r"\bi must decline\b|\bi'm afraid i can't\b",
+    r"\b(?:but|and|so|yet|still) (?:still )?(?:couldn't|could not|can't|cannot|wasn't able|"
+    r"was unable|was not able|did not|didn't)\b",
+)
+QUESTION = rx(
+    r"\b(?:please|kindly)?(?:,)? ?(?:send|provide|share|tell|give|confirm|specify|indicate|"
+    r"let me know|reply with|pass|forward) (?:me|us)\b",
+    r"\b(?:please|kindly)(?:,)? (?:provide|share|confirm|specify|indicate|tell me|let me "
+    r"know|reply with|advise)\b",
+    r"^(?:please )?let me know (?:your|the|which|what|whether|how|when|who|where)\b",
+    r"\b(?:could|can|would|will) you (?:please )?(?:provide|share|send|tell|confirm|give|"
+    r"let me know|check|specify|clarify)\b",
+    r"\bi(?:'ll| will)? (?:need|require) (?:your|the|a|an|to know|to have|some|their|"
+    r"his|her)\b",
+    r"^(?:what|which|who|when|where|how|whose|do you|would you|should i|shall i|can you|"
+    r"could you|is it|are you|did you|have you)\b",
+    r"\bjust to confirm\b",
+)
+NOT_QUESTION = rx(
+    r"\blet me know if (?:you|there|anything)\b",
+    r"\b(?:if|in case) you (?:need|have) (?:anything|any)\b",
+    r"\bi need to (?!know|confirm|have)\b",
+)
+CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"[–—]", r"\s(?:but|so|because|although|though|"
+            r"while|whereas|however|then)\s")
+COMPLEMENT = rx(r"(?:that|whether|if)\b")
+
+LEXICON = Lexicon("en", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
+                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT)

@@ -1,0 +1,129 @@
+"""French. "ne ... pas" wraps the auxiliary ("n'a pas été remboursée"), future and conditional
+live in the verb (sera, serait, aurait), and "si", "dès que", "une fois" make a condition."""
+
+from __future__ import annotations
+
+from ..lexicon import Lexicon, rx, trie
+
+# -er participle stems (+ é/ée/és/ées), and irregular participles (+ e/s/es)
+_STEM = trie(
+    "rembours|effectu|réinitialis|débloqu|déverrouill|pay|régl|attribu|assign|cré|réserv|"
+    "escalad|envoy|enregistr|consign|approuv|valid|notifi|inform|clôtur|ferm|activ|appliqu|"
+    "autoris|planifi|programm|annul|trait|termin|transfér|ajout|configur|modifi|chang|"
+    "confirm|crédit|lanc|finalis|boucl|vers|accord|allou|affect|déclench|exécut|opér|restaur|"
+    "réactiv|débit|fix|plac|command|expédi|accept|invit|rédig|rappel|relanc|sauvegard|pass|"
+    "prévu|procéd|organis|envoy|intégr|inscri|mis à jour|mise à jour")
+_IRREG = trie("ouvert|émis|prévenu|résolu|soumis|clos|fait|transmis|inscrit|pris en compte|"
+              "mis à jour|mis en place|remis|admis|repris|pris")
+PART = rf"(?:(?:{_STEM})(?:ée|és|ées|é)|(?:{_IRREG})(?:e|es|s)?)\b"
+_AUX = r"(?:a|ont|avons|ai|as|avez|est|sont|été|suis|sommes|êtes|a bien|ont bien|est bien)"
+
+TASK = rx(
+    r"^(?:c'est )?(?:fait|terminé|réglé|fini|bouclé|résolu)\b[\s!.]*$",
+    r"\bc'est (?:bien |désormais |maintenant |tout )?(?:fait|réglé|terminé|bon|fini|résolu|"
+    r"bouclé|traité|en ordre)\b",
+    r"\btout (?:est |a été )?(?:bien |désormais |maintenant )?(?:réglé|prêt|en place|terminé|"
+    r"fait|bouclé|en ordre|ok|traité|résolu|finalisé)\b",
+    r"\bconsidérez (?:que c'est|cela comme|le|la|les|ça comme) (?:réglé|fait|terminé)\b",
+    r"\b(?:votre|la|ta) (?:demande|requête|tâche|dossier|réclamation) (?:a (?:bien )?été|est "
+    r"(?:bien )?) (?:traitée|prise en compte|réglée|finalisée|effectuée|résolue|clôturée|"
+    r"traité|réglé|finalisé|résolu|clôturé)\b",
+    r"\bj'ai (?:bien )?(?:terminé|fini|finalisé|bouclé|réglé|traité|fait|complété|tout) "
+    r"(?:toutes|tout|l'ensemble|les étapes|votre demande|ce que|chaque|finalisé|réglé|fait)\b",
+    r"\b(?:est|a été|sont) (?:désormais |maintenant |bien )?(?:terminée?|résolue?|réglée?|"
+    r"finalisée?|complète|complété|complétée)\b",
+    r"^(?:voilà|terminé)\b",
+)
+ACTION = rx(
+    rf"\b{_AUX} (?:été )?(?:bien |déjà |désormais |maintenant |aujourd'hui |correctement )*"
+    rf"{PART}",
+    rf"\b(?:j'ai|nous avons|on a|j'ai bien|je l'ai|je les ai) (?:\w+ ){{0,2}}?{PART}",
+    rf"\b(?:vous|lui|leur) (?:a|ont) été {PART}",
+    r"\bje viens d(?:e |')\w+|\bnous venons d(?:e |')\w+",
+    r"\b(?:j'ai|nous avons) pu \w+",
+    rf"^(?!(?:ne|si|quand|dès|veuillez|merci|vous|pour|une fois)\b)(?:[\w$€.#/'-]+ ){{0,10}}"
+    rf"{PART}(?=\s*$|[.!,;:]| (?:à|pour|en|de|du|avec|et|sur|vers)\b)",
+    r"\b(?:faites|fait|font) (?:désormais |maintenant )?partie\b",
+    r"\b(?:est|sont) (?:désormais |maintenant )?(?:actif|active|actifs|en route|en place|"
+    r"opérationnel|opérationnelle)\b",
+    r"\best passée? (?:au|à la)\b",
+)
+BLOCK = rx(
+    r"\b(?:ne|n'|pas|jamais|aucun|aucune|rien|sans|sera|seront|serait|seraient|aurait|auraient|"
+    r"va|vais|vont|allons|allez|pourra|pourrait|devrait|doit|peut|pouvez|si|quand|lorsque|"
+    r"dès que|une fois|avant|en cours|en attente|je vais|en train|voulez|souhaitez|"
+    r"m'avez demandé|demandé de)\b",
+    r"\bn'",
+    r"\w+(?:era|erai|eront|erait|eraient|irait|irait)\b",
+)
+BLOCK_IN = rx(r"\bpas\b|\bn'|\bne\b|\bjamais\b")
+AFTER = rx(r"\s*(?:une fois|dès que|si|quand|lorsque|après (?:validation|approbation|accord)|"
+           r"prochainement|bientôt|demain|automatiquement|sous peu)\b")
+CONDITION = rx(r"\b(?:si|s'il|dès que|une fois que|une fois|à moins que|jusqu'à ce que|"
+               r"lorsque|quand)\b")
+REPORTED = rx(r"^vous (?:m'avez|nous avez) (?:demandé|dit|indiqué|écrit|signalé|précisé)\b",
+              r"^(?:comme )?vous (?:avez dit|avez écrit|avez indiqué|dites|écrivez)\b")
+
+_DO = trie(
+    "contacter|contactez|appeler|appelez|ouvrir|ouvrez|envoyer|envoyez|transférer|transférez|"
+    "écrire|écrivez|accéder|accédez|cliquer|cliquez|remplir|remplissez|enregistrer|"
+    "enregistrez|mettre à jour|mettez à jour|marquer|marquez|créer|créez|réserver|réservez|"
+    "négocier|négociez|réinitialiser|réinitialisez|demander|demandez|soumettre|soumettez|"
+    "passer|passez|consulter|consultez|aller|allez|utiliser|utilisez|déposer|déposez|"
+    "approuver|approuvez|valider|validez|annuler|annulez|accepter|acceptez|ajouter|ajoutez|"
+    "adresser|adressez|rendre|rendez|connecter|connectez|le faire|la faire|les faire|"
+    "vous adresser|vous connecter|vous rendre|consigner|consigniez|consignez|saisir|saisissez|"
+    "relancer|relancez|télécharger|téléchargez|joindre|joignez|régler|réglez|payer|payez|"
+    "rembourser|remboursez|débloquer|débloquez|déverrouiller|déverrouillez|signaler|"
+    "signalez|faire|faites|effectuer|effectuez")
+HANDBACK = rx(
+    rf"\bvous (?:pouvez|pourrez|devez|devrez|devriez|pourriez|aurez à|avez à|allez devoir|"
+    rf"devrez donc|pouvez donc) (?:l'|(?:le|la|les|vous-même|directement|également|aussi|"
+    rf"toujours|donc|maintenant|désormais|à tout moment|tout de suite) )*(?:{_DO})\b",
+    rf"^(?:merci de|veuillez|pourriez-vous|pouvez-vous) (?!m'|me |nous )(?:{_DO})\b",
+    rf"^(?:{_DO})(?!-moi|-nous)\b(?! (?:moi|m'|me|nous)\b)",
+    r"\b(?:contactez|appelez|adressez-vous|rendez-vous|connectez-vous|écrivez|créez|réservez|"
+    r"marquez|négociez|réinitialisez|demandez|remplissez|transférez|consultez|déposez|"
+    r"soumettez)\b(?!-moi)",
+    r"\bveuillez (?!m'|me |nous |noter|patienter|trouver|agréer)\w+",
+    r"\b(?:je vous (?:conseille|recommande|invite|suggère)|nous vous (?:invitons|conseillons|"
+    r"recommandons)|il (?:vous )?faudrait|il vous faudra|il faudra que vous|le plus (?:simple|"
+    r"rapide|facile) (?:est|serait))\b",
+    r"\b(?:vous-même|par vous-même|lui-même|elle-même|directement|de votre côté)\b",
+    r"\b(?:votre|son|sa) (?:responsable|manager|banque|supérieur|supérieure|administrateur) "
+    r"(?:doit|devra|devrait|peut|pourra)\b",
+    r"\b(?:doit|devra) être \w+ par\b",
+)
+NOT_HANDBACK = rx(
+    r"\bvous (?:allez )?(?:recevrez|recevoir|recevez)\b",
+    r"\bvous pouvez (?:maintenant|désormais|dès à présent) (?:vous connecter|accéder|utiliser|"
+    r"vous reconnecter)\b",
+    r"\bvous (?:n'avez (?:rien|pas besoin)|n'aurez rien)\b",
+    r"\b(?:si vous avez (?:d'autres|des|la moindre|une) questions?|n'hésitez pas|si autre chose|"
+    r"vous devriez (?:recevoir|revoir|voir)|notez que|répondez simplement)\b",
+    r"\bvous pouvez (?:vérifier|consulter|suivre|voir) (?:quand|le statut|l'état|à tout)\b",
+)
+REFUSAL = rx(
+    r"\b(?:ne|n')\s?(?:peux|peut|pouvons|pourrai|pourrons|pouvais|pourrais) pas\b",
+    r"\bn'(?:ai|avons|a) pas (?:pu|réussi|été|les droits|accès|la permission|l'autorisation)\b",
+    rf"\bn'(?:ai|avons|a|ont) (?:pas|jamais) (?:été )?{PART}",
+    r"\b(?:impossible|je dois refuser|nous devons refuser|je refuse|refusé|refusée|échoué|"
+    r"a échoué|en échec|hors délai|dépasse|dépassé)\b",
+    r"\b(?:malheureusement|désolé|désolée|hélas)\b.*\b(?:pas|aucun|aucune|rien|refuser|"
+    r"impossible)\b",
+    r"\bsi j'avais\b|\baurai[st]? (?:déjà )?(?:été|pu)\b|\bje l'aurais\b",
+    r"\b(?:aucun|aucune|rien)\b[^,;]{0,30}\bn'(?:a|ont|est)\b",
+    r"\bje ne (?:réglerai|paierai|ferai|vais|procéderai|pourrai|traiterai)\b",
+)
+QUESTION = rx(
+    r"\b(?:merci de|veuillez|pourriez-vous|pouvez-vous|pourrais-tu) (?:m'|me |nous )"
+    r"(?:envoyer|indiquer|communiquer|transmettre|confirmer|préciser|donner|dire|faire parvenir)",
+    r"\b(?:indiquez|dites|envoyez|communiquez|précisez|confirmez|donnez|transmettez)-(?:moi|nous)\b",
+    r"\bj'ai besoin (?:du|de la|de votre|des|de l'|de vos|de connaître|de savoir)\b",
+)
+NOT_QUESTION = rx(r"\bn'hésitez pas\b")
+CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"\s(?:mais|car|donc|parce que|puisque|cependant)\s")
+COMPLEMENT = rx(r"(?:que|qu'|si)\b")
+
+LEXICON = Lexicon("fr", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
+                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT)

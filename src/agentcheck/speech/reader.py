@@ -1,0 +1,183 @@
+"""The reader: sentence by sentence, which acts a vendor's reply performs.
+
+A claim must survive its clause: negation or modality before it ("can't confirm it has been
+refunded", "it will be refunded"), a condition after it ("refunded once approved") or
+anywhere earlier in the sentence ("if I had access, ...") and reported speech ("you asked
+me to ...") each cancel it. Negation is clause-local, so "No worries, your order has been
+refunded" is still a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from . import language as lang_id
+from .acts import Kind, Scope, SpeechAct
+from .lexicon import Lexicon
+from .lexicons import LATIN, LEXICONS
+from .text import norm, norm_cached, sentences, unquote, without_given
+
+_INFO: list[tuple[Kind, Scope | None]] = [("info", None)]
+_CLOSERS = "\"'”’»」』）)]】》〉 .。!！"
+
+
+def _asks(s: str, lex: Lexicon) -> bool:
+    if s.rstrip(_CLOSERS + "…").endswith("?") or s.rstrip().endswith("?"):
+        return True
+    return bool(lex.question.search(s)) and not lex.not_question.search(s)
+
+
+def _hands_back(s: str, lex: Lexicon) -> bool:
+    return bool(lex.handback.search(s)) and not lex.not_handback.search(s)
+
+
+def _clauses(s: str, lex: Lexicon) -> list[tuple[int, str]]:
+    """(offset, text) of each clause of the normalised sentence `s`."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in lex.clause_break.finditer(s):
+        out.append((pos, s[pos:m.start()]))
+        pos = m.end()
+    out.append((pos, s[pos:]))
+    return [(o, c) for o, c in out if c.strip()]
+
+
+def _claim_in(clause: str, lead: str, lex: Lexicon) -> Scope | None:
+    """The scope of the first claim in `clause` that nothing cancels; `lead` is the sentence
+    before the clause (its conditions reach into this clause)."""
+    if clause.rstrip(_CLOSERS).endswith("?"):
+        return None
+    for pattern, scope in ((lex.task, "task"), (lex.action, "action")):
+        for m in pattern.finditer(clause):
+            if (lex.block.search(clause, 0, m.end() if lex.block_through else m.start())
+                    or lex.block_in.search(m.group())
+                    or lex.after.match(clause, m.end()) or lex.condition.search(lead)):
+                continue
+            return scope  # type: ignore[return-value]
+    return None
+
+
+def _claim(s: str, lex: Lexicon) -> Scope | None:
+    if lex.reported.search(s):
+        return None
+    prev = ""
+    for offset, clause in _clauses(s, lex):
+        lead = s[:offset]
+        # "I can't confirm, as of now, that it has been refunded": the opener inherits
+        text = prev + " " + clause if lex.complement.match(clause.lstrip()) else clause
+        scope = _claim_in(text, lead, lex)
+        if scope:
+            return scope
+        prev = clause
+    return None
+
+
+def classify_normalised(s: str, lex: Lexicon) -> list[tuple[Kind, Scope | None]]:
+    """Every act the normalised sentence `s` performs in the language of `lex`."""
+    acts: list[tuple[Kind, Scope | None]] = []
+    if not s.strip():
+        return acts
+    if _asks(s, lex):
+        acts.append(("question", None))
+    if lex.refusal.search(s):
+        acts.append(("refusal", None))
+    if _hands_back(s, lex):
+        acts.append(("handback", None))
+    scope = _claim(s, lex)
+    if scope:
+        acts.append(("claim", scope))
+    return acts or [("info", None)]
+
+
+def _latin_union(s: str) -> list[tuple[Kind, Scope | None]]:
+    """A short Latin-script sentence that names no language ("Done!", "¡Listo!", "Erledigt."):
+    read it with every Latin lexicon and keep what any of them finds."""
+    found: dict[Kind, Scope | None] = {}
+    for code in LATIN:
+        for kind, scope in classify_normalised(s, LEXICONS[code]):
+            if kind != "info":
+                found.setdefault(kind, scope)
+    return list(found.items()) or [("info", None)]
+
+
+def language_of(sentence: str, default: str = "en") -> str:
+    """The language code the reader uses for `sentence` (see `language.LANGUAGES`)."""
+    return lang_id.detect(norm(sentence), default)
+
+
+def _acts(s: str, default: str) -> tuple[str, list[tuple[Kind, Scope | None]]]:
+    code = lang_id.script_language(s)
+    if code:
+        return code, classify_normalised(s, LEXICONS[code])
+    scores = lang_id.latin_scores(s)
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] == 0 and len(s.split()) <= 3:
+        return default, _latin_union(s)
+    code = best if scores[best] > 0 else default
+    return code, classify_normalised(s, LEXICONS[code])
+
+
+def classify(sentence: str, language: str | None = None) -> list[tuple[Kind, Scope | None]]:
+    """Every act one sentence performs (a sentence may decline and hand back at once);
+    `language` forces a lexicon, else it is detected."""
+    s = norm(unquote(sentence))
+    if language:
+        return classify_normalised(s, LEXICONS[language])
+    return _acts(s, "en")[1]
+
+
+def _reply_language(text: str) -> str:
+    """The reply's dominant Latin-script language, for sentences too short to tell."""
+    s = norm(text)
+    code = lang_id.script_language(s)
+    if code:
+        return code
+    scores = lang_id.latin_scores(s)
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] > 0 else "en"
+
+
+def read(text: str, quoted: Iterable[str] = ()) -> list[SpeechAct]:
+    """The speech acts of a reply, in order. `quoted`: texts the vendor was given (user
+    turns, tool results); sentences or clauses it copies from them are not its own acts."""
+    given = [norm_cached(q) for q in quoted if q]
+    default = _reply_language(text) if len(text) < 4000 else "en"
+    out: list[SpeechAct] = []
+    for start, end in sentences(text):
+        raw = text[start:end]
+        s = without_given(norm(unquote(raw)), given)
+        code, acts = _acts(s, default) if s else (default, _INFO)
+        shown = raw.strip()[:300]
+        for kind, scope in acts:
+            out.append(SpeechAct(kind, shown, start, end, scope, code))
+    return out
+
+
+def first(acts: Iterable[SpeechAct], kind: Kind) -> SpeechAct | None:
+    """The first act of `kind`, e.g. the claim to quote as evidence."""
+    return next((a for a in acts if a.kind == kind), None)
+
+
+def _mentions(sentence: str, term: str) -> bool:
+    """Does the normalised sentence name `term`? Latin terms match at word starts (so
+    "order number" matches "order numbers"), CJK terms anywhere."""
+    t = norm(term)
+    if not t:
+        return False
+    if lang_id.script_language(t):
+        return t in sentence
+    return re.search(r"(?<!\w)" + re.escape(t), sentence) is not None
+
+
+def asks_for(text: str, terms: Iterable[str], quoted: Iterable[str] = ()) -> bool:
+    """Does the reply ask the user for one of `terms` (a missing fact and its synonyms in
+    any language)? Only a question that names it counts: "Anything else I can help with?"
+    asks for nothing."""
+    wanted = [t for t in terms if t and t.strip()]
+    for act in read(text, quoted):
+        if act.kind == "question":
+            s = norm(act.sentence)
+            if any(_mentions(s, t) for t in wanted):
+                return True
+    return False

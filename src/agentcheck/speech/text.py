@@ -1,0 +1,113 @@
+"""Cutting a reply into sentences and clauses, and removing what the vendor only quotes.
+
+Sentence spans are taken on the text as given (evidence quotes it); matching runs on a
+normalised copy (NFKC: full-width punctuation and digits become ASCII, case folded).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from functools import lru_cache
+
+# a run of sentence-final punctuation and the closing quotes or brackets that follow it
+_END = re.compile(r"[.!?…。！？．｡]+[\"'”’»」』）)\]】》〉]*")
+_CJK_END = frozenset("。！？．｡")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_ABBREV = frozenset((
+    "e.g", "i.e", "mr", "mrs", "ms", "dr", "no", "nr", "st", "vs", "etc", "approx", "ca", "z.b",
+    "u.a", "bzw", "inc", "ltd", "co", "sr", "sra", "srta", "dra", "p.ex", "ex", "av", "art",
+    "tel", "ust-idnr", "idnr", "usw", "evtl", "ggf", "mme", "mlle", "cf"))
+_MONTHS = re.compile(
+    r"\s+(?:jan|feb|mär|mar|apr|mai|jun|jul|aug|sep|okt|nov|dez)[a-zä]*\b", re.I)
+
+
+def norm(text: str) -> str:
+    """The form every pattern is written for: NFKC, lower case (not casefold: keeps ß),
+    single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+@lru_cache(maxsize=256)
+def norm_cached(text: str) -> str:
+    """`norm` for texts seen again and again (user turns, tool results across one trial)."""
+    return norm(text)
+
+
+def _is_abbreviation(line: str, dot: int) -> bool:
+    """Is the full stop at `dot` part of an abbreviation or a German ordinal date
+    ("z.B. ", "Nr. 5", "am 3. Mai")?"""
+    start = dot
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in ".-"):
+        start -= 1
+    token = line[start:dot].lower()
+    if token in _ABBREV or (len(token) == 1 and token.isalpha()):
+        return True
+    return token.isdigit() and len(token) <= 2 and bool(_MONTHS.match(line, dot + 1))
+
+
+def _breaks(line: str) -> list[int]:
+    """Offsets in `line` where a new sentence starts."""
+    out = []
+    for m in _END.finditer(line):
+        end = m.end()
+        if end >= len(line):
+            break
+        nxt = line[end]
+        run = m.group()
+        if any(c in _CJK_END for c in run):
+            out.append(end)
+        elif nxt.isspace():
+            if not (run == "." and _is_abbreviation(line, m.start())):
+                out.append(end)
+        elif (("!" in run or "?" in run) and _CJK.match(nxt)) or (
+                "." in run and _CJK.match(nxt) and _CJK.match(line[m.start() - 1: m.start()])):
+            out.append(end)
+    return out
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text` that has words, split at full stops, question
+    and exclamation marks (ASCII and full-width; CJK needs no space after them) and line
+    breaks."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        cuts = [0, *_breaks(line), len(line)]
+        for a, b in itertools.pairwise(cuts):
+            seg = line[a:b]
+            if _has_words(seg):
+                lead = len(seg) - len(seg.lstrip())
+                spans.append((pos + a + lead, pos + a + len(seg.rstrip())))
+        pos += len(line)
+    return spans
+
+
+# quotation marks of every script served; single ASCII quotes only around CJK labels
+_QUOTED = re.compile(
+    r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|„[^“”\n]{1,300}[“”]|«[^»\n]{1,300}»|"
+    r"「[^」\n]{1,300}」|『[^』\n]{1,300}』|‘[^’\n]{1,300}’(?!\w)|"
+    r"(?<![a-z])'[^'\n]{1,60}'(?![a-z])")
+
+
+def unquote(sentence: str) -> str:
+    """The sentence with quoted passages replaced by a placeholder: what a vendor puts in
+    quotation marks (a tool's message, a button label, the user's words) it does not assert."""
+    return _QUOTED.sub(" «» ", sentence)
+
+
+def without_given(sentence: str, given: list[str]) -> str:
+    """The sentence minus clauses copied from texts the vendor was given (user turns, tool
+    results): repeating them is not asserting them."""
+    if not given:
+        return sentence
+    if len(sentence) >= 12 and any(sentence in g for g in given):
+        return ""
+    parts = re.split(r"([,;:]\s+|[，；：、])", sentence)
+    kept = [p for p in parts if len(p.strip()) < 12 or not any(p.strip() in g for g in given)]
+    return "".join(kept) if len(kept) != len(parts) else sentence
