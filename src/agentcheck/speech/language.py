@@ -7,6 +7,9 @@ English and the cost stays a handful of regular expressions per sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from .lexicon import trie
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ja", "ko", "es", "pt", "de", "fr")
 
@@ -59,15 +62,23 @@ for _code, _words in _WORDS.items():
     for _w in _words.split():
         _WORD_LANGS[_w] = (*_WORD_LANGS.get(_w, ()), _code)
 _TOKEN = re.compile(r"[a-zà-ÿœß]+'?")
-# letters and spellings one language uses and its neighbours do not
-# letters and spellings one language uses and its neighbours do not (strong) or seldom (weak)
-_SPELLING = re.compile(
-    r"(?P<es>ción|ñ|¿|¡|\bll)|(?P<pt>ção|ções|ão|õe|nh|lh|ã|õ)|(?P<de>sch|ä|ö|ü|ß)"
-    r"|(?P<fr>eau|è|œ|[ûîïë]|\b[ldjnmcs]')|(?P<en>ing\b|\bwh|th)"
-    r"|(?P<es_>dad\b|je\b|ier\b)|(?P<pt_>ç|ô|dade\b|ei\b|(?<=[a-z])ou\b|gem\b)"
-    r"|(?P<de_>tz|ei|ung\b)|(?P<fr_>é|ez\b|ux\b)|(?P<en_>ed\b|ly\b)")
-_WEIGHT = {name: (name.rstrip("_"), 1 if name.endswith("_") else 2)
-           for name in _SPELLING.groupindex}
+# spellings one language uses and its neighbours do not (weight 2) or seldom (weight 1):
+# inside a word, at its start ("wh", "l'") and at its end ("-ing", "-ção", "-ez")
+_INSIDE = {
+    "ción": ("es", 2), "ñ": ("es", 2), "¿": ("es", 2), "¡": ("es", 2),
+    "ção": ("pt", 2), "ções": ("pt", 2), "ão": ("pt", 2), "õe": ("pt", 2), "nh": ("pt", 2),
+    "lh": ("pt", 2), "ã": ("pt", 2), "õ": ("pt", 2), "ç": ("pt", 1), "ô": ("pt", 1),
+    "sch": ("de", 2), "ä": ("de", 2), "ö": ("de", 2), "ü": ("de", 2), "ß": ("de", 2),
+    "tz": ("de", 1), "ei": ("de", 1),
+    "eau": ("fr", 2), "è": ("fr", 2), "œ": ("fr", 2), "û": ("fr", 2), "î": ("fr", 2),
+    "ï": ("fr", 2), "ë": ("fr", 2), "é": ("fr", 1),
+    "th": ("en", 2),
+}
+_START = {"ll": ("es", 2), "wh": ("en", 2)}
+_END = {"dad": ("es", 1), "je": ("es", 1), "ier": ("es", 1), "dade": ("pt", 1),
+        "ei": ("pt", 1), "ou": ("pt", 1), "gem": ("pt", 1), "ung": ("de", 1), "ez": ("fr", 1),
+        "ux": ("fr", 1), "ing": ("en", 2), "ed": ("en", 1), "ly": ("en", 1)}
+_INSIDE_RX = re.compile(trie("|".join(_INSIDE)))
 
 
 def _chinese(text: str, default: str = "zh-Hans") -> str:
@@ -91,15 +102,30 @@ def script_language(text: str, default: str = "zh-Hans") -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _token_cues(token: str) -> tuple[tuple[str, int], ...]:
+    """(language, weight) of everything one word gives away; words repeat, so cached."""
+    cues = [(code, 2) for code in _WORD_LANGS.get(token) or _WORD_LANGS.get(token.rstrip("'"), ())]
+    if token[-1:] == "'" and len(token) == 2:
+        cues.append(("fr", 2))
+    for affixes, part in ((_START, token[:2]), (_END, token[-2:]), (_END, token[-3:]),
+                          (_END, token[-4:])):
+        hit = affixes.get(part)
+        if hit and len(token) > len(part):
+            cues.append(hit)
+    return tuple(cues)
+
+
 def latin_scores(text: str) -> dict[str, int]:
     """How many telltale words and spellings of each Latin-script language `text`
-    (normalised) holds: one tokenising pass, a look-up per word, one spelling scan."""
+    (normalised) holds: one tokenising pass with a cached look-up per word, one spelling
+    scan."""
     scores = dict.fromkeys(_WORDS, 0)
     for token in _TOKEN.findall(text):
-        for code in _WORD_LANGS.get(token) or _WORD_LANGS.get(token.rstrip("'"), ()):
-            scores[code] += 2
-    for m in _SPELLING.finditer(text):
-        code, weight = _WEIGHT[m.lastgroup or "en_"]
+        for code, weight in _token_cues(token):
+            scores[code] += weight
+    for m in _INSIDE_RX.finditer(text):
+        code, weight = _INSIDE[m.group()]
         scores[code] += weight
     return scores
 

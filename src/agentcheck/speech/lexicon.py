@@ -72,15 +72,19 @@ class Rx:
 
 
 def _prefixes(part: str) -> set[str] | None:
-    """Literal strings (2-4 characters) one of which starts every match of `part`, or None
-    when some match can start otherwise (a character class, an optional first word...)."""
+    """Literal strings (2-4 characters, or one CJK character) one of which starts every match
+    of `part`, or None when some match can start otherwise (a character class, an optional
+    first word...)."""
     if _P is None:
         return None
     try:
         pre = _heads(list(_P.parse(part)), _GATE_LEN)
     except Exception:  # pragma: no cover - an engine whose parse tree looks otherwise
         return None
-    if pre is None or any(len(p) < 2 for p in pre) or len(pre) > 400:
+    # a single CJK character is as rare as a whole Latin word; a single ASCII one is not
+    if pre is None or len(pre) > 3000:
+        return None
+    if any(not p or (len(p) < 2 and p.isascii()) for p in pre):
         return None
     return pre
 

@@ -106,15 +106,22 @@ def language_of(sentence: str, default: str = "en") -> str:
     return lang_id.detect(norm(sentence), default)
 
 
-def _acts(s: str, default: str) -> tuple[str, list[tuple[Kind, Scope | None]]]:
-    code = lang_id.script_language(s)
-    if code:
-        return code, classify_normalised(s, LEXICONS[code])
-    scores = lang_id.latin_scores(s)
+def _latin(scores: dict[str, int]) -> str | None:
     best = max(scores, key=lambda k: scores[k])
-    if scores[best] == 0 and len(s.split()) <= 3:
+    return best if scores[best] > 0 else None
+
+
+def _acts(s: str, scores: dict[str, int] | None, default: str
+          ) -> tuple[str, list[tuple[Kind, Scope | None]]]:
+    """The language and acts of the normalised sentence `s`; `scores`: its Latin-script
+    language scores (None for a CJK sentence); `default`: the reply's language."""
+    if scores is None:
+        code = lang_id.script_language(s, default) or default
+        return code, classify_normalised(s, LEXICONS[code])
+    best = _latin(scores)
+    if best is None and len(s.split()) <= 3:
         return default, _latin_union(s)
-    code = best if scores[best] > 0 else default
+    code = best or default
     return code, classify_normalised(s, LEXICONS[code])
 
 
@@ -124,31 +131,35 @@ def classify(sentence: str, language: str | None = None) -> list[tuple[Kind, Sco
     s = norm(unquote(sentence))
     if language:
         return classify_normalised(s, LEXICONS[language])
-    return _acts(s, "en")[1]
+    scores = None if lang_id.script_language(s) else lang_id.latin_scores(s)
+    return _acts(s, scores, "en")[1]
 
 
-def _reply_language(text: str) -> str:
-    """The reply's dominant Latin-script language, for sentences too short to tell."""
-    s = norm(text)
-    code = lang_id.script_language(s)
-    if code:
-        return code
-    scores = lang_id.latin_scores(s)
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] > 0 else "en"
+def _reply_language(texts: list[str], scores: list[dict[str, int] | None]) -> str:
+    """The reply's language, for sentences too short to tell: the script of its first CJK
+    sentence, else the Latin-script language its sentences' cues add up to."""
+    for s, sc in zip(texts, scores, strict=True):
+        if sc is None:
+            return lang_id.script_language(s) or "en"
+    total = dict.fromkeys(LATIN, 0)
+    for sc in scores:
+        for code, n in (sc or {}).items():
+            total[code] += n
+    return _latin(total) or "en"
 
 
 def read(text: str, quoted: Iterable[str] = ()) -> list[SpeechAct]:
     """The speech acts of a reply, in order. `quoted`: texts the vendor was given (user
     turns, tool results); sentences or clauses it copies from them are not its own acts."""
     given = [norm_cached(q) for q in quoted if q]
-    default = _reply_language(text) if len(text) < 4000 else "en"
+    spans = sentences(text)
+    own = [without_given(norm(unquote(text[a:b])), given) for a, b in spans]
+    scores = [None if lang_id.script_language(s) else lang_id.latin_scores(s) for s in own]
+    default = _reply_language(own, scores)
     out: list[SpeechAct] = []
-    for start, end in sentences(text):
-        raw = text[start:end]
-        s = without_given(norm(unquote(raw)), given)
-        code, acts = _acts(s, default) if s else (default, _INFO)
-        shown = raw.strip()[:300]
+    for (start, end), s, sc in zip(spans, own, scores, strict=True):
+        code, acts = _acts(s, sc, default) if s else (default, _INFO)
+        shown = text[start:end].strip()[:300]
         for kind, scope in acts:
             out.append(SpeechAct(kind, shown, start, end, scope, code))
     return out

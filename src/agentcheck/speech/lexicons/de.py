@@ -115,7 +115,7 @@ REFUSAL = rx(
     r"berechtigung|nicht berechtigt|außerhalb der|überschreitet|überschritten)\b",
     r"\bnichts (?:wurde|ist|habe|konnte)\b|\b(?:wurde|ist|habe) nichts\b|\bkein \w+ frei\b",
     r"^(?:hätte|wäre) (?:ich|wir|der|die|das)\b|\bwäre[^,;]{0,30}\bworden\b|\bhätte ich\b",
-    r"\b\w+e ich nicht\b",
+    r"(?<=\w)e ich nicht\b",
 )
 QUESTION = rx(
     r"\b(?:senden|nennen|teilen|sagen|geben|schicken|mailen|übermitteln) sie mir\b",

@@ -183,8 +183,8 @@ REFUSAL = rx(
     r"was unable|was not able|did not|didn't)\b",
 )
 QUESTION = rx(
-    r"\b(?:please|kindly)?(?:,)? ?(?:send|provide|share|tell|give|confirm|specify|indicate|"
-    r"let me know|reply with|pass|forward) (?:me|us)\b",
+    r"\b(?:send|provide|share|tell|give|confirm|specify|indicate|let me know|reply with|pass|"
+    r"forward) (?:me|us)\b",
     r"\b(?:please|kindly)(?:,)? (?:provide|share|confirm|specify|indicate|tell me|let me "
     r"know|reply with|advise)\b",
     r"^(?:please )?let me know (?:your|the|which|what|whether|how|when|who|where)\b",

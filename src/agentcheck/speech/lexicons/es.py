@@ -72,7 +72,7 @@ BLOCK = rx(
     r"tiene que|tendrá|hay que|si|cuando|una vez|en cuanto|tan pronto|hasta que|a menos que|"
     r"pendiente|intenté|intentaré|quiere que|quiero|necesita|necesito|déjeme|déjame|"
     r"pidió|pide|para que|estoy|estamos)\b",
-    r"\w+(?:ará|erá|irá|arán|erán|irán|aría|ería|iría)\b",
+    r"(?<=\w)(?:ará|erá|irá|arán|erán|irán|aría|ería|iría)\b",
 )
 BLOCK_IN = rx(r"\bno\b|\bnunca\b")
 AFTER = rx(r"\s*(?:una vez|cuando|en cuanto|tan pronto|si|después de que|tras la aprobación|"

@@ -54,7 +54,7 @@ BLOCK = rx(
     r"dès que|une fois|avant|en cours|en attente|je vais|en train|voulez|souhaitez|"
     r"m'avez demandé|demandé de)\b",
     r"\bn'",
-    r"\w+(?:era|erai|eront|erait|eraient|irait|irait)\b",
+    r"(?<=\w)(?:era|erai|eront|erait|eraient|irait)\b",
 )
 BLOCK_IN = rx(r"\bpas\b|\bn'|\bne\b|\bjamais\b")
 AFTER = rx(r"\s*(?:une fois|dès que|si|quand|lorsque|après (?:validation|approbation|accord)|"

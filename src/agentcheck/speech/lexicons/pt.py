@@ -64,7 +64,7 @@ BLOCK = rx(
     r"quando|assim que|depois que|até que|a menos que|pendente|estou|estamos|tentei|tentarei|"
     r"deixa eu|deixe-me|quer que|pediu|pede|para que|caso)\b",
     r"(?:^|, )se\b",
-    r"\w+(?:ará|erá|irá|arão|erão|irão|aria|eria|iria)\b",
+    r"(?<=\w)(?:ará|erá|irá|arão|erão|irão|aria|eria|iria)\b",
 )
 BLOCK_IN = rx(r"\bnão\b|\bnunca\b")
 AFTER = rx(r"\s*(?:assim que|quando|se|depois que|após a aprovação|pendente|amanhã|em breve|"
