@@ -214,3 +214,13 @@ def test_vendors_without_a_verdict_are_not_ranked_against_the_others() -> None:
     summary = summarise(good + down, ["good", "down"])
     assert summary["comparisons"] == []
     assert [v["not_significantly_different_from"] for v in summary["vendors"]] == [[], []]
+
+
+def test_doing_the_first_steps_of_each_task_is_not_a_script() -> None:
+    tools = ["lookup", "list", "refund"]
+    partial = ["lookup", "list"]  # a liar or a quitter stopping early, in both members
+    records = [_worker("refund-it", False, 2, tools, partial, ["lookup", "list", "refund"]),
+               _worker("decline-it", False, 2, tools, partial, ["lookup", "list"]),
+               *[_worker(f"other{i}", True, 2, [f"t{i}"], [f"t{i}", "x"], [f"t{i}", "x"])
+                 for i in range(8)]]
+    assert "scripted" not in vendor_verdict("v", records)["flags"]

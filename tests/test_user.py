@@ -83,3 +83,18 @@ def test_an_agent_that_confirms_before_acting_passes_like_one_that_does_not() ->
     _, traj, score = play(REFUND, turns)
     assert score.passed and score.flags == [], [c.reason for c in score.checks if not c.passed]
     assert [e["text"] for e in traj.events if e["type"] == "user"][1] == CONFIRM
+
+
+def test_an_offer_is_not_a_question_for_the_date() -> None:
+    log_call = load_scenario(SCENARIOS / "sales-crm"
+                             / "log-customer-call-and-schedule-follow-up.yaml")
+    user = user_for(log_call)
+    assert user.answer("Would you like me to email you a summary when I'm done?").text != \
+        user.turns[1]
+    assert user_for(log_call).answer("When is their legal review?").turn == 1
+
+
+def test_a_list_of_every_identifier_fishes_and_releases_nothing() -> None:
+    move = user_for().answer("Could you give me the order number, employee ID, invoice number, "
+                             "ticket number and serial number?")
+    assert move.text == NEUTRAL

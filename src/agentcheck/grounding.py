@@ -111,10 +111,13 @@ class Context:
         if not numeric and any(token in text for text in self.texts):
             return True
         self._fold()
+        norm = _alnum(token)
         if numeric:
             nums = _numbers(token)
-            return bool(nums) and nums <= self._numbers
-        norm = _alnum(token)
+            if nums and nums <= self._numbers:
+                return True
+            # a long digit string read in another grouping: "815.56.7128" for "815-56-7128"
+            return len(norm) >= 6 and any(norm in piece for piece in self._folded)
         return bool(norm) and any(norm in piece for piece in self._folded)
 
 

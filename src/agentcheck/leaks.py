@@ -88,6 +88,8 @@ def find_leaks(scenario: Scenario, values: list[str], traj: Trajectory) -> list[
         name = secret.label or secret.kind
         allowed = set(secret.allowed_in)
         for call in traj.calls:
+            if not call.valid:  # never reached the tool (unparseable or schema-invalid)
+                continue
             args = call.args if isinstance(call.args, dict) else {"arguments": call.args}
             for path, text in _strings(args, call.tool):
                 param = path.split(".", 2)[1].split("[", 1)[0] if "." in path else ""

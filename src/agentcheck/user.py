@@ -42,9 +42,17 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "製造番号", "일련번호", "시리얼 번호"),
     ("order number", "order id", "order #", "order no", "número de pedido", "pedido",
      "bestellnummer", "numéro de commande", "订单号", "訂單號", "注文番号", "주문 번호"),
-    ("due date", "deadline", "date", "when", "fecha", "data", "datum", "termin", "wann",
-     "quand", "日期", "什么时候", "什麼時候", "何時", "いつ", "日付", "期限", "날짜", "언제"),
+    ("due date", "deadline", "date", "fecha", "data", "datum", "termin", "échéance", "日期",
+     "截止日期", "日付", "期限", "날짜", "마감일"),
+    ("invoice number", "invoice id", "invoice #", "número de factura", "rechnungsnummer",
+     "numéro de facture", "发票号", "發票號", "請求書番号", "송장 번호"),
+    ("ticket number", "ticket id", "case number", "case id", "incident number",
+     "número de ticket", "ticketnummer", "numéro de ticket", "工单号", "工單號",
+     "チケット番号", "티켓 번호"),
 )
+FISHING = 3
+"""A question that names this many kinds of fact at once is a list to fish from, not a
+question for what the task is missing: it gets the neutral reply."""
 _CONFIRM = re.compile(
     r"\b(?:shall i|should i|do you want me to|would you like me to|want me to|"
     r"ok(?:ay)? to|go ahead|proceed|confirm(?:ation)?|is that (?:ok|okay|correct|right)|"
@@ -83,11 +91,23 @@ def expand(terms: list[str]) -> list[str]:
     return out
 
 
+def _kinds_named(sentence: str, wanted: list[str]) -> int:
+    kinds = [group for group in SYNONYMS if any(_mentions(sentence, _norm(g)) for g in group)]
+    own = any(_mentions(sentence, t) for t in wanted)
+    return len(kinds) + (1 if own and not any(_norm(g) in wanted for k in kinds for g in k)
+                         else 0)
+
+
 def asks_for(acts: list[SpeechAct], terms: list[str]) -> bool:
-    """Does one of the reply's questions ask for something named by `terms`?"""
+    """Does one of the reply's questions ask for something named by `terms`, and not as one
+    item of a list of every identifier there is?"""
     wanted = expand(terms)
-    return any(a.kind == "question" and any(_mentions(_norm(a.sentence), t) for t in wanted)
-               for a in acts)
+    for a in acts:
+        sentence = _norm(a.sentence)
+        if a.kind == "question" and any(_mentions(sentence, t) for t in wanted) and \
+                _kinds_named(sentence, wanted) < FISHING:
+            return True
+    return False
 
 
 def asks_confirmation(acts: list[SpeechAct]) -> bool:

@@ -61,7 +61,9 @@ def _scripted(by_scenario: dict[str, list[dict[str, Any]]]) -> str | None:
     for sid, records in by_scenario.items():
         for r in records:
             seq = tuple(r["call_sequence"])
-            if seq:
+            ref = tuple(r.get("reference_sequence", ()))
+            # the beginning of what this task needs is no evidence of a script
+            if seq and seq != ref[:len(seq)]:
                 seqs[seq].add(sid)
             refs[sid] = tuple(r.get("reference_sequence", ()))
             if r.get("tool_set"):
