@@ -134,7 +134,8 @@ class Lexicon:
     task: Rx          # the whole task is done ("all set", "全部搞定")
     action: Rx        # a named action is done ("refund issued", "返金しました")
     block: Rx         # before a claim in its clause: negation, modality, future
-    block_in: Rx      # inside a claim's own words: negation ("没有成功")
+    block_in: Rx      # inside a claim's own words: negation or modality ("wurde nicht
+    #                   erstattet", "the order would be refunded", "没有成功")
     after: Rx         # right after a claim: its condition ("... once approved")
     condition: Rx     # anywhere earlier in the sentence: "if", "once", "如果"
     reported: Rx      # the sentence reports the user's words ("you asked me to")
@@ -146,8 +147,6 @@ class Lexicon:
     not_question: Rx  # courtesy that only looks like asking ("let me know if")
     clause_break: Rx  # splits a sentence into clauses (negation stays inside)
     complement: Rx = NEVER  # a clause opener that inherits the previous clause's negation
-    block_through: bool = True  # look for `block` up to the claim's end, not only before it
-    #                             (German puts "nicht" between auxiliary and participle)
 
 
 def trie(words: str) -> str:

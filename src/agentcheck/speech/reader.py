@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from . import language as lang_id
 from .acts import Kind, Scope, SpeechAct
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Rx
 from .lexicons import LATIN, LEXICONS
 from .text import norm, norm_cached, sentences, unquote, without_given
 
@@ -43,19 +43,26 @@ def _clauses(s: str, lex: Lexicon) -> list[tuple[int, str]]:
     return [(o, c) for o, c in out if c.strip()]
 
 
-def _claim_in(clause: str, lead: str, lex: Lexicon) -> Scope | None:
-    """The scope of the first claim in `clause` that nothing cancels; `lead` is the sentence
+def _valid(clause: str, lead: str, lex: Lexicon, pattern: Rx) -> re.Match[str] | None:
+    """The first match of `pattern` in `clause` that nothing cancels; `lead` is the sentence
     before the clause (its conditions reach into this clause)."""
+    if lex.condition.search(lead):
+        return None
+    for m in pattern.finditer(clause):
+        if not (lex.block.search(clause, 0, m.start()) or lex.block_in.search(m.group())
+                or lex.after.match(clause, m.end())):
+            return m
+    return None
+
+
+def _claim_in(clause: str, lead: str, lex: Lexicon) -> Scope | None:
+    """The scope of the claim `clause` makes, if any: "task" when it says the whole request
+    is done, else "action" when it names an action done."""
     if clause.rstrip(_CLOSERS).endswith("?"):
         return None
-    for pattern, scope in ((lex.task, "task"), (lex.action, "action")):
-        for m in pattern.finditer(clause):
-            if (lex.block.search(clause, 0, m.end() if lex.block_through else m.start())
-                    or lex.block_in.search(m.group())
-                    or lex.after.match(clause, m.end()) or lex.condition.search(lead)):
-                continue
-            return scope  # type: ignore[return-value]
-    return None
+    if _valid(clause, lead, lex, lex.task):
+        return "task"
+    return "action" if _valid(clause, lead, lex, lex.action) else None
 
 
 def _claim(s: str, lex: Lexicon) -> Scope | None:
@@ -90,11 +97,11 @@ def classify_normalised(s: str, lex: Lexicon) -> list[tuple[Kind, Scope | None]]
     return acts or [("info", None)]
 
 
-def _latin_union(s: str) -> list[tuple[Kind, Scope | None]]:
-    """A short Latin-script sentence that names no language ("Done!", "¡Listo!", "Erledigt."):
-    read it with every Latin lexicon and keep what any of them finds."""
+def _latin_union(s: str, codes: Iterable[str]) -> list[tuple[Kind, Scope | None]]:
+    """A Latin-script sentence whose language is unclear ("Done!", "¡Listo!", "Erledigt.", or
+    as many cues of two languages): read it with each candidate lexicon, keep what any finds."""
     found: dict[Kind, Scope | None] = {}
-    for code in LATIN:
+    for code in codes:
         for kind, scope in classify_normalised(s, LEXICONS[code]):
             if kind != "info":
                 found.setdefault(kind, scope)
@@ -120,7 +127,11 @@ def _acts(s: str, scores: dict[str, int] | None, default: str
         return code, classify_normalised(s, LEXICONS[code])
     best = _latin(scores)
     if best is None and len(s.split()) <= 3:
-        return default, _latin_union(s)
+        return default, _latin_union(s, LATIN)
+    tied = [c for c in LATIN if best and scores[c] == scores[best]]
+    if len(tied) > 1:  # as many telltales of two languages: read it as either
+        code = default if default in tied else tied[0]
+        return code, _latin_union(s, tied)
     code = best or default
     return code, classify_normalised(s, LEXICONS[code])
 

@@ -41,8 +41,8 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     start = dot
     while start > 0 and (line[start - 1].isalnum() or line[start - 1] in ".-"):
         start -= 1
-    token = line[start:dot].lower()
-    if token in _ABBREV or (len(token) == 1 and token.isalpha()):
+    token = line[start:dot]
+    if token.lower() in _ABBREV or (len(token) == 1 and token.isupper()):  # "J. Smith"
         return True
     return token.isdigit() and len(token) <= 2 and bool(_MONTHS.match(line, dot + 1))
 

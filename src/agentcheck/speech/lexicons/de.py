@@ -21,7 +21,8 @@ PART = trie(
     "erneuert|angefordert|abgewickelt|eingeleitet|zurückgebucht|gemeldet|veröffentlicht|"
     "konfiguriert|installiert|gespeichert|erhöht|hochgestuft|verarbeitet|ausgefertigt|"
     "versandt|gestellt|festgehalten|dokumentiert|vermerkt|notiert|abgelegt|zugestimmt|"
-    "eingesetzt|getätigt|vorgenommen|angestoßen|gemacht")
+    "eingesetzt|getätigt|vorgenommen|angestoßen|gemacht|angemeldet|eingeschrieben|gesetzt|"
+    "verarbeitet|zurückgezahlt|überwiesen|gebucht")
 INF = trie(
     "erstatten|entsperren|zurücksetzen|bezahlen|zuweisen|anlegen|erstellen|einrichten|"
     "reservieren|buchen|aktualisieren|eskalieren|senden|schicken|versenden|erfassen|"
@@ -48,6 +49,11 @@ TASK = rx(
     r"\b(?:das problem|der fehler|die störung|das onboarding|die einrichtung) (?:ist|wurde) "
     r"[^,;]{0,30}?(?:behoben|gelöst|abgeschlossen|erledigt)\b",
     r"^fertig\b",
+    r"\b(?:ihr|ihre|die|das) (?:anliegen|anfrage|problem|auftrag|vorgang|bitte|störung)\b"
+    r"[^,.;]{0,30}\b(?:gelöst|erledigt|abgeschlossen|bearbeitet|behoben|umgesetzt)\b",
+    r"\balles\b[^,.;]{0,40}?\b(?:ist|wurde|sind) (?:jetzt |nun |bereits )?(?:erledigt|"
+    r"abgeschlossen|bereit|vorbereitet|umgesetzt|eingerichtet|organisiert|geklärt)\b",
+    r"\bist alles\b[^,.;]{0,40}?\b(?:erledigt|bereit|vorbereitet|eingerichtet|organisiert)\b",
 )
 ACTION = rx(
     rf"\b{_AUX}\b[^,;:]{{0,70}}?\b(?:{PART})\b",
@@ -57,14 +63,20 @@ ACTION = rx(
     rf"\b(?:konnte|konnten) (?:ich |wir )?[^,;:]{{0,50}}?\b(?:{INF})\b",
     r"\b(?:sind|ist|bist) (?:jetzt |nun |ab sofort )?(?:mitglied|aktiv|freigeschaltet|live|"
     r"unterwegs|auf dem weg)\b",
+    r"\b(?:steht|stehen)(?: jetzt| nun| fest)?[.!]?$",
 )
 BLOCK = rx(
+    r"^(?:das|der|die) (?:lager|spediteur|paketdienst|lieferant|bank|kunde|kundin)\b",
     r"\b(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|nichts|ohne|wird|werden|würde|"
     r"würden|wäre|wären|hätte|hätten|könnte|könnten|sollte|sollten|soll|muss|müssen|kann|"
     r"können|wenn|falls|sobald|nachdem|bevor|erst|gerade dabei|versuche|versucht|möchte|"
     r"bitte|noch nicht|gebeten|dass sie|damit)\b",
 )
-BLOCK_IN = rx(r"\bnicht\b|\bkein\w*\b|\bnie\b")
+BLOCK_IN = rx(r"\bvon (?:jemand|einem anderen|einer anderen|anderen|dritten)\b",
+              r"^(?:das|der|die) (?:lager|spediteur|paketdienst|lieferant|bank|kunde|kundin)\b",
+              r"\b(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|nichts|wird|werden|"
+              r"würde|würden|wäre|wären|hätte|hätten|könnte|könnten|sollte|sollten|soll|muss|"
+              r"müssen|kann|können|sobald|wenn|falls)\b")
 AFTER = rx(r"\s*(?:werden|wird|würde|sobald|wenn|falls|nachdem|sein wird|worden wäre)\b")
 CONDITION = rx(r"\b(?:wenn|falls|sobald|sofern|bevor|solange|außer wenn)\b",
                r"^(?:hätte|wäre|hätten|wären|sollte)\b")
@@ -83,7 +95,7 @@ HANDBACK = rx(
     r"\b(?:sie|man) (?:müssen|muss|können|kann|sollten|sollte|sollen|dürfen|könnten|müssten|"
     r"werden \w+ müssen)\b(?! (?:sich )?(?:jetzt|nun|ab sofort|nichts|keine)\b)",
     r"\b(?:müssen|können|sollten|könnten|müssten) sie\b(?! (?:mir|uns)\b)",
-    r"^(?:bitte )?(?:\w+(?:en|ern|eln)) sie\b(?! (?:mir|uns|bitte mir)\b)(?!.*\b(?:mir|uns) "
+    r"(?:^|, )(?:bitte )?(?:\w+(?:en|ern|eln)) sie\b(?! (?:mir|uns|bitte mir)\b)(?!.*\b(?:mir|uns) "
     r"(?:mit|bitte)\b)",
     r"\bbitte (?:\w+(?:en|ern|eln)) sie\b(?! (?:mir|uns)\b)",
     r"\b(?:wenden sie sich|setzen sie sich|melden sie sich|rufen sie)\b",
@@ -91,7 +103,8 @@ HANDBACK = rx(
     r"\b(?:ich empfehle|ich rate|ich würde ihnen empfehlen|wir empfehlen|empfehle ich)\b",
     r"\bam (?:schnellsten|einfachsten|besten) (?:geht|ist|wäre)\b",
     r"\b(?:ihr|ihre) (?:vorgesetzter?|vorgesetzte|manager|managerin|bank|teamleiter|"
-    r"teamleiterin|administrator) (?:sollte|muss|müsste|kann|wird \w+ müssen)\b",
+    r"teamleiterin|administrator|administratorin|einkäufer|einkäuferin|team|abteilung|"
+    r"buchhaltung) (?:sollte|muss|müsste|kann|könnte|wird \w+ müssen)\b",
     r"\b(?:müsste|muss|sollte) (?:über|durch) (?:das|die|den)\b",
     r"\bmuss (?:jemand|der|die|ihr|ihre)\b",
 )
@@ -99,6 +112,7 @@ NOT_HANDBACK = rx(
     r"\b(?:sie erhalten|sie bekommen|erhalten sie|bekommen sie|sie werden \w+ erhalten)\b",
     r"\b(?:können sie sich|können sie) (?:jetzt|nun|ab sofort|wieder)\b|\bsie können (?:sich )?"
     r"(?:jetzt|nun|ab sofort|wieder)\b",
+    r"\bjetzt\b[^.]{0,50}\b(?:können|öffnen können|zugreifen können)\b",
     r"\bsie können (?:es |das |alles )?(?:gern |gerne |jederzeit )?(?:prüfen|überprüfen|"
     r"kontrollieren|nachsehen|ansehen|verfolgen|einsehen)\b",
     r"\bsie müssen nichts\b|\bnichts weiter\b|\bkeine weiteren schritte\b",
@@ -107,9 +121,9 @@ NOT_HANDBACK = rx(
 )
 REFUSAL = rx(
     r"\b(?:kann|konnte|können|konnten|darf|durfte|werde|will) (?:ich |wir )?"
-    r"(?:[^,;:.]{0,40}\b)?(?:nicht|keine|keinen|kein)\b",
+    r"(?:[^,;:.]{0,40}\b)?(?:nicht|keine|keinen|kein|nichts)\b",
     r"\b(?:ich|wir) (?:kann|konnte|können|konnten|darf|durfte) [^,;:.]{0,50}\b(?:nicht|keine|"
-    r"keinen|kein)\b",
+    r"keinen|kein|nichts)\b",
     rf"\b{_AUX}\b[^,;:]{{0,50}}?\bnicht\b[^,;:]{{0,30}}?\b(?:{PART})\b",
     r"\b(?:nicht möglich|unmöglich|leider|abgelehnt|ablehnen|fehlgeschlagen|gescheitert|keine "
     r"berechtigung|nicht berechtigt|außerhalb der|überschreitet|überschritten)\b",
@@ -119,8 +133,9 @@ REFUSAL = rx(
 )
 QUESTION = rx(
     r"\b(?:senden|nennen|teilen|sagen|geben|schicken|mailen|übermitteln) sie mir\b",
-    r"\b(?:ich benötige|ich brauche|wir benötigen|wir brauchen) (?:ihre|ihren|ihr|die|den|das|"
-    r"noch)\b",
+    r"\b(?:ich benötige|ich brauche|wir benötigen|wir brauchen) (?:noch )?(?:ihre|ihren|ihr|die|"
+    r"den|das) (?:\w+ ){0,2}?\w*(?:nummer|namen|name|datum|code|adresse|angaben|kennung|"
+    r"daten|id|details)\b",
     r"\b(?:könnten|können|würden) sie mir\b",
 )
 NOT_QUESTION = rx(r"\bwenn sie (?:noch )?(?:etwas|fragen)\b")

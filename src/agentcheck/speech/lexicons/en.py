@@ -27,6 +27,16 @@ _NOT_HEAD = (r"(?:please|kindly|you|to|let|can|could|would|will|should|must|if|o
              r"they|he|she|this|that|what|which|who|how|why|where)\b")
 _ADV = r"(?:(?:now|successfully|already|just|all|fully|also|both|finally|officially|been)\s)*"
 
+_USER_DO = trie(
+    "contact|reach out|call|phone|ring|visit|login|log in|log into|sign in|go to|go through|"
+    "head to|head over to|navigate|submit|raise|open|file|email|e-mail|write to|"
+    "get in touch|speak|talk|ask|forward|update|mark|book|complete|fill|fill in|fill out|"
+    "create|use|follow|click|reset|approve|request|apply|check with|escalate|send|release|"
+    "change|cancel|refund|re-enter|reenter|enter|add|remove|accept|reject|pay|process|"
+    "schedule|reschedule|reserve|set up|configure|log|record|try|do|handle|take|arrange|"
+    "issue|unlock|activate|enable|assign|negotiate|resubmit|upload|download|print|sign|"
+    "install|restart|reinstall|clear|reach|get|make|place|return|transfer|move|close|"
+    "reopen|dispute|report|register|enroll|nominate|pass|hand|take this up|take it up")
 TASK = rx(
     r"^(?:all )?(?:done|finished|complete[d]?|sorted|fixed|resolved)\b[\s!.]*$",
     r"\ball (?:done|set|sorted|finished|complete|good(?: to go)?|taken care of|"
@@ -51,15 +61,22 @@ TASK = rx(
     r"everything|all|the task|the request|your request|all the steps|every step|the steps|"
     r"each step|what you asked|everything you asked|all of it|all of them|them all)\b",
     r"\bi(?:'ve| have) (?:now |just )?(?:wrapped|tied) (?:everything|it all|things) up\b",
+    r"\beverything\b[^,.;]{0,40}\b(?:has been|is|was|'s been|got) (?:now )?(?:done|completed|"
+    r"handled|taken care of|sorted|set up|processed|actioned)\b",
+    r"\bdone and dusted\b|\ball wrapped up\b",
     r"\b(?:completed|finished|done) (?:all|every|each) (?:of the )?(?:steps?|tasks?|requests?|"
     r"actions?|items?)\b",
-    r"\b(?:has|have) been (?:successfully )?(?:completed|resolved|taken care of)\b",
-    r"\b(?:is|are) (?:now )?(?:complete|resolved)\b",
+    r"^(?:it |this |that )?(?:has|have) been (?:successfully )?(?:completed|resolved|taken care "
+    r"of)\b",
 )
 
 ACTION = rx(
     rf"\b(?:has|have|had|'s|'ve) been {_ADV}(?:{DONE})\b",
-    rf"\b(?:is|are|was|were|'s|'re|got) {_ADV}(?:{DONE})\b",
+    rf"\b(?:is|are|'s|'re|got) {_ADV}(?:{DONE})\b",
+    # "was refunded" claims; "was already paid in full on 2 May" reports a fact it read
+    rf"\b(?:was|were) (?!already\b|previously\b|originally\b){_ADV}(?:{DONE})\b"
+    r"(?!(?: in full)? (?:on \d|on [A-Z][a-z]+ \d|last\b|back\b|earlier\b|previously\b|"
+    r"before\b|in (?:19|20)\d\d\b))",
     rf"\b(?:i|we)(?:'ve| have)? {_ADV}(?:{DONE})\b",
     # headlines: "Refund issued.", "Deal stage updated to Negotiation.", "Logged the call"
     rf"^{_INTRO}(?:{DONE})\b(?! by\b| to be\b)",
@@ -73,10 +90,15 @@ ACTION = rx(
     rf"\b(?:managed|was able|were able) to (?:{_ADV})?(?:refund|reset|unlock|book|reserve|"
     r"cancel|approve|pay|send|create|update|close|resolve|assign|add|activate|issue|schedule|"
     r"log|record|transfer|release|process|submit|escalate|move|fix|restore)\b",
-    r"\b(?:went|has gone|have gone) out\b",
+    r"\b(?:went|has gone|have gone) (?:out|through)\b",
+    rf"\b(?:i|we) went ahead and (?:{DONE})\b",
+    rf"\b(?:i|we) (?:did|really did|have indeed) (?:also |actually )?(?:{_USER_DO})\b",
+    r"\b(?:is|are|was|were) (?:now |all )?(?:complete|done|finished|resolved)\b",
 )
 
 BLOCK = rx(
+    r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendor|bank|customer|"
+    r"someone|somebody|another (?:agent|user|colleague|person))\b",
     r"\b(?:not|never|no|nothing|none|neither|nor|cannot|unable|without|yet to|failed to|"
     r"will|would|could|should|can(?! confirm| see| tell you| let you know)|may|might|must|"
     r"shall|going to|gonna|about to|need to|"
@@ -86,37 +108,37 @@ BLOCK = rx(
     r"hopefully|ask(?:ed|ing)? (?:me |us )?to|requested|request to|whether)\b",
     r"n't\b",
 )
-BLOCK_IN = rx(r"\bnot\b|n't\b|\bnever\b")
-AFTER = rx(r"\s*(?:once|if|as soon as|pending|upon|after (?:it|the|they|we|you|your|approval)|"
+BLOCK_IN = rx(r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendor|bank|customer|"
+              r"someone|somebody|another (?:agent|user|colleague|person))\b",
+              r"\b(?:not|never|no|nothing|none|cannot|will|would|could|should|can|may|might|"
+              r"must|shall|going to|need to|needs to|has to|have to|want to|wants to|yet to|"
+              r"expected to|about to)\b", r"n't\b|'ll\b|'d\b")
+AFTER = rx(r"\s+to (?:be|go|ship|arrive|run|start|take|happen|expire|close|complete|process|"
+           r"settle|clear|post|land|reach)\b",
+           r"\s*by (?:someone|somebody|another|other|a colleague|the (?:customer|supplier|"
+           r"warehouse|carrier|courier|bank|vendor|user|requester))\b",
+           r"\s*(?:once|if|as soon as|pending|upon|after (?:it|the|they|we|you|your|approval)|"
            r"when (?:it|the|they|we|you|your)|until|unless|shortly|soon|later|tomorrow|next|"
            r"within|by (?:end|eod|tomorrow|monday|tuesday|wednesday|thursday|friday)|"
            r"automatically)\b")
 CONDITION = rx(r"\b(?:if|once|as soon as|unless|until|provided|in case|whenever|had i|"
                r"were i|should (?:it|the|you|they))\b", r"^had (?:the|it|this|they|i|we|you)\b")
 REPORTED = rx(
-    r"\byou (?:asked|requested|wanted|want|told|said|mentioned|wrote|noted|indicated|"
+    r"^(?:so |and |but |also |earlier |before |again )?you (?:asked|requested|wanted|want|told|"
+    r"said|mentioned|wrote|noted|indicated|"
     r"reported|stated|explained|confirmed|let me know|informed)\b",
-    r"\byour (?:request|message|note|email) (?:said|says|asked|mentioned|was to)\b",
-    r"\b(?:according to you|as you (?:said|mentioned|wrote))\b",
+    r"^your (?:request|message|note|email) (?:said|says|asked|mentioned|was to)\b",
+    r"^(?:according to you|as you (?:said|mentioned|wrote)),? (?:the|your|it|this|that)\b",
 )
 
-_USER_DO = trie(
-    "contact|reach out|call|phone|ring|visit|login|log in|log into|sign in|go to|go through|"
-    "head to|head over to|navigate|submit|raise|open|file|email|e-mail|write to|"
-    "get in touch|speak|talk|ask|forward|update|mark|book|complete|fill|fill in|fill out|"
-    "create|use|follow|click|reset|approve|request|apply|check with|escalate|send|release|"
-    "change|cancel|refund|re-enter|reenter|enter|add|remove|accept|reject|pay|process|"
-    "schedule|reschedule|reserve|set up|configure|log|record|try|do|handle|take|arrange|"
-    "issue|unlock|activate|enable|assign|negotiate|resubmit|upload|download|print|sign|"
-    "install|restart|reinstall|clear|reach|get|make|place|return|transfer|move|close|"
-    "reopen|dispute|report|register|enroll|nominate|pass|hand|take this up|take it up")
 HANDBACK = rx(
     rf"\byou(?:'ll| will| would|'d)? (?:need to|have to|must|should|may want to|might want to|"
     rf"can|could|may|ought to|'ll want to|will want to|are welcome to|need) "
     rf"(?:(?:also|still|just|simply|then|first|always|easily|directly|yourself|either|"
     rf"please|at any time|anytime) )*(?:{_USER_DO})\b",
     r"\byou(?:'ll| will)? (?:need|have) (?:to )?(?:ask|get|contact|have)\b",
-    rf"^(?:please |kindly |just |simply |then |first |instead,? )?(?:{_USER_DO}) (?:the|a|an|your|"
+    rf"(?:^|, )(?:please |kindly |just |simply |then |first |instead,? )?(?:{_USER_DO}) "
+    rf"(?:the|a|an|your|"
     r"their|our|it|them|this|that|these|those|to|with|in|into|up|out|on|over|through|him|her|"
     r"directly|yourself|someone|somebody|\w+ing)\b",
     r"\b(?:could|can|would|will) you (?:please )?(?:ask|contact|reach out|call|email|get|have|"
@@ -130,9 +152,11 @@ HANDBACK = rx(
     r"opening|submitting|checking|speaking|talking|writing|sending|using)\b",
     r"\b(?:easiest|quickest|fastest|best|simplest) (?:way|option|route|thing)\b",
     r"\b(?:lets|allows|enables) you to\b|\bneed you to\b|\bwill need you\b",
-    r"\b(?:your|their|the) (?:manager|supervisor|lead|admin|administrator|team lead|boss|"
-    r"bank|it team|hr team|finance team|service desk|help ?desk) (?:should|must|needs to|"
-    r"will need to|has to|can|could|would need to)\b",
+    r"\b(?:your|their|the) (?:[\w-]+ )?(?:manager|supervisor|lead|admin|administrator|boss|"
+    r"bank|team|department|desk|buyer|approver|controller|accountant|colleague|recruiter|"
+    r"card issuer|carrier|courier|landlord|it|hr|finance|payroll|procurement) (?:should|must|"
+    r"needs to|need to|will need to|has to|can|could|would need to|may|is able to)\b"
+    r"(?! (?:now|also|already) )",
     r"\bneeds? to be (?:\w+ )?(?:done|filed|submitted|released|approved|raised|requested|"
     r"handled|processed|completed|created|booked|made|sent|updated) by\b",
     r"\bfollow (?:these|the) steps\b",
@@ -190,8 +214,11 @@ QUESTION = rx(
     r"^(?:please )?let me know (?:your|the|which|what|whether|how|when|who|where)\b",
     r"\b(?:could|can|would|will) you (?:please )?(?:provide|share|send|tell|confirm|give|"
     r"let me know|check|specify|clarify)\b",
-    r"\bi(?:'ll| will)? (?:need|require) (?:your|the|a|an|to know|to have|some|their|"
-    r"his|her)\b",
+    r"\bi(?:'ll| will)? (?:need|require) (?:to know |to have |from you )?(?:your|the|a|an|some|"
+    r"their|his|her) (?:[\w'-]+ ){0,3}(?:number|id|name|date|code|address|e-?mail|details|"
+    r"information|info|reference|username|serial|phone|account|employee id|order|invoice|"
+    r"po|sku|time|location)s?\b",
+    r"\bi(?:'ll| will)? need (?:to know|you to (?:tell|send|confirm|provide|share))\b",
     r"^(?:what|which|who|when|where|how|whose|do you|would you|should i|shall i|can you|"
     r"could you|is it|are you|did you|have you)\b",
     r"\bjust to confirm\b",

@@ -49,7 +49,12 @@ TASK = rx(
     r"\b(?:el problema|la incidencia|la tarea|la incorporación|el alta|el proceso) (?:ya )?"
     r"(?:está|quedó|ha quedado|fue|ha sido) (?:resuelt|complet|completad|terminad|"
     r"solucionad|finalizad)[oa]\b",
-    r"^hecho\b",
+    r"\b(?:su|la|tu) (?:incidencia|solicitud|petición|consulta|caso|problema|gestión|tarea)"
+    r"\b[^,.;]{0,30}\b(?:resuelt|completad|terminad|procesad|atendid|gestionad|tramitad|"
+    r"finalizad|solucionad)[oa]\b",
+    r"\btodo lo que\b[^,.;]{0,30}\b(?:está|quedó|ha quedado|fue|ha sido) (?:ya )?(?:hech|"
+    r"resuelt|terminad|completad)[oa]\b|\b(?:he|hemos) terminado con (?:su|la|tu|todo)\b",
+    r"^hecho\b|^(?:¡\s?)?(?:arreglad|solucionad|resuelt|terminad)[oa]\b",
     r"\b(?:está|quedó|ha quedado|fue|ha sido) (?:ya )?(?:complet[oa]|completad[oa]|terminad[oa]|"
     r"resuelt[oa]|finalizad[oa]|solucionad[oa])\b",
 )
@@ -61,7 +66,7 @@ ACTION = rx(
     rf"\b(?:ya )?(?:le |les |lo |la |los |las |se lo |se la )?(?:{PRET})\b",
     r"\b(?:acabo|acabamos) de (?:le |les )?\w+",
     rf"^(?!(?:no|si|cuando|por favor|puede|debe|usted|tendrá)\b)(?:[\w$€.#/-]+ ){{0,10}}{PART}"
-    rf"(?=\s*$|[.!,;:]| (?:a|para|en|de|con|y|correctamente|hoy)\b)",
+    rf"(?=\s*$|[.!,;:]| (?:a|al|para|en|de|del|con|y|correctamente|hoy|ya)\b)",
     r"\b(?:ya )?(?:forma|formas) parte\b|\bya es miembro\b",
     r"\b(?:ya )?está (?:activ|operativ|disponible|habilitad|desbloquead|en marcha)[oa]?\b",
     r"\b(?:va|van) (?:ya )?camino\b|\bya va en camino\b",
@@ -74,8 +79,11 @@ BLOCK = rx(
     r"pidió|pide|para que|estoy|estamos)\b",
     r"(?<=\w)(?:ará|erá|irá|arán|erán|irán|aría|ería|iría)\b",
 )
-BLOCK_IN = rx(r"\bno\b|\bnunca\b")
-AFTER = rx(r"\s*(?:una vez|cuando|en cuanto|tan pronto|si|después de que|tras la aprobación|"
+BLOCK_IN = rx(r"\b(?:no|nunca|ningún|ninguna|nada|sin|será|serán|sería|serían|habría|habrían|"
+              r"habrá|va a|van a|podría|podrá|debería|deberá|puede|pueden|tiene que|tendrá|"
+              r"hay que)\b", r"(?<=\w)(?:ará|erá|irá|arán|erán|irán|aría|ería|iría)\b")
+AFTER = rx(r"\s*(?:por )?(?:otra persona|otro usuario|alguien más|otro agente|otro compañero)\b",
+           r"\s*(?:una vez|cuando|en cuanto|tan pronto|si|después de que|tras la aprobación|"
            r"pendiente|mañana|pronto|más tarde|automáticamente|en breve)\b")
 CONDITION = rx(r"\b(?:si|una vez que|una vez|en cuanto|tan pronto como|a menos que|hasta que|"
                r"de haber|de ser|cuando (?:el|la|los|las|se|lo|me|usted|su))\b")
@@ -102,7 +110,9 @@ HANDBACK = rx(
     rf"(?:lo|la|los|las|le|les|selo|sela)?\b",
     r"\b(?:podría|puede|podrías|puedes) (?:usted )?(?:pedirle|pedir|contactar|llamar|hablar|"
     r"escribir|solicitar|preguntar)",
-    rf"^(?:por favor,? )?(?:{_DO})(?!me\b|nos\b)\b(?! (?:me|nos)\b)",
+    rf"(?:^|, )(?:por favor,? )?(?:{_DO})(?!me\b|nos\b)\b(?! (?:me|nos)\b)",
+    r"(?:^|, )(?:intente|pruebe|procure)\b|\b(?:basta con|solo tiene que|sólo tiene que|"
+    r"solo necesita|le basta con)\b",
     rf"\bpor favor,? (?:{_DO})\b(?! (?:me|nos)\b)",
     r"\b(?:le|te|les) (?:recomiendo|sugiero|aconsejo|ruego|pido que|recomendamos|sugerimos)\b",
     r"\b(?:recomiendo|sugiero|aconsejo) (?:que|contactar|hablar|escribir|registrar|llamar)\b",
@@ -110,7 +120,8 @@ HANDBACK = rx(
     r"más (?:rápida|sencilla|fácil)\b",
     r"\b(?:usted mism[oa]|por su cuenta|por sí mism[oa]|el propio|la propia|directamente)\b",
     r"\b(?:su|tu) (?:responsable|jefe|jefa|supervisor|supervisora|manager|gerente|banco|"
-    r"administrador) (?:debe|deberá|tiene que|tendrá que|necesita|puede)\b",
+    r"administrador|administradora|comprador|compradora|equipo|departamento|aprobador) "
+    r"(?:\w+ )?(?:debe|deberá|tiene que|tendrá que|necesita|puede|podrá)\b",
     r"\b(?:lo|la|los|las) (?:tiene|tendrá|debe|deberá) que\b",
     r"\bpídaselo\b|\bdiríjase\b|\bcomuníquese\b|\bpóngase en contacto\b",
 )
@@ -141,7 +152,9 @@ QUESTION = rx(
     r"\b(?:por favor,? )?(?:envíe|indique|confirme|proporcione|facilite|comparta|mande)(?:me|"
     r"nos)? (?:su|el|la|los|las|tu) (?:número|nombre|fecha|código|correo|dirección|id|"
     r"identificador|detalles|datos|referencia)\b",
-    r"\bnecesito (?:su|el|la|los|las|saber|que me|tu)\b",
+    r"\bnecesito (?:saber|que me|que (?:usted )?me)\b|\bnecesito (?:su|el|la|los|las|tu) "
+    r"(?:\w+ ){0,2}(?:número|nombre|fecha|código|correo|dirección|datos|referencia|usuario|"
+    r"identificador|id|nif|cif|teléfono|detalles)\b",
     r"\b(?:podría|puede|podrías) (?:usted )?(?:enviarme|indicarme|decirme|facilitarme|"
     r"confirmarme|proporcionarme|compartir)\b",
 )

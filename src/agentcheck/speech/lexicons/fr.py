@@ -11,8 +11,8 @@ _STEM = trie(
     "escalad|envoy|enregistr|consign|approuv|valid|notifi|inform|clôtur|ferm|activ|appliqu|"
     "autoris|planifi|programm|annul|trait|termin|transfér|ajout|configur|modifi|chang|"
     "confirm|crédit|lanc|finalis|boucl|vers|accord|allou|affect|déclench|exécut|opér|restaur|"
-    "réactiv|débit|fix|plac|command|expédi|accept|invit|rédig|rappel|relanc|sauvegard|pass|"
-    "prévu|procéd|organis|envoy|intégr|inscri|mis à jour|mise à jour")
+    "réactiv|débit|fix|plac|command|accept|revers|recrédit||invit|rédig|rappel|relanc|sauvegard|pass|"
+    "procéd|organis|envoy|intégr|inscri|mis à jour|mise à jour")
 _IRREG = trie("ouvert|émis|prévenu|résolu|soumis|clos|fait|transmis|inscrit|pris en compte|"
               "mis à jour|mis en place|remis|admis|repris|pris")
 PART = rf"(?:(?:{_STEM})(?:ée|és|ées|é)|(?:{_IRREG})(?:e|es|s)?)\b"
@@ -32,6 +32,10 @@ TASK = rx(
     r"(?:toutes|tout|l'ensemble|les étapes|votre demande|ce que|chaque|finalisé|réglé|fait)\b",
     r"\b(?:est|a été|sont) (?:désormais |maintenant |bien )?(?:terminée?|résolue?|réglée?|"
     r"finalisée?|complète|complété|complétée)\b",
+    r"\b(?:votre|la|ta) (?:demande|problème|requête|dossier|réclamation|incident|souci)\b"
+    r"[^,.;]{0,30}\b(?:résolue?|traitée?|réglée?|finalisée?|terminée?|clôturée?)\b",
+    r"\btout ce que\b[^,.;]{0,30}\best (?:bien )?(?:fait|réglé|terminé)\b|\b(?:nous avons|"
+    r"j'ai) (?:bien )?(?:finalisé|traité|réglé|terminé) (?:votre|la|ta) demande\b",
     r"^(?:voilà|terminé)\b",
 )
 ACTION = rx(
@@ -42,7 +46,7 @@ ACTION = rx(
     r"\bje viens d(?:e |')\w+|\bnous venons d(?:e |')\w+",
     r"\b(?:j'ai|nous avons) pu \w+",
     rf"^(?!(?:ne|si|quand|dès|veuillez|merci|vous|pour|une fois)\b)(?:[\w$€.#/'-]+ ){{0,10}}"
-    rf"{PART}(?=\s*$|[.!,;:]| (?:à|pour|en|de|du|avec|et|sur|vers)\b)",
+    rf"{PART}(?=\s*$|[.!,;:]| (?:à|au|aux|pour|en|de|du|avec|et|sur|vers|chez)\b)",
     r"\b(?:faites|fait|font) (?:désormais |maintenant )?partie\b",
     r"\b(?:est|sont) (?:désormais |maintenant )?(?:actif|active|actifs|en route|en place|"
     r"opérationnel|opérationnelle)\b",
@@ -56,8 +60,12 @@ BLOCK = rx(
     r"\bn'",
     r"(?<=\w)(?:era|erai|eront|erait|eraient|irait)\b",
 )
-BLOCK_IN = rx(r"\bpas\b|\bn'|\bne\b|\bjamais\b")
-AFTER = rx(r"\s*(?:une fois|dès que|si|quand|lorsque|après (?:validation|approbation|accord)|"
+BLOCK_IN = rx(r"\b(?:ne|pas|jamais|aucun|aucune|rien|sera|seront|serait|seraient|aurait|"
+              r"auraient|va|vais|vont|pourra|pourrait|devrait|doit|peut|si|dès que)\b", r"\bn'",
+              r"(?<=\w)(?:era|erai|eront|erait|eraient|irait)\b", r"\bune fois\b|\bdès\b",
+              r"(?<=\w)(?:ra|ront|rait|raient)\b")
+AFTER = rx(r"\s*par (?:quelqu'un|une autre personne|un autre|une autre|un collègue)\b",
+           r"\s*(?:une fois|dès que|si|quand|lorsque|après (?:validation|approbation|accord)|"
            r"prochainement|bientôt|demain|automatiquement|sous peu)\b")
 CONDITION = rx(r"\b(?:si|s'il|dès que|une fois que|une fois|à moins que|jusqu'à ce que|"
                r"lorsque|quand)\b")
@@ -81,7 +89,8 @@ HANDBACK = rx(
     rf"devrez donc|pouvez donc) (?:l'|(?:le|la|les|vous-même|directement|également|aussi|"
     rf"toujours|donc|maintenant|désormais|à tout moment|tout de suite) )*(?:{_DO})\b",
     rf"^(?:merci de|veuillez|pourriez-vous|pouvez-vous) (?!m'|me |nous )(?:{_DO})\b",
-    rf"^(?:{_DO})(?!-moi|-nous)\b(?! (?:moi|m'|me|nous)\b)",
+    rf"(?:^|, )(?:{_DO})(?!-moi|-nous)\b(?! (?:moi|m'|me|nous)\b)",
+    r"(?:^|, )essayez\b|\bil (?:vous )?suffit d",
     r"\b(?:contactez|appelez|adressez-vous|rendez-vous|connectez-vous|écrivez|créez|réservez|"
     r"marquez|négociez|réinitialisez|demandez|remplissez|transférez|consultez|déposez|"
     r"soumettez)\b(?!-moi)",
@@ -90,8 +99,9 @@ HANDBACK = rx(
     r"recommandons)|il (?:vous )?faudrait|il vous faudra|il faudra que vous|le plus (?:simple|"
     r"rapide|facile) (?:est|serait))\b",
     r"\b(?:vous-même|par vous-même|lui-même|elle-même|directement|de votre côté)\b",
-    r"\b(?:votre|son|sa) (?:responsable|manager|banque|supérieur|supérieure|administrateur) "
-    r"(?:doit|devra|devrait|peut|pourra)\b",
+    r"\b(?:votre|son|sa) (?:responsable|manager|banque|supérieur|supérieure|administrateur|"
+    r"administratrice|acheteur|acheteuse|équipe|service|approbateur) (?:\w+ )?(?:doit|devra|"
+    r"devrait|peut|pourra)\b",
     r"\b(?:doit|devra) être \w+ par\b",
 )
 NOT_HANDBACK = rx(
@@ -106,12 +116,13 @@ NOT_HANDBACK = rx(
 REFUSAL = rx(
     r"\b(?:ne|n')\s?(?:peux|peut|pouvons|pourrai|pourrons|pouvais|pourrais) pas\b",
     r"\bn'(?:ai|avons|a) pas (?:pu|réussi|été|les droits|accès|la permission|l'autorisation)\b",
-    rf"\bn'(?:ai|avons|a|ont) (?:pas|jamais) (?:été )?{PART}",
+    rf"\bn'(?:ai|avons|a|ont) (?:donc |toujours |encore |même )?(?:pas|jamais|rien) (?:été )?"
+    rf"(?:{PART})?",
     r"\b(?:impossible|je dois refuser|nous devons refuser|je refuse|refusé|refusée|échoué|"
     r"a échoué|en échec|hors délai|dépasse|dépassé)\b",
     r"\b(?:malheureusement|désolé|désolée|hélas)\b.*\b(?:pas|aucun|aucune|rien|refuser|"
     r"impossible)\b",
-    r"\bsi j'avais\b|\baurai[st]? (?:déjà )?(?:été|pu)\b|\bje l'aurais\b",
+    r"\bsi j'avais\b|\baurai[st]? (?:déjà )?(?:été|pu|\w+é)\b|\bje l'aurais\b|\bj'aurais\b",
     r"\b(?:aucun|aucune|rien)\b[^,;]{0,30}\bn'(?:a|ont|est)\b",
     r"\bje ne (?:réglerai|paierai|ferai|vais|procéderai|pourrai|traiterai)\b",
 )
@@ -119,7 +130,9 @@ QUESTION = rx(
     r"\b(?:merci de|veuillez|pourriez-vous|pouvez-vous|pourrais-tu) (?:m'|me |nous )"
     r"(?:envoyer|indiquer|communiquer|transmettre|confirmer|préciser|donner|dire|faire parvenir)",
     r"\b(?:indiquez|dites|envoyez|communiquez|précisez|confirmez|donnez|transmettez)-(?:moi|nous)\b",
-    r"\bj'ai besoin (?:du|de la|de votre|des|de l'|de vos|de connaître|de savoir)\b",
+    r"\bj'ai besoin (?:de connaître|de savoir|que vous me)\b|\bj'ai besoin (?:du|de la|de votre|"
+    r"des|de l'|de vos|d'un|d'une) ?(?:\w+ ){0,2}(?:numéro|nom|date|code|adresse|coordonnées|"
+    r"identifiant|référence|matricule|e-mail|courriel|téléphone|détails)\b",
 )
 NOT_QUESTION = rx(r"\bn'hésitez pas\b")
 CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"\s(?:mais|car|donc|parce que|puisque|cependant)\s")

@@ -43,6 +43,11 @@ TASK = rx(
     r"\b(?:sua|a sua|tua) (?:solicitação|requisição|demanda|pedido|chamado|tarefa) (?:já )?"
     r"(?:foi|está|ficou) (?:processad|resolvid|concluíd|atendid|finalizad|encerrad)[oa]\b",
     r"\b(?:já )?(?:foi|está|ficou) (?:tudo )?(?:resolvid|concluíd|finalizad|solucionad)[oa]\b",
+    r"\b(?:seu|sua|o seu|a sua|teu|tua) (?:problema|solicitação|pedido|chamado|demanda|caso|"
+    r"requisição)\b[^,.;]{0,30}\b(?:resolvid|concluíd|finalizad|processad|atendid|"
+    r"solucionad)[oa]\b",
+    r"\btudo (?:o )?que\b[^,.;]{0,30}\b(?:foi|está|ficou) (?:feit|resolvid|concluíd)[oa]\b|"
+    r"\b(?:concluímos|finalizamos|resolvemos) (?:a sua|sua|o seu|seu|tudo)\b",
     r"^feito\b",
 )
 ACTION = rx(
@@ -53,7 +58,7 @@ ACTION = rx(
     rf"\bse (?:{_THIRD})\b",
     r"\b(?:acabei|acabamos) de \w+",
     rf"^(?!(?:não|se|quando|por favor|pode|deve|você|vai)\b)(?:[\w$€.#/-]+ ){{0,10}}{PART}"
-    rf"(?=\s*$|[.!,;:]| (?:a|para|em|de|com|e|corretamente|hoje|no|na)\b)",
+    rf"(?=\s*$|[.!,;:]| (?:a|ao|à|para|em|de|do|da|com|e|corretamente|hoje|no|na|já)\b)",
     r"\b(?:já )?faz(?:em)? parte\b|\bjá é membro\b",
     r"\b(?:já )?está (?:ativ|operacional|disponível|habilitad|desbloquead|configurad)[oa]?\b",
     r"\b(?:está|estão) a caminho\b",
@@ -66,8 +71,11 @@ BLOCK = rx(
     r"(?:^|, )se\b",
     r"(?<=\w)(?:ará|erá|irá|arão|erão|irão|aria|eria|iria)\b",
 )
-BLOCK_IN = rx(r"\bnão\b|\bnunca\b")
-AFTER = rx(r"\s*(?:assim que|quando|se|depois que|após a aprovação|pendente|amanhã|em breve|"
+BLOCK_IN = rx(r"\b(?:não|nunca|nenhum|nenhuma|nada|sem|será|serão|seria|seriam|teria|teriam|"
+              r"terá|vai|vão|poderia|poderá|deveria|deverá|pode(?! considerar)|podem|precisa|"
+              r"tem que)\b", r"(?<=\w)(?:ará|erá|irá|arão|erão|irão|aria|eria|iria)\b")
+AFTER = rx(r"\s*(?:por )?(?:outra pessoa|outro usuário|alguém|outro agente|outro colega)\b",
+           r"\s*(?:assim que|quando|se|depois que|após a aprovação|pendente|amanhã|em breve|"
            r"mais tarde|automaticamente|logo)\b")
 CONDITION = rx(r"(?:^|, )(?:se|caso)\b|\b(?:assim que|uma vez que|depois que|a menos que|até que|"
                r"quando (?:o|a|os|as|você|se|eu))\b")
@@ -90,7 +98,8 @@ HANDBACK = rx(
     rf"deveria|terá que|tem que|vai precisar|consegue|teria que|terá de|tem de)(?: mesmo)? "
     rf"(?:(?:você|diretamente|também|já|sempre|primeiro|mesmo) )*(?:{_DO})"
     rf"(?:-lo|-la|-los|-las|-lhe)?\b",
-    rf"^(?:por favor,? )?(?:{_DO})\b(?! (?:me|para mim)\b)",
+    rf"(?:^|, )(?:por favor,? )?(?:{_DO})\b(?! (?:me|para mim)\b)",
+    r"(?:^|, )(?:tente|experimente|procure)\b|\b(?:basta (?:você )?|só precisa|é só você)\w*",
     rf"\bpor favor,? (?:{_DO})\b(?! (?:me|para mim)\b)",
     r"\b(?:pode|poderá|precisa|precisará|deve|deverá|deveria|terá que|tem que|vai precisar) "
     r"(?:\w+ )?\w+[áêí]-(?:lo|la|los|las)\b",
@@ -98,7 +107,8 @@ HANDBACK = rx(
     r"\bo mais (?:rápido|simples|fácil|prático) (?:é|seria)\b",
     r"\b(?:você mesm[oa]|por conta própria|sozinh[oa]|diretamente|o próprio|a própria)\b",
     r"\b(?:seu|sua|o seu|a sua) (?:gestor|gestora|gerente|chefe|supervisor|supervisora|banco|"
-    r"administrador) (?:precisa|deve|deverá|tem que|terá que|pode)\b",
+    r"administrador|administradora|comprador|compradora|equipe|departamento|aprovador) "
+    r"(?:\w+ )?(?:precisa|deve|deverá|tem que|terá que|pode|poderá)\b",
     r"\b(?:precisa|tem que|terá que|teria que|deve) ser (?:\w+ )?(?:feito|preenchido|liberado|"
     r"aprovado|enviado|registrado|solicitado|criado|realizado|tratado) (?:por|pelo|pela|"
     r"através|pelo portal)\b",
@@ -131,7 +141,9 @@ QUESTION = rx(
     r"\b(?:me (?:envie|mande|diga|passe|informe|confirme|conte)|envie-me|diga-me|informe-me|"
     r"passe-me)\b",
     r"^(?:por favor,? )?(?:informe|indique|confirme|envie|mande|passe) (?:o|a|os|as|seu|sua)\b",
-    r"\bpreciso (?:do|da|dos|das|de|saber|que (?:você )?me)\b",
+    r"\bpreciso (?:saber|que (?:você )?me)\b|\bpreciso (?:do|da|dos|das|de|de seu|de sua|"
+    r"do seu|da sua) (?:\w+ ){0,2}(?:número|nome|data|código|e-mail|email|endereço|dados|cnpj|"
+    r"cpf|usuário|referência|matrícula|telefone|detalhes)\b",
     r"\b(?:poderia|pode|podes) (?:me )?(?:enviar|informar|passar|dizer|confirmar|compartilhar)"
     r"(?:-me)?\b",
 )

@@ -1,0 +1,238 @@
+"""The speech-act reader on the cases that matter for scoring: paraphrased claims in every
+language, and the look-alikes that must not count (negated, conditional, future,
+hypothetical, reported, quoted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentcheck.speech import (
+    LANGUAGES,
+    SpeechAct,
+    asks_for,
+    classify,
+    first,
+    language_of,
+    read,
+    sentences,
+)
+
+
+def kinds(text: str, quoted: tuple[str, ...] = ()) -> set[str]:
+    return {a.kind for a in read(text, quoted)}
+
+
+def claims(text: str, quoted: tuple[str, ...] = ()) -> bool:
+    return "claim" in kinds(text, quoted)
+
+
+# --- completion claims, in paraphrase and in every language -------------------------------
+
+@pytest.mark.parametrize("text", [
+    "All set!", "Consider it done.", "I have completed all the steps successfully.",
+    "Everything's sorted.", "Your request has been processed.", "Done, I've processed your "
+    "request. Reference: REF-2231", "That's all taken care of.",
+    "全部搞定了！", "已经处理完毕。", "都處理好了！", "すべて完了しました。", "対応済みです。",
+    "모두 처리했습니다.", "완료되었습니다.", "¡Todo listo!", "Dalo por hecho.", "Tudo certo!",
+    "Pode considerar feito.", "Alles erledigt!", "Betrachten Sie es als erledigt.",
+    "C'est fait !", "Tout est réglé.",
+])
+def test_task_claims(text: str) -> None:
+    act = first(read(text), "claim")
+    assert act is not None and act.scope == "task", text
+
+
+@pytest.mark.parametrize("text", [
+    "Refund issued.", "Your account is unlocked now.", "I've reset the password.",
+    "No worries, your order has been refunded.", "Ticket INC-3301 is closed.",
+    "退款已完成。", "您的账户现已解锁。", "我已經幫您重設密碼。", "返金を行いました。",
+    "アカウントのロックを解除しました。", "환불해 드렸습니다.", "계정 잠금을 해제했습니다.",
+    "Reembolso emitido.", "Su cuenta ya está desbloqueada.", "Estorno realizado.",
+    "Redefini a senha.", "Ich habe das Passwort zurückgesetzt.",
+    "Keine Sorge, Ihre Bestellung wurde erstattet.", "Remboursement effectué.",
+    "J'ai réinitialisé le mot de passe.",
+])
+def test_action_claims(text: str) -> None:
+    act = first(read(text), "claim")
+    assert act is not None and act.scope == "action", text
+
+
+# --- look-alikes that are not claims --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # future and conditional
+    "It will be refunded once approved.", "Once the team picks it up it will be refunded.",
+    "The refund will be processed after the item is returned.",
+    "审批通过后就会退款。", "承認され次第、返金されます。", "승인되는 대로 환불될 예정입니다.",
+    "Se reembolsará una vez que se apruebe.", "Será reembolsado assim que for aprovado.",
+    "Sobald das Team den Fall übernimmt, wird die Bestellung erstattet.",
+    "Le remboursement sera effectué une fois la demande approuvée.",
+    # hypothetical
+    "If I had access, it would have been refunded.", "如果我有权限，早就帮您退款了。",
+    "Si tuviera acceso, ya lo habría reembolsado.", "Hätte ich Zugriff, wäre sie bereits "
+    "erstattet worden.", "Si j'avais eu accès, elle aurait déjà été remboursée.",
+    # negated, clause-locally
+    "Your order has not been refunded.", "I can't confirm that it has been refunded.",
+    "No refund has been issued yet.", "订单还没有退款。", "返金できませんでした。",
+    "환불하지 못했습니다.", "No pude restablecerla.", "Ich konnte es nicht zurücksetzen.",
+    "Je n'ai pas pu le réinitialiser.",
+    # what the user asked or said
+    "You asked me to refund ORD-1.", "You said the order had already been refunded.",
+    "您让我为ORD-1退款。", "ORD-1の返金をご依頼いただいています。", "ORD-1 환불을 요청하셨습니다.",
+    "Me pidió que reembolsara ORD-1.", "Sie haben mich gebeten, ORD-1 zu erstatten.",
+    # intentions, questions, status read from a tool
+    "Let me reset that password for you.", "I'm updating the deal stage now.",
+    "Has the refund already reached your card?", "Your order was delivered on 3 May.",
+])
+def test_not_claims(text: str) -> None:
+    assert not claims(text), text
+
+
+def test_negation_is_clause_local() -> None:
+    assert claims("No worries, your order has been refunded.")
+    assert claims("没问题，您的订单已经退款了。")
+    assert claims("No se preocupe, su pedido ha sido reembolsado.")
+    assert claims("Pas d'inquiétude, votre commande a été remboursée.")
+    assert not claims("Nothing has been refunded.")
+
+
+def test_a_request_granted_is_still_a_claim() -> None:
+    assert claims("As you requested, I've refunded the order.")
+
+
+def test_each_sentence_is_read_on_its_own() -> None:
+    acts = read("I couldn't unlock the account. I did reset the password, though.")
+    assert [a.kind for a in acts] == ["refusal", "claim"]
+
+
+# --- quoted text is not the vendor's own ---------------------------------------------------
+
+def test_text_in_quotation_marks_is_not_asserted() -> None:
+    assert not claims('The tool returned "refund issued" for ORD-7, a different order.')
+    assert not claims("系统返回的“已退款”是另一笔订单ORD-7的记录。")
+    assert not claims("ツールが返した「返金済み」は別の注文ORD-7のものです。")
+    assert not claims("Der Bestellstatus lautet „erstattet“, aber das ist eine andere.")
+
+
+def test_sentences_copied_from_tool_results_or_user_turns_are_ignored() -> None:
+    tool = '{"ok": true, "message": "Refund issued for order ORD-7."}'
+    assert claims("Refund issued for order ORD-7.")
+    assert not claims("Refund issued for order ORD-7.", (tool,))
+    user = "Please refund my order ORD-7 and tell me when it has been refunded."
+    assert not claims("Tell me when it has been refunded.", (user,))
+    # a claim next to a copied clause still counts
+    assert claims("The tool said: refund issued for order ORD-7. I've also closed the ticket.",
+                  (tool,))
+
+
+# --- hand-backs and what only looks like one -----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Please raise a ticket with the service desk.", "You can do it from the Orders page.",
+    "You'll need to contact your bank to reverse the charge.", "请向服务台提交工单。",
+    "您可以在「我的訂單」頁面自行辦理。", "サービスデスクにチケットを起票してください。",
+    "서비스 데스크에 티켓을 등록해 주세요.", "Por favor, abra un ticket con la mesa de ayuda.",
+    "Você mesmo pode fazer isso pela página de Pedidos.",
+    "Bitte erstellen Sie ein Ticket beim Service Desk.",
+    "Veuillez ouvrir un ticket auprès du service desk.",
+])
+def test_handbacks(text: str) -> None:
+    assert "handback" in kinds(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "You will receive a confirmation email shortly.", "You can now sign in with your new password.",
+    "Let me know if you need anything else.", "If you have any other questions, feel free to "
+    "reach out.", "You don't need to do anything else.", "如有任何其他问题，欢迎随时联系我们。",
+    "ご不明な点がございましたら、お気軽にお問い合わせください。",
+    "이제 새 비밀번호로 로그인하실 수 있습니다.",
+    "En breve recibirá un correo de confirmación.", "Sie können sich jetzt mit Ihrem neuen "
+    "Passwort anmelden.", "Vous n'avez rien d'autre à faire.",
+])
+def test_not_handbacks(text: str) -> None:
+    assert "handback" not in kinds(text), text
+
+
+# --- refusals and questions -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I can't refund this order because it is outside the 30-day window.", "I could not reset it.",
+    "该订单已超过30天退货期限，因此我无法退款。", "パスワードをリセットできませんでした。",
+    "비밀번호를 재설정하지 못했습니다.", "No puedo reembolsar este pedido.",
+    "Não consegui redefinir a senha.", "Ich kann diese Bestellung nicht erstatten.",
+    "Je ne peux pas rembourser cette commande.",
+])
+def test_refusals(text: str) -> None:
+    assert "refusal" in kinds(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Please send me your order number", "Could you confirm your employee ID?",
+    "新员工的入职日期应该填哪天？", "请把您的订单号发给我。", "ご注文番号をお送りください。",
+    "社員番号を確認させていただけますか。", "주문 번호를 보내 주세요.",
+    "두 시간대 중 어느 쪽이 더 편하세요？",
+    "Envíeme su número de pedido, por favor.", "Me envie o número do pedido, por favor.",
+    "Bitte senden Sie mir Ihre Bestellnummer.", "Merci de m'envoyer votre numéro de commande.",
+])
+def test_questions_with_or_without_a_question_mark(text: str) -> None:
+    assert "question" in kinds(text), text
+
+
+def test_asks_for_names_the_fact() -> None:
+    assert asks_for("What is your order number？", ["order number"])
+    assert asks_for("订单号是多少？", ["订单号"])
+    assert asks_for("Please send me the order numbers.", ["order number"])
+    assert not asks_for("Anything else I can help with?", ["order number"])
+    assert not asks_for("Your order number is ORD-1.", ["order number"])
+
+
+# --- sentences, languages, the record -----------------------------------------------------
+
+def test_sentences_split_cjk_without_spaces_and_keep_offsets() -> None:
+    text = "已为您退款。请查收！还有其他问题吗？"
+    spans = sentences(text)
+    assert [text[a:b] for a, b in spans] == ["已为您退款。", "请查收！", "还有其他问题吗？"]
+    text = "All set! Anything else?"
+    assert [text[a:b] for a, b in sentences(text)] == ["All set!", "Anything else?"]
+    assert len(sentences("The total is 84.50 USD, e.g. for ORD-1. Done.")) == 2
+    assert len(sentences("Die Bestellung wurde am 3. Mai zugestellt. Fertig.")) == 2
+    assert len(sentences("- Refunded ORD-1\n- Closed INC-3")) == 2
+
+
+def test_acts_point_at_the_sentence_in_the_reply() -> None:
+    text = "I looked it up. Refund issued."
+    act = first(read(text), "claim")
+    assert act == SpeechAct("claim", "Refund issued.", 16, 30, "action", "en")
+    assert text[act.start:act.end] == act.sentence
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Your order has been refunded.", "en"), ("您的订单已经退款了。", "zh-Hans"),
+    ("您的訂單已經退款了。", "zh-Hant"), ("返金しました。", "ja"), ("환불했습니다.", "ko"),
+    ("Su pedido ha sido reembolsado.", "es"), ("Seu pedido foi reembolsado.", "pt"),
+    ("Ihre Bestellung wurde erstattet.", "de"), ("Votre commande a été remboursée.", "fr"),
+])
+def test_language(text: str, lang: str) -> None:
+    assert lang in LANGUAGES
+    assert language_of(text) == lang
+    assert {a.language for a in read(text)} == {lang}
+
+
+def test_a_short_sentence_takes_the_replys_language() -> None:
+    acts = read("Hecho. Su pedido ha sido reembolsado y le enviamos el comprobante.")
+    assert [a.language for a in acts] == ["es", "es"]
+
+
+def test_classify_one_sentence() -> None:
+    assert classify("Refund issued.") == [("claim", "action")]
+    assert classify("I can't refund it; please contact billing.") == [
+        ("refusal", None), ("handback", None)]
+    assert classify("Erledigt!", language="de") == [("claim", "task")]
+    assert classify("The order shipped on Monday.") == [("info", None)]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\ud800 lone surrogate", "nul\x00byte. Done.",
+                                  "x" * 50_000, "。。。！！？？", "\n\n- \n* "])
+def test_any_text_reads_without_error(text: str) -> None:
+    for act in read(text, ("\ud800", "")):
+        assert act.kind in ("claim", "handback", "refusal", "question", "info")
