@@ -116,8 +116,8 @@ class Context:
             nums = _numbers(token)
             if nums and nums <= self._numbers:
                 return True
-            # a long digit string read in another grouping: "815.56.7128" for "815-56-7128"
-            return len(norm) >= 6 and any(norm in piece for piece in self._folded)
+            # digits read in another grouping: "815.56.7128" or "815 567 128" for "815-56-7128"
+            return any(norm in piece for piece in self._folded)
         return bool(norm) and any(norm in piece for piece in self._folded)
 
 
