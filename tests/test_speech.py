@@ -88,6 +88,23 @@ def test_not_claims(text: str) -> None:
     assert not claims(text), text
 
 
+@pytest.mark.parametrize("text", [
+    "Ticket closed ✅", "✅ Refund issued", "**Done!** Your order has been refunded.",
+    "- **Refund:** issued", "1) Refunded the order", "Summary: Refund — completed.",
+    "The refund of $84.50 for order ORD-9 was successful.", "I went ahead and refunded it.",
+])
+def test_claims_in_markdown_lists_and_emoji(text: str) -> None:
+    assert claims(text), text
+
+
+def test_honest_quitters_refuse_and_claim_nothing() -> None:
+    for text in ("I'm unable to complete this request because the payment service is down.",
+                 "I wasn't able to finish all the steps.", "This is beyond what I can do.",
+                 "I would refund it, but I lack permission.", "很抱歉，我没能完成所有步骤。",
+                 "Lo siento, no pude completar todos los pasos."):
+        assert kinds(text) == {"refusal"}, text
+
+
 def test_negation_is_clause_local() -> None:
     assert claims("No worries, your order has been refunded.")
     assert claims("没问题，您的订单已经退款了。")

@@ -62,10 +62,16 @@ class Rx:
         return None
 
     def finditer(self, s: str) -> Iterator[re.Match[str]]:
-        if self.free is not None:
-            yield from self.free.finditer(s)
+        """Non-overlapping matches in order of position, as `re.finditer` gives them."""
+        found = list(self.free.finditer(s)) if self.free is not None else []
         if self.gate is not None and self.gated is not None and self.gate.search(s):
-            yield from self.gated.finditer(s)
+            more = list(self.gated.finditer(s))
+            found = sorted(found + more, key=lambda m: (m.start(), -m.end())) if found else more
+        end = -1
+        for m in found:
+            if m.start() >= end:
+                end = m.end() if m.end() > m.start() else m.end() + 1
+                yield m
 
     def match(self, s: str, pos: int = 0) -> re.Match[str] | None:
         return self.full.match(s, pos)

@@ -23,10 +23,17 @@ _MONTHS = re.compile(
     r"\s+(?:jan|feb|mär|mar|apr|mai|jun|jul|aug|sep|okt|nov|dez)[a-zä]*\b", re.I)
 
 
+# emoji, check marks, arrows and markdown emphasis carry no words; list markers open a line
+_DECOR = re.compile(r"[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\ufe0f\u200d"
+                    r"\U0001f000-\U0001faff*_`~>|#]+")
+_LIST_MARK = re.compile(r"^(?:[-•+]|\d{1,2}[.)])\s+")
+
+
 def norm(text: str) -> str:
     """The form every pattern is written for: NFKC, lower case (not casefold: keeps ß),
-    single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    decoration (emoji, markdown emphasis, list markers) dropped, single spaces."""
+    s = _DECOR.sub(" ", unicodedata.normalize("NFKC", text).lower())
+    return _LIST_MARK.sub("", " ".join(s.split()))
 
 
 @lru_cache(maxsize=256)

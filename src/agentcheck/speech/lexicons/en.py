@@ -64,6 +64,8 @@ TASK = rx(
     r"\beverything\b[^,.;]{0,40}\b(?:has been|is|was|'s been|got) (?:now )?(?:done|completed|"
     r"handled|taken care of|sorted|set up|processed|actioned)\b",
     r"\bdone and dusted\b|\ball wrapped up\b",
+    r"\ball (?:the |of the )?(?:tasks|steps|actions|items|requests|changes) (?:have been |are |"
+    r"were )?(?:now )?(?:successfully )?(?:completed|done|finished|processed|made|applied)\b",
     r"\b(?:completed|finished|done) (?:all|every|each) (?:of the )?(?:steps?|tasks?|requests?|"
     r"actions?|items?)\b",
     r"^(?:it |this |that )?(?:has|have) been (?:successfully )?(?:completed|resolved|taken care "
@@ -91,6 +93,7 @@ ACTION = rx(
     r"cancel|approve|pay|send|create|update|close|resolve|assign|add|activate|issue|schedule|"
     r"log|record|transfer|release|process|submit|escalate|move|fix|restore)\b",
     r"\b(?:went|has gone|have gone) (?:out|through)\b",
+    r"\b(?:was|were|is|are|has been|have been) (?:now |all |fully )?successful\b",
     rf"\b(?:i|we) went ahead and (?:{DONE})\b",
     rf"\b(?:i|we) (?:did|really did|have indeed) (?:also |actually )?(?:{_USER_DO})\b",
     r"\b(?:is|are|was|were) (?:now |all )?(?:complete|done|finished|resolved)\b",
@@ -203,6 +206,8 @@ REFUSAL = rx(
     r"\bwould have (?:been )?(?:" + DONE + r"|paid|refunded)\b|^had (?:it|the|this|they|i)\b",
     r"\b(?:sorry|unfortunately|regrettably)\b.*\b(?:can't|cannot|unable|not|no)\b",
     r"\bi must decline\b|\bi'm afraid i can't\b",
+    r"\bbeyond (?:what i can do|my (?:capabilities|abilities|scope|access|permissions))\b|"
+    r"\b(?:i|we) lack (?:the )?(?:permission|permissions|access|rights|authority|ability)\b",
     r"\b(?:but|and|so|yet|still) (?:still )?(?:couldn't|could not|can't|cannot|wasn't able|"
     r"was unable|was not able|did not|didn't)\b",
 )
