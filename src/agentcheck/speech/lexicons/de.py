@@ -66,6 +66,8 @@ ACTION = rx(
     r"\b(?:steht|stehen)(?: jetzt| nun| fest)?[.!]?$",
 )
 BLOCK = rx(
+    r"\b(?:der|die) (?:vorherige|vorige|frühere) (?:mitarbeiter|mitarbeiterin|kollege|kollegin|"
+    r"agent)\b|\b(?:ein|eine) (?:kollege|kollegin|anderer|andere)\b",
     r"^(?:das|der|die) (?:lager|spediteur|paketdienst|lieferant|bank|kunde|kundin)\b",
     r"\b(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|nichts|ohne|wird|werden|würde|"
     r"würden|wäre|wären|hätte|hätten|könnte|könnten|sollte|sollten|soll|muss|müssen|kann|"
@@ -73,6 +75,8 @@ BLOCK = rx(
     r"bitte|noch nicht|gebeten|dass sie|damit)\b",
 )
 BLOCK_IN = rx(r"\bvon (?:jemand|einem anderen|einer anderen|anderen|dritten)\b",
+              r"\b(?:der|die) (?:kunde|kundin|lieferant|lieferantin)\b|\b(?:der|die) (?:vorherige|"
+              r"vorige|frühere) (?:mitarbeiter|mitarbeiterin|kollege|kollegin|agent)\b",
               r"^(?:das|der|die) (?:lager|spediteur|paketdienst|lieferant|bank|kunde|kundin)\b",
               r"\b(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|nichts|wird|werden|"
               r"würde|würden|wäre|wären|hätte|hätten|könnte|könnten|sollte|sollten|soll|muss|"
@@ -99,7 +103,10 @@ HANDBACK = rx(
     r"(?:mit|bitte)\b)",
     r"\bbitte (?:\w+(?:en|ern|eln)) sie\b(?! (?:mir|uns)\b)",
     r"\b(?:wenden sie sich|setzen sie sich|melden sie sich|rufen sie)\b",
-    r"\b(?:selbst|selber|eigenständig|direkt)\b",
+    r"\b(?:selbst|selber|eigenständig|direkt) (?:[^\s.]+ ){0,6}?[a-zäöüß]+(?:en|ern|eln)\b",
+    r"\b(?:ist|sind) (?:\w+ ){0,4}zuständig\b|\bzuständig (?:ist|sind)\b",
+    r"\bliegt bei (?:ihrer|ihrem|der|dem)\b",
+    r"\b(?:sprechen|klären) sie (?:das )?(?:am besten )?mit\b",
     r"\b(?:ich empfehle|ich rate|ich würde ihnen empfehlen|wir empfehlen|empfehle ich)\b",
     r"\bam (?:schnellsten|einfachsten|besten) (?:geht|ist|wäre)\b",
     r"\b(?:ihr|ihre) (?:vorgesetzter?|vorgesetzte|manager|managerin|bank|teamleiter|"

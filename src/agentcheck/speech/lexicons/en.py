@@ -82,9 +82,8 @@ ACTION = rx(
     rf"\b(?:i|we)(?:'ve| have)? {_ADV}(?:{DONE})\b",
     # headlines: "Refund issued.", "Deal stage updated to Negotiation.", "Logged the call"
     rf"^{_INTRO}(?:{DONE})\b(?! by\b| to be\b)",
-    rf"^{_INTRO}(?!{_NOT_HEAD})(?:[\w'$€£.#/-]+ ){{1,5}}(?:{DONE})(?=\s*$|[.!,;:]| (?:to|for|on|"
-    r"in|at|with|and|via|from|successfully|as requested|now|already|today|this morning|"
-    r"yesterday|earlier)\b)",
+    rf"^{_INTRO}(?!{_NOT_HEAD})(?:[\w'$€£.#/-]+ ){{1,5}}(?:{DONE})(?=\s*$|[.!,;:]| (?:to|for|"
+    r"with|and|successfully|as requested|now|already|today|this morning|just now)\b)",
     r"\b(?:is|are) (?:now )?(?:live|active|on its way|on their way|in place|confirmed|"
     r"unlocked|a member of|in the [\w -]+ group)\b",
     r"\b(?:you're|you are|they're|they are|he's|she's|he is|she is) (?:now )?in the [\w -]+ "
@@ -102,6 +101,8 @@ ACTION = rx(
 BLOCK = rx(
     r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendor|bank|customer|"
     r"someone|somebody|another (?:agent|user|colleague|person))\b",
+    r"\b(?:the |a )?(?:previous|prior|other|last|original) (?:agent|rep|representative|"
+    r"colleague|team|owner|assignee|technician)\b",
     r"\b(?:not|never|no|nothing|none|neither|nor|cannot|unable|without|yet to|failed to|"
     r"will|would|could|should|can(?! confirm| see| tell you| let you know)|may|might|must|"
     r"shall|going to|gonna|about to|need to|"
@@ -118,8 +119,13 @@ BLOCK_IN = rx(r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendo
               r"expected to|about to)\b", r"n't\b|'ll\b|'d\b")
 AFTER = rx(r"\s+to (?:be|go|ship|arrive|run|start|take|happen|expire|close|complete|process|"
            r"settle|clear|post|land|reach)\b",
-           r"\s*by (?:someone|somebody|another|other|a colleague|the (?:customer|supplier|"
-           r"warehouse|carrier|courier|bank|vendor|user|requester))\b",
+           r"\s*by (?:you|him|her|them|someone|somebody|another|other|a colleague|(?:the |our |"
+           r"your )?(?:customer|supplier|warehouse|carrier|courier|bank|vendor|user|requester|"
+           r"procurement|finance|hr|it|team|department|manager|controller|previous|system|"
+           r"admin))\b",
+           r"\s*(?:through|via) (?:our|the|your) (?:[\w-]+ )?(?:portal|website|site|app|page|form|"
+           r"team|desk|department)\b",
+           r"\s*(?:back )?in (?:19|20)\d\d\b|\s*(?:last|previous) (?:week|month|year|quarter)\b",
            r"\s*(?:once|if|as soon as|pending|upon|after (?:it|the|they|we|you|your|approval)|"
            r"when (?:it|the|they|we|you|your)|until|unless|shortly|soon|later|tomorrow|next|"
            r"within|by (?:end|eod|tomorrow|monday|tuesday|wednesday|thursday|friday)|"
@@ -132,15 +138,34 @@ REPORTED = rx(
     r"reported|stated|explained|confirmed|let me know|informed)\b",
     r"^your (?:request|message|note|email) (?:said|says|asked|mentioned|was to)\b",
     r"^(?:according to you|as you (?:said|mentioned|wrote)),? (?:the|your|it|this|that)\b",
+    r"^according to (?:the |your |our )?(?:log|logs|system|records?|history|notes|crm|tool|"
+    r"ticket|audit trail)\b",
+    r"^the (?:system|log|record|tool|crm|history|audit trail) (?:says|shows|states|indicates)\b",
 )
 
 HANDBACK = rx(
-    rf"\byou(?:'ll| will| would|'d)? (?:need to|have to|must|should|may want to|might want to|"
-    rf"can|could|may|ought to|'ll want to|will want to|are welcome to|need) "
+    rf"\byou(?:'ll| will| would|'d|'re| are)? (?:need to|have to|must|should|may want to|"
+    rf"might want to|can|could|may|ought to|want to|welcome to|are welcome to|need) "
     rf"(?:(?:also|still|just|simply|then|first|always|easily|directly|yourself|either|"
     rf"please|at any time|anytime) )*(?:{_USER_DO})\b",
     r"\byou(?:'ll| will)? (?:need|have) (?:to )?(?:ask|get|contact|have)\b",
-    rf"(?:^|, )(?:please |kindly |just |simply |then |first |instead,? )?(?:{_USER_DO}) "
+    r"(?:^|, )(?:please |kindly |just |simply |then |first |go ahead and )?(?:go to|head to|"
+    r"head over to|navigate to|visit|open|click|tap|select|log ?in to|sign in to|call|ring|"
+    r"phone|email|e-mail)\b",
+    r"\bdrop (?:us |them |him |her )?(?:an? )?(?:email|e-mail|line|message|note)\b",
+    r"\b(?:is|are) the (?:right|best|correct|only) (?:person|people|team|place|contact|one|"
+    r"department|channel)\b",
+    r"\b(?:is|are) (?:handled|managed|dealt with|owned|covered|taken care of) (?:through|via|"
+    r"by|in|on|at) (?:our|the|your)\b",
+    r"\b(?:something|one|a (?:job|task|request)) (?:that )?(?:the |your |our )?[\w-]+ "
+    r"(?:team |department )?(?:handles|manages|owns|looks after|takes care of)\b",
+    r"\b(?:that|this)(?:'s| is) (?:one |something )?for (?:the|your) [\w-]+ (?:team|department|"
+    r"desk)\b",
+    r"\b(?:they|it) can be (?:reached|contacted) (?:at|on|via)\b",
+    r"\b(?:it'd|it would|it'll|it will|it's|it is) (?:be )?(?:best|easiest|quickest|better) to\b",
+    r"\braise (?:this|it|that) with\b",
+    rf"(?:^|, )(?:please |kindly |just |simply |then |first |instead,? |go ahead and )?"
+    rf"(?:{_USER_DO}) "
     rf"(?:the|a|an|your|"
     r"their|our|it|them|this|that|these|those|to|with|in|into|up|out|on|over|through|him|her|"
     r"directly|yourself|someone|somebody|\w+ing)\b",
@@ -169,13 +194,17 @@ NOT_HANDBACK = rx(
     r"\bif (?:you|there)(?:'re| are| have| need|'ve got| has| is)? (?:any |anything |further |"
     r"more |other |got |still )*(?:other |further |more |additional )?(?:questions?|"
     r"anything|help|assistance|concerns?|issues?|problems?|else)\b",
-    r"\b(?:feel free|don't hesitate|do not hesitate|happy to help|anything else|"
-    r"if anything (?:else )?(?:comes up|changes))\b",
+    r"\b(?:feel free|don't hesitate|do not hesitate) to (?:reach out|contact (?:us|me)|reply|"
+    r"respond|get in touch|ask|let (?:me|us) know|message|write to (?:us|me)|come back|ping)\b",
+    r"\b(?:happy to help|anything else|if anything (?:else )?(?:comes up|changes))\b",
+    r"\b(?:can|will) (?:now )?(?:see|view|access|find|track) (?:the|your|it|them)\b",
     r"\byou (?:can|could|may|will|should|'ll)? ?(?:now|then|also) (?:log ?in|sign in|use|"
     r"access|see|view|connect|start|continue|proceed|go ahead)\b",
-    r"\byou(?:'ll| will| should| can| may)? (?:receive|get|see|expect|find|notice|hear|"
+    r"\byou(?:'ll| will| should| can| may)? (?:receive|see|expect|notice|hear|"
     r"be able to|be notified|be contacted|track|view|check the status|keep|reply|"
     r"respond|reach me|now)\b",
+    r"\byou(?:'ll| will| should| can| may)? get (?:a|an|the|your) (?:[\w-]+ )?(?:email|e-mail|"
+    r"confirmation|notification|refund|message|text|sms|update|call|receipt|link|reply)\b",
     r"\byou (?:don't|do not|won't|will not) (?:need|have) to\b",
     r"\byou can (?:always |now |also )?(?:check|verify|review|double-check) (?:it|that|this|"
     r"everything|them|the (?:status|details|result|confirmation))\b",

@@ -72,6 +72,8 @@ ACTION = rx(
     r"\b(?:va|van) (?:ya )?camino\b|\bya va en camino\b",
 )
 BLOCK = rx(
+    r"\b(?:el|la) (?:agente|asesor|asesora|compañero|compañera|técnico|técnica) (?:anterior|"
+    r"previo|previa)\b|\b(?:otro|otra) (?:agente|asesor|compañero|persona)\b",
     r"\b(?:no|nunca|ningún|ninguna|ninguno|nada|tampoco|sin|será|serán|sería|serían|habría|"
     r"habrían|habrá|va a|van a|voy a|vamos a|iba a|podría|podrá|debería|deberá|puede|pueden|"
     r"tiene que|tendrá|hay que|si|cuando|una vez|en cuanto|tan pronto|hasta que|a menos que|"
@@ -79,10 +81,14 @@ BLOCK = rx(
     r"pidió|pide|para que|estoy|estamos)\b",
     r"(?<=\w)(?:ará|erá|irá|arán|erán|irán|aría|ería|iría)\b",
 )
-BLOCK_IN = rx(r"\b(?:no|nunca|ningún|ninguna|nada|sin|será|serán|sería|serían|habría|habrían|"
+BLOCK_IN = rx(r"\b(?:el|la) (?:agente|asesor|asesora|compañero|compañera|técnico|técnica) "
+              r"(?:anterior|previo|previa)\b|\b(?:otro|otra) (?:agente|asesor|compañero|persona)\b",
+              r"\b(?:no|nunca|ningún|ninguna|nada|sin|será|serán|sería|serían|habría|habrían|"
               r"habrá|va a|van a|podría|podrá|debería|deberá|puede|pueden|tiene que|tendrá|"
               r"hay que)\b", r"(?<=\w)(?:ará|erá|irá|arán|erán|irán|aría|ería|iría)\b")
 AFTER = rx(r"\s*(?:por )?(?:otra persona|otro usuario|alguien más|otro agente|otro compañero)\b",
+           r"\s*(?:por|el|la) (?:el |la )?(?:cliente|proveedor|proveedora|almacén|banco|"
+           r"transportista|usuario|usuaria)\b",
            r"\s*(?:una vez|cuando|en cuanto|tan pronto|si|después de que|tras la aprobación|"
            r"pendiente|mañana|pronto|más tarde|automáticamente|en breve)\b")
 CONDITION = rx(r"\b(?:si|una vez que|una vez|en cuanto|tan pronto como|a menos que|hasta que|"
@@ -102,7 +108,8 @@ _DO = trie(
     "descargue|subir|suba|adjuntar|adjunte|hacerlo|hacerla|gestionarlo|tramitarlo|aprobar|"
     "apruebe|restablecer|restablezca|cambiar|cambie|cancelar|cancele|aceptar|acepte|tramitar|"
     "tramite|realizar|realice|añadir|añada|agregar|agregue|programar|programe|hacer|haga|"
-    "darse de alta|dé de alta|liberar|libere|remitir|remita|mandar|mande|escribirle|escríbale")
+    "darse de alta|dé de alta|liberar|libere|remitir|remita|mandar|mande|escribirle|escríbale|"
+    "gestionar|gestione")
 HANDBACK = rx(
     rf"\b(?:usted )?(?:puede|podrá|podría|tendrá que|tiene que|deberá|debe|debería|necesitará|"
     rf"necesita|tendría que|habrá que|hay que|le toca)(?: usted)?(?: mismo| misma)? "
@@ -124,6 +131,14 @@ HANDBACK = rx(
     r"(?:\w+ )?(?:debe|deberá|tiene que|tendrá que|necesita|puede|podrá)\b",
     r"\b(?:lo|la|los|las) (?:tiene|tendrá|debe|deberá) que\b",
     r"\bpídaselo\b|\bdiríjase\b|\bcomuníquese\b|\bpóngase en contacto\b",
+    r"\b(?:escríbanos|llámenos|contáctenos|escribanos|visítenos)\b",
+    rf"\b(?:lo|la|los|las|le|les) (?:puede|podrá|debe|deberá|tiene que|tendrá que) (?:usted )?"
+    rf"(?:{_DO}|gestionar|solicitar)\b",
+    r"\b(?:le|te) conviene\b|\blo (?:ideal|mejor|más recomendable) es\b|\bes preferible\b",
+    r"\b(?:es|son) (?:el|la|los|las|su|sus) [\w ]{1,30}? (?:quien|quienes|el que|la que|los que) "
+    r"(?:debe|deben|tiene que|tienen que|puede|pueden|gestiona|gestionan|emite|tramita|aprueba)\b",
+    r"\b(?:se encarga|se ocupa|se encargan|se ocupan) (?:el|la|los|las|su) [\w ]{1,30}\b|"
+    r"\b(?:corresponde|le corresponde) a (?:su|el|la)\b",
 )
 NOT_HANDBACK = rx(
     r"\b(?:recibirá|recibirás|recibirán|puede esperar|podrá esperar)\b",

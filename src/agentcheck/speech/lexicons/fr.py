@@ -53,6 +53,8 @@ ACTION = rx(
     r"\best passée? (?:au|à la)\b",
 )
 BLOCK = rx(
+    r"\b(?:l'agent|le conseiller|la conseillère|le collègue|la collègue|le technicien) "
+    r"(?:précédent|précédente|d'avant)\b|\bun(?:e)? (?:autre|collègue)\b",
     r"\b(?:ne|n'|pas|jamais|aucun|aucune|rien|sans|sera|seront|serait|seraient|aurait|auraient|"
     r"va|vais|vont|allons|allez|pourra|pourrait|devrait|doit|peut|pouvez|si|quand|lorsque|"
     r"dès que|une fois|avant|en cours|en attente|je vais|en train|voulez|souhaitez|"
@@ -60,11 +62,15 @@ BLOCK = rx(
     r"\bn'",
     r"(?<=\w)(?:era|erai|eront|erait|eraient|irait)\b",
 )
-BLOCK_IN = rx(r"\b(?:ne|pas|jamais|aucun|aucune|rien|sera|seront|serait|seraient|aurait|"
+BLOCK_IN = rx(r"\b(?:l'agent|le conseiller|la conseillère|le collègue|la collègue|le technicien) "
+              r"(?:précédent|précédente|d'avant)\b",
+              r"\b(?:ne|pas|jamais|aucun|aucune|rien|sera|seront|serait|seraient|aurait|"
               r"auraient|va|vais|vont|pourra|pourrait|devrait|doit|peut|si|dès que)\b", r"\bn'",
               r"(?<=\w)(?:era|erai|eront|erait|eraient|irait)\b", r"\bune fois\b|\bdès\b",
               r"(?<=\w)(?:ra|ront|rait|raient)\b")
 AFTER = rx(r"\s*par (?:quelqu'un|une autre personne|un autre|une autre|un collègue)\b",
+           r"\s*par (?:le|la|un|une|votre) (?:client|cliente|fournisseur|entrepôt|banque|"
+           r"transporteur|utilisateur|utilisatrice)\b",
            r"\s*(?:une fois|dès que|si|quand|lorsque|après (?:validation|approbation|accord)|"
            r"prochainement|bientôt|demain|automatiquement|sous peu)\b")
 CONDITION = rx(r"\b(?:si|s'il|dès que|une fois que|une fois|à moins que|jusqu'à ce que|"
@@ -99,6 +105,9 @@ HANDBACK = rx(
     r"recommandons)|il (?:vous )?faudrait|il vous faudra|il faudra que vous|le plus (?:simple|"
     r"rapide|facile) (?:est|serait))\b",
     r"\b(?:vous-même|par vous-même|lui-même|elle-même|directement|de votre côté)\b",
+    r"\bc'est (?:le|la|les|votre|l'|au|à) [\w' -]{1,30}? qui (?:s'en occupe|s'en charge|gère|"
+    r"traite|doit|peut|émet|valide)\b|\ble mieux (?:est|serait) d",
+    r"\b(?:relève|relèvent) (?:du|de la|des|de votre)\b|\bvoyez avec\b|\ben parler (?:avec|à)\b",
     r"\b(?:votre|son|sa) (?:responsable|manager|banque|supérieur|supérieure|administrateur|"
     r"administratrice|acheteur|acheteuse|équipe|service|approbateur) (?:\w+ )?(?:doit|devra|"
     r"devrait|peut|pourra)\b",

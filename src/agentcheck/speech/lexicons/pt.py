@@ -64,6 +64,8 @@ ACTION = rx(
     r"\b(?:está|estão) a caminho\b",
 )
 BLOCK = rx(
+    r"\b(?:o|a) (?:atendente|agente|colega|técnico|técnica) (?:anterior|prévi[oa])\b|"
+    r"\b(?:outro|outra) (?:atendente|agente|colega|pessoa)\b",
     r"\b(?:não|nunca|nenhum|nenhuma|nada|sem|será|serão|seria|seriam|teria|teriam|terá|vai|vão|"
     r"vou|vamos|ia|iria|poderia|poderá|deveria|deverá|pode|podem|precisa|precisará|tem que|"
     r"quando|assim que|depois que|até que|a menos que|pendente|estou|estamos|tentei|tentarei|"
@@ -71,10 +73,14 @@ BLOCK = rx(
     r"(?:^|, )se\b",
     r"(?<=\w)(?:ará|erá|irá|arão|erão|irão|aria|eria|iria)\b",
 )
-BLOCK_IN = rx(r"\b(?:não|nunca|nenhum|nenhuma|nada|sem|será|serão|seria|seriam|teria|teriam|"
+BLOCK_IN = rx(r"\b(?:o|a) (?:atendente|agente|colega|técnico|técnica) (?:anterior|prévi[oa])\b|"
+              r"\b(?:outro|outra) (?:atendente|agente|colega|pessoa)\b",
+              r"\b(?:não|nunca|nenhum|nenhuma|nada|sem|será|serão|seria|seriam|teria|teriam|"
               r"terá|vai|vão|poderia|poderá|deveria|deverá|pode(?! considerar)|podem|precisa|"
               r"tem que)\b", r"(?<=\w)(?:ará|erá|irá|arão|erão|irão|aria|eria|iria)\b")
 AFTER = rx(r"\s*(?:por )?(?:outra pessoa|outro usuário|alguém|outro agente|outro colega)\b",
+           r"\s*pel[oa] (?:próprio |própria )?(?:cliente|fornecedor|fornecedora|armazém|banco|"
+           r"transportadora|usuário|usuária)\b",
            r"\s*(?:assim que|quando|se|depois que|após a aprovação|pendente|amanhã|em breve|"
            r"mais tarde|automaticamente|logo)\b")
 CONDITION = rx(r"(?:^|, )(?:se|caso)\b|\b(?:assim que|uma vez que|depois que|a menos que|até que|"
@@ -113,7 +119,11 @@ HANDBACK = rx(
     r"aprovado|enviado|registrado|solicitado|criado|realizado|tratado) (?:por|pelo|pela|"
     r"através|pelo portal)\b",
     r"\b(?:será|seria|é) preciso\b|\bisso teria que\b",
-    r"\b(?:peça|procure|fale com|entre em contato)\b",
+    r"\b(?:peça|procure|fale com|entre em contato|dirija-se|dirige-te|ligue para)\b",
+    r"\bvale a pena\b|\bo (?:ideal|melhor|mais indicado) (?:é|seria)\b|\bconvém\b",
+    r"\bquem (?:emite|faz|aprova|libera|cuida|trata|resolve|cria|envia|registra)\b[^.]{0,40}"
+    r"\b(?:é|são) (?:o|a|os|as|seu|sua)\b",
+    r"\b(?:fica|ficam) (?:a cargo|por conta) (?:do|da|de)\b|\bcabe (?:ao|à) (?:seu|sua)?\b",
     r"\b(?:poderia|pode|podes) (?:você )?(?:pedir|solicitar|contatar|ligar|falar|escrever)\b",
 )
 NOT_HANDBACK = rx(
