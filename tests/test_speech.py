@@ -132,14 +132,20 @@ def test_text_in_quotation_marks_is_not_asserted() -> None:
 
 
 def test_sentences_copied_from_tool_results_or_user_turns_are_ignored() -> None:
-    tool = '{"ok": true, "message": "Refund issued for order ORD-7."}'
+    tool = '{"ok": true, "message": "Refund issued for order ORD-7"}'
     assert claims("Refund issued for order ORD-7.")
     assert not claims("Refund issued for order ORD-7.", (tool,))
-    user = "Please refund my order ORD-7 and tell me when it has been refunded."
-    assert not claims("Tell me when it has been refunded.", (user,))
+    assert not claims("The tool said: refund issued for order ORD-7.", (tool,))
+    assert not claims("退款已完成。", ('{"msg": "退款已完成"}',))
     # a claim next to a copied clause still counts
     assert claims("The tool said: refund issued for order ORD-7. I've also closed the ticket.",
                   (tool,))
+
+
+def test_a_claim_sharing_words_with_the_request_is_still_the_vendors() -> None:
+    user = "Can you make sure the account is unlocked and the password has been reset?"
+    assert claims("The password has been reset.", (user,))
+    assert claims("Your account is unlocked.", (user,))
 
 
 # --- hand-backs and what only looks like one -----------------------------------------------

@@ -20,53 +20,86 @@ try:
 except ImportError:  # pragma: no cover - other interpreters
     _P = _C = None
 
-_GATE_LEN = 4
+_GATE_LEN = 6
 
 
 class Rx:
     """A pattern made of alternatives, searched fast.
 
     Python's engine tries every alternative at every position, and an alternative that
-    starts with `\\b` gets none of its prefix scanning. So the alternatives whose matches
-    must start with one of a few literal strings sit behind a gate: one trie of those
-    strings, scanned first, that rules most sentences out in a microsecond. The rest run
-    as they are. Same matches, found in a fraction of the time.
+    starts with `\\b` gets none of its prefix scanning. So each alternative whose matches must
+    start with one of a few literal strings is gated: one scan of a trie of all those strings
+    finds where any of them starts, and only the alternatives that begin with the string
+    found are tried, only there. The rest run as they are. Same matches, far less work.
     """
 
     def __init__(self, parts: list[str]) -> None:
         self.source = "|".join(f"(?:{p})" for p in parts) or "(?!)"
         self.full = re.compile(self.source)
-        gated, heads, free = [], set(), []
+        self._alts: list[re.Pattern[str]] = []
+        self._index: dict[str, list[int]] = {}
+        free = []
         for p in parts:
             pre = _prefixes(p)
             if pre is None:
                 free.append(p)
-            else:
-                gated.append(p)
-                heads |= pre
-        self.gate = re.compile(trie("|".join(heads))) if gated else None
-        self.gated = re.compile("|".join(f"(?:{p})" for p in gated)) if gated else None
+                continue
+            for head in pre:
+                self._index.setdefault(head, []).append(len(self._alts))
+            self._alts.append(re.compile(p))
         self.free = re.compile("|".join(f"(?:{p})" for p in free)) if free else None
+        self.gate = re.compile(f"(?=({trie('|'.join(self._index))}))") if self._alts else None
+        self._ids: dict[str, tuple[int, ...]] = {}
 
     @property
     def pattern(self) -> str:
         return self.source
 
+    def _alternatives(self, head: str) -> tuple[int, ...]:
+        """The gated alternatives that may start where the gate found `head` ("not " found
+        also means "no" is there)."""
+        ids = self._ids.get(head)
+        if ids is None:
+            found: set[int] = set()
+            for k in range(1, len(head) + 1):
+                found.update(self._index.get(head[:k], ()))
+            ids = self._ids[head] = tuple(sorted(found))
+        return ids
+
+    def _gated(self, s: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+        """Matches of the gated alternatives, by start position."""
+        if self.gate is None:
+            return
+        for g in self.gate.finditer(s, pos, endpos):
+            at = g.start()
+            for i in self._alternatives(g.group(1)):
+                m = self._alts[i].match(s, at, endpos)
+                if m:
+                    yield m
+                    break
+
     def search(self, s: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        first = None
+        if self.gate is not None:
+            for g in self.gate.finditer(s, pos, endpos):
+                at = g.start()
+                for i in self._alternatives(g.group(1)):
+                    first = self._alts[i].match(s, at, endpos)
+                    if first:
+                        break
+                if first:
+                    break
         if self.free is not None:
-            m = self.free.search(s, pos, endpos)
+            m = self.free.search(s, pos, first.start() if first else endpos)
             if m:
                 return m
-        if self.gate is not None and self.gated is not None and self.gate.search(s, pos, endpos):
-            return self.gated.search(s, pos, endpos)
-        return None
+        return first
 
     def finditer(self, s: str) -> Iterator[re.Match[str]]:
         """Non-overlapping matches in order of position, as `re.finditer` gives them."""
-        found = list(self.free.finditer(s)) if self.free is not None else []
-        if self.gate is not None and self.gated is not None and self.gate.search(s):
-            more = list(self.gated.finditer(s))
-            found = sorted(found + more, key=lambda m: (m.start(), -m.end())) if found else more
+        found = list(self._gated(s, 0, len(s)))
+        if self.free is not None:
+            found = sorted([*found, *self.free.finditer(s)], key=lambda m: (m.start(), -m.end()))
         end = -1
         for m in found:
             if m.start() >= end:
@@ -78,7 +111,7 @@ class Rx:
 
 
 def _prefixes(part: str) -> set[str] | None:
-    """Literal strings (2-4 characters, or one CJK character) one of which starts every match
+    """Literal strings (2-6 characters, or one CJK character) one of which starts every match
     of `part`, or None when some match can start otherwise (a character class, an optional
     first word...)."""
     if _P is None:
@@ -160,7 +193,7 @@ def trie(words: str) -> str:
     factored as a trie: Python's engine tries alternatives one by one at every position, so
     a list of 150 verbs costs 150 tries per character unless shared prefixes are merged."""
     root: dict[str, Any] = {}
-    for word in filter(None, (w.strip() for w in words.split("|"))):
+    for word in filter(None, words.split("|")):  # spaces are part of the words
         node = root
         for ch in word:
             node = node.setdefault(ch, {})

@@ -16,7 +16,7 @@ from . import language as lang_id
 from .acts import Kind, Scope, SpeechAct
 from .lexicon import Lexicon, Rx
 from .lexicons import LATIN, LEXICONS
-from .text import norm, norm_cached, sentences, unquote, without_given
+from .text import fragments, norm, sentences, unquote, without_given
 
 _INFO: list[tuple[Kind, Scope | None]] = [("info", None)]
 _CLOSERS = "\"'”’»」』）)]】》〉 .。!！"
@@ -162,7 +162,7 @@ def _reply_language(texts: list[str], scores: list[dict[str, int] | None]) -> st
 def read(text: str, quoted: Iterable[str] = ()) -> list[SpeechAct]:
     """The speech acts of a reply, in order. `quoted`: texts the vendor was given (user
     turns, tool results); sentences or clauses it copies from them are not its own acts."""
-    given = [norm_cached(q) for q in quoted if q]
+    given = [fragments(q) for q in quoted if q]
     spans = sentences(text)
     own = [without_given(norm(unquote(text[a:b])), given) for a, b in spans]
     scores = [None if lang_id.script_language(s) else lang_id.latin_scores(s) for s in own]

@@ -36,10 +36,23 @@ def norm(text: str) -> str:
     return _LIST_MARK.sub("", " ".join(s.split()))
 
 
+# where a quoted text (a user turn, a tool result, JSON or prose) breaks into fragments
+_FRAGMENT_BREAK = re.compile(r"[.!?。！？;；:：,，、\n\r\t{}\[\]\"“”「」]+")
+_EDGE = " .!?。！？'’-—–"
+
+
 @lru_cache(maxsize=256)
-def norm_cached(text: str) -> str:
-    """`norm` for texts seen again and again (user turns, tool results across one trial)."""
-    return norm(text)
+def fragments(text: str) -> frozenset[str]:
+    """The normalised sentences, clauses and JSON values of a text the vendor was given; a
+    vendor sentence or clause equal to one of them is a copy, not the vendor's own words.
+    Cached: the same user turns and tool results come back with every reply of a trial."""
+    out = set()
+    for part in _FRAGMENT_BREAK.split(norm(text)):
+        part = part.strip(_EDGE)
+        # a CJK character carries about what a short Latin word does
+        if len(part) >= 8 or (len(part) >= 4 and max(part) >= "\u3000"):
+            out.add(part)
+    return frozenset(out)
 
 
 def _is_abbreviation(line: str, dot: int) -> bool:
@@ -108,13 +121,14 @@ def unquote(sentence: str) -> str:
     return _QUOTED.sub(" «» ", sentence)
 
 
-def without_given(sentence: str, given: list[str]) -> str:
-    """The sentence minus clauses copied from texts the vendor was given (user turns, tool
-    results): repeating them is not asserting them."""
+def without_given(sentence: str, given: list[frozenset[str]]) -> str:
+    """The normalised sentence minus the clauses it copies whole from texts the vendor was
+    given (user turns, tool results, see `fragments`): repeating them is not asserting them.
+    Whole fragments only: a claim that merely shares words with the user's request stays."""
     if not given:
         return sentence
-    if len(sentence) >= 12 and any(sentence in g for g in given):
+    if any(sentence.strip(_EDGE) in g for g in given):
         return ""
     parts = re.split(r"([,;:]\s+|[，；：、])", sentence)
-    kept = [p for p in parts if len(p.strip()) < 12 or not any(p.strip() in g for g in given)]
+    kept = [p for p in parts if not any(p.strip(_EDGE) in g for g in given)]
     return "".join(kept) if len(kept) != len(parts) else sentence
