@@ -405,6 +405,24 @@ class Server:
             h.close_connection = True  # the client left; nothing to answer
 
 
+Canned = tuple[int, str, bytes]
+"""(status, content type, body): one whole reply, bytes exactly as they go on the wire."""
+
+
+class CannedServer(Server):
+    """Answers every request with `answer(request)`, whatever it is: for tests that throw
+    arbitrary replies (any bytes, any JSON, a whole event stream in one body) at a client."""
+
+    def __init__(self, answer: Callable[[Request], Canned]) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def handle(self, ex: Exchange) -> None:
+        status, content_type, body = self.answer(ex.request)
+        ex.request.behaviour = "canned"
+        ex.send(status, body, content_type=content_type)
+
+
 S = TypeVar("S", bound=Server)
 
 

@@ -14,6 +14,7 @@ import email.utils
 import json
 import math
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,6 +28,63 @@ from .redaction import snippet
 
 _T = TypeVar("_T")
 RETRY_STATUSES = {408, 409, 429, 500, 502, 503, 504, 529}
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+_UNSAFE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+"""A JSON escape that decodes to NUL or a surrogate: the only way either gets into a str
+parsed from JSON (raw control characters are refused; bytes are decoded with replacement)."""
+
+
+def clean_text(text: str) -> str:
+    """A vendor's string made safe to keep: a lone surrogate (JSON lets `"\\ud800"` through)
+    cannot be encoded as UTF-8, so every writer, report and next request would fail on it; NUL
+    cuts C strings and marks text files as binary. Both become U+FFFD, visibly replaced."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def clean_data(value: Any) -> Any:
+    """clean_text on every string (keys too) in parsed JSON, in place; returns the value (a
+    bare string is replaced, not changed). Iterative: vendor data may be nested nearly as deep
+    as the JSON parser allows, deeper than a recursion could go."""
+    if isinstance(value, str):
+        return clean_text(value)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(_UNSAFE.search(k) for k in node if isinstance(k, str)):
+                items = [(clean_text(k) if isinstance(k, str) else k, v)
+                         for k, v in node.items()]
+                node.clear()
+                node.update(items)
+            for key, item in node.items():  # replacing values keeps the dict's size
+                if isinstance(item, str):
+                    node[key] = clean_text(item)
+                elif isinstance(item, (dict, list)):
+                    stack.append(item)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, str):
+                    node[i] = clean_text(item)
+                elif isinstance(item, (dict, list)):
+                    stack.append(item)
+    return value
+
+
+def _finite(text: str) -> float | None:
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=lambda _: None)
+
+
+def vendor_json(text: str) -> Any:
+    """JSON a vendor sent, parsed into what can be kept and sent back: strings cleaned
+    (clean_text), and NaN, Infinity and numbers too large for a float (1e400) read as null,
+    since sending them back would make our own next request invalid JSON. Raises ValueError or
+    RecursionError, as json.loads does."""
+    data = _DECODER.decode(text)
+    return clean_data(data) if _UNSAFE_ESCAPE.search(text) else data
 
 
 @dataclass
@@ -267,7 +325,7 @@ class HttpClient:
         data: Any = None
         parse_failed = False
         try:
-            data = json.loads(text) if text.strip() else None
+            data = vendor_json(text) if text.strip() else None
         except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             parse_failed = True
         if 200 <= status < 300:

@@ -119,21 +119,32 @@ class _Syncer:
         os.close(self.fd)
 
 
+def harness_error_fields(cause: str, message: str) -> dict[str, Any]:
+    """What a trial record holds when agentcheck itself failed: nothing judged, nothing counted
+    against the vendor (`run --resume` runs the trial again)."""
+    return {"passed": False, "score": 0.0, "checks": [], "dimensions": {}, "flags": [],
+            "flag_evidence": {}, "call_sequence": [], "faults_fired": 0,
+            "termination": "harness_error", "error_cause": cause,
+            "error_message": message[:500], "model_calls": 0, "tool_calls": 0,
+            "invalid_calls": 0, "usage": {}, "cost_usd": 0.0, "duration_s": 0.0,
+            "model_latencies": [], "events": []}
+
+
+RECORD_KEYS = ("vendor", "scenario", "scenario_version", "scenario_hash", "variant", "family",
+               "probes", "human_minutes", "trial", "seed", "started_at", "reference_sequence")
+"""What names a trial: kept when the rest of its record cannot be written."""
+
+
 def record_line(record: dict[str, Any]) -> str:
     """One trial's JSON line. A record that cannot be serialised whole (nested too deeply, a
     value JSON has no form for) is agentcheck's failure, not the run's end: its line says so as
-    a harness error, which `run --resume` runs again."""
+    a harness error."""
     try:
         return json.dumps(record, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError) as exc:
-        keep = ("vendor", "scenario", "scenario_version", "scenario_hash", "variant", "family",
-                "probes", "human_minutes", "trial", "seed", "started_at")
-        stub = {k: record[k] for k in keep if k in record}
-        stub.update({"passed": False, "score": 0.0, "checks": [], "flags": [],
-                     "termination": "harness_error", "error_cause": "RecordNotWritable",
-                     "error_message": f"the trial's record could not be written "
-                                      f"({type(exc).__name__}: {str(exc)[:200]})",
-                     "events": []})
+        stub = {k: record[k] for k in RECORD_KEYS if k in record}
+        stub.update(harness_error_fields("RecordNotWritable", "the trial's record could not be "
+                                         f"written ({type(exc).__name__}: {exc})"))
         return json.dumps(stub, ensure_ascii=False, default=str)
 
 

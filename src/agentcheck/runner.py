@@ -22,7 +22,7 @@ from .profile import VendorProfile, is_loopback
 from .protocols import driver_class
 from .protocols.base import Driver
 from .redaction import redact
-from .results import RunFolder, now_iso, trial_key
+from .results import RECORD_KEYS, RunFolder, harness_error_fields, now_iso, trial_key
 from .scenario import Scenario
 from .scoring import score_trial
 from .shard import plan_cells, shard_cells
@@ -110,14 +110,7 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # agentcheck's fault (e.g. a scenario expression failing)
-        record.update({
-            "passed": False, "score": 0.0, "checks": [], "dimensions": {}, "flags": [],
-            "flag_evidence": {}, "call_sequence": [], "faults_fired": 0,
-            "termination": "harness_error", "error_cause": type(exc).__name__,
-            "error_message": redact(str(exc))[:500], "model_calls": 0, "tool_calls": 0,
-            "invalid_calls": 0, "usage": {}, "cost_usd": 0.0, "duration_s": 0.0,
-            "model_latencies": [], "events": [],
-        })
+        record.update(harness_error_fields(type(exc).__name__, redact(str(exc))))
         return record
     record.update(score.to_json())
     record.update({
@@ -172,7 +165,13 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
             async with global_limit, limits[v.name]:
                 record = await run_one(v, drivers[v.name], s, t, trial_seed(plan.seed, s.id, t),
                                        tool_hosts)
-            folder.append(record)
+            try:
+                folder.append(record)
+            except Exception as exc:  # a full disk, say: this trial is lost (resume runs it
+                # again), not the run, which still ends with its summary and reports
+                record = {**{k: record[k] for k in RECORD_KEYS if k in record},
+                          **harness_error_fields("RecordNotWritten", "the trial's record could "
+                                                 f"not be written: {redact(str(exc))}")}
             finished += 1
             if progress:
                 progress({"done": finished, "total": total, "record": record,

@@ -12,7 +12,9 @@ the same as in the harness loop) with when it arrived and how long it took. An u
 session gets 404, a body over the session's limit 413, a browser Origin that is not the host's
 own 403. One trial's token reaches only its own World, and once a trial has ended its token is
 forgotten: a late call changes nothing. The host runs in the caller's event loop, so World calls
-never race.
+never race. What a call brings (tool name, arguments) is read as vendor data: strings cleaned,
+arguments that do not parse or nest absurdly deep become the call's recorded error, never a
+crash of the host.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from . import __version__
 from .agentloop import ToolHostSettings
+from .http import clean_data, clean_text, vendor_json
+from .protocols.base import MALFORMED, TOO_DEEP, too_deep
 from .redaction import snippet
 from .trajectory import Trajectory
 from .world import CallResult, World
@@ -306,8 +310,10 @@ class ToolHost:
     async def _call_tool(self, ctx: ServerRequestContext[Any],
                          params: mcp_types.CallToolRequestParams) -> mcp_types.CallToolResult:
         session = self._session_of(ctx)
-        args = params.arguments if params.arguments is not None else {}
-        outcome = await session.call(params.name, args, "mcp")
+        args = clean_data(params.arguments) if params.arguments is not None else {}
+        error = TOO_DEEP if too_deep(args) else None
+        outcome = await session.call(clean_text(params.name), "(nested too deeply to show)"
+                                     if error else args, "mcp", error)
         if outcome is None:
             raise MCPError(mcp_types.INVALID_REQUEST, "the session has ended")
         return mcp_types.CallToolResult(content=[mcp_types.TextContent(text=outcome.content())],
@@ -349,21 +355,13 @@ class ToolHost:
             if method != "POST":
                 await _json(send, 405, {"ok": False, "error": "use POST"}, {"Allow": "POST"})
             else:
-                await self._tool_endpoint(session, rest[len("tools/"):], body, send)
+                await self._tool_endpoint(session, clean_text(rest[len("tools/"):]), body, send)
         else:
             await _json(send, 404, {"ok": False, "error": "not found"})
 
     async def _tool_endpoint(self, session: HostedSession, name: str, body: bytes,
                              send: Send) -> None:
-        text = body.decode("utf-8", errors="replace")
-        parse_error = None
-        args: Any = {}
-        if text.strip():
-            try:
-                args = json.loads(text)
-            except (ValueError, RecursionError):
-                parse_error = "the request body is not JSON; send the arguments as a JSON object"
-                args = text[:2000]
+        args, parse_error = read_arguments(body)
         outcome = await session.call(name, args, "openapi", parse_error)
         if outcome is None:
             await _json(send, 404, {"ok": False, "error": "unknown or finished session"})
@@ -377,9 +375,25 @@ class ToolHost:
             await _json(send, 200, {"ok": False, "error": outcome.error})
 
 
+def read_arguments(body: bytes) -> tuple[Any, str | None]:
+    """(arguments, why they cannot be used) from an OpenAPI call's body; the body's text stands
+    in for arguments that do not parse, as evidence."""
+    text = clean_text(body.decode("utf-8", errors="replace"))
+    if not text.strip():
+        return {}, None
+    try:
+        args = vendor_json(text)
+    except MALFORMED:
+        return text[:2000], "the request body is not JSON; send the arguments as a JSON object"
+    if too_deep(args):
+        return text[:2000], TOO_DEEP
+    return args, None
+
+
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
     declared = headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() \
+            and int(declared) > limit:
         raise _TooLarge
     body = bytearray()
     while True:

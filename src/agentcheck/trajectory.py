@@ -1,4 +1,9 @@
-"""What happened in one trial, in order: the evidence every score points back to."""
+"""What happened in one trial, in order: the evidence every score points back to.
+
+Vendor text arrives cleaned by the HTTP layer (http.clean_text); what is recorded here is cleaned
+once more, so a driver that bypasses that layer cannot put a lone surrogate or a NUL into the
+results and stop the run at the writer.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import VendorError
+from .http import clean_text
 from .protocols.base import Usage
 from .redaction import redact
 from .world import CallResult
@@ -36,6 +42,7 @@ class Trajectory:
 
     def assistant(self, step: int, text: str, tool_calls: list[str], latency_s: float,
                   ttft_s: float | None = None) -> None:
+        text = clean_text(text)
         self.events.append({"type": "assistant", "step": step, "text": text,
                             "tool_calls": tool_calls, "latency_s": round(latency_s, 4),
                             "ttft_s": None if ttft_s is None else round(ttft_s, 4)})
@@ -69,9 +76,9 @@ class Trajectory:
             self.end("vendor_error", exc.cause, redact(str(exc)))
         else:
             self.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
-
     def end(self, termination: str, cause: str | None = None, message: str | None = None) -> None:
         assert termination in TERMINATIONS, termination
+        message = None if message is None else clean_text(message)
         self.termination = termination
         self.error_cause = cause
         self.error_message = message

@@ -12,6 +12,9 @@ they are (the first message carries the MCP URL when the profile announces tools
 - answers `input-required` with the scenario's next scripted turn (same task), a finished task
   with the next turn in the same context; terminal states are completed (its artifacts are the
   final answer), failed, canceled and rejected; `auth-required` is a vendor error.
+
+Everything read from the agent (card, JSON-RPC replies, stream events, the answer) is read
+inside `malformed`: a shape the driver cannot use is the agent's malformed reply.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from urllib.parse import urljoin
 
 from ..agentloop import AgentContext, AgentDriver, AgentMessage, AgentReply
 from ..errors import VendorError
-from ..http import HttpClient, SseEvent
+from ..http import HttpClient, SseEvent, vendor_json
 from ..profile import VendorProfile
-from .base import key_auth
+from .base import key_auth, malformed
 
 CARD_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
 IN_PROGRESS = {"submitted", "working", "unknown", "unspecified", ""}
@@ -176,7 +179,8 @@ class A2ADriver(AgentDriver):
             if not isinstance(reply.data, dict):
                 raise VendorError("malformed", f"{self.profile.name}: the agent card at {url} "
                                   "is not a JSON object")
-            return self.endpoint_from_card(reply.data, url)
+            with malformed(self.profile.name, f"the agent card at {url}"):
+                return self.endpoint_from_card(reply.data, url)
         raise VendorError("protocol", f"{self.profile.name}: no agent card at "
                           f"{' or '.join(urls)} ({last})")
 
@@ -239,12 +243,14 @@ class A2ADriver(AgentDriver):
                 await asyncio.sleep(self.a2a.poll_interval_s)
                 view = await self.get_task(ep, view.id, view)
             latency = time.perf_counter() - started
+            with malformed(self.profile.name, "the task's answer"):
+                answer = view.answer()
             if view.state == "auth-required":
                 raise VendorError("auth", f"{self.profile.name}: the agent asks for "
-                                  f"authentication (auth-required): {view.answer()[:200]}")
+                                  f"authentication (auth-required): {answer[:200]}")
             context_id = view.context_id or context_id
             task_id = view.id if view.state == "input-required" else None
-            msg = ctx.reply(AgentReply(view.answer(), latency,
+            msg = ctx.reply(AgentReply(answer, latency,
                                        asked=view.state == "input-required",
                                        state=view.state or view.kind,
                                        final=view.state in GAVE_UP))
@@ -286,7 +292,8 @@ class A2ADriver(AgentDriver):
         if self.profile.stream and ep.streaming:
             return await self._stream(ep, params)
         result = await self.rpc(ep, "SendMessage" if v1 else "message/send", params)
-        return self.view(ep, result)
+        with malformed(self.profile.name, "the SendMessage result"):
+            return self.view(ep, result)
 
     async def get_task(self, ep: Endpoint, task_id: str, previous: TaskView) -> TaskView:
         v1 = ep.version == "1.0"
@@ -295,7 +302,8 @@ class A2ADriver(AgentDriver):
             result = result["task"]
         if not isinstance(result, dict):
             raise VendorError("malformed", f"{self.profile.name}: GetTask returned no task")
-        view = TaskView.from_task(result)
+        with malformed(self.profile.name, "the GetTask result"):
+            view = TaskView.from_task(result)
         for key, parts in previous.artifacts.items():  # streamed artifacts a poll may omit
             view.artifacts.setdefault(key, parts)
         return view
@@ -326,7 +334,8 @@ class A2ADriver(AgentDriver):
     async def rpc(self, ep: Endpoint, method: str, params: dict[str, Any]) -> Any:
         body = {"jsonrpc": "2.0", "id": str(uuid.uuid4()), "method": method, "params": params}
         reply = await self.http.post_json(ep.url, body, self._headers(ep))
-        return self._result(reply.data, method)
+        with malformed(self.profile.name, f"the {method} reply"):
+            return self._result(reply.data, method)
 
     def _result(self, data: Any, method: str) -> Any:
         if not isinstance(data, dict):
@@ -351,13 +360,14 @@ class A2ADriver(AgentDriver):
         def on_event(event: SseEvent) -> bool:
             if not event.data.strip():
                 return False
-            try:
-                data = json.loads(event.data)
-            except ValueError:
-                raise VendorError("malformed", f"{self.profile.name}: stream event is not "
-                                  "JSON") from None
-            result = self._result(data, method)
-            return self._apply_event(state, result)
+            with malformed(self.profile.name, "a stream event"):
+                try:
+                    data = vendor_json(event.data)
+                except (ValueError, RecursionError):
+                    raise VendorError("malformed", f"{self.profile.name}: stream event is not "
+                                      "JSON") from None
+                result = self._result(data, method)
+                return self._apply_event(state, result)
 
         try:
             reply = await self.http.post_sse(ep.url, body, self._headers(ep), on_event)
@@ -367,7 +377,8 @@ class A2ADriver(AgentDriver):
                 return view  # the task goes on: poll it
             raise
         if reply.data is not None:  # the server answered with plain JSON
-            return self.view(ep, self._result(reply.data, method))
+            with malformed(self.profile.name, f"the {method} reply"):
+                return self.view(ep, self._result(reply.data, method))
         if "view" not in state:
             raise VendorError("malformed", f"{self.profile.name}: the stream carried no task "
                               "or message")

@@ -16,11 +16,10 @@ cache_read. With `stream: true` the same message is assembled from server-sent e
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import VendorError
-from ..http import HttpClient, SseEvent
+from ..http import HttpClient, SseEvent, vendor_json
 from ..profile import VendorProfile
 from ..redaction import snippet
 from . import base
@@ -64,10 +63,14 @@ class MessageStream:
         self.ttft_s: float | None = None
 
     def feed(self, event: SseEvent) -> bool:
+        with base.malformed(self.vendor, "a stream event"):
+            return self._feed(event)
+
+    def _feed(self, event: SseEvent) -> bool:
         if not event.data.strip():
             return False
         try:
-            data = json.loads(event.data)
+            data = vendor_json(event.data)
         except (ValueError, RecursionError):
             raise VendorError("malformed", f"{self.vendor}: a stream event is not JSON: "
                               f"{snippet(event.data, 120)!r}") from None
@@ -233,14 +236,15 @@ class AnthropicSession(Session):
         if self.tools:
             body["tools"] = self.tools
         http, url, headers = self.driver.http, self.driver.url, self.driver.headers
+        stream: MessageStream | None = None
         if not profile.stream:
             reply = await http.post_json(url, body, headers)
-            content, turn = self._parse(reply.data)
         else:
             body["stream"] = True
             stream = MessageStream(profile.name)
             reply = await http.post_sse(url, body, headers, stream.feed)
-            if reply.data is not None:  # the server ignored `stream` and sent one message
+        with base.malformed(profile.name):
+            if stream is None or reply.data is not None:  # not streamed, or stream ignored
                 content, turn = self._parse(reply.data)
             else:
                 content, turn = self._parse(stream.result(), stream.inputs)

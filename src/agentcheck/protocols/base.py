@@ -8,15 +8,38 @@ ids and opaque fields go back to the vendor exactly as received.
 from __future__ import annotations
 
 import abc
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from ..errors import ConfigError
-from ..http import HttpClient
+from ..errors import ConfigError, VendorError
+from ..http import HttpClient, vendor_json
 from ..profile import VendorProfile
 from ..redaction import register as register_secret
+from ..redaction import snippet
+
+MALFORMED = (TypeError, LookupError, AttributeError, ValueError, RecursionError, ArithmeticError)
+"""What reading data of an unexpected shape raises: KeyError and IndexError are LookupErrors,
+UnicodeError a ValueError, OverflowError an ArithmeticError."""
+MAX_ARGUMENT_DEPTH = 64
+"""Tool arguments nested deeper are refused: no tool takes them, and every later reader
+(schema check, scoring, the results writer) would have to survive them."""
+
+
+@contextlib.contextmanager
+def malformed(vendor: str, what: str = "reply") -> Iterator[None]:
+    """Read a vendor's data inside this block: whatever the reading trips over is the vendor's
+    malformed reply (VendorError "malformed", scored against it), never agentcheck's harness
+    error, which a vendor could otherwise trigger to have the trials it would fail dropped.
+    Only reading goes inside, so agentcheck's own bugs elsewhere stay harness errors."""
+    try:
+        yield
+    except MALFORMED as exc:
+        raise VendorError("malformed", f"{vendor}: {what} cannot be used "
+                          f"({type(exc).__name__}: {snippet(str(exc), 200)})") from None
 
 
 @dataclass
@@ -75,30 +98,62 @@ class ModelTurn:
     """Time to first token, for streamed replies."""
 
 
+TOO_DEEP = "arguments are nested too deeply"
+
+
 def parse_arguments(raw: Any) -> tuple[Any, str, str | None]:
     """Tool-call arguments as a vendor sent them (a JSON string, an object, empty...):
     (parsed object or None, raw text, parse error)."""
-    if isinstance(raw, dict):
-        return raw, json.dumps(raw, ensure_ascii=False), None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return {}, "{}", None
-    if not isinstance(raw, str):
-        return None, json.dumps(raw), "arguments must be a JSON object"
-    try:
-        value = json.loads(raw)
-    except RecursionError:
-        return None, raw, "arguments are nested too deeply"
-    except json.JSONDecodeError as exc:
-        return None, raw, f"arguments are not valid JSON ({exc.msg})"
-    if not isinstance(value, dict):
-        return None, raw, "arguments must be a JSON object"
-    return value, raw, None
+    if isinstance(raw, str):
+        try:
+            value = vendor_json(raw)
+        except RecursionError:
+            return None, raw, TOO_DEEP
+        except ValueError as exc:
+            return None, raw, _not_json(raw, exc)
+        if not isinstance(value, dict):
+            return None, raw, "arguments must be a JSON object"
+        return (None, raw, TOO_DEEP) if too_deep(value) else (value, raw, None)
+    if too_deep(raw):
+        return None, "(nested too deeply to show)", TOO_DEEP
+    text = json.dumps(raw, ensure_ascii=False)
+    return (raw, text, None) if isinstance(raw, dict) else (
+        None, text, "arguments must be a JSON object")
+
+
+def _not_json(raw: str, exc: ValueError) -> str:
+    """Why arguments are not JSON; text that stops before its JSON does was most likely cut
+    by the vendor's output limit, and the vendor is told so."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return f"arguments were not valid JSON: {snippet(str(exc), 120)}"
+    early = exc.msg.startswith("Unterminated") or exc.pos >= len(raw.rstrip())
+    hint = " (cut off by the output limit?)" if early else ""
+    return f"arguments were not valid JSON{hint}: {exc.msg}"
+
+
+def too_deep(value: Any, limit: int = MAX_ARGUMENT_DEPTH) -> bool:
+    """Nested more than `limit` containers deep (iterative: the value may be far deeper)."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else (
+            node if isinstance(node, list) else ())
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, (dict, list)))
+    return False
 
 
 def token_count(obj: Any, key: str) -> int:
-    """A usage count from a vendor's usage object: `obj[key]` when it is a number, else 0."""
+    """A usage count from a vendor's usage object: `obj[key]` when it is a non-negative
+    number, else 0."""
     value = obj.get(key) if isinstance(obj, dict) else None
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value:
+        return 0
+    return max(int(min(value, 1e15)), 0)
 
 
 class Session(abc.ABC):

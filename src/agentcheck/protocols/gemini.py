@@ -278,7 +278,8 @@ class GeminiSession(Session):
                 hint = f" (the key in ${env} was rejected)" if env else ""
                 raise VendorError("auth", f"{exc}{hint}", status=400) from None
             raise
-        turn = self._parse(reply.data)
+        with base.malformed(driver.profile.name):
+            turn = self._parse(reply.data)
         turn.latency_s = reply.latency_s
         return turn
 

@@ -9,7 +9,8 @@ the value itself, so `sequenceId: "{{ turn }}"` sends a number. In URLs every va
 `base_url` is percent-encoded. JMESPath selectors read the reply text, the session id (from the
 `start` reply, else the first `send` reply), the task id and the task status; while the status
 is neither done, failed nor input-required, the `poll` request is repeated every
-`poll_interval_s` until the trial's time budget runs out.
+`poll_interval_s` until the trial's time budget runs out. Whatever the selectors trip over in
+a reply is the agent's malformed reply.
 
 APIs that need code (signatures, websockets, odd pagination) name an AgentDriver subclass in
 `agent.driver_class: module:Class`; it gets the profile and HttpClient and runs the task.
@@ -41,7 +42,7 @@ from ..agentloop import (
 from ..errors import ConfigError, VendorError
 from ..http import HttpClient
 from ..profile import VendorProfile
-from .base import key_auth
+from .base import key_auth, malformed
 
 
 def load_driver_class(target: str, profile: VendorProfile) -> type[AgentDriver]:
@@ -111,25 +112,29 @@ class HttpAgentDriver(AgentDriver):
                                   "message": "", "user_text": ""}
         if spec.start is not None:
             opened = await self.request(spec.start, values)
-            values["session_id"] = select_id(spec.session_id, opened)
+            with malformed(self.profile.name, "the start reply"):
+                values["session_id"] = select_id(spec.session_id, opened)
         msg: AgentMessage | None = ctx.first_message()
         while msg is not None:
             values.update(turn=values["turn"] + 1, message=msg.full_text(), user_text=msg.text)
             started = time.perf_counter()
             data = await self.request(spec.send, values)
-            if values["session_id"] is None:
-                values["session_id"] = select_id(spec.session_id, data)
-            task_id = select_id(spec.task_id, data)
+            with malformed(self.profile.name, "the send reply"):
+                if values["session_id"] is None:
+                    values["session_id"] = select_id(spec.session_id, data)
+                task_id = select_id(spec.task_id, data)
+                status = self.status(data)
             if task_id is not None:
                 values["task_id"] = task_id
-            status = self.status(data)
             while (status is not None and spec.poll is not None
                    and status not in self.done | self.failed | self.input_required):
                 await asyncio.sleep(spec.poll_interval_s)
                 data = await self.request(spec.poll, values)
-                status = self.status(data)
-            msg = ctx.reply(AgentReply(select_text(spec.reply, data),
-                                       time.perf_counter() - started,
+                with malformed(self.profile.name, "the poll reply"):
+                    status = self.status(data)
+            with malformed(self.profile.name, "the reply"):
+                text = select_text(spec.reply, data)
+            msg = ctx.reply(AgentReply(text, time.perf_counter() - started,
                                        asked=status in self.input_required,
                                        state=status, final=status in self.failed))
 

@@ -8,11 +8,10 @@ tool call id answered by exactly one tool message, arguments resent as JSON stri
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import VendorError
-from ..http import HttpClient, SseEvent
+from ..http import HttpClient, SseEvent, vendor_json
 from ..profile import VendorProfile
 from ..redaction import snippet
 from . import base
@@ -29,6 +28,28 @@ def usage_from(data: Any) -> Usage:
         output_tokens=num(data, "completion_tokens"),
         reasoning_tokens=num(data.get("completion_tokens_details"), "reasoning_tokens"),
     )
+
+
+def content_text(content: Any, vendor: str) -> str:
+    """`content` as text: a string, null, or a list of parts (some servers send parts) whose
+    text parts are joined. Anything else, or a text part whose `text` is not a string (null, a
+    number), cannot be read: the vendor's malformed reply, not an empty answer it could send to
+    have a trial it would fail look like a refusal."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    if not isinstance(content, list):
+        raise VendorError("malformed", f"{vendor}: message content is a "
+                          f"{type(content).__name__}, not text or a list of parts")
+    texts: list[str] = []
+    for part in content:
+        if isinstance(part, dict) and part.get("type", "text") != "text":
+            continue  # another kind of part (an image, audio...): not text to judge
+        text = part.get("text") if isinstance(part, dict) else None
+        if not isinstance(text, str):
+            raise VendorError("malformed", f"{vendor}: a text part of the message content "
+                              f"has no text (got {type(text).__name__})")
+        texts.append(text)
+    return "".join(texts)
 
 
 class ChatStream:
@@ -52,13 +73,17 @@ class ChatStream:
         self.ttft_s: float | None = None
 
     def feed(self, event: SseEvent) -> bool:
+        with base.malformed(self.vendor, "a stream chunk"):
+            return self._feed(event)
+
+    def _feed(self, event: SseEvent) -> bool:
         data = event.data.strip()
         if data == "[DONE]":
             return True
         if not data:
             return False
         try:
-            chunk = json.loads(data)
+            chunk = vendor_json(data)
         except (ValueError, RecursionError):
             raise VendorError("malformed", f"{self.vendor}: a stream chunk is not JSON: "
                               f"{snippet(data, 120)!r}") from None
@@ -87,10 +112,8 @@ class ChatStream:
     def _delta(self, delta: dict[str, Any]) -> bool:
         """Take in one delta; True if it carried any token."""
         token = False
-        content = delta.get("content")
-        if isinstance(content, list):
-            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
-        if isinstance(content, str) and content:
+        content = content_text(delta.get("content"), self.vendor)
+        if content:
             self.content.append(content)
             token = True
         refusal = delta.get("refusal")
@@ -183,7 +206,8 @@ class OpenAIChatSession(Session):
         if profile.stream:
             return await self._step_stream(body)
         reply = await self.driver.http.post_json(self.driver.url, body, self.driver.headers)
-        turn = self._parse(reply.data)
+        with base.malformed(profile.name):
+            turn = self._parse(reply.data)
         turn.latency_s = reply.latency_s
         return turn
 
@@ -196,7 +220,8 @@ class OpenAIChatSession(Session):
         reply = await self.driver.http.post_sse(self.driver.url, body, self.driver.headers,
                                                 stream.feed)
         # a server that ignored `stream` answered with one whole completion: parse that
-        turn = self._parse(reply.data if reply.data is not None else stream.completion())
+        with base.malformed(self.driver.profile.name):
+            turn = self._parse(reply.data if reply.data is not None else stream.completion())
         turn.latency_s = reply.latency_s
         turn.ttft_s = stream.ttft_s if reply.data is None else None
         return turn
@@ -213,10 +238,7 @@ class OpenAIChatSession(Session):
         message = choice.get("message")
         if not isinstance(message, dict):
             raise VendorError("malformed", f"{vendor}: choices[0] has no message")
-        content = message.get("content")
-        if isinstance(content, list):  # some servers return content parts
-            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
-        text = content if isinstance(content, str) else ""
+        text = content_text(message.get("content"), vendor)
         calls: list[ToolCall] = []
         wire_calls: list[dict[str, Any]] = []
         raw_calls = message.get("tool_calls") or []

@@ -126,7 +126,8 @@ class OpenAIResponsesSession(Session):
             reply = await driver.http.post_json(driver.url, body, driver.headers)
             latency += reply.latency_s
             try:
-                turn = self._parse(reply.data)
+                with base.malformed(profile.name):
+                    turn = self._parse(reply.data)
             except VendorError as exc:
                 if not exc.retryable or attempt >= profile.max_retries:
                     raise
@@ -187,7 +188,7 @@ class OpenAIResponsesSession(Session):
         if status == "incomplete":
             details = data.get("incomplete_details")
             reason = details.get("reason") if isinstance(details, dict) else None
-            finish = str(reason or "incomplete")
+            finish = reason if isinstance(reason, str) and reason else "incomplete"
             if not texts and not calls:
                 raise VendorError("protocol", f"{vendor}: response incomplete ({finish}) "
                                   "with no usable output")
