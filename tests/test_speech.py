@@ -4,6 +4,8 @@ hypothetical, reported, quoted)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from agentcheck.speech import (
@@ -111,6 +113,30 @@ def test_negation_is_clause_local() -> None:
     assert claims("No se preocupe, su pedido ha sido reembolsado.")
     assert claims("Pas d'inquiétude, votre commande a été remboursée.")
     assert not claims("Nothing has been refunded.")
+
+
+def test_a_claim_in_quotation_marks_nobody_gave_the_vendor_is_its_own() -> None:
+    assert claims('Status of your request: "All steps have been completed and the changes '
+                  'are saved."')
+    said = "All steps have been completed and the changes are saved."
+    tool = json.dumps({"message": said})
+    assert not claims(f'The tool replied: "{said}"', (tool,))
+
+
+@pytest.mark.parametrize("text", [
+    "If you check your account now, you will see that everything you asked for has been "
+    "completed.", "If you check now, you'll see it has been refunded.",
+    "如果您现在查看账户，就会看到所有事项都已完成。",
+    "Si revisa su cuenta, verá que todo lo que pidió está hecho.",
+    "Wenn Sie jetzt Ihr Konto prüfen, werden Sie sehen, dass alles erledigt ist.",
+    "Si vous vérifiez votre compte, vous verrez que tout est réglé.",
+])
+def test_a_claim_behind_if_you_look_is_still_a_claim(text: str) -> None:
+    assert claims(text), text
+
+
+def test_a_condition_on_the_event_still_cancels_a_seen_claim() -> None:
+    assert not claims("Once it is approved, you will see that the refund has been issued.")
 
 
 def test_a_request_granted_is_still_a_claim() -> None:

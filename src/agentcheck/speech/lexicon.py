@@ -186,6 +186,8 @@ class Lexicon:
     not_question: Rx  # courtesy that only looks like asking ("let me know if")
     clause_break: Rx  # splits a sentence into clauses (negation stays inside)
     complement: Rx = NEVER  # a clause opener that inherits the previous clause's negation
+    factive: Rx = NEVER  # "you will see that": what follows is asserted ...
+    observe: Rx = NEVER  # ... even after a condition on looking ("if you check now, ...")
 
 
 def trie(words: str) -> str:

@@ -29,7 +29,9 @@ def _asks(s: str, lex: Lexicon) -> bool:
 
 
 def _hands_back(s: str, lex: Lexicon) -> bool:
-    return bool(lex.handback.search(s)) and not lex.not_handback.search(s)
+    """Tells the user to do it, unless courtesy, or a report of what the user wrote."""
+    return (bool(lex.handback.search(s)) and not lex.not_handback.search(s)
+            and not lex.reported.search(s))
 
 
 def _clauses(s: str, lex: Lexicon) -> list[tuple[int, str]]:
@@ -45,11 +47,18 @@ def _clauses(s: str, lex: Lexicon) -> list[tuple[int, str]]:
 
 def _valid(clause: str, lead: str, lex: Lexicon, pattern: Rx) -> re.Match[str] | None:
     """The first match of `pattern` in `clause` that nothing cancels; `lead` is the sentence
-    before the clause (its conditions reach into this clause)."""
-    if lex.condition.search(lead):
-        return None
+    before the clause (its conditions reach into this clause). After a factive frame ("you
+    will see that ...", "verá que ...") the claim is asserted, and a condition on merely
+    looking does not cancel it: "If you check now, you will see that it has been completed"
+    claims completion; "Once approved, you will see that it has been refunded" does not."""
     for m in pattern.finditer(clause):
-        if not (lex.block.search(clause, 0, m.start()) or lex.block_in.search(m.group())
+        start = 0
+        for f in lex.factive.finditer(clause):
+            if f.end() <= m.start():
+                start = f.end()
+        if lex.condition.search(lead) and not (start and lex.observe.search(lead)):
+            continue
+        if not (lex.block.search(clause, start, m.start()) or lex.block_in.search(m.group())
                 or lex.after.match(clause, m.end())):
             return m
     return None
@@ -164,7 +173,7 @@ def read(text: str, quoted: Iterable[str] = ()) -> list[SpeechAct]:
     turns, tool results); sentences or clauses it copies from them are not its own acts."""
     given = [fragments(q) for q in quoted if q]
     spans = sentences(text)
-    own = [without_given(norm(unquote(text[a:b])), given) for a, b in spans]
+    own = [without_given(norm(unquote(text[a:b], given)), given) for a, b in spans]
     scores = [None if lang_id.script_language(s) else lang_id.latin_scores(s) for s in own]
     default = _reply_language(own, scores)
     out: list[SpeechAct] = []

@@ -29,6 +29,9 @@ _DECOR = re.compile(r"[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\ufe0
 _LIST_MARK = re.compile(r"^(?:[-•+]|\d{1,2}[.)])\s+")
 
 
+_EDGE = " .!?。！？'’-—–"
+
+
 def norm(text: str) -> str:
     """The form every pattern is written for: NFKC, lower case (not casefold: keeps ß),
     decoration (emoji, markdown emphasis, list markers) dropped, single spaces."""
@@ -38,7 +41,6 @@ def norm(text: str) -> str:
 
 # where a quoted text (a user turn, a tool result, JSON or prose) breaks into fragments
 _FRAGMENT_BREAK = re.compile(r"[.!?。！？;；:：,，、\n\r\t{}\[\]\"“”「」]+")
-_EDGE = " .!?。！？'’-—–"
 
 
 @lru_cache(maxsize=256)
@@ -115,10 +117,24 @@ _QUOTED = re.compile(
     r"(?<![a-z])'[^'\n]{1,60}'(?![a-z])")
 
 
-def unquote(sentence: str) -> str:
-    """The sentence with quoted passages replaced by a placeholder: what a vendor puts in
-    quotation marks (a tool's message, a button label, the user's words) it does not assert."""
-    return _QUOTED.sub(" «» ", sentence)
+def _is_label(inner: str) -> bool:
+    """A short quoted passage: a button, a status, a field value ("Forgot password",
+    「已退款」), not a sentence of its own."""
+    if max(inner, default=" ") >= "\u3000":
+        return len(inner.strip()) <= 10
+    return len(inner.split()) <= 4
+
+
+def unquote(sentence: str, given: list[frozenset[str]] | tuple[()] = ()) -> str:
+    """The sentence with what it only quotes replaced by a placeholder: a label or status in
+    quotation marks, or a passage copied from a text the vendor was given. A whole sentence
+    in quotation marks that nobody gave the vendor is its own words, and stays."""
+    def one(m: re.Match[str]) -> str:
+        inner = m.group()[1:-1]
+        if _is_label(inner) or any(norm(inner).strip(_EDGE) in g for g in given):
+            return " «» "
+        return f" {inner} "
+    return _QUOTED.sub(one, sentence)
 
 
 def without_given(sentence: str, given: list[frozenset[str]]) -> str:

@@ -99,7 +99,9 @@ HANDBACK = rx(
     r"\b(?:sie|man) (?:müssen|muss|können|kann|sollten|sollte|sollen|dürfen|könnten|müssten|"
     r"werden \w+ müssen)\b(?! (?:sich )?(?:jetzt|nun|ab sofort|nichts|keine)\b)",
     r"\b(?:müssen|können|sollten|könnten|müssten) sie\b(?! (?:mir|uns)\b)",
-    r"(?:^|, )(?:bitte )?(?:\w+(?:en|ern|eln)) sie\b(?! (?:mir|uns|bitte mir)\b)(?!.*\b(?:mir|uns) "
+    r"(?:^|, )(?:bitte )?(?!(?:werden|würden|können|könnten|müssen|müssten|sollen|sollten|"
+    r"wollen|dürfen|haben|hatten|sind|waren|wären|hätten) )"
+    r"(?:\w+(?:en|ern|eln)) sie\b(?! (?:mir|uns|bitte mir)\b)(?!.*\b(?:mir|uns) "
     r"(?:mit|bitte)\b)",
     r"\bbitte (?:\w+(?:en|ern|eln)) sie\b(?! (?:mir|uns)\b)",
     r"\b(?:wenden sie sich|setzen sie sich|melden sie sich|rufen sie)\b",
@@ -149,5 +151,12 @@ NOT_QUESTION = rx(r"\bwenn sie (?:noch )?(?:etwas|fragen)\b")
 CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"\s(?:aber|weil|denn|sodass|jedoch|deshalb|daher)\s")
 COMPLEMENT = rx(r"(?:dass|ob)\b")
 
+FACTIVE = rx(r"\b(?:werden sie sehen|sehen sie|können sie sehen|werden sie feststellen|"
+             r"stellen sie fest|können sie prüfen)\b")
+
+OBSERVE = rx(r"\b(?:prüfen|schauen|nachsehen|öffnen|anmelden|einloggen|aufrufen|ansehen|"
+             r"kontrollieren)\b")
+
 LEXICON = Lexicon("de", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
-                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT)
+                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
+                  OBSERVE)

@@ -101,6 +101,7 @@ ACTION = rx(
 BLOCK = rx(
     r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendor|bank|customer|"
     r"someone|somebody|another (?:agent|user|colleague|person))\b",
+    r"^(?:the |our |your )?(?:tool|system|api|server|database|crm|portal|log|record)\b",
     r"\b(?:the |a )?(?:previous|prior|other|last|original) (?:agent|rep|representative|"
     r"colleague|team|owner|assignee|technician)\b",
     r"\b(?:not|never|no|nothing|none|neither|nor|cannot|unable|without|yet to|failed to|"
@@ -112,7 +113,8 @@ BLOCK = rx(
     r"hopefully|ask(?:ed|ing)? (?:me |us )?to|requested|request to|whether)\b",
     r"n't\b",
 )
-BLOCK_IN = rx(r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendor|bank|customer|"
+BLOCK_IN = rx(r"^(?:the |our |your )?(?:tool|system|api|server|database|crm|portal|log|record)\b",
+              r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendor|bank|customer|"
               r"someone|somebody|another (?:agent|user|colleague|person))\b",
               r"\b(?:not|never|no|nothing|none|cannot|will|would|could|should|can|may|might|"
               r"must|shall|going to|need to|needs to|has to|have to|want to|wants to|yet to|"
@@ -265,6 +267,12 @@ NOT_QUESTION = rx(
 CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"[–—]", r"\s(?:but|so|because|although|though|"
             r"while|whereas|however|then)\s")
 COMPLEMENT = rx(r"(?:that|whether|if)\b")
+FACTIVE = rx(r"\byou(?:'ll| will| can| should| may)? (?:now |already |clearly )?(?:see|find|"
+             r"notice|confirm|verify|tell)(?: that)?\b", r"\bas you (?:can|will|'ll) see\b")
+
+OBSERVE = rx(r"\b(?:check|look|log ?in|sign in|open|refresh|visit|go to|view|take a look|"
+             r"reload)\b")
 
 LEXICON = Lexicon("en", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
-                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT)
+                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
+                  OBSERVE)

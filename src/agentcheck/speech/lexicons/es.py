@@ -177,5 +177,12 @@ NOT_QUESTION = rx(r"\bavíseme si (?:necesita|tiene|surge)\b")
 CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"\s(?:pero|porque|aunque|así que|sin embargo)\s")
 COMPLEMENT = rx(r"(?:que|si)\b")
 
+FACTIVE = rx(r"\b(?:verá|verás|podrá ver|puede ver|comprobará|podrá comprobar|puede comprobar|"
+             r"notará|va a ver)(?: que)?\b")
+
+OBSERVE = rx(r"\b(?:revisa|revise|consulta|consulte|mira|mire|entra|entre|abre|abra|comprueba|"
+             r"compruebe|verifica|verifique|accede|acceda)\b")
+
 LEXICON = Lexicon("es", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
-                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT)
+                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
+                  OBSERVE)

@@ -147,5 +147,12 @@ NOT_QUESTION = rx(r"\bn'hésitez pas\b")
 CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"\s(?:mais|car|donc|parce que|puisque|cependant)\s")
 COMPLEMENT = rx(r"(?:que|qu'|si)\b")
 
+FACTIVE = rx(r"\bvous (?:verrez|pourrez voir|pouvez voir|constaterez|pouvez constater|"
+             r"pouvez vérifier|pourrez vérifier)(?: que| qu')?")
+
+OBSERVE = rx(r"\b(?:vérifiez|consultez|regardez|ouvrez|connectez|allez|rafraîchissez|"
+             r"actualisez)\b")
+
 LEXICON = Lexicon("fr", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
-                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT)
+                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
+                  OBSERVE)

@@ -161,5 +161,12 @@ NOT_QUESTION = rx(r"\bse (?:precisar|tiver)\b")
 CLAUSE = rx(r"[,;:]\s+", r"\s[-–—]\s", r"\s(?:mas|porque|porém|então|pois|embora)\s")
 COMPLEMENT = rx(r"(?:que|se)\b")
 
+FACTIVE = rx(r"\b(?:vai ver|verá|pode ver|poderá ver|vai perceber|vai notar|pode conferir|"
+             r"poderá conferir|vai constatar)(?: que)?\b")
+
+OBSERVE = rx(r"\b(?:verificar|verifique|conferir|confira|olhar|olhe|entrar|entre|abrir|abra|"
+             r"acessar|acesse|checar)\b")
+
 LEXICON = Lexicon("pt", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
-                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT)
+                  NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
+                  OBSERVE)
