@@ -432,3 +432,20 @@ def test_a_run_against_a_vendor_sending_surrogates_and_nul_ends_with_reports(
     [record] = read_trials(out / "trials.jsonl")
     assert record["termination"] == "final_answer"
     assert record["final_answer"] == "I refunded it \ufffd\ufffd."
+
+
+def test_a_record_nested_too_deep_by_the_vendor_is_its_malformed_reply() -> None:
+    deep: Any = "x"
+    for _ in range(100_000):
+        deep = [deep]
+    record = {"vendor": "v", "scenario": "s", "trial": 3, "events": [{"args": deep}],
+              "cost_usd": 0.5}
+    line = json.loads(record_line(record))
+    assert (line["termination"], line["error_cause"]) == ("vendor_error", "malformed")
+    assert line["cost_usd"] == 0.5 and not line["passed"]
+
+
+def test_line_separators_in_vendor_text_are_escaped_so_one_trial_is_one_line() -> None:
+    line = record_line({"vendor": "v", "final_answer": "a\u2028b\u2029c\x85d"})
+    assert len(line.splitlines()) == 1
+    assert json.loads(line)["final_answer"] == "a\u2028b\u2029c\x85d"

@@ -131,21 +131,32 @@ def harness_error_fields(cause: str, message: str) -> dict[str, Any]:
 
 
 RECORD_KEYS = ("vendor", "scenario", "scenario_version", "scenario_hash", "variant", "family",
-               "probes", "human_minutes", "trial", "seed", "started_at", "reference_sequence")
-"""What names a trial: kept when the rest of its record cannot be written."""
+               "probes", "human_minutes", "trial", "seed", "started_at", "reference_sequence",
+               "tool_set", "usage", "cost_usd", "duration_s")
+"""What names a trial (and what it cost): kept when the rest of its record cannot be written."""
+
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+"""Characters that some readers (Python's str.splitlines, JavaScript) take for line ends:
+escaped, so one trial is one line for every JSON Lines reader."""
 
 
 def record_line(record: dict[str, Any]) -> str:
-    """One trial's JSON line. A record that cannot be serialised whole (nested too deeply, a
-    value JSON has no form for) is agentcheck's failure, not the run's end: its line says so as
-    a harness error."""
+    """One trial's JSON line; a record that cannot be serialised whole does not end the run.
+    Nesting too deep for the encoder comes only from what a vendor sent: that trial is its
+    malformed reply and fails (a vendor must not turn its trials into agentcheck's errors and
+    so out of its verdict). A value JSON has no form for is agentcheck's own fault: a harness
+    error, which `run --resume` runs again."""
     try:
-        return json.dumps(record, ensure_ascii=False)
+        return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
     except (TypeError, ValueError, RecursionError) as exc:
-        stub = {k: record[k] for k in RECORD_KEYS if k in record}
-        stub.update(harness_error_fields("RecordNotWritable", "the trial's record could not be "
-                                         f"written ({type(exc).__name__}: {exc})"))
-        return json.dumps(stub, ensure_ascii=False, default=str)
+        why = f"({type(exc).__name__}: {str(exc)[:200]})"
+        stub = {**harness_error_fields("RecordNotWritable", "the trial's record could not be "
+                                       f"written {why}"),
+                **{k: record[k] for k in RECORD_KEYS if k in record}}
+        if isinstance(exc, RecursionError):
+            stub.update({"termination": "vendor_error", "error_cause": "malformed",
+                         "error_message": f"the vendor's reply could not be recorded {why}"})
+        return json.dumps(stub, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
 
 
 MIN_FREE_BYTES = 50_000_000
