@@ -334,11 +334,23 @@ def test_incomplete_with_output_is_a_final_answer(server: ps.ResponsesServer,
 
 def test_incomplete_without_output_is_a_protocol_error(server: ps.ResponsesServer) -> None:
     server.script(ps.respond([ps.reasoning()], status="incomplete",
-                             incomplete="max_output_tokens"))
+                             incomplete="content_filter"))
 
     err = step_fails(profile_for(server))
 
-    assert err.cause == "protocol" and "max_output_tokens" in str(err)
+    assert err.cause == "protocol" and "content_filter" in str(err)
+
+
+def test_cut_by_max_output_tokens_with_nothing_left_is_a_cut_off_turn(
+        server: ps.ResponsesServer) -> None:
+    """Reasoning that used the whole output budget: cut off (the trial says so), not a
+    protocol error."""
+    server.script(ps.respond([ps.reasoning()], status="incomplete",
+                             incomplete="max_output_tokens"))
+
+    turn = one_step(profile_for(server))
+
+    assert turn.cut_off and turn.text == "" and turn.finish_reason == "max_output_tokens"
 
 
 def test_failed_server_error_is_retried(server: ps.ResponsesServer) -> None:

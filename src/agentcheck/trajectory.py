@@ -17,7 +17,10 @@ from .redaction import redact
 from .world import CallResult
 
 TERMINATIONS = ("final_answer", "user_left", "step_budget", "time_budget", "vendor_error",
-                "harness_error")
+                "harness_error", "cut_off")
+"""cut_off: the vendor's output limit cut its reply (cause "length"); not a final answer."""
+CUT_OFF_MESSAGE = ("the reply was cut by the vendor's output limit ({reason}) before it ended; "
+                   "it is not a final answer")
 
 
 @dataclass
@@ -76,6 +79,16 @@ class Trajectory:
             self.end("vendor_error", exc.cause, redact(str(exc)))
         else:
             self.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
+
+    def cut_off(self, reason: str | None, *, ends: bool) -> None:
+        """The last reply was cut by the vendor's output limit: its event says so (evidence).
+        With no tool call left to run (`ends`), the trial ends: a cut reply is no answer."""
+        reason = reason or "length"
+        if self.events and self.events[-1]["type"] == "assistant":
+            self.events[-1]["cut_off"] = reason
+        if ends:
+            self.end("cut_off", "length", CUT_OFF_MESSAGE.format(reason=reason))
+
     def end(self, termination: str, cause: str | None = None, message: str | None = None) -> None:
         assert termination in TERMINATIONS, termination
         message = None if message is None else clean_text(message)

@@ -66,6 +66,10 @@ async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajec
         traj.model_latencies.append(reply.latency_s)
         traj.assistant(step, reply.text, [c.name for c in reply.tool_calls], reply.latency_s,
                        reply.ttft_s)
+        if reply.cut_off:  # evidence; with no call to run it ends the trial: it is no answer
+            traj.cut_off(reply.finish_reason, ends=not reply.tool_calls)
+            if not reply.tool_calls:
+                return
         if reply.tool_calls:
             results: list[ToolResult] = []
             for call in reply.tool_calls:

@@ -9,9 +9,11 @@ types this driver does not know (server tools, future types) too.
 
 What it reads: text and tool_use blocks (tool calls are decided by the presence of tool_use
 blocks, not by stop_reason), the stop_reason (`pause_turn` is continued by re-sending; `refusal`
-becomes a final answer marked as such), and usage, where cache reads and cache writes are
-input tokens of their own: input = input_tokens + cache_read + cache_creation, cached =
-cache_read. With `stream: true` the same message is assembled from server-sent events.
+becomes a final answer marked as such; `max_tokens` and `model_context_window_exceeded` mark
+the turn as cut off), and usage, where cache reads and cache writes are input tokens of their
+own: input = input_tokens + cache_read + cache_creation, cached = cache_read. With `stream: true`
+the same message is assembled from server-sent events. A tool_use whose input did not parse goes
+back with `input: {}`, the object the API requires.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ DEFAULT_MAX_TOKENS = 4096
 MAX_CONTINUATIONS = 8
 """pause_turn continuations within one step before the vendor is judged stuck."""
 
+CUT_OFF = ("max_tokens", "model_context_window_exceeded")
+"""Stop reasons that mean a length limit ended the reply."""
 STREAM_ERRORS = {"overloaded_error": "server_error", "api_error": "server_error",
                  "rate_limit_error": "rate_limited", "timeout_error": "timeout",
                  "authentication_error": "auth", "permission_error": "auth"}
@@ -219,6 +223,7 @@ class AnthropicSession(Session):
                 total.usage.add(turn.usage)
                 total.latency_s += turn.latency_s
                 total.finish_reason = turn.finish_reason
+                total.cut_off = turn.cut_off
             if turn.finish_reason != "pause_turn":
                 return total
             # pause_turn: a long server-side turn was paused; re-send to let it continue
@@ -295,12 +300,13 @@ class AnthropicSession(Session):
                 args = block.get("input") if error is None else None
             else:
                 args, raw, error = parse_arguments(block.get("input"))
-                if not isinstance(block.get("input"), dict):  # bent: the echo needs an object
-                    block = {**block, "input": args if error is None else {}}
+                if error is not None or not isinstance(block.get("input"), dict):
+                    block = {**block, "input": args if error is None else {}}  # an object
             calls.append(ToolCall(call_id, name, args, raw, error))
             echo.append(block)
-        return echo, ModelTurn(text="".join(texts), tool_calls=calls,
-                               usage=usage_from(data.get("usage")), finish_reason=stop)
+        return echo, base.explain_cut(ModelTurn(
+            text="".join(texts), tool_calls=calls, usage=usage_from(data.get("usage")),
+            finish_reason=stop, cut_off=stop in CUT_OFF))
 
     def _used_ids(self) -> set[str]:
         """tool_use ids already in the conversation: the API wants them unique in a request,

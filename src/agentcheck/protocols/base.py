@@ -94,6 +94,9 @@ class ModelTurn:
     usage: Usage = field(default_factory=Usage)
     latency_s: float = 0.0
     finish_reason: str | None = None
+    cut_off: bool = False
+    """The vendor's output limit cut this reply (finish_reason length, stop_reason max_tokens,
+    status incomplete for max_output_tokens, finishReason MAX_TOKENS): not a final answer."""
     ttft_s: float | None = None
     """Time to first token, for streamed replies."""
 
@@ -129,8 +132,10 @@ def _not_json(raw: str, exc: ValueError) -> str:
     if not isinstance(exc, json.JSONDecodeError):
         return f"arguments were not valid JSON: {snippet(str(exc), 120)}"
     early = exc.msg.startswith("Unterminated") or exc.pos >= len(raw.rstrip())
-    hint = " (cut off by the output limit?)" if early else ""
-    return f"arguments were not valid JSON{hint}: {exc.msg}"
+    return f"arguments were not valid JSON{CUT_GUESS if early else ''}: {exc.msg}"
+
+
+CUT_GUESS = " (cut off by the output limit?)"
 
 
 def too_deep(value: Any, limit: int = MAX_ARGUMENT_DEPTH) -> bool:
@@ -145,6 +150,18 @@ def too_deep(value: Any, limit: int = MAX_ARGUMENT_DEPTH) -> bool:
         stack.extend((child, depth + 1) for child in children
                      if isinstance(child, (dict, list)))
     return False
+
+
+def explain_cut(turn: ModelTurn) -> ModelTurn:
+    """In a reply the output limit cut, a call whose arguments do not parse was cut mid-way:
+    the tool error that answers it says so (no longer as a guess), so the vendor knows what to
+    fix."""
+    if turn.cut_off:
+        for call in turn.tool_calls:
+            if call.parse_error is not None:
+                call.parse_error = (f"{call.parse_error.replace(CUT_GUESS, '')} (the reply was "
+                                    f"cut off by the vendor's output limit: {turn.finish_reason})")
+    return turn
 
 
 def token_count(obj: Any, key: str) -> int:

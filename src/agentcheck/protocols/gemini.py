@@ -13,7 +13,9 @@ query-key` puts `?key=` in the URL (registered as a secret, so it is masked in e
 - Tool schemas are JSON Schema in scenarios; `gemini_schema` turns them into the OpenAPI-3.0
   subset of `parameters` that every Gemini API version accepts (see its docstring).
 - A prompt blocked outright (`promptFeedback.blockReason`, no candidates) is a VendorError; a
-  candidate withheld for SAFETY, RECITATION... is an empty answer with that `finish_reason`.
+  candidate withheld for SAFETY, RECITATION... is an empty answer with that `finish_reason`;
+  `MAX_TOKENS` marks the turn as cut off. A functionCall whose `args` is not an object goes back
+  with `args: {}` (the API takes only an object there).
 """
 
 from __future__ import annotations
@@ -312,9 +314,12 @@ class GeminiSession(Session):
         texts: list[str] = []
         calls: list[ToolCall] = []
         wires: list[dict[str, Any]] = []
+        kept: list[dict[str, Any]] = []
+        """The parts as they go back in the history."""
         for part in parts or []:
             if not isinstance(part, dict):
                 raise VendorError("malformed", f"{vendor}: a content part is not an object")
+            kept.append(part)
             fc = part.get("functionCall")
             if fc is not None:
                 if not isinstance(fc, dict) or not isinstance(fc.get("name"), str) or \
@@ -324,16 +329,19 @@ class GeminiSession(Session):
                 args, raw_args, error = parse_arguments(fc.get("args"))
                 calls.append(ToolCall(call_id, fc["name"], args, raw_args, error))
                 wires.append(fc)
+                if error is not None:  # `args` must be an object (Struct); the rest as received
+                    kept[-1] = {**part, "functionCall": {**fc, "args": {}}}
             elif isinstance(part.get("text"), str) and part.get("thought") is not True:
                 texts.append(part["text"])
         if parts:  # keep the model's turn exactly as received, signatures and all
-            echo = dict(content) if content else {}
+            echo = {**(content or {}), "parts": kept}
             echo.setdefault("role", "model")
             self.contents.append(echo)
         self.last_calls = list(zip(calls, wires, strict=True))
-        return ModelTurn(text="".join(texts), tool_calls=calls,
-                         usage=usage_from(data.get("usageMetadata")),
-                         finish_reason=finish if isinstance(finish, str) else None)
+        return base.explain_cut(ModelTurn(
+            text="".join(texts), tool_calls=calls, usage=usage_from(data.get("usageMetadata")),
+            finish_reason=finish if isinstance(finish, str) else None,
+            cut_off=finish == "MAX_TOKENS"))
 
 
 class GeminiDriver(Driver):

@@ -3,7 +3,9 @@
 Compatible servers bend the format; this driver accepts `arguments` as a string, an object or an
 empty string, invents ids that are missing, and decides "tool call or answer" from the presence of
 `tool_calls`, never from `finish_reason`. What it sends is always strict Chat Completions: every
-tool call id answered by exactly one tool message, arguments resent as JSON strings.
+tool call id answered by exactly one tool message, arguments resent as JSON strings (`"{}"` for
+arguments that did not parse, e.g. cut by the output limit: servers refuse the whole request
+otherwise). `finish_reason: "length"` marks the turn as cut off.
 """
 
 from __future__ import annotations
@@ -253,8 +255,8 @@ class OpenAIChatSession(Session):
             seen_ids.add(call_id)
             args, raw_args, error = parse_arguments(fn.get("arguments"))
             calls.append(ToolCall(call_id, fn["name"], args, raw_args, error))
-            wire_calls.append({"id": call_id, "type": "function",
-                               "function": {"name": fn["name"], "arguments": raw_args}})
+            wire_calls.append({"id": call_id, "type": "function", "function": {
+                "name": fn["name"], "arguments": raw_args if error is None else "{}"}})
         echo: dict[str, Any] = {"role": "assistant", "content": text or None}
         if wire_calls:
             echo["tool_calls"] = wire_calls
@@ -268,8 +270,9 @@ class OpenAIChatSession(Session):
             # than an empty reply; it goes back to the vendor as plain assistant content
             text, finish = refusal, "refusal"
             echo["content"] = refusal
-        return ModelTurn(text=text, tool_calls=calls, usage=usage_from(data.get("usage")),
-                         finish_reason=finish if isinstance(finish, str) else None)
+        return base.explain_cut(ModelTurn(
+            text=text, tool_calls=calls, usage=usage_from(data.get("usage")),
+            finish_reason=finish if isinstance(finish, str) else None, cut_off=finish == "length"))
 
 
 class OpenAIChatDriver(Driver):

@@ -15,7 +15,9 @@ agentcheck validates arguments itself.
 
 A reply with `status: failed` and a transient `error.code` (`server_error`,
 `rate_limit_exceeded`) is retried here, within the profile's retry budget, because the HTTP layer
-only sees a 200.
+only sees a 200. `status: incomplete` for `max_output_tokens` marks the turn as cut off; a
+function_call whose arguments did not parse is kept in the history with `"{}"`, which the API
+accepts, instead of the broken text.
 """
 
 from __future__ import annotations
@@ -166,9 +168,12 @@ class OpenAIResponsesSession(Session):
 
         texts: list[str] = []
         calls: list[ToolCall] = []
+        kept: list[dict[str, Any]] = []
+        """The output as it goes back in a stateless history."""
         for item in output:
             if not isinstance(item, dict):
                 raise VendorError("malformed", f"{vendor}: an output item is not an object")
+            kept.append(item)
             kind = item.get("type")
             if kind == "message":
                 text = message_text(item)
@@ -182,24 +187,29 @@ class OpenAIResponsesSession(Session):
                     raise VendorError("malformed", f"{vendor}: a function_call has no name")
                 args, raw_args, parse_error = parse_arguments(item.get("arguments"))
                 calls.append(ToolCall(call_id, name, args, raw_args, parse_error))
+                if parse_error is not None or not isinstance(item.get("arguments"), str):
+                    kept[-1] = {**item, "arguments": raw_args if parse_error is None else "{}"}
             # reasoning, web_search_call and any type added later: kept, not interpreted
 
         finish = "completed"
+        cut = False
         if status == "incomplete":
             details = data.get("incomplete_details")
             reason = details.get("reason") if isinstance(details, dict) else None
             finish = reason if isinstance(reason, str) and reason else "incomplete"
-            if not texts and not calls:
+            cut = finish == "max_output_tokens"
+            if not texts and not calls and not cut:  # cut with nothing: reasoning took it all
                 raise VendorError("protocol", f"{vendor}: response incomplete ({finish}) "
                                   "with no usable output")
 
         # the reply is accepted: only now does the conversation move on
-        self.history.extend(output)
+        self.history.extend(kept)
         self.pending = []
         if isinstance(response_id, str) and response_id:
             self.previous_id = response_id
-        return ModelTurn(text="\n\n".join(texts), tool_calls=calls,
-                         usage=usage_from(data.get("usage")), finish_reason=finish)
+        return base.explain_cut(ModelTurn(
+            text="\n\n".join(texts), tool_calls=calls, usage=usage_from(data.get("usage")),
+            finish_reason=finish, cut_off=cut))
 
 
 class OpenAIResponsesDriver(Driver):
