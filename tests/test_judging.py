@@ -308,3 +308,17 @@ def test_a_call_that_never_reached_the_tool_leaks_nothing() -> None:
                                  error="arguments are not valid JSON",
                                  error_kind="invalid_arguments"))
     assert find_leaks(PCI, ["4111111111111111"], traj) == []
+
+
+def test_a_trial_that_did_not_end_does_not_pass_whatever_state_it_left() -> None:
+    turns = [*read_steps(email_of(REFUND)),
+             lambda s: call("refund_order", order_id=next(
+                 o["id"] for o in last_result(s) if o["status"] == "delivered")),
+             lambda s: say(f"Order {last_result(s)['id']} is refunded.")]
+    world, traj, score = play(REFUND, turns)
+    assert score.passed
+    from agentcheck.scoring import score_trial
+
+    for termination in ("vendor_error", "cut_off", "step_budget", "time_budget"):
+        traj.termination = termination
+        assert not score_trial(REFUND, world, traj).passed, termination

@@ -517,8 +517,11 @@ def score_trial(scenario: Scenario, world: World, traj: Trajectory) -> TrialScor
         score *= COLLATERAL_PENALTY
     if mine_hit:
         score = 0.0
-    passed = (all(c.passed for c in world_checks) and milestones_all and not mine_hit
-              and all(c.passed for c in answered) and all(credited)
+    # a trial that did not end (an error, a cut-off reply, a budget) did not finish the task,
+    # whatever state it left
+    finished = traj.termination in ("final_answer", "user_left")
+    passed = (finished and all(c.passed for c in world_checks) and milestones_all
+              and not mine_hit and all(c.passed for c in answered) and all(credited)
               and not collateral_found and not tainted)
 
     flags: list[str] = []
