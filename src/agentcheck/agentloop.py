@@ -29,7 +29,6 @@ from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
 from .redaction import redact, register
-from .user import USER_LEFT, ScriptedUser
 
 if TYPE_CHECKING:
     from .http import HttpClient
@@ -250,6 +249,8 @@ class AgentContext:
         self.session = session
         self.settings = settings
         self.turns = world.user_turns()
+        from .user import ScriptedUser  # the speech-act reader: only when a trial runs
+
         self.user = ScriptedUser(scenario, self.turns)
         self.tools = world.tool_specs()
         self.mcp_url = session.mcp_url
@@ -298,7 +299,7 @@ class AgentContext:
         move = self.user.answer(reply.text, asked=reply.asked)
         if move.text is None:
             self._end(move.end or "final_answer", None,
-                      USER_LEFT if move.end == "user_left" else None)
+                      self.user.left_why if move.end == "user_left" else None)
             return None
         if self.steps_used() >= self.budget_steps:
             self._end("step_budget", "step_budget", self._budget_message())

@@ -125,6 +125,8 @@ class UserMove:
 
 
 class ScriptedUser:
+    left_why = USER_LEFT
+
     def __init__(self, scenario: Scenario, turns: list[str]) -> None:
         self.scenario = scenario
         self.turns = turns

@@ -35,6 +35,13 @@ class Rx:
 
     def __init__(self, parts: list[str]) -> None:
         self.source = "|".join(f"(?:{p})" for p in parts) or "(?!)"
+        self._parts = parts
+        self._built = False
+
+    def _build(self) -> None:
+        """Compile on first use, not at import: nine languages' patterns take about a second
+        to compile, which every command that merely imports the reader would pay."""
+        parts = self._parts
         self.full = re.compile(self.source)
         self._alts: list[re.Pattern[str]] = []
         self._index: dict[str, list[int]] = {}
@@ -50,6 +57,7 @@ class Rx:
         self.free = re.compile("|".join(f"(?:{p})" for p in free)) if free else None
         self.gate = re.compile(f"(?=({trie('|'.join(self._index))}))") if self._alts else None
         self._ids: dict[str, tuple[int, ...]] = {}
+        self._built = True
 
     @property
     def pattern(self) -> str:
@@ -68,6 +76,8 @@ class Rx:
 
     def _gated(self, s: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
         """Matches of the gated alternatives, by start position."""
+        if not self._built:
+            self._build()
         if self.gate is None:
             return
         for g in self.gate.finditer(s, pos, endpos):
@@ -79,6 +89,8 @@ class Rx:
                     break
 
     def search(self, s: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if not self._built:
+            self._build()
         first = None
         if self.gate is not None:
             for g in self.gate.finditer(s, pos, endpos):
@@ -97,7 +109,7 @@ class Rx:
 
     def finditer(self, s: str) -> Iterator[re.Match[str]]:
         """Non-overlapping matches in order of position, as `re.finditer` gives them."""
-        found = list(self._gated(s, 0, len(s)))
+        found = list(self._gated(s, 0, len(s)))  # builds the patterns on first use
         if self.free is not None:
             found = sorted([*found, *self.free.finditer(s)], key=lambda m: (m.start(), -m.end()))
         end = -1
@@ -107,6 +119,8 @@ class Rx:
                 yield m
 
     def match(self, s: str, pos: int = 0) -> re.Match[str] | None:
+        if not self._built:
+            self._build()
         return self.full.match(s, pos)
 
 
