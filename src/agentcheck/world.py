@@ -98,12 +98,13 @@ class World:
         self.data: dict[str, list[dict[str, Any]]] = {}
         if initial is not None:
             self.data = clone(initial)
+            self.initial = initial  # read-only, like every World's initial state
         else:
             for name, records in scenario.world.items():
                 self.data[name] = []
                 for record in records:
                     self.data[name].append(render(record, self.data, self.gen))
-        self.initial = clone(self.data)
+            self.initial = clone(self.data)
         self.calls: dict[str, int] = {}
         self.closed = False
 
