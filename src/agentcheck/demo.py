@@ -144,8 +144,9 @@ class DemoServer:
 
         self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
-                                       name="agentcheck-demo")
+        # shutdown() waits for the next poll: at the default 0.5 s every run ended idle
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
+                                       daemon=True, name="agentcheck-demo")
 
     def expect(self, scenario: Scenario, seed: int) -> None:
         """Tell the demo agent which task a trial's first message belongs to, for scenarios

@@ -42,7 +42,7 @@ class Rx:
         """Compile on first use, not at import: nine languages' patterns take about a second
         to compile, which every command that merely imports the reader would pay."""
         parts = self._parts
-        self.full = re.compile(self.source)
+        self._full: re.Pattern[str] | None = None
         self._alts: list[re.Pattern[str]] = []
         self._index: dict[str, list[int]] = {}
         free = []
@@ -121,7 +121,9 @@ class Rx:
     def match(self, s: str, pos: int = 0) -> re.Match[str] | None:
         if not self._built:
             self._build()
-        return self.full.match(s, pos)
+        if self._full is None:  # the whole alternation, compiled only if anchored use needs it
+            self._full = re.compile(self.source)
+        return self._full.match(s, pos)
 
 
 def _prefixes(part: str) -> set[str] | None:
