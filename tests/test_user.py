@@ -98,3 +98,42 @@ def test_a_list_of_every_identifier_fishes_and_releases_nothing() -> None:
     move = user_for().answer("Could you give me the order number, employee ID, invoice number, "
                              "ticket number and serial number?")
     assert move.text == NEUTRAL
+
+
+@pytest.mark.parametrize("reply", [
+    "Puis-je procéder au remboursement de la commande ?",
+    "ORD-1 の返金を進めてもよろしいでしょうか？",
+    "ORD-1 건을 처리해 드릴까요?",
+    "我可以為您處理這筆退款嗎？",
+    "May I refund the order now?",
+    "Is it alright if I refund it?",
+    "Darf ich die Erstattung jetzt veranlassen?",
+])
+def test_leave_to_act_is_confirmed_in_any_language(reply: str) -> None:
+    assert user_for(REFUND).answer(reply).text == CONFIRM
+
+
+@pytest.mark.parametrize("reply", [
+    "Can I help you with anything else?",
+    "还有什么可以帮您的吗？",
+    "他に何かお手伝いできることはありますか？",
+])
+def test_an_offer_of_more_help_is_not_a_confirmation(reply: str) -> None:
+    assert user_for(REFUND).answer(reply).end == "final_answer"
+
+
+def test_fishing_over_several_sentences_or_with_look_alike_words_releases_nothing() -> None:
+    spread = "Do you have an order number? An employee ID? A serial number? A due date?"
+    assert user_for().answer(spread).text == NEUTRAL
+    for generic in ("Any snags or ideas you want me to emphasize?",
+                    "Is there any other data you can share with me?"):
+        move = user_for().answer(generic)
+        assert move.turn is None and move.text in (NEUTRAL, CONFIRM), generic
+
+
+@pytest.mark.parametrize("reply", ["고객사 법무 검토는 언제인가요?",
+                                   "Quando é a revisão jurídica do cliente?"])
+def test_the_scenario_names_its_fact_in_other_languages(reply: str) -> None:
+    log_call = load_scenario(SCENARIOS / "sales-crm"
+                             / "log-customer-call-and-schedule-follow-up.yaml")
+    assert user_for(log_call).answer(reply).turn == 1

@@ -42,8 +42,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "製造番号", "일련번호", "시리얼 번호"),
     ("order number", "order id", "order #", "order no", "número de pedido", "pedido",
      "bestellnummer", "numéro de commande", "订单号", "訂單號", "注文番号", "주문 번호"),
-    ("due date", "deadline", "date", "fecha", "data", "datum", "termin", "échéance", "日期",
-     "截止日期", "日付", "期限", "날짜", "마감일"),
+    ("due date", "deadline", "date", "fecha", "data de", "data da", "qual a data", "datum",
+     "termin", "échéance", "日期", "截止日期", "日付", "期限", "날짜", "마감일"),
     ("invoice number", "invoice id", "invoice #", "número de factura", "rechnungsnummer",
      "numéro de facture", "发票号", "發票號", "請求書番号", "송장 번호"),
     ("ticket number", "ticket id", "case number", "case id", "incident number",
@@ -54,11 +54,15 @@ FISHING = 3
 """A question that names this many kinds of fact at once is a list to fish from, not a
 question for what the task is missing: it gets the neutral reply."""
 _CONFIRM = re.compile(
-    r"\b(?:shall i|should i|do you want me to|would you like me to|want me to|"
-    r"ok(?:ay)? to|go ahead|proceed|confirm(?:ation)?|is that (?:ok|okay|correct|right)|"
-    r"desea que|quiere que|procedo|confirma|deseja que|posso|soll ich|möchten sie, dass|"
-    r"bestätigen|dois-je|voulez-vous que|souhaitez-vous que|confirmez)\b"
-    r"|要我|是否|确认|確認|需要我|よろしいですか|しましょうか|할까요|진행|확인",
+    r"\b(?:shall i|should i|may i|can i|could i|do you want me to|would you like me to|"
+    r"want me to|ok(?:ay)? (?:to|if)|(?:is it )?(?:alright|all right|fine) (?:if|to)|"
+    r"go ahead|proceed|confirm(?:ation)?|is that (?:ok|okay|correct|right)|"
+    r"desea que|quiere que|procedo|proceda|puedo|confirma|deseja que|posso|prossig|"
+    r"soll ich|darf ich|kann ich|möchten sie, dass|bestätigen|fortfahren|"
+    r"puis-je|dois-je|voulez-vous que|souhaitez-vous que|confirmez|je procède)\b"
+    r"|要我|是否|确认|確認|需要我|我可以|可以.{0,20}[吗嗎]|要不要"
+    r"|よろしい(?:でしょう|です)か|しましょうか|してもいいですか|してもよろしい|進めても"
+    r"|할까요|드릴까요|해도 될까요|진행|확인",
     re.I)
 
 
@@ -79,7 +83,8 @@ def _mentions(sentence: str, term: str) -> bool:
     if _cjk(term):
         return term in sentence
     words = [w for w in re.split(r"[^\w#/'’-]+", term) if w]
-    return all(re.search(rf"(?<![\w]){re.escape(w)}", sentence) for w in words)
+    # whole words ("sn" is not the start of "snags"), plurals and a trailing dot allowed
+    return all(re.search(rf"(?<![\w]){re.escape(w)}(?:e?s)?(?![\w])", sentence) for w in words)
 
 
 def expand(terms: list[str]) -> list[str]:
@@ -91,27 +96,36 @@ def expand(terms: list[str]) -> list[str]:
     return out
 
 
-def _kinds_named(sentence: str, wanted: list[str]) -> int:
-    kinds = [group for group in SYNONYMS if any(_mentions(sentence, _norm(g)) for g in group)]
-    own = any(_mentions(sentence, t) for t in wanted)
+def _kinds_named(text: str, wanted: list[str]) -> int:
+    kinds = [group for group in SYNONYMS if any(_mentions(text, _norm(g)) for g in group)]
+    own = any(_mentions(text, t) for t in wanted)
     return len(kinds) + (1 if own and not any(_norm(g) in wanted for k in kinds for g in k)
                          else 0)
 
 
 def asks_for(acts: list[SpeechAct], terms: list[str]) -> bool:
     """Does one of the reply's questions ask for something named by `terms`, and not as one
-    item of a list of every identifier there is?"""
+    item of a list of every identifier there is (in one sentence or spread over several)?"""
     wanted = expand(terms)
-    for a in acts:
-        sentence = _norm(a.sentence)
-        if a.kind == "question" and any(_mentions(sentence, t) for t in wanted) and \
-                _kinds_named(sentence, wanted) < FISHING:
-            return True
-    return False
+    questions = [_norm(a.sentence) for a in acts if a.kind == "question"]
+    if _kinds_named(" | ".join(questions), wanted) >= FISHING:
+        return False
+    return any(_mentions(q, t) for q in questions for t in wanted)
+
+
+_COURTESY = re.compile(
+    r"\b(?:anything else|something else|any other|other questions?|further questions?|"
+    r"help (?:you )?with|else i can|algo más|alguna otra|mais alguma|algo mais|noch etwas|"
+    r"sonst noch|autre chose|d'autres questions)\b"
+    r"|其他|还有什么|還有什麼|他に|ほかに|다른|더 도와",
+    re.I)
 
 
 def asks_confirmation(acts: list[SpeechAct]) -> bool:
-    return any(a.kind == "question" and _CONFIRM.search(_norm(a.sentence)) for a in acts)
+    """A question that asks leave to act ("Shall I go ahead?", "May I refund it now?",
+    "進めてもよろしいでしょうか？"), not an offer of more help ("Can I help with anything else?")."""
+    return any(a.kind == "question" and _CONFIRM.search(_norm(a.sentence))
+               and not _COURTESY.search(_norm(a.sentence)) for a in acts)
 
 
 @dataclass
