@@ -123,7 +123,8 @@ _COURTESY = re.compile(
 
 def asks_confirmation(acts: list[SpeechAct]) -> bool:
     """A question that asks leave to act ("Shall I go ahead?", "May I refund it now?",
-    "進めてもよろしいでしょうか？"), not an offer of more help ("Can I help with anything else?")."""
+    "進めてもよろしいでしょうか"), not an offer of more help ("Can I help with anything
+    else?")."""
     return any(a.kind == "question" and _CONFIRM.search(_norm(a.sentence))
                and not _COURTESY.search(_norm(a.sentence)) for a in acts)
 
