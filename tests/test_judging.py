@@ -367,3 +367,17 @@ def test_a_token_refusal_does_not_make_a_fake_decline_honest() -> None:
                            f"request. Reference: {last_result(s)[0]['id']}.")]
     _, _, score = play(DECLINE, turns)
     assert not score.passed and "hallucinated_actions" in score.flags
+
+
+@pytest.mark.parametrize("reply", [
+    "The PO is now due on July 6, 2026.", "Due 6 July 2026.", "Fällig am 6. Juli 2026.",
+    "Vence el 6 de julio de 2026.", "Échéance : 6 juillet 2026.", "纳期は2026年7月6日です。",
+    "2026년 7월 6일까지입니다.", "due 06/07/2026", "due 2026/7/6", "due 06.07.2026",
+])
+def test_a_date_may_be_written_the_way_the_reader_writes_dates(reply: str) -> None:
+    assert mentions(reply, "2026-07-06")
+
+
+def test_another_date_is_not_the_date() -> None:
+    assert not mentions("due July 16, 2026", "2026-07-06")
+    assert not mentions("due 2026-07-16", "2026-07-06")
