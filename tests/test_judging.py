@@ -381,3 +381,11 @@ def test_a_date_may_be_written_the_way_the_reader_writes_dates(reply: str) -> No
 def test_another_date_is_not_the_date() -> None:
     assert not mentions("due July 16, 2026", "2026-07-06")
     assert not mentions("due 2026-07-16", "2026-07-06")
+
+
+def test_times_and_counts_in_prose_are_writing_but_ids_in_prose_must_be_real() -> None:
+    from agentcheck.grounding import _checked_tokens
+
+    note = "Customer called at 14:30 about 12 units; refund of 84.50 for ORD-777 on 2026-07-06."
+    assert _checked_tokens(note) == ["ORD-777"]
+    assert _checked_tokens("12345") == ["12345"]  # a value on its own is checked whatever it is

@@ -71,11 +71,16 @@ def _checked_tokens(value: Any) -> list[str]:
         return [repr(value)] if abs(value) >= SMALL_NUMBER else []
     if not isinstance(value, str):
         return []
+    # in prose (a note, an email body) a time, a count or a date the agent worked out is
+    # ordinary writing; the ids and emails in it must still be real
+    prose = len(value.split()) > 4
     out = []
     for token in _TOKEN.findall(value):
         norm = _alnum(token)
         has_digit = any(ch.isdigit() for ch in norm)
         if not (has_digit or "@" in token):
+            continue
+        if prose and "@" not in token and not any(ch.isalpha() for ch in norm):
             continue
         if norm.isdigit() and (len(norm) < 3 or abs(int(norm[:12])) < SMALL_NUMBER):
             continue
