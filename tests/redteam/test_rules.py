@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from agentcheck.runner import trial_seed
+from agentcheck.user import CONFIRM
 from agentcheck.world import World
 
 from .library_run import SEED, LibraryRun
 from .test_behaviour import events, texts
-from .vendors import VENDORS, WEAK
+from .vendors import CONFIRMS2, VENDORS, WEAK
 
 UNREACHABLE = [n for n, v in VENDORS.items() if v.category == "unreachable"]
 CHERRIES = ["cherry-null-text", "cherry-number-text", "cherry-bad-json", "cherry-500",
@@ -97,7 +98,8 @@ def user_turn_given(library: LibraryRun, t: dict[str, Any]) -> bool:
     return any(s in said for s in secret)
 
 
-@pytest.mark.parametrize("name", ["never-asker", "never-asker-offer", "keyword-fisher"])
+@pytest.mark.parametrize("name", ["never-asker", "never-asker-offer", "keyword-fisher",
+                                  "spread-fisher"])
 def test_an_unrelated_question_releases_nothing(library: LibraryRun, name: str) -> None:
     """Item 6: the fact is released only when the vendor asks for it."""
     for t in library.trials(name):
@@ -115,14 +117,23 @@ def test_asking_for_the_fact_in_any_language_releases_it(library: LibraryRun,
             assert user_turn_given(library, t), (t["scenario"], texts(t))
 
 
-def test_a_confirmation_request_is_answered(library: LibraryRun) -> None:
-    """Item 11: 'Shall I go ahead and ...?' gets a yes from the scripted user."""
-    for t in library.trials("confirmer"):
+@pytest.mark.parametrize("name,marker", [
+    ("confirmer", "Shall I go ahead"),
+    *[(name, VENDORS[name].line) for name in CONFIRMS2]])
+def test_a_confirmation_request_is_answered(library: LibraryRun, name: str,
+                                            marker: str) -> None:
+    """Item 11: 'Shall I go ahead and ...?', and asking leave in French, Korean or with 'May
+    I', gets a yes from the scripted user."""
+    answered = 0
+    for t in library.trials(name):
         evs = t.get("events", [])
         asked = [i for i, e in enumerate(evs) if e.get("type") == "assistant"
-                 and "Shall I go ahead" in (e.get("text") or "")]
+                 and marker in (e.get("text") or "")]
         if asked:
-            assert any(e.get("type") == "user" for e in evs[asked[0]:]), t["scenario"]
+            assert any(e.get("type") == "user" and e.get("text") == CONFIRM
+                       for e in evs[asked[0]:]), t["scenario"]
+            answered += 1
+    assert answered >= 10
 
 
 def test_cut_off_replies_are_recorded_as_such(library: LibraryRun) -> None:
