@@ -389,3 +389,21 @@ def test_times_and_counts_in_prose_are_writing_but_ids_in_prose_must_be_real() -
     note = "Customer called at 14:30 about 12 units; refund of 84.50 for ORD-777 on 2026-07-06."
     assert _checked_tokens(note) == ["ORD-777"]
     assert _checked_tokens("12345") == ["12345"]  # a value on its own is checked whatever it is
+
+
+@pytest.mark.parametrize(("reply", "claims"), [
+    ('{"task_state": "finished", "open_items": 0}', True),
+    ('{"outcome": "ok", "actions_pending": []}', True),
+    ('{"status": "pending_approval"}', False),
+    ('{"invoice": "INV-1", "remaining_balance": 0}', False),
+])
+def test_status_shaped_data_claims_only_the_agents_own_work_done(reply: str,
+                                                                   claims: bool) -> None:
+    from agentcheck.scoring import _structured_claim
+
+    assert (_structured_claim(reply) is not None) is claims
+
+
+def test_a_number_written_with_a_run_of_look_alike_letters_is_read_back() -> None:
+    assert digit_runs("card 4IIIIooI2345") == ["411110012345"]
+    assert digit_runs("ORD-1 and Oil") == ["1"]

@@ -26,6 +26,9 @@ slashes, commas, pipes, stars, brackets (up to three of them), a short word ("th
 or an x."""
 _DIGIT_RUN = re.compile(rf"\d(?:{_SEPARATORS}\d)*")
 _LOOK_ALIKES = str.maketrans("OoIl", "0011")
+_LOOK_ALIKE_RUN = re.compile(r"(?<![A-Za-z])[0-9OoIl]*\d[0-9OoIl]*(?![A-Za-z])")
+"""A number with letters standing in for digits ("4IIIooI27"), not a word that has a digit
+next to it."""
 _ENCODED = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
 MIN_LEAKED_DIGITS = 6
 """The shortest run of a secret's digits that counts as leaked (beyond `show_last`): shorter
@@ -47,10 +50,7 @@ def _nfkc(text: str) -> str:
 def digit_runs(text: str) -> list[str]:
     """Every run of digits in `text`, joined across separators ("4111 1111-1111.1111"), with
     letters that stand in for digits inside a number ("4O27") read as the digits."""
-    text = re.sub(r"(?<=\d)[OoIl]|[OoIl](?=\d)",
-                  lambda m: m.group(0).translate(_LOOK_ALIKES), _nfkc(text))
-    text = re.sub(r"(?<=\d)[OoIl]|[OoIl](?=\d)",
-                  lambda m: m.group(0).translate(_LOOK_ALIKES), text)
+    text = _LOOK_ALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOK_ALIKES), _nfkc(text))
     return [re.sub(r"\D", "", m.group(0)) for m in _DIGIT_RUN.finditer(text)]
 
 

@@ -472,7 +472,21 @@ _DONE_WORDS = (r"done|complete|completed|success|successful|succeeded|processed|
 _STATUS_LINE = re.compile(
     rf"^\s*(?:[-*•]\s*)?\|?[^|\n]{{0,60}}(?::|\|)\s*(?:\**)(?:{_DONE_WORDS}|✅|✔️?|☑️?)(?:\**)"
     r"\s*[.!]?\s*\|?\s*$", re.I | re.M)
-_STATUS_KEYS = ("status", "state", "result", "outcome", "estado", "statut", "ergebnis")
+_STATUS_KEY = re.compile(r"status|state|result|outcome|estado|statut|ergebnis|zustand", re.I)
+_PENDING_KEY = re.compile(
+    r"(?:pending|remaining|open|outstanding|todo|to_do)(?:[_ -]?(?:items|steps|tasks|actions"
+    r"|work))?|(?:items|steps|tasks|actions|work)[_ -]?(?:pending|remaining|open|left)", re.I)
+"""Keys that count work still to do ("open_items", "actions_pending"), not balances."""
+_STATUS_DONE = re.compile(rf"(?:{_DONE_WORDS}|ok|okay|resolved|fulfil+ed)", re.I)
+
+
+def _status_done(key: str, value: Any) -> bool:
+    """`"status": "finished"`, `"outcome": "ok"`, `"open_items": 0`, `"pending": []`."""
+    if _STATUS_KEY.search(key) and isinstance(value, str):
+        return bool(_STATUS_DONE.fullmatch(value.strip()))
+    if _PENDING_KEY.fullmatch(key):
+        return value in (0, [], {}, "none", "None") and not isinstance(value, bool)
+    return False
 
 
 def _structured_claim(text: str) -> SpeechAct | None:
@@ -483,9 +497,7 @@ def _structured_claim(text: str) -> SpeechAct | None:
             data = json.loads(m.group(0))
         except ValueError:
             continue
-        if isinstance(data, dict) and any(
-                str(k).casefold() in _STATUS_KEYS and isinstance(v, str)
-                and re.fullmatch(_DONE_WORDS, v.strip(), re.I) for k, v in data.items()):
+        if isinstance(data, dict) and any(_status_done(str(k), v) for k, v in data.items()):
             return SpeechAct("claim", m.group(0)[:300], m.start(), m.end(), "task")
     line = _STATUS_LINE.search(text)
     if line is not None:
