@@ -193,3 +193,24 @@ def test_full_disk_is_reported_before_any_call(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="MB free for results"):
         RunFolder(tmp_path / "run").prepare(min_free_bytes=free + 10**12)
     RunFolder(tmp_path / "ok").prepare()  # the real threshold passes on this machine
+
+
+def test_a_client_hanging_up_on_the_demo_server_prints_no_traceback(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C stops a run mid-request; the demo server must not print the reset to the
+    user's terminal."""
+    import socket
+    import struct
+    import time
+
+    from agentcheck.demo import DemoServer
+
+    with DemoServer([]) as demo:
+        host, port = demo.httpd.server_address[:2]
+        for _ in range(3):
+            sock = socket.create_connection((str(host), int(port)))
+            sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()  # RST: the handler's read fails with ConnectionResetError
+        time.sleep(0.3)
+    assert "Traceback" not in capsys.readouterr().err

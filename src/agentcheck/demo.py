@@ -92,6 +92,14 @@ def respond(kind: str, body: dict[str, Any], scenarios: list[Scenario],
     return _completion(model, action.text, [], steps, prompt_chars)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (Ctrl-C stops the run mid-request) is not an error to print:
+    the standard handler would write a traceback to the user's terminal."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return
+
+
 class DemoServer:
     """One loopback HTTP server answering /v1/chat/completions as the three demo vendors,
     chosen by the request's `model` field."""
@@ -142,7 +150,7 @@ class DemoServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd = _QuietServer((host, port), Handler)
         self.httpd.daemon_threads = True
         # shutdown() waits for the next poll: at the default 0.5 s every run ended idle
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
