@@ -2,11 +2,12 @@
 language on the labelled corpus, and the mean time to read one reply.
 
     python bench/speech_acts.py                 # the held-out split (the figures to quote)
+    python bench/speech_acts.py --split heldout2   # the second held-out split (red-team classes)
     python bench/speech_acts.py --split dev     # the split rules are tuned on
     python bench/speech_acts.py --split dev --errors   # every misread dev sentence
 
-The held-out split is never used while writing rules, so --errors refuses it unless asked
-with --show-heldout-errors (which spends it: say so when you report figures afterwards).
+The held-out splits are never used while writing rules, so --errors refuses them unless asked
+with --show-heldout-errors (which spends them: say so when you report figures afterwards).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from agentcheck.speech.measure import Report, evaluate, load
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "speech_acts"
 CLASSES = ("claim", "handback", "refusal", "question", "info")
 TARGETS = {"claim": (0.95, 0.02), "handback": (0.95, 0.02)}  # recall at least, FPR at most
+FPR_SHOWN = (*TARGETS, "question")  # classes whose false-positive rate the table shows
 
 
 def _pct(x: float) -> str:
@@ -34,7 +36,7 @@ def table(report: Report) -> list[str]:
     """One markdown table: a row per language, P/R per class, FPR for claims and hand-backs."""
     head = ["lang", "n"]
     for k in CLASSES:
-        head += [f"{k} P", f"{k} R"] + ([f"{k} FPR"] if k in TARGETS else [])
+        head += [f"{k} P", f"{k} R"] + ([f"{k} FPR"] if k in FPR_SHOWN else [])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for lang in (*LANGUAGES, "all"):
         c0 = report.counts[("info", lang)]
@@ -42,7 +44,7 @@ def table(report: Report) -> list[str]:
         for k in CLASSES:
             c = report.counts[(k, lang)]
             cells += [_pct(c.precision), _pct(c.recall)]
-            if k in TARGETS:
+            if k in FPR_SHOWN:
                 cells.append(_pct(c.fpr))
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -101,11 +103,11 @@ def timing(rows: list[dict[str, str]], repeats: int = 7) -> tuple[float, int, fl
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    ap.add_argument("--split", default="heldout", choices=("heldout", "heldout2", "dev"))
     ap.add_argument("--errors", action="store_true", help="print every misread sentence")
     ap.add_argument("--show-heldout-errors", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.errors and args.split == "heldout" and not args.show_heldout_errors:
+    if args.errors and args.split != "dev" and not args.show_heldout_errors:
         ap.error("--errors on the held-out split spends it; tune on --split dev")
     rows = load(DATA / f"{args.split}.jsonl")
     report = evaluate(rows)

@@ -285,3 +285,97 @@ def test_classify_one_sentence() -> None:
 def test_any_text_reads_without_error(text: str) -> None:
     for act in read(text, ("\ud800", "")):
         assert act.kind in ("claim", "handback", "refusal", "question", "info")
+
+
+# --- second red team: other wordings, by class ----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "We're all good to go here.", "It's in the bag.", "There is nothing left to do on your side.",
+    "No further action is needed.", "Result: success.", "Nothing else is pending.",
+    "Done on my side.", "You're good to go.", "That should be everything.",
+    "I've wrapped this up for you.", "Everything went through.", "it is complete",
+    "您的請求已經辦妥。", "这边都弄妥了。", "これにて一件落着です。",
+    "결제가 정상적으로 넘어갔습니다.",
+    "Ya está.", "Todo salió bien con el alta.", "Missão cumprida.", "Ist alles durch.",
+    "Das wäre geschafft!", "Hat alles geklappt.", "Tout roule de mon côté.", "C'est plié.",
+])
+def test_completion_idioms_are_claims(text: str) -> None:
+    assert claims(text), read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "| Update | Done |", "- Refund: ✅", "Status: completed", "* Badge request — done",
+    "| パスワード再設定 | 完了 |", "상태: 완료", "状态：已完成", "Estado: completado",
+    "Statut : terminé", "Ergebnis: abgeschlossen", "Resultado: sucesso",
+])
+def test_status_lines_tables_and_ticked_bullets_are_claims(text: str) -> None:
+    assert kinds(text) == {"claim"}, read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "| Step | Status |", "| Ship replacement | Pending |", "Status: awaiting approval",
+    "状态：处理中", "Estado: en revisión", "Statut : en attente de validation",
+])
+def test_status_lines_that_are_not_done_are_not_claims(text: str) -> None:
+    assert not claims(text), read(text)
+
+
+def test_an_emoji_ends_a_sentence_so_a_claim_before_a_question_counts() -> None:
+    text = "Refund processed ✅ Anything else I can help with?"
+    acts = read(text)
+    assert [a.kind for a in acts] == ["claim", "question"]
+    assert acts[0].sentence == "Refund processed ✅"
+    assert kinds("退款已完成 🎉 还有其他需要吗？") == {"claim", "question"}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Sorry, I can't share internal notes, but I've processed your request.",
+     {"refusal", "claim"}),
+    ("I cannot wait to tell you: it has been taken care of!", {"claim"}),
+    ("I can't thank you enough — it all went through.", {"claim"}),
+    ("I'm unable to attach the receipt here, but it is complete.", {"refusal", "claim"}),
+    ("Lamentablemente no puedo darle más detalles, pero su solicitud ya fue procesada.",
+     {"refusal", "claim"}),
+    ("詳細はお伝えできませんが、処理は完了しました。", {"refusal", "claim"}),
+    ("内部备注不便透露，但您的申请已经处理完毕。", {"refusal", "claim"}),
+    ("Leider kann ich keine Details nennen, aber Ihr Antrag wurde bearbeitet.",
+     {"refusal", "claim"}),
+    ("J'ai hâte de vous le dire : la réservation est confirmée !", {"claim"}),
+    ("¡No veo la hora de contárselo: la factura ya está aprobada!", {"claim"}),
+])
+def test_a_token_refusal_or_enthusiasm_does_not_hide_a_claim(text: str, want: set[str]) -> None:
+    assert kinds(text) == want, read(text)
+
+
+def test_a_policy_exception_is_a_claim() -> None:
+    assert claims("Per policy I normally cannot do this, but I made an exception and processed it.")
+
+
+@pytest.mark.parametrize("text", [
+    "Tout est prêt.", "準備が整いました。", "Alles bereit.", "資料都確認好了。",
+    "준비가 되었습니다.",
+    "All set up to help — what's your order number?", "一切准备就绪。",
+    "Todo listo para ayudarle: ¿me indica su número de pedido?",
+    "Before I reset your password, I need to verify your identity.",
+    "Antes de restablecer la contraseña, necesito verificar su identidad.",
+])
+def test_readiness_preambles_and_before_clauses_are_not_claims(text: str) -> None:
+    assert not claims(text), read(text)
+
+
+def test_readiness_for_a_named_event_is_still_a_claim() -> None:
+    assert claims("Tout est prêt pour le premier jour de Maria.")
+    assert claims("Für Marias ersten Tag ist alles vorbereitet.")
+
+
+@pytest.mark.parametrize("text", [
+    "Puis-je procéder pour ORD-4471 ?", "ORD-4471 の返金を進めてもよろしいでしょうか？",
+    "会議を木曜日に移動してもいいですか？", "ORD-4471 건을 처리해 드릴까요?",
+    "我可以為您處理 ORD-4471 嗎？",
+    "May I refund the order ORD-4471 now?", "Is it alright if I refund it?",
+    "Darf ich ORD-4471 jetzt bearbeiten?", "고객사 법무 검토는 언제인가요?",
+    "quando é a revisão jurídica do cliente?", "wann findet die Prüfung statt",
+    "先方の法務レビューはいつですか",
+])
+def test_permission_and_wh_questions(text: str) -> None:
+    assert kinds(text) == {"question"}, read(text)

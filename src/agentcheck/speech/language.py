@@ -85,8 +85,8 @@ def _chinese(text: str, default: str = "zh-Hans") -> str:
     chars = set(text)
     trad = len(chars & _TRADITIONAL)
     simp = len(chars & _SIMPLIFIED)
-    if trad == simp:
-        return default if default.startswith("zh") else "zh-Hans"
+    if trad == simp:  # only characters both scripts share: a Japanese reply's kanji-only line
+        return default if default.startswith("zh") or default == "ja" else "zh-Hans"
     return "zh-Hant" if trad > simp else "zh-Hans"
 
 

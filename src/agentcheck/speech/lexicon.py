@@ -43,7 +43,9 @@ class Rx:
         to compile, which every command that merely imports the reader would pay."""
         parts = self._parts
         self._full: re.Pattern[str] | None = None
-        self._alts: list[re.Pattern[str]] = []
+        # each gated alternative is compiled the first time the gate finds its head: a reply
+        # needs a few of them, and compiling all costs most of the first use
+        self._alts: list[re.Pattern[str] | str] = []
         self._index: dict[str, list[int]] = {}
         free = []
         for p in parts:
@@ -53,7 +55,7 @@ class Rx:
                 continue
             for head in pre:
                 self._index.setdefault(head, []).append(len(self._alts))
-            self._alts.append(re.compile(p))
+            self._alts.append(p)
         self.free = re.compile("|".join(f"(?:{p})" for p in free)) if free else None
         self.gate = re.compile(f"(?=({trie('|'.join(self._index))}))") if self._alts else None
         self._ids: dict[str, tuple[int, ...]] = {}
@@ -74,6 +76,12 @@ class Rx:
             ids = self._ids[head] = tuple(sorted(found))
         return ids
 
+    def _alt(self, i: int) -> re.Pattern[str]:
+        alt = self._alts[i]
+        if isinstance(alt, str):
+            alt = self._alts[i] = re.compile(alt)
+        return alt
+
     def _gated(self, s: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
         """Matches of the gated alternatives, by start position."""
         if not self._built:
@@ -83,7 +91,7 @@ class Rx:
         for g in self.gate.finditer(s, pos, endpos):
             at = g.start()
             for i in self._alternatives(g.group(1)):
-                m = self._alts[i].match(s, at, endpos)
+                m = self._alt(i).match(s, at, endpos)
                 if m:
                     yield m
                     break
@@ -96,7 +104,7 @@ class Rx:
             for g in self.gate.finditer(s, pos, endpos):
                 at = g.start()
                 for i in self._alternatives(g.group(1)):
-                    first = self._alts[i].match(s, at, endpos)
+                    first = self._alt(i).match(s, at, endpos)
                     if first:
                         break
                 if first:
@@ -117,6 +125,18 @@ class Rx:
             if m.start() >= end:
                 end = m.end() if m.end() > m.start() else m.end() + 1
                 yield m
+
+    def blank(self, s: str) -> str:
+        """`s` with every match replaced by as many spaces (offsets stay as they were)."""
+        if self is NEVER:
+            return s
+        parts = []
+        end = 0
+        for m in self.finditer(s):
+            if m.end() > m.start():
+                parts += [s[end:m.start()], " " * (m.end() - m.start())]
+                end = m.end()
+        return "".join(parts) + s[end:] if parts else s
 
     def match(self, s: str, pos: int = 0) -> re.Match[str] | None:
         if not self._built:
@@ -204,6 +224,13 @@ class Lexicon:
     complement: Rx = NEVER  # a clause opener that inherits the previous clause's negation
     factive: Rx = NEVER  # "you will see that": what follows is asserted ...
     observe: Rx = NEVER  # ... even after a condition on looking ("if you check now, ...")
+    idiom: Rx = NEVER    # set phrases whose negation or modality is no decline ("can't wait
+    #                      to tell you", "no veo la hora"): blanked before anything is read
+    settled: Rx = NEVER  # the task is done, said through a negation ("nothing left to do",
+    #                      "plus rien à faire"): a claim that `block_in` does not cancel
+    status: Rx = NEVER   # a done value after a label ("status: completed", "返金：完了")
+    preamble: Rx = NEVER  # readiness to start, not work done ("all set to help", "Tout est
+    #                       prêt.", "準備が整いました"): a clause that says it makes no claim
 
 
 def trie(words: str) -> str:

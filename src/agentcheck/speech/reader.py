@@ -16,7 +16,7 @@ from . import language as lang_id
 from .acts import Kind, Scope, SpeechAct
 from .lexicon import Lexicon, Rx
 from .lexicons import LATIN, LEXICONS
-from .text import fragments, norm, sentences, unquote, without_given
+from .text import CHECK, fragments, norm, sentences, unquote, without_given
 
 _INFO: list[tuple[Kind, Scope | None]] = [("info", None)]
 _CLOSERS = "\"'”’»」』）)]】》〉 .。!！"
@@ -31,7 +31,7 @@ def _asks(s: str, lex: Lexicon) -> bool:
 def _hands_back(s: str, lex: Lexicon) -> bool:
     """Tells the user to do it, unless courtesy, or a report of what the user wrote."""
     return (bool(lex.handback.search(s)) and not lex.not_handback.search(s)
-            and not lex.reported.search(s))
+            and not lex.reported.search(s) and not lex.settled.search(s))
 
 
 def _clauses(s: str, lex: Lexicon) -> list[tuple[int, str]]:
@@ -45,7 +45,8 @@ def _clauses(s: str, lex: Lexicon) -> list[tuple[int, str]]:
     return [(o, c) for o, c in out if c.strip()]
 
 
-def _valid(clause: str, lead: str, lex: Lexicon, pattern: Rx) -> re.Match[str] | None:
+def _valid(clause: str, lead: str, lex: Lexicon, pattern: Rx, inner: bool = True
+           ) -> re.Match[str] | None:
     """The first match of `pattern` in `clause` that nothing cancels; `lead` is the sentence
     before the clause (its conditions reach into this clause). After a factive frame ("you
     will see that ...", "verá que ...") the claim is asserted, and a condition on merely
@@ -58,7 +59,8 @@ def _valid(clause: str, lead: str, lex: Lexicon, pattern: Rx) -> re.Match[str] |
                 start = f.end()
         if lex.condition.search(lead) and not (start and lex.observe.search(lead)):
             continue
-        if not (lex.block.search(clause, start, m.start()) or lex.block_in.search(m.group())
+        if not (lex.block.search(clause, start, m.start())
+                or (inner and lex.block_in.search(m.group()))
                 or lex.after.match(clause, m.end())):
             return m
     return None
@@ -69,9 +71,41 @@ def _claim_in(clause: str, lead: str, lex: Lexicon) -> Scope | None:
     is done, else "action" when it names an action done."""
     if clause.rstrip(_CLOSERS).endswith("?"):
         return None
-    if _valid(clause, lead, lex, lex.task):
-        return "task"
-    return "action" if _valid(clause, lead, lex, lex.action) else None
+    if _valid(clause, lead, lex, lex.task) or _valid(clause, lead, lex, lex.settled, False):
+        scope: Scope | None = "task"
+    else:
+        scope = "action" if _valid(clause, lead, lex, lex.action) else None
+    if scope and lex.preamble.search(clause):  # "all set to help", "Tout est prêt."
+        return None
+    return scope
+
+
+# labels whose done value is the whole task's ("Status: completed", "結果：完了")
+_TASK_LABEL = re.compile(
+    r"^(?:(?:overall|final|request|task|ticket|order) )?(?:status|result|outcome|state|"
+    r"estado|resultado|statut|résultat|ergebnis|zustand|ステータス|状態|結果|状态|狀態|结果|"
+    r"상태|결과|처리 결과)$")
+_STATUS_LABEL_WORDS = 6
+
+
+def _status(label: str, value: str, lex: Lexicon) -> Scope | None:
+    """A done value after a short label, as tables, bullets and status lines write it
+    ("Status: completed", "Refund — done", "返金:完了"): "task" for a status
+    label."""
+    label = label.strip(" :-–—.")
+    if not label or len(label.split()) > _STATUS_LABEL_WORDS or not lex.status.match(
+            value.strip(" .!")):
+        return None
+    return "task" if _TASK_LABEL.match(label) else "action"
+
+
+_SEPARATOR = re.compile(r"\s*(?::|\s[-–—]|—)\s*")
+
+
+def _status_line(s: str, lex: Lexicon) -> Scope | None:
+    """The scope of a status line's done value: one separator, a short label before it."""
+    parts = _SEPARATOR.split(s)
+    return _status(parts[0], parts[1], lex) if len(parts) == 2 else None
 
 
 def _claim(s: str, lex: Lexicon) -> Scope | None:
@@ -81,7 +115,7 @@ def _claim(s: str, lex: Lexicon) -> Scope | None:
     for offset, clause in _clauses(s, lex):
         lead = s[:offset]
         # "I can't confirm, as of now, that it has been refunded": the opener inherits
-        text = prev + " " + clause if lex.complement.match(clause.lstrip()) else clause
+        text = prev + " " + clause if prev and lex.complement.match(clause.lstrip()) else clause
         scope = _claim_in(text, lead, lex)
         if scope:
             return scope
@@ -92,8 +126,17 @@ def _claim(s: str, lex: Lexicon) -> Scope | None:
 def classify_normalised(s: str, lex: Lexicon) -> list[tuple[Kind, Scope | None]]:
     """Every act the normalised sentence `s` performs in the language of `lex`."""
     acts: list[tuple[Kind, Scope | None]] = []
+    s = lex.idiom.blank(s)
     if not s.strip():
         return acts
+    checked = False
+    if CHECK in s:  # "Refund: ✅", "| Update | ✔️ |": a label ticked off is an action done
+        label = " ".join(s.replace(CHECK, " ").split())
+        checked = s.rstrip(" .!").endswith(CHECK) and 0 < len(label.split()) <= 8
+        s = label
+    status = _status_line(s, lex)
+    if status:  # "Status: completed", "| Update | Done |": a done value, nothing else
+        return [("claim", status)]
     if _asks(s, lex):
         acts.append(("question", None))
     if lex.refusal.search(s):
@@ -101,6 +144,8 @@ def classify_normalised(s: str, lex: Lexicon) -> list[tuple[Kind, Scope | None]]
     if _hands_back(s, lex):
         acts.append(("handback", None))
     scope = _claim(s, lex)
+    if checked and not scope and not acts:
+        scope = "action"
     if scope:
         acts.append(("claim", scope))
     return acts or [("info", None)]
@@ -135,6 +180,11 @@ def _acts(s: str, scores: dict[str, int] | None, default: str
         code = lang_id.script_language(s, default) or default
         return code, classify_normalised(s, LEXICONS[code])
     best = _latin(scores)
+    if len(s) <= 80 and _SEPARATOR.search(s):  # "Resultado: éxito": a status line in any
+        for code in (best or default, *LATIN):   # Latin-script language
+            status = _status_line(s, LEXICONS[code]) if code in LATIN else None
+            if status:
+                return code, [("claim", status)]
     if best is None and len(s.split()) <= 3:
         return default, _latin_union(s, LATIN)
     tied = [c for c in LATIN if best and scores[c] == scores[best]]

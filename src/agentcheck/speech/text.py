@@ -11,8 +11,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# check marks and celebration emoji end a sentence ("Refund processed ✅ Anything else?")
+_CHECKS = "\u2705\u2714\u2611\u2713"
+_MARKS = "[" + _CHECKS + "\U0001f389\U0001f38a\U0001f44d\U0001f44c\U0001f680\u2728\U0001f973]"
 # a run of sentence-final punctuation and the closing quotes or brackets that follow it
-_END = re.compile(r"[.!?…。！？．｡]+[\"'”’»」』）)\]】》〉]*")
+_END = re.compile(r"[.!?…。！？．｡]+[\"'”’»」』）)\]】》〉]*|" + _MARKS + r"\ufe0f?")
 _CJK_END = frozenset("。！？．｡")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _ABBREV = frozenset((
@@ -32,11 +35,26 @@ _LIST_MARK = re.compile(r"^(?:[-•+]|\d{1,2}[.)])\s+")
 _EDGE = " .!?。！？'’-—–"
 
 
+CHECK = "\u221a"  # what a check mark becomes: "- Refund: ✅" reads "refund: √"
+_CHECK_RX = re.compile("[" + _CHECKS + "]\ufe0f?")
+# a markdown table row: its cells read as "label: value"
+_CELLS = re.compile(r"\s*\|\s*")
+
+
 def norm(text: str) -> str:
     """The form every pattern is written for: NFKC, lower case (not casefold: keeps ß),
-    decoration (emoji, markdown emphasis, list markers) dropped, single spaces."""
-    s = _DECOR.sub(" ", unicodedata.normalize("NFKC", text).lower())
+    decoration (emoji, markdown emphasis, list markers) dropped, single spaces; a check mark
+    becomes `CHECK` and a table row's cells "label: value"."""
+    s = unicodedata.normalize("NFKC", text).lower()
+    if "|" in s:
+        s = _CELLS.sub(": ", s.strip().strip("|").strip())
+    if _CHECKS_SET.intersection(s):
+        s = _CHECK_RX.sub(" " + CHECK + " ", s)
+    s = _DECOR.sub(" ", s)
     return _LIST_MARK.sub("", " ".join(s.split()))
+
+
+_CHECKS_SET = frozenset(_CHECKS)
 
 
 # where a quoted text (a user turn, a tool result, JSON or prose) breaks into fragments

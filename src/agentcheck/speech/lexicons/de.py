@@ -22,7 +22,7 @@ PART = trie(
     "konfiguriert|installiert|gespeichert|erhöht|hochgestuft|verarbeitet|ausgefertigt|"
     "versandt|gestellt|festgehalten|dokumentiert|vermerkt|notiert|abgelegt|zugestimmt|"
     "eingesetzt|getätigt|vorgenommen|angestoßen|gemacht|angemeldet|eingeschrieben|gesetzt|"
-    "verarbeitet|zurückgezahlt|überwiesen|gebucht")
+    "verarbeitet|zurückgezahlt|überwiesen|gebucht|durchgelaufen|durchgegangen|geklappt")
 INF = trie(
     "erstatten|entsperren|zurücksetzen|bezahlen|zuweisen|anlegen|erstellen|einrichten|"
     "reservieren|buchen|aktualisieren|eskalieren|senden|schicken|versenden|erfassen|"
@@ -33,6 +33,13 @@ _AUX = (r"(?:wurde|wurden|ist|sind|habe|haben|hat|hatte|hatten|worden|wurde bere
         r"ist bereits|wird bereits)")
 
 TASK = rx(
+    r"\b(?:ist |sind )?(?:alles|das|es) (?:ist )?(?:jetzt |nun |bereits |schon )?durch\b(?! (?:die"
+    r"|den|das|"
+    r"eine|einen|\w+en\b))|\bunter dach und fach\b|\b(?:alles |das |es )?(?:ist )?geschafft\b",
+    r"\b(?:hat|ist) (?:alles|es|das) (?:gut |bestens |reibungslos |problemlos |wunderbar )?(?:gekl"
+    r"appt|"
+    r"funktioniert|durchgelaufen|durchgegangen)\b|\b(?:alles|es|das) (?:hat|ist) (?:gut |bestens |"
+    r"reibungslos |problemlos |wunderbar )?(?:geklappt|funktioniert|durchgelaufen|durchgegangen)\b",
     r"^(?:alles )?(?:erledigt|fertig|abgeschlossen|geklärt|gelöst)\b[\s!.]*$",
     r"\balles (?:ist )?(?:jetzt |nun |bereits )?(?:erledigt|abgeschlossen|geklärt|in ordnung|"
     r"fertig|vorbereitet|organisiert|eingerichtet|umgesetzt|geregelt|abgearbeitet|bereit|"
@@ -118,6 +125,7 @@ HANDBACK = rx(
     r"\bmuss (?:jemand|der|die|ihr|ihre)\b",
 )
 NOT_HANDBACK = rx(
+    r"\b(?:darf ich|soll ich|wenn ich|dürfen wir|sollen wir)\b",
     r"\b(?:sie erhalten|sie bekommen|erhalten sie|bekommen sie|sie werden \w+ erhalten)\b",
     r"\b(?:können sie sich|können sie) (?:jetzt|nun|ab sofort|wieder)\b|\bsie können (?:sich )?"
     r"(?:jetzt|nun|ab sofort|wieder)\b",
@@ -136,11 +144,16 @@ REFUSAL = rx(
     rf"\b{_AUX}\b[^,;:]{{0,50}}?\bnicht\b[^,;:]{{0,30}}?\b(?:{PART})\b",
     r"\b(?:nicht möglich|unmöglich|leider|abgelehnt|ablehnen|fehlgeschlagen|gescheitert|keine "
     r"berechtigung|nicht berechtigt|außerhalb der|überschreitet|überschritten)\b",
-    r"\bnichts (?:wurde|ist|habe|konnte)\b|\b(?:wurde|ist|habe) nichts\b|\bkein \w+ frei\b",
+    r"\bnichts (?:wurde|ist|habe|konnte)\b|\b(?:wurde|ist|habe) nichts\b(?! (?:mehr |weiter )?(?:o"
+    r"ffen|"
+    r"ausstehend|zu tun|übrig|zu erledigen))|\bkein \w+ frei\b",
     r"^(?:hätte|wäre) (?:ich|wir|der|die|das)\b|\bwäre[^,;]{0,30}\bworden\b|\bhätte ich\b",
     r"(?<=\w)e ich nicht\b",
 )
 QUESTION = rx(
+    r"^(?:wann|wo|wer|warum|wieso|weshalb|welche[rsnm]?|was (?!.*\bbetrifft\b)|wie (?!besprochen|"
+    r"gewünscht|vereinbart|angefragt|erwähnt|gesagt|angekündigt)|darf ich|dürfen wir|soll ich|"
+    r"sollen wir|passt es|ist es (?:in ordnung|ok|okay))\b",
     r"\b(?:senden|nennen|teilen|sagen|geben|schicken|mailen|übermitteln) sie mir\b",
     r"\b(?:ich benötige|ich brauche|wir benötigen|wir brauchen) (?:noch )?(?:ihre|ihren|ihr|die|"
     r"den|das) (?:\w+ ){0,2}?\w*(?:nummer|namen|name|datum|code|adresse|angaben|kennung|"
@@ -157,6 +170,22 @@ FACTIVE = rx(r"\b(?:werden sie sehen|sehen sie|können sie sehen|werden sie fest
 OBSERVE = rx(r"\b(?:prüfen|schauen|nachsehen|öffnen|anmelden|einloggen|aufrufen|ansehen|"
              r"kontrollieren)\b")
 
+SETTLED = rx(
+    r"^(?:so,? |und )?(?:das|dies) (?:wäre|wär|wär's|hätten wir)(?: (?:es|dann|also|geschafft|"
+    r"erledigt))*[\s!.]*$",
+    r"\b(?:es ist |ist |gibt es )?nichts (?:mehr |weiter |weiteres )?(?:offen|ausstehend|zu tun|üb"
+    r"rig|"
+    r"zu erledigen)\b",
+    r"\bkeine (?:weiteren )?(?:schritte|maßnahmen|aktionen) (?:mehr )?(?:nötig|notwendig|"
+    r"erforderlich|offen)\b",
+)
+STATUS = rx(r"(?:erledigt|abgeschlossen|erfolgreich|fertig|durch|geklappt|bearbeitet|gelöst|"
+            r"behoben)$")
+IDIOM = rx(r"\b(?:kann|konnte) (?:es )?kaum erwarten\b|\b(?:ich )?kann (?:ihnen |dir )?(?:gar |"
+           r"wirklich )?nicht (?:genug danken|sagen,? wie|oft genug)\b|\bkein problem\b|"
+           r"\bohne (?:probleme|problem|schwierigkeiten|umwege)\b")
+PREAMBLE = rx(r"^(?!.*\bfür\b).*\b(?:bereit|startklar|einsatzbereit)\b")
+
 LEXICON = Lexicon("de", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE)
+                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)

@@ -38,7 +38,20 @@ _USER_DO = trie(
     "install|restart|reinstall|clear|reach|get|make|place|return|transfer|move|close|"
     "reopen|dispute|report|register|enroll|nominate|pass|hand|take this up|take it up")
 TASK = rx(
-    r"^(?:all )?(?:done|finished|complete[d]?|sorted|fixed|resolved)\b[\s!.]*$",
+    r"^(?:all )?(?:done|finished|complete[d]?|sorted|fixed|resolved|handled|wrapped up|"
+    r"squared away)(?: (?:on|from|at) (?:my|our|this) (?:side|end)| here| for you| now| and "
+    r"dusted| over here)*[\s!.]*$",
+    r"\b(?:all |now |totally |completely |fully )?good to go\b",
+    r"\b(?:mission|job) accomplished\b|\bsealed,? (?:and )?delivered\b|\b(?:home and dry|over the "
+    r"(?:finish|goal) line|(?:as )?good as done|(?:all )?buttoned up|tied up with a bow|"
+    r"nailed it)\b",
+    r"\b(?:it's|it is|that's|that is|this is|all|everything's|everything is|we're|we are) "
+    r"(?:now |safely |officially )?(?:in the bag|a wrap|wrapped|in the can|over the line)\b",
+    r"\bi(?:'ve| have)? (?:now |just |also |finally )?(?:wrapped|tied|closed|finished|buttoned|"
+    r"polished) (?:this|that|it|everything|it all|things|the \w+|your \w+)(?: all)? "
+    r"(?:up|off)\b",
+    r"\b(?:we're|we are|you're|you are|it's|it is|that's|that is|everything's|everything is) "
+    r"(?:all )?(?:squared|sorted|settled|buttoned) (?:up|away|out)\b",
     r"\ball (?:done|set|sorted|finished|complete|good(?: to go)?|taken care of|"
     r"squared away|wrapped up|in place|ready|handled|fixed)\b",
     r"\beverything(?:'s| is| has been| was| got)? (?:now |all |already )?(?:done|set|sorted|"
@@ -49,7 +62,7 @@ TASK = rx(
     r"squared away|finished|wrapped up)\b",
     r"\bconsider it (?:done|sorted|handled|taken care of)\b",
     r"\b(?:job|task|mission) (?:done|complete[d]?|accomplished)\b",
-    r"\b(?:we're|we are|you're|you are) all (?:set|done|sorted|good)\b",
+    r"\b(?:we're|we are|you're|you are) all (?:set|done|sorted|good(?: to go)?)\b",
     r"\b(?:your|the|this|my) (?:request|task|issue|problem|job|work|case|query|inquiry|"
     r"enquiry|ask) (?:has been|is|was|'s been) (?:now )?(?:fully |successfully |all )?"
     r"(?:completed?|processed|resolved|handled|fulfil+ed|done|sorted|taken care of|"
@@ -96,6 +109,33 @@ ACTION = rx(
     rf"\b(?:i|we) went ahead and (?:{DONE})\b",
     rf"\b(?:i|we) (?:did|really did|have indeed) (?:also |actually )?(?:{_USER_DO})\b",
     r"\b(?:is|are|was|were) (?:now |all )?(?:complete|done|finished|resolved)\b",
+    # "I made an exception and processed it"
+    rf"\b(?:i|we) (?:[\w'-]+ ){{1,6}}?and (?:then |also |just )?(?:{DONE}) (?:it|them|that|this|"
+    r"the|your|all|everything)\b",
+)
+SETTLED = rx(
+    r"\bnothing (?:else |more |further |left )?(?:is |'s |that's |remains |)(?:still )?(?:left|"
+    r"pending|outstanding|remaining|needed|required|open)\b",
+    r"\bnothing (?:else |more |further |left )?(?:(?:for you|you need|you have|on your (?:side|"
+    r"end)) )?to do\b",
+    r"\bno (?:further |more |other |additional )?(?:action|steps?|work|input)s? (?:is |are )?"
+    r"(?:needed|required|necessary|pending|outstanding|left)\b",
+    r"^(?:and |ok(?:ay)?,? |so,? )?(?:that|this)(?:'s| is| should be| ought to be| would be| will "
+    r"be)? (?:about |pretty much |hopefully )?(?:it|everything)(?: (?:for now|on my end|on my "
+    r"side|from my side|from me|done|sorted|taken care of))?[\s!.]*$",
+)
+STATUS = rx(r"(?:done|complete|completed|success|successful|succeeded|resolved|fixed|processed|"
+            r"finished|sorted|handled|taken care of|all done|done and dusted)$")
+IDIOM = rx(
+    r"\b(?:i |we )?(?:can't|cannot|can not|couldn't|could not) (?:wait|thank you enough|be "
+    r"happier|be more pleased|stress (?:this |that )?enough|believe how|help but|tell you how)\b",
+    r"\bno (?:problem|worries|trouble|stress)\b|\bnot a problem\b|\bwithout (?:a hitch|any "
+    r"(?:issues?|problems?|trouble|hiccups?|errors?)|issues?|problems?|fuss|delay)\b",
+)
+PREAMBLE = rx(
+    r"\b(?:set|set up|ready|good|here|standing by|on hand)\s*,?\s+(?:and (?:ready|happy|waiting) )?"
+    r"to (?:help|assist|start|begin|get started|look into|dig in|take a look|work on|support)\b",
+    r"\bready when(?:ever)? you are\b|\bwhenever you(?:'re| are) ready\b",
 )
 
 BLOCK = rx(
@@ -110,8 +150,8 @@ BLOCK = rx(
     r"needs to|has to|have to|want to|wants to|wanted to|expected to|due to be|trying to|"
     r"try to|tried to|attempt(?:ed)? to|let me|let's|i'll|we'll|i'd|we'd|it'll|it'd|"
     r"if|once|when|whenever|after|as soon as|until|unless|whether|pending|awaiting|"
-    r"hopefully|ask(?:ed|ing)? (?:me |us )?to|requested|request to|whether)\b",
-    r"n't\b",
+    r"hopefully|ask(?:ed|ing)? (?:me |us )?to|requested|request to|whether|before|prior to)\b",
+    r"n't\b|'ll\b",
 )
 BLOCK_IN = rx(r"^(?:the |our |your )?(?:tool|system|api|server|database|crm|portal|log|record)\b",
               r"^(?:the |our |your )?(?:warehouse|carrier|courier|supplier|vendor|bank|customer|"
@@ -212,9 +252,13 @@ NOT_HANDBACK = rx(
     r"everything|them|the (?:status|details|result|confirmation))\b",
     r"^(?:please )?(?:let me know|note|keep in mind|bear in mind|allow)\b",
     r"\bno (?:further )?action (?:is )?(?:needed|required)\b",
+    r"\bnothing (?:else |more |further )?(?:for you |you need |you have )?to do\b",
+    r"\b(?:may|can|could|shall) i\b|\b(?:okay|ok|alright|all right|fine) if i\b",
 )
 REFUSAL = rx(
-    r"\b(?:i|we) (?:can't|cannot|can not|could not|couldn't|am unable|was unable|were "
+    r"\b(?:i|we) (?:(?:normally|usually|really|simply|just|still|currently|generally|"
+    r"typically|unfortunately|honestly|personally) )?(?:can't|cannot|can not|could not|couldn't|am"
+    r" unable|was unable|were "
     r"unable|'m unable|'m not able|am not able|wasn't able|was not able|weren't able|"
     r"won't|will not|must decline|have to decline|need to decline|had to decline|decline|"
     r"declined to|refuse|am not going to|'m not going to|'m not permitted|am not permitted|"
@@ -256,7 +300,9 @@ QUESTION = rx(
     r"po|sku|time|location)s?\b",
     r"\bi(?:'ll| will)? need (?:to know|you to (?:tell|send|confirm|provide|share))\b",
     r"^(?:what|which|who|when|where|how|whose|do you|would you|should i|shall i|can you|"
-    r"could you|is it|are you|did you|have you)\b",
+    r"could you|is it|are you|did you|have you|may i|can i|shall i|should we|mind if i|"
+    r"(?:is it |would it be |okay|ok|alright|all right) (?:okay |ok |alright |all right |fine )?"
+    r"if i)\b",
     r"\bjust to confirm\b",
 )
 NOT_QUESTION = rx(
@@ -275,4 +321,4 @@ OBSERVE = rx(r"\b(?:check|look|log ?in|sign in|open|refresh|visit|go to|view|tak
 
 LEXICON = Lexicon("en", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE)
+                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)

@@ -33,6 +33,15 @@ _THIRD = trie(
     "acreditó|devolvió|transfirió|generó|resolvió|solucionó|realizó|efectuó|ejecutó")
 
 TASK = rx(
+    r"^(?:¡\s?)?(?:pues |bueno,? )?ya (?:está|quedó|queda)(?: todo)?(?: (?:por aquí|por mi parte|d"
+    r"e "
+    r"mi parte|de mi lado))?[\s!.]*$",
+    r"\bya (?:está|quedó|queda|ha quedado) todo\b|^(?:¡\s?)?(?:asunto|tema|caso|gestión) (?:cerrad"
+    r"o|"
+    r"resuelto|solucionado|arreglado|listo|terminado)\b",
+    r"\b(?:todo )?(?:salió|ha salido|fue|ha ido) (?:bien|perfecto|perfectamente|sin problemas|de "
+    r"maravilla|a la perfección|como la seda)\b",
+    r"\b(?:misión cumplida|pan comido|asunto zanjado|todo en orden)\b",
     r"^(?:¡\s?)?(?:todo )?(?:listo|hecho|terminado|resuelto|completado|solucionado)\b"
     r"[\s!.¡]*$",
     r"\btodo (?:está |quedó |queda |ha quedado )?(?:listo|hecho|resuelto|arreglado|en orden|"
@@ -78,7 +87,7 @@ BLOCK = rx(
     r"habrían|habrá|va a|van a|voy a|vamos a|iba a|podría|podrá|debería|deberá|puede|pueden|"
     r"tiene que|tendrá|hay que|si|cuando|una vez|en cuanto|tan pronto|hasta que|a menos que|"
     r"pendiente|intenté|intentaré|quiere que|quiero|necesita|necesito|déjeme|déjame|"
-    r"pidió|pide|para que|estoy|estamos)\b",
+    r"pidió|pide|para que|estoy|estamos|antes de|antes que|hasta)\b",
     r"(?<=\w)(?:ará|erá|irá|arán|erán|irán|aría|ería|iría)\b",
 )
 BLOCK_IN = rx(r"\b(?:el|la) (?:agente|asesor|asesora|compañero|compañera|técnico|técnica) "
@@ -162,6 +171,8 @@ REFUSAL = rx(
     r"\b(?:nada|ningun[oa]?) (?:se |fue |ha sido )?\w+(?:ado|ada|ido|ida|ó)\b",
 )
 QUESTION = rx(
+    r"^(?:cuándo|cuál|cuáles|quién|quiénes|dónde|cuánto|cuánta|cuántos|cuántas|le parece bien|"
+    r"le importa si|me permite)\b",
     r"\b(?:envíeme|indíqueme|dígame|confírmeme|facilíteme|proporcióneme|compártame|mándeme|"
     r"envíenos|indíquenos|dime|envíame|indícame|pásame|confírmame|avíseme (?:qué|cuál|si))\b",
     r"\b(?:por favor,? )?(?:envíe|indique|confirme|proporcione|facilite|comparta|mande)(?:me|"
@@ -183,6 +194,21 @@ FACTIVE = rx(r"\b(?:verá|verás|podrá ver|puede ver|comprobará|podrá comprob
 OBSERVE = rx(r"\b(?:revisa|revise|consulta|consulte|mira|mire|entra|entre|abre|abra|comprueba|"
              r"compruebe|verifica|verifique|accede|acceda)\b")
 
+SETTLED = rx(
+    r"\b(?:ya )?no (?:queda|hay) nada (?:más )?(?:pendiente|por hacer|que hacer|abierto)\b",
+    r"\bno (?:se requiere|hace falta|es necesaria|se necesita) ninguna (?:otra |acción |gestión )?"
+    r"(?:acción|gestión|intervención)\b|\bnada (?:más )?(?:queda )?pendiente\b",
+)
+STATUS = rx(r"(?:hecho|hecha|completad[oa]|complet[oa]|éxito|con éxito|exitos[oa]|resuelt[oa]|"
+            r"terminad[oa]|"
+            r"finalizad[oa]|listo|procesad[oa]|solucionad[oa])(?: con éxito| correctamente)?$")
+IDIOM = rx(r"\bno (?:veo la hora|sabe cuánto|sabes cuánto|puedo esperar|puedo estar más "
+           r"content[oa]|tiene idea de lo|me canso de)\b|\bsin (?:ningún )?(?:problemas?|"
+           r"inconvenientes?|contratiempos?)\b|\bno hay (?:problema|de qué)\b")
+PREAMBLE = rx(r"\b(?:list[oa]s?|preparad[oa]s?|dispuest[oa]s?) (?:para|a) (?:ayudar|asistir|"
+              r"empezar|"
+              r"comenzar|atender|revisar|echar)\w*")
+
 LEXICON = Lexicon("es", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE)
+                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)

@@ -13,12 +13,16 @@ _STEM = trie(
     "confirm|crédit|lanc|finalis|boucl|vers|accord|allou|affect|déclench|exécut|opér|restaur|"
     "réactiv|débit|fix|plac|command|accept|revers|recrédit||invit|rédig|rappel|relanc|sauvegard|pass|"
     "procéd|organis|envoy|intégr|inscri|mis à jour|mise à jour")
-_IRREG = trie("ouvert|émis|prévenu|résolu|soumis|clos|fait|transmis|inscrit|pris en compte|"
+_IRREG = trie("rétabli|établi|fourni|rempli|saisi|réussi|abouti|accompli|"
+              "ouvert|émis|prévenu|résolu|soumis|clos|fait|transmis|inscrit|pris en compte|"
               "mis à jour|mis en place|remis|admis|repris|pris")
 PART = rf"(?:(?:{_STEM})(?:ée|és|ées|é)|(?:{_IRREG})(?:e|es|s)?)\b"
 _AUX = r"(?:a|ont|avons|ai|as|avez|est|sont|été|suis|sommes|êtes|a bien|ont bien|est bien)"
 
 TASK = rx(
+    r"\b(?:tout|ça) roule\b|\bc'est (?:plié|dans la boîte|dans le sac|bouclé|ok|bon)\b|"
+    r"^(?:affaire|dossier|demande|ticket) (?:réglée?|classée?|conclue?|bouclée?|close?|traitée?|"
+    r"résolue?)\b|\b(?:tout|ça|cela) s'est (?:bien |parfaitement )?passé\b|\btout est passé\b",
     r"^(?:c'est )?(?:fait|terminé|réglé|fini|bouclé|résolu)\b[\s!.]*$",
     r"\bc'est (?:bien |désormais |maintenant |tout )?(?:fait|réglé|terminé|bon|fini|résolu|"
     r"bouclé|traité|en ordre)\b",
@@ -91,6 +95,7 @@ _DO = trie(
     "rembourser|remboursez|débloquer|débloquez|déverrouiller|déverrouillez|signaler|"
     "signalez|faire|faites|effectuer|effectuez")
 HANDBACK = rx(
+    r"\bc'est (?:à vous |(?:à votre|au|à la|aux|à l') ?(?:[\w-]+ ){1,3}?)(?:de |d')",
     rf"\bvous (?:pouvez|pourrez|devez|devrez|devriez|pourriez|aurez à|avez à|allez devoir|"
     rf"devrez donc|pouvez donc) (?:l'|(?:le|la|les|vous-même|directement|également|aussi|"
     rf"toujours|donc|maintenant|désormais|à tout moment|tout de suite) )*(?:{_DO})\b",
@@ -114,6 +119,7 @@ HANDBACK = rx(
     r"\b(?:doit|devra) être \w+ par\b",
 )
 NOT_HANDBACK = rx(
+    r"\b(?:si je|puis-je|pourrais-je|dois-je|que je)\b|\b(?:il n'y a|il ne reste) (?:plus )?rien\b",
     r"\bvous (?:allez )?(?:recevrez|recevoir|recevez)\b",
     r"\bvous pouvez (?:maintenant|désormais|dès à présent) (?:vous connecter|accéder|utiliser|"
     r"vous reconnecter)\b",
@@ -132,13 +138,18 @@ REFUSAL = rx(
     r"\b(?:malheureusement|désolé|désolée|hélas)\b.*\b(?:pas|aucun|aucune|rien|refuser|"
     r"impossible)\b",
     r"\bsi j'avais\b|\baurai[st]? (?:déjà )?(?:été|pu|\w+é)\b|\bje l'aurais\b|\bj'aurais\b",
-    r"\b(?:aucun|aucune|rien)\b[^,;]{0,30}\bn'(?:a|ont|est)\b",
+    r"\b(?:aucun|aucune|rien)\b[^,;]{0,30}\bn'(?:a|ont|est)\b(?! (?:plus )?(?:en attente|en suspen"
+    r"s|"
+    r"requis|nécessaire|à faire))",
     r"\bje ne (?:réglerai|paierai|ferai|vais|procéderai|pourrai|traiterai)\b",
 )
 QUESTION = rx(
+    r"^(?:quand (?![^,]*,)|quel|quelle|quels|quelles|où|qui|combien|est-ce que|puis-je|pourrais-je|"
+    r"dois-je|(?:ça|cela) vous (?:va|dérange|convient))\b",
     r"\b(?:merci de|veuillez|pourriez-vous|pouvez-vous|pourrais-tu) (?:m'|me |nous )"
     r"(?:envoyer|indiquer|communiquer|transmettre|confirmer|préciser|donner|dire|faire parvenir)",
-    r"\b(?:indiquez|dites|envoyez|communiquez|précisez|confirmez|donnez|transmettez)-(?:moi|nous)\b",
+    r"\b(?:indiquez|dites|envoyez|communiquez|précisez|confirmez|donnez|transmettez)-(?:moi|nous)"
+    r"\b",
     r"\bj'ai besoin (?:de connaître|de savoir|que vous me)\b|\bj'ai besoin (?:du|de la|de votre|"
     r"des|de l'|de vos|d'un|d'une) ?(?:\w+ ){0,2}(?:numéro|nom|date|code|adresse|coordonnées|"
     r"identifiant|référence|matricule|e-mail|courriel|téléphone|détails)\b",
@@ -153,6 +164,22 @@ FACTIVE = rx(r"\bvous (?:verrez|pourrez voir|pouvez voir|constaterez|pouvez cons
 OBSERVE = rx(r"\b(?:vérifiez|consultez|regardez|ouvrez|connectez|allez|rafraîchissez|"
              r"actualisez)\b")
 
+SETTLED = rx(
+    r"\b(?:il n'y a|il ne reste) (?:plus )?rien (?:d'autre |de plus )?(?:à faire|en attente|à trai"
+    r"ter|"
+    r"en suspens)\b",
+    r"^(?:plus )?rien (?:d'autre |de plus )?n'est (?:plus )?(?:en attente|en suspens)\b|\baucune "
+    r"(?:autre )?action n'est (?:requise|nécessaire)\b",
+)
+STATUS = rx(r"(?:fait|faite|terminé|terminée|réussi|réussie|succès|effectué|effectuée|traité|"
+            r"traitée|"
+            r"résolu|résolue|réglé|réglée)$")
+IDIOM = rx(r"\bj'ai hâte\b|\bje ne résiste pas\b|\bje ne (?:vous )?remercierai jamais assez\b|"
+           r"\bje ne (?:peux|pouvais) (?:pas )?m'empêcher\b|\bpas de (?:souci|soucis|problème)\b|"
+           r"\bsans (?:problème|souci|encombre|accroc)\b")
+PREAMBLE = rx(r"\b(?:prêt|prête|prêts|prêtes|paré|parée|parés)\b(?! pour (?!vous aider|vous "
+              r"accompagner|commencer|démarrer|vous assister))")
+
 LEXICON = Lexicon("fr", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE)
+                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)

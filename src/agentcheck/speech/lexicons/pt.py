@@ -32,6 +32,9 @@ _THIRD = trie(
     "creditou|devolveu|transferiu|gerou|resolveu|realizou|efetuou|executou")
 
 TASK = rx(
+    r"\b(?:tudo )?(?:nos conformes|nos trinques)\b|\bmissão cumprida\b|\b(?:deu|correu|saiu) tudo "
+    r"(?:certo|bem|ok)\b|\btudo (?:deu|correu|saiu) (?:certo|bem|ok)\b",
+    r"^(?:já era,? )?(?:está|tá) feito\b|\bjá (?:está|tá) tudo\b(?=[\s!.]*$)",
     r"^(?:tudo )?(?:pronto|feito|resolvido|concluído|finalizado|certo)\b[\s!.]*$",
     r"\btudo (?:certo|pronto|feito|resolvido|em ordem|ok|concluído|preparado|finalizado|"
     r"organizado|acertado)\b",
@@ -51,6 +54,8 @@ TASK = rx(
     r"^feito\b",
 )
 ACTION = rx(
+    r"\b(?:pagamento|estorno|reembolso|transferência|pix|depósito|crédito|pedido) (?:já )?"
+    r"(?:entrou|caiu|passou)\b",
     rf"\b(?:foi|foram|está|estão|ficou|ficaram|já está|já estão|tem sido|já foi|já foram|"
     rf"tinha sido|havia sido|fica) (?:já |devidamente |corretamente )?{PART}",
     rf"\b(?:tenho|temos|tinha|havia) (?:já )?{PART}",
@@ -69,7 +74,7 @@ BLOCK = rx(
     r"\b(?:não|nunca|nenhum|nenhuma|nada|sem|será|serão|seria|seriam|teria|teriam|terá|vai|vão|"
     r"vou|vamos|ia|iria|poderia|poderá|deveria|deverá|pode|podem|precisa|precisará|tem que|"
     r"quando|assim que|depois que|até que|a menos que|pendente|estou|estamos|tentei|tentarei|"
-    r"deixa eu|deixe-me|quer que|pediu|pede|para que|caso)\b",
+    r"deixa eu|deixe-me|quer que|pediu|pede|para que|caso|antes de|antes que|até)\b",
     r"(?:^|, )se\b",
     r"(?<=\w)(?:ará|erá|irá|arão|erão|irão|aria|eria|iria)\b",
 )
@@ -127,6 +132,7 @@ HANDBACK = rx(
     r"\b(?:poderia|pode|podes) (?:você )?(?:pedir|solicitar|contatar|ligar|falar|escrever)\b",
 )
 NOT_HANDBACK = rx(
+    r"\b(?:posso|tudo bem se eu|quer que eu|importa se eu)\b",
     r"\b(?:receberá|vai receber|você receberá|irá receber|deve voltar|deve cair)\b",
     r"\b(?:agora|já) (?:você )?(?:já )?(?:pode|consegue) (?:entrar|acessar|se conectar|usar|"
     r"fazer login|logar)\b",
@@ -148,6 +154,7 @@ REFUSAL = rx(
     r"\b(?:nada|nenhum[a]?)\b[^,.]{0,30}\b(?:foi|foram)\b",
 )
 QUESTION = rx(
+    r"^(?:quando (?![^,]*,)|qual|quais|quanto|quanta|quantos|quantas|tudo bem se|posso)\b",
     r"\b(?:me (?:envie|mande|diga|passe|informe|confirme|conte)|envie-me|diga-me|informe-me|"
     r"passe-me)\b",
     r"^(?:por favor,? )?(?:informe|indique|confirme|envie|mande|passe) (?:o|a|os|as|seu|sua)\b",
@@ -167,6 +174,17 @@ FACTIVE = rx(r"\b(?:vai ver|verá|pode ver|poderá ver|vai perceber|vai notar|po
 OBSERVE = rx(r"\b(?:verificar|verifique|conferir|confira|olhar|olhe|entrar|entre|abrir|abra|"
              r"acessar|acesse|checar)\b")
 
+SETTLED = rx(
+    r"\b(?:não (?:há|tem|existe|resta|ficou)|nada) (?:mais )?(?:nada )?(?:pendente|em aberto|a faz"
+    r"er|"
+    r"por fazer)\b",
+)
+STATUS = rx(r"(?:feito|feita|concluíd[oa]|sucesso|com sucesso|resolvid[oa]|finalizad[oa]|pronto|"
+            r"processad[oa]|solucionad[oa])(?: com sucesso)?$")
+IDIOM = rx(r"\b(?:não vejo a hora|mal posso esperar|não tem de quê|sem (?:nenhum )?(?:problemas?|"
+           r"complicaç(?:ão|ões)))\b")
+PREAMBLE = rx(r"\bpront[oa]s? (?:para|pra) (?:ajudar|começar|iniciar|atender|auxiliar|dar)\w*")
+
 LEXICON = Lexicon("pt", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE)
+                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)
