@@ -3,6 +3,7 @@ configuration errors without tracebacks, and no key in any output."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -214,3 +215,33 @@ def test_a_client_hanging_up_on_the_demo_server_prints_no_traceback(
             sock.close()  # RST: the handler's read fails with ConnectionResetError
         time.sleep(0.3)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_prints_the_table_with_what_is_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The first vendor finishes, then Ctrl-C: the table under it says the run is incomplete
+    and which vendors never ran (they are not in the table at all)."""
+    from agentcheck import runner
+    from agentcheck.cli import main
+
+    real = runner.execute
+
+    def first_vendor_then_ctrl_c(plan: Any, folder: Any, progress: Any = None) -> Any:
+        async def go() -> Any:
+            await real(dataclasses.replace(plan, vendors=plan.vendors[:1]), folder, None)
+            raise KeyboardInterrupt
+        return go()
+
+    monkeypatch.setattr(runner, "execute", first_vendor_then_ctrl_c)
+    refund = str(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")
+    out = tmp_path / "r"
+    assert main(["run", "--scenarios", refund, "--trials", "2", "--seed", "4", "--out",
+                 str(out), "--quiet", "--fail-under-tier", "0"]) == 130
+    captured = capsys.readouterr()
+    table, _, after = captured.out.partition("\nIncomplete run: ")
+    assert "demo-agent" in table and "demo-chatbot" not in table
+    assert after.startswith("interrupted; 4 of 6 planned trials never finished (demo-chatbot, "
+                            "demo-rpa: none finished).\n")
+    assert "--resume" in captured.err
+    assert json.loads((out / "run.json").read_text())["complete"] is False

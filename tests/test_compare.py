@@ -4,6 +4,7 @@ vendor's results is significant."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,13 @@ import pytest
 from agentcheck.cli import main
 from agentcheck.report.compare import compare_runs, compare_text
 
-from .report_fixtures import SCENARIOS, make_records, write_run
+from .report_fixtures import (
+    NO_VERDICT_VENDORS,
+    SCENARIOS,
+    make_records,
+    no_verdict_records,
+    write_run,
+)
 
 CHANGED = "reschedule-meeting"
 
@@ -90,3 +97,28 @@ def test_demo_vendors_on_a_new_port_are_not_a_change(tmp_path: Path) -> None:
         run["vendors"][0]["base_url"] = f"http://127.0.0.1:{port}/v1"
         (folder / "run.json").write_text(json.dumps(run))
     assert compare_runs(a, b)["vendor_changes"] == []
+
+
+def test_a_vendor_that_is_not_comparable_gets_its_reason_and_no_test(tmp_path: Path) -> None:
+    """No verdict in one run: the tier column gives the reason (as README promises), and the
+    scenario count and p are a dash, not "+0/-0 of 8" and "1" from a test never meant to run;
+    nor does it take a place in the Holm family of the vendors that are compared."""
+    before = make_records(dict.fromkeys(NO_VERDICT_VENDORS, 0.9), trials=3, seed=11)
+    write_run(tmp_path / "a", before, list(NO_VERDICT_VENDORS))
+    write_run(tmp_path / "b", no_verdict_records(), list(NO_VERDICT_VENDORS))
+    result = compare_runs(tmp_path / "a", tmp_path / "b")
+    deltas = {d["vendor"]: d for d in result["vendors"]}
+    steady = deltas.pop("steady")
+    assert steady["p_adjusted"] == steady["p_value"]  # alone in its family: nothing to adjust
+    text = compare_text(result)
+    for name, d in deltas.items():
+        assert d["p_adjusted"] is None and d["significant"] is False
+        reason = d["no_verdict"][1]
+        row = next(line for line in text.splitlines() if line.startswith(name + " "))
+        cells = re.split(r" {2,}", row)
+        assert cells[2].endswith(f" -> no verdict: {reason}"), cells
+        assert cells[7:] == ["-", "-", f"not comparable: no verdict in B ({reason})"], cells
+    broken = next(line for line in text.splitlines() if line.startswith("broken "))
+    assert re.split(r" {2,}", broken)[4] == "^3 38% -> -"  # no scored trial: no pass^k
+    row = next(line for line in text.splitlines() if line.startswith("steady "))
+    assert re.search(r"\+\d+/-\d+ of \d+ +\d", row)

@@ -262,3 +262,154 @@ def test_run_says_how_to_get_the_verdict_back(run_and_summary: tuple[Path, dict[
                    "re-run them with agentcheck run --resume --out results/r1\n")
     _hint_not_judged({"vendors": [{"name": "a", "no_verdict": None}]}, Path("x"))
     assert capsys.readouterr().err == ""
+
+
+# --- every section that lists per-vendor numbers ------------------------------------------------
+
+def md_section(text: str, title: str) -> str:
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end]
+
+
+def md_rows(section: str, name: str) -> list[str]:
+    return [line for line in section.splitlines() if line.startswith(f"| {name} ")]
+
+
+@pytest.mark.parametrize("title", ["Business view", "Reliability", "Capability profile",
+                                   "Clean vs noisy data"])
+def test_report_md_marks_no_verdict_in_every_table_of_numbers(run_dir: Path, title: str) -> None:
+    section = md_section((run_dir / "report.md").read_text(), title)
+    listed = [name for name in WITHOUT if md_rows(section, name)]
+    # broken has no scenario result, so no clean/noisy family; the others are in every table
+    assert listed == (["unreachable", "glitchy"] if title.startswith("Clean") else list(WITHOUT))
+    for name in listed:
+        assert all(row.startswith(f"| {name} (no verdict: ") for row in md_rows(section, name))
+    assert all("no verdict" not in row for row in md_rows(section, JUDGED))
+    assert f"No verdict for {', '.join(listed)} (marked \"no verdict\")" in section
+
+
+def test_report_md_marks_the_heat_map_columns_and_leaves_them_out_of_the_ranking(
+        run_dir: Path) -> None:
+    text = (run_dir / "report.md").read_text()
+    header = md_section(text, "Vendor x scenario").split("| scenario ")[1].splitlines()[0]
+    assert "| unreachable (no verdict: unavailable) " in header
+    assert "| glitchy (no verdict: not judged) " in header and "| steady " in header
+    significance = md_section(text, "Which differences are real")
+    assert "- Fewer than two vendors have a verdict: nothing to compare." in significance
+    assert "- Left out: unreachable, glitchy, broken (no verdict" in significance
+
+
+def test_report_md_shows_the_error_message_of_each_trial_report_html_shows(
+        run_dir: Path) -> None:
+    text = (run_dir / "report.md").read_text()
+    glitchy = text.split("## glitchy: ")[1].split("\n## ")[0]
+    for t in range(3):
+        assert f"  - `refund-damaged-order` #{t}: TypeError: agentcheck's own bug" in glitchy
+    assert "(error: connection: connection refused by 127.0.0.1:9)" in text
+    html = (run_dir / "report.html").read_text()
+    assert "TypeError: agentcheck&#x27;s own bug" in html  # the same message, on both
+
+
+def html_section(html: str, sid: str) -> str:
+    start = html.index(f'<section id="{sid}">')
+    return html[start:html.index("</section>", start)]
+
+
+def first_cells(section: str) -> list[str]:
+    return re.findall(r"<tr><td[^>]*>(.*?)</td>", section)
+
+
+@pytest.mark.parametrize("sid", ["business", "reliability", "profile", "noisy"])
+def test_report_html_marks_no_verdict_in_every_table_of_numbers(run_dir: Path, sid: str) -> None:
+    section = html_section((run_dir / "report.html").read_text(), sid)
+    cells = first_cells(section)
+    listed = [name for name in WITHOUT if any(c.startswith(name + " ") or c == name
+                                              for c in cells)]
+    assert listed == (["unreachable", "glitchy"] if sid == "noisy" else list(WITHOUT))
+    for cell in cells:
+        name = cell.split(" ")[0].split("<")[0]
+        assert ('<span class="chip warn">no verdict: ' in cell) == (name in WITHOUT), cell
+    assert f"No verdict for {', '.join(listed)} (marked &quot;no verdict&quot;)" in section
+
+
+def test_the_cost_chart_draws_no_vendor_without_a_verdict(run_dir: Path) -> None:
+    """An unreachable vendor costs nothing and completes nothing: drawn, it would sit at $0 / 0%
+    and start the "no other vendor beats it on both" line."""
+    business = html_section((run_dir / "report.html").read_text(), "business")
+    chart = business[business.index("<svg"):business.index("</svg>")]
+    drawn = re.findall(r"<circle [^>]*><title>([^:<]*):", chart)
+    assert drawn == [JUDGED]
+    assert "<polyline" not in chart  # one vendor with a verdict: no frontier to draw
+    assert "the chart leaves them out" in business
+
+
+def test_the_frontier_joins_only_vendors_with_a_verdict() -> None:
+    from agentcheck.report.svg import pareto_chart
+
+    def vendor(name: str, cost: float, rate: float, kind: str | None = None) -> dict[str, Any]:
+        return {"name": name, "cost_per_trial_usd": cost, "completion_rate": rate, "tier": 2,
+                "no_verdict": {"kind": kind, "reason": "x"} if kind else None}
+
+    svg = pareto_chart([vendor("dead", 0.0, 0.0, "unavailable"), vendor("cheap", 0.001, 0.4),
+                        vendor("good", 0.003, 0.8), vendor("half", 0.0005, 0.9, "not_judged")])
+    frontier = re.search(r'<polyline points="([^"]+)"', svg)
+    assert frontier and len(frontier.group(1).split()) == 2  # cheap -> good
+    assert re.findall(r"<circle [^>]*><title>([^:<]*):", svg) == ["cheap", "good"]
+    assert "dead" not in svg and "half" not in svg
+
+
+def test_the_profile_and_pass_k_charts_leave_them_out(run_dir: Path) -> None:
+    html = (run_dir / "report.html").read_text()
+    for sid in ("profile", "reliability"):
+        section = html_section(html, sid)
+        chart = section[section.index("<svg"):section.index("</svg>")]
+        for name in WITHOUT:
+            assert f">{name}<" not in chart and f"{name}," not in chart and \
+                f"{name}:" not in chart, (sid, name)
+        assert f">{JUDGED}<" in chart
+        assert "the chart leaves them out" in section
+
+
+def test_the_heat_map_greys_and_marks_their_columns(run_dir: Path) -> None:
+    from agentcheck.report.svg import heat_color
+
+    section = html_section((run_dir / "report.html").read_text(), "scenarios")
+    grades = {heat_color(x / 3) for x in range(4)}  # red to green over 0/3 .. 3/3
+    for name in ("unreachable", "glitchy"):
+        fills = re.findall(rf'fill="(#[0-9a-f]{{6}})"><title>{name} on [^<]*passed[^<]*'
+                           r"\(no verdict: [a-z ]+\)</title>", section)
+        assert len(fills) >= 7 and not set(fills) & grades, (name, fills)
+    steady = re.findall(r'fill="(#[0-9a-f]{6})"><title>steady on ', section)
+    assert len(steady) == 8 and set(steady) <= grades
+    assert section.count(">no verdict</text>") == 3  # under each of their names
+    assert "No verdict for unreachable, glitchy, broken" in section
+
+
+def test_significance_and_evidence_say_who_has_no_verdict(run_dir: Path) -> None:
+    html = (run_dir / "report.html").read_text()
+    significance = html_section(html, "significance")
+    assert "Only one vendor" not in significance
+    assert "Fewer than two vendors have a verdict: nothing to compare." in significance
+    assert "Left out: unreachable, glitchy, broken (no verdict" in significance
+    summaries = re.findall(r'<details class="vendor"><summary>(.*?)</summary>',
+                           html_section(html, "evidence"))
+    for name in WITHOUT:
+        (line,) = [s for s in summaries if s.startswith(name + " ")]
+        assert '<span class="chip warn">no verdict: ' in line
+    assert "no verdict" not in next(s for s in summaries if s.startswith(JUDGED))
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_every_section_shows_no_verdict_in_the_browser(run_dir: Path) -> None:
+    with open_report(run_dir / "report.html") as b:
+        assert b.console_errors() == []
+        shown = b.js("""Object.fromEntries(['profile', 'business', 'reliability', 'significance',
+            'scenarios', 'noisy', 'evidence'].map(id =>
+            [id, document.getElementById(id).innerText]))""")
+        for sid, text in shown.items():
+            assert "no verdict" in text.lower(), sid
+        dots = b.js("""[...document.querySelectorAll('#business svg.chart circle')]
+            .map(c => c.querySelector('title').textContent.split(':')[0])""")
+        assert dots == [JUDGED]

@@ -182,3 +182,31 @@ def test_the_deal_is_stable_and_balanced() -> None:
     assert shard_cells(list(reversed(cells)), 2, 3) == shard_cells(cells, 2, 3)
     # vendors mix across shards (a slow vendor does not land on one machine)
     assert all(len({v for v, _, _ in shard_cells(cells, i, 3)}) == 3 for i in (1, 2, 3))
+
+
+def test_a_merge_without_a_shard_says_which_and_fails_the_gate(
+        runs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "m"
+    s1, s2 = str(runs["shard1"]), str(runs["shard2"])
+    assert run("merge", s1, s2, "--out", str(out), "--allow-incomplete",
+               "--fail-under-tier", "0") == 3
+    missing = len(records(runs["shard3"]))
+    what = f"merged without shard 3/3; {missing} of 12 planned trials never finished"
+    captured = capsys.readouterr()
+    assert f"incomplete: {missing} trial(s) missing (shard 3/3 missing)" in captured.err
+    assert f"agentcheck: gate failed: incomplete run: {what}" in captured.err
+    assert f"Incomplete run: {what}" in captured.out
+    md = (out / "report.md").read_text()
+    assert f"> **Incomplete run**: {what}" in md and "interrupted" not in md
+    assert "resume the shards that did not finish" in md
+    html = (out / "report.html").read_text()
+    assert f"<b>Incomplete run:</b> {what}" in html and "interrupted" not in html
+
+
+def test_a_complete_shard_passes_its_gate(runs: dict[str, Path], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A shard planned only its slice of the matrix: complete when that slice is."""
+    assert run("report", str(runs["shard2"]), "--out", str(tmp_path / "r"),
+               "--fail-under-tier", "0") == 0
+    captured = capsys.readouterr()
+    assert "gate failed" not in captured.err and "Incomplete run" not in captured.out

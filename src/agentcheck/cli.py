@@ -253,7 +253,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from .demo import DemoServer, demo_profiles
     from .progress import ProgressDisplay
-    from .report import table, write_reports
+    from .report import write_reports
     from .results import RunFolder, default_run_dir, now_iso, write_json
     from .runner import Plan, execute, trial_seed
     from .verdict import summarise
@@ -304,7 +304,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if demo:
             demo.stop()
-    print(table(summary))
+    _print_table(summary, run_json)
     print(f"\nresults: {out}/ (summary.json, trials.jsonl, report.md, report.csv, "
           "report.html)")
     if interrupted:
@@ -312,7 +312,18 @@ def _run(args: argparse.Namespace) -> int:
               f"agentcheck run --resume --out {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     _hint_not_judged(summary, out)
-    return _gate(args, summary)
+    return _gate(args, summary, run_json)
+
+
+def _print_table(summary: dict[str, Any], run: dict[str, Any]) -> None:
+    """The verdict table, and under it whether the run is incomplete (and what is missing)."""
+    from .report import table
+    from .report.completeness import incomplete_text
+
+    print(table(summary))
+    line = incomplete_text(run, summary)
+    if line:
+        print(line)
 
 
 def _hint_not_judged(summary: dict[str, Any], out: Path) -> None:
@@ -403,14 +414,20 @@ def _check_gate_args(args: argparse.Namespace) -> None:
         raise ConfigError("--fail-under-tier must be a tier from 0 to 3")
 
 
-def _gate(args: argparse.Namespace, summary: dict[str, Any]) -> int:
+def _gate(args: argparse.Namespace, summary: dict[str, Any], run: dict[str, Any]) -> int:
     """EXIT_GATE, with every vendor under the bar on stderr, or EXIT_OK. A vendor with no
-    verdict fails any gate: there is no score or tier to clear the bar with."""
+    verdict fails any gate: there is no score or tier to clear the bar with. So does an
+    incomplete run (interrupted, a shard or trials missing), on one line naming what is
+    missing: a vendor that never ran is not in the summary, and must not pass by absence."""
+    from .report.completeness import completeness
     from .report.fmt import no_verdict
 
     if args.fail_under is None and args.fail_under_tier is None:
         return EXIT_OK
     below = []
+    state = completeness(run, summary)
+    if not state.complete:
+        below.append(f"incomplete run: {state.text()}")
     for v in summary["vendors"]:
         reason = no_verdict(v)
         if reason is not None:
@@ -428,28 +445,34 @@ def _gate(args: argparse.Namespace, summary: dict[str, Any]) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import render_run, table
+    from .report import render_run
+    from .results import read_json
 
     _check_gate_args(args)
     summary, paths = render_run(args.run_dir, args.out)
-    print(table(summary))
+    run = read_json(args.run_dir / "run.json")  # render_run has read it: an object
+    _print_table(summary, run)
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
-    return _gate(args, summary)
+    return _gate(args, summary, run)
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from .report import render_run, table
+    from .report import render_run
+    from .report.completeness import completeness
     from .shard import merge_runs
 
     _check_gate_args(args)
     merged, missing = merge_runs(args.run_dirs, args.out, args.allow_incomplete)
     summary, paths = render_run(args.out)
-    print(table(summary))
+    _print_table(summary, merged)
     print(f"\nmerged {len(args.run_dirs)} shard(s) into {args.out}/ "
           f"(run.json, trials.jsonl, {', '.join(p.name for p in paths)})")
     if missing or not merged["complete"]:
-        print(f"incomplete: {missing} trial(s) missing", file=sys.stderr)
-    return _gate(args, summary)
+        state = completeness(merged, summary)
+        shards = (f" (shard {', '.join(state.missing_shards)} missing)"
+                  if state.missing_shards else "")
+        print(f"incomplete: {missing} trial(s) missing{shards}", file=sys.stderr)
+    return _gate(args, summary, merged)
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -39,6 +39,8 @@ align-items:center;gap:10px}
 font-weight:600;background:var(--badbg);color:var(--bad);border:1px solid #fecdca}
 .chip.ok{background:var(--okbg);color:var(--ok);border-color:#abefc6}
 .chip.warn{background:var(--warnbg);color:var(--warn);border-color:#fedf89}
+section.warn{background:var(--warnbg);border-color:#fedf89}
+td .chip{margin-left:4px;font-weight:500}
 .chart-box{overflow-x:auto}
 svg.chart{max-width:100%;height:auto;display:block;margin:4px 0 8px}
 svg.badge{vertical-align:middle;flex:none}

@@ -125,9 +125,14 @@ def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
     va = {v["name"]: v for v in sum_a["vendors"]}
     vb = {v["name"]: v for v in sum_b["vendors"]}
     deltas = [_vendor_delta(va[n], vb[n], same) for n in va if n in vb]
-    for d, adjusted in zip(deltas, holm([d["p_value"] for d in deltas]), strict=True):
-        d["p_adjusted"] = adjusted
-        d["significant"] = adjusted < ALPHA
+    # a vendor with no verdict in either run is not compared: no test, and no place in the
+    # Holm family that would weigh on the vendors that are
+    tested = [d for d in deltas if not any(d["no_verdict"])]
+    adjusted = dict(zip((d["vendor"] for d in tested), holm([d["p_value"] for d in tested]),
+                        strict=True))
+    for d in deltas:
+        d["p_adjusted"] = adjusted.get(d["vendor"])
+        d["significant"] = d["p_adjusted"] is not None and d["p_adjusted"] < ALPHA
         d["verdict"] = _change_verdict(d, d.pop("rank_sum_new") - d.pop("rank_sum_old"))
     return {
         "runs": [{"path": str(p), "started_at": r.get("started_at"),
@@ -143,6 +148,18 @@ def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
 
 def _arrow(a: Any, b: Any) -> str:
     return str(a) if a == b else f"{a} -> {b}"
+
+
+def _tier_cell(tier: Any, why: str | None) -> str:
+    """'2', or 'no verdict: <reason>'."""
+    if why is None:
+        return str(tier)
+    return why if why == NO_VERDICT else f"{NO_VERDICT}: {why}"
+
+
+def _passk(k: Any, rate: float | None) -> str:
+    """'^3 25%', or '-' for a vendor with no trial that could be judged."""
+    return "-" if k is None else f"^{k} {pct(rate)}"
 
 
 def _score_cell(d: dict[str, Any]) -> str:
@@ -185,15 +202,17 @@ def compare_text(result: dict[str, Any]) -> str:
         rows.append([
             d["vendor"],
             _score_cell(d),
-            _arrow(*(NO_VERDICT if why else tier
+            _arrow(*(_tier_cell(tier, why)
                      for tier, why in zip(d["tier"], d["no_verdict"], strict=True))),
             f"{pct(d['completion_rate'][0])} -> {pct(d['completion_rate'][1])}",
-            f"^{ka} {pct(pa)} -> ^{kb} {pct(pb)}",
+            f"{_passk(ka, pa)} -> {_passk(kb, pb)}",
             f"{money(d['cost_per_completed_task_usd'][0])} -> "
             f"{money(d['cost_per_completed_task_usd'][1])}",
             flags,
+            # not comparable: no test was made, so no count and no p to show
+            "-" if d["p_adjusted"] is None else
             f"+{d['scenarios_better']}/-{d['scenarios_worse']} of {d['paired_scenarios']}",
-            f"{d['p_adjusted']:.3g}",
+            "-" if d["p_adjusted"] is None else f"{d['p_adjusted']:.3g}",
             d["verdict"],
         ])
     lines.append(tabulate(rows, headers=["vendor", "score", "tier", "completed", "pass^k",

@@ -126,6 +126,33 @@ def no_verdict_kind(v: dict[str, Any]) -> str:
     return str(kind).replace("_", " ") if kind else NO_VERDICT
 
 
+def verdict_mark(v: dict[str, Any]) -> str | None:
+    """'no verdict: unavailable' (or 'no verdict: not judged', plain 'no verdict') next to the
+    name of a vendor without a verdict wherever a report lists its numbers; None with one."""
+    if no_verdict(v) is None:
+        return None
+    kind = no_verdict_kind(v)
+    return NO_VERDICT if kind == NO_VERDICT else f"{NO_VERDICT}: {kind}"
+
+
+def without_verdict(vendors: list[dict[str, Any]]) -> list[str]:
+    """The names of the vendors with no verdict, in report order."""
+    return [v["name"] for v in vendors if no_verdict(v) is not None]
+
+
+def no_verdict_note(vendors: list[dict[str, Any]], chart: bool = False) -> str | None:
+    """The line under a section that lists per-vendor numbers: which vendors have no verdict,
+    that their rows are marked and their numbers are for diagnosis only (and, with chart, that
+    the chart leaves them out); None when every vendor has a verdict."""
+    names = without_verdict(vendors)
+    if not names:
+        return None
+    one = len(names) == 1
+    left_out = f"; the chart leaves {'it' if one else 'them'} out" if chart else ""
+    return (f"No verdict for {', '.join(names)} (marked \"{NO_VERDICT}\"): "
+            f"{'its' if one else 'their'} numbers are for diagnosis, not a verdict{left_out}.")
+
+
 def tier_text(v: dict[str, Any]) -> str:
     """'3 autonomous agent', or 'no verdict: <reason>'."""
     reason = no_verdict(v)
@@ -140,6 +167,43 @@ def score_text(v: dict[str, Any]) -> str:
     if no_verdict(v) is not None or score is None:
         return "-"
     return f"{score:.0f} ({ci[0]:.0f}-{ci[1]:.0f})" if ci else f"{score:.0f}"
+
+
+def reliability_cells(v: dict[str, Any], ks: list[str]) -> list[str]:
+    """One vendor's row of the reliability table, after its name: pass^k for each k, whether it
+    is flagged unreliable ('-' with no verdict: no flag there is no clean bill) and the
+    scenarios that flip ('none')."""
+    unreliable = ("yes" if "unreliable" in v["flags"] else
+                  "no" if no_verdict(v) is None else "-")
+    return [*(pct(v["pass_hat_k"].get(k)) for k in ks), unreliable,
+            ", ".join(v.get("flipping_scenarios", [])) or "none"]
+
+
+def profile_cells(v: dict[str, Any], dimensions: tuple[str, ...]) -> list[str]:
+    """One vendor's row of the capability profile, after its name."""
+    return [pct(v["dimensions"].get(d)) for d in dimensions]
+
+
+def noisy_rows(vendors: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
+    """The clean vs noisy table: per vendor and task family with both variants, (vendor,
+    [family, clean rate, noisy rate, change])."""
+    return [(v, [f["family"], pct(f["clean_rate"]), pct(f["noisy_rate"]), points(-f["drop"])])
+            for v in vendors for f in (v.get("noisy_drop") or {}).get("families", [])]
+
+
+def significance_notes(vendors: list[dict[str, Any]],
+                       comparisons: list[dict[str, Any]]) -> list[str]:
+    """What the significance table cannot show: that there is nothing to compare, and which
+    vendors are left out for having no verdict (there is nothing to rank them by)."""
+    out = []
+    if not comparisons:
+        out.append("Only one vendor: nothing to compare." if len(vendors) < 2 else
+                   "Fewer than two vendors have a verdict: nothing to compare.")
+    names = without_verdict(vendors)
+    if names and len(vendors) > 1:
+        out.append(f"Left out: {', '.join(names)} (no verdict, so nothing to rank "
+                   f"{'it' if len(names) == 1 else 'them'} by).")
+    return out
 
 
 def flag_words(v: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..verdict import DIMENSIONS
 from .assets import CSS, SCRIPT
+from .completeness import completeness
 from .evidence import TrialEvidence
 from .fmt import (
     FLAG_MEANING,
@@ -22,16 +23,21 @@ from .fmt import (
     max_k,
     no_verdict,
     no_verdict_kind,
-    pct,
-    points,
+    no_verdict_note,
+    noisy_rows,
+    profile_cells,
+    reliability_cells,
+    significance_notes,
     significance_summary,
     table_ks,
     tier_text,
     vendor_sentences,
+    verdict_mark,
 )
 from .svg import (
     esc,
     heatmap,
+    judged,
     no_verdict_badge,
     pareto_chart,
     passk_chart,
@@ -71,6 +77,22 @@ def _section(sid: str, title: str, lede: str, *parts: str) -> str:
 
 def _chart(svg: str) -> str:
     return f'<div class="chart-box">{svg}</div>'
+
+
+def _name(v: dict[str, Any]) -> str:
+    """A vendor's name in a table of numbers, with a chip when it has no verdict."""
+    mark = verdict_mark(v)
+    return esc(v["name"]) + (f' <span class="chip warn">{esc(mark)}</span>' if mark else "")
+
+
+def _note(vendors: list[dict[str, Any]], chart: bool = False) -> str:
+    note = no_verdict_note(vendors, chart)
+    return f'<p class="note nv-note">{esc(note)}</p>' if note else ""
+
+
+def _judged_chart(vendors: list[dict[str, Any]], svg: str) -> str:
+    """A chart of the vendors with a verdict; nothing when no vendor has one."""
+    return _chart(svg) if judged(vendors) else ""
 
 
 def _vendor_meta(run: dict[str, Any]) -> dict[str, str]:
@@ -130,31 +152,38 @@ def _meaning(v: dict[str, Any]) -> str:
 
 
 def _business(summary: dict[str, Any]) -> str:
-    body = [[esc(v["name"]), *business_cells(v)] for v in summary["vendors"]]
+    body = [[_name(v), *business_cells(v)] for v in summary["vendors"]]
     return _table(["vendor", "completed without help", "cost / attempt",
                    "cost / completed task", "time per task p50 / p95",
                    "time per model step p50 / p95", "human work saved / 1,000 tasks",
-                   "clean \u2192 noisy"], body, {1, 2, 3, 4, 5, 6, 7})
+                   "clean \u2192 noisy"], body, {1, 2, 3, 4, 5, 6, 7}) \
+        + _note(summary["vendors"], chart=True)
 
 
-def _reliability(summary: dict[str, Any]) -> str:
+_RELIABILITY_MARKUP = {"yes": '<span class="bad">yes</span>', "no": '<span class="no">no</span>'}
+
+
+def _reliability(summary: dict[str, Any], charted: bool) -> str:
     vendors = summary["vendors"]
     ks = table_ks(vendors)
-    body = [[esc(v["name"]), *(pct(v["pass_hat_k"].get(k)) for k in ks),
-             '<span class="bad">yes</span>' if "unreliable" in v["flags"]
-             else '<span class="no">no</span>',
-             esc(", ".join(v.get("flipping_scenarios", []))) or '<span class="no">none</span>']
-            for v in vendors]
+    body = []
+    for v in vendors:
+        *rates, unreliable, flips = reliability_cells(v, ks)
+        body.append([_name(v), *rates, _RELIABILITY_MARKUP.get(unreliable, esc(unreliable)),
+                     '<span class="no">none</span>' if flips == "none" else esc(flips)])
     note = "" if len(ks) > 1 else ('<p class="note">Reliability was not measured: run with '
                                    "<code>--trials 3</code> or more.</p>")
     return note + _table(["vendor", *(f"pass^{k}" for k in ks), "unreliable",
-                          "scenarios that flip"], body, set(range(1, len(ks) + 1)))
+                          "scenarios that flip"], body, set(range(1, len(ks) + 1))) \
+        + _note(vendors, chart=charted)
 
 
 def _significance(summary: dict[str, Any]) -> str:
     comps = summary.get("comparisons", [])
+    notes = "".join(f'<p class="note">{esc(line)}</p>'
+                    for line in significance_notes(summary["vendors"], comps))
     if not comps:
-        return '<p class="note">Only one vendor: nothing to compare.</p>'
+        return notes
     body = [[esc(c["a"]), esc(c["b"]), str(c["scenarios"]), str(c["a_better"]),
              str(c["b_better"]), str(c["ties"]), f"{c['p_value']:.3g}",
              f"{c['p_adjusted']:.3g}",
@@ -164,17 +193,17 @@ def _significance(summary: dict[str, Any]) -> str:
     items = "".join(f"<li>{esc(line)}</li>" for line in significance_summary(comps))
     return _table(["vendor A", "vendor B", "scenarios", "A better", "B better", "same", "p",
                    "p (Holm)", "verdict", "score intervals overlap"], body,
-                  {2, 3, 4, 5, 6, 7}) + f"<ul>{items}</ul>"
+                  {2, 3, 4, 5, 6, 7}) + f"<ul>{items}</ul>" + notes
 
 
 def _noisy(summary: dict[str, Any]) -> str:
-    body = [[esc(v["name"]), esc(f["family"]), pct(f["clean_rate"]), pct(f["noisy_rate"]),
-             points(-f["drop"])]
-            for v in summary["vendors"] for f in (v.get("noisy_drop") or {}).get("families", [])]
+    rows = noisy_rows(summary["vendors"])
+    body = [[_name(v), *(esc(c) for c in cells)] for v, cells in rows]
     if not body:
         return ('<p class="note">No clean/noisy pair in this run: add scenarios that share a '
                 "<code>family</code> with <code>variant: noisy</code> to measure it.</p>")
-    return _table(["vendor", "task family", "clean", "noisy", "change"], body, {2, 3, 4})
+    return _table(["vendor", "task family", "clean", "noisy", "change"], body, {2, 3, 4}) \
+        + _note(list({v["name"]: v for v, _ in rows}.values()))
 
 
 def _trial(f: TrialEvidence, anchor: str) -> str:
@@ -216,7 +245,7 @@ def _evidence(summary: dict[str, Any], failures: dict[str, list[TrialEvidence]])
         scored = [f for f in items if not f.harness_error]
         harness = [f for f in items if f.harness_error]
         if not items:
-            blocks.append(f'<details class="vendor"><summary>{esc(v["name"])}: no failed '
+            blocks.append(f'<details class="vendor"><summary>{_name(v)}: no failed '
                           "trial</summary><div></div></details>")
             continue
         trials = "".join(_trial(f, f"t-{i}-{f.scenario}-{f.trial}") for f in scored)
@@ -224,7 +253,7 @@ def _evidence(summary: dict[str, Any], failures: dict[str, list[TrialEvidence]])
             trials += ('<h3>agentcheck errors (could not be judged: no verdict until they are '
                        "re-run with <code>agentcheck run --resume --out DIR</code>)</h3>"
                        + "".join(_trial(f, f"h-{i}-{f.scenario}-{f.trial}") for f in harness))
-        blocks.append(f'<details class="vendor"><summary>{esc(v["name"])}: {len(scored)} '
+        blocks.append(f'<details class="vendor"><summary>{_name(v)}: {len(scored)} '
                       f"failed trial(s) of {v['scored_trials']}"
                       + (f", {len(harness)} agentcheck error(s)" if harness else "")
                       + f"</summary><div>{trials}</div></details>")
@@ -267,10 +296,13 @@ def html_page(summary: dict[str, Any], run: dict[str, Any],
     sub = (f"Run started {run.get('started_at', '?')} \u00b7 {len(vendors)} vendor(s) \u00b7 "
            f"{n_scen} scenario(s) \u00b7 {run.get('trials', '?')} trial(s) each \u00b7 seed "
            f"{run.get('seed', '?')} \u00b7 agentcheck {run.get('agentcheck_version', '?')}")
-    incomplete = ('<section class="warn"><b>Incomplete run.</b> It was interrupted; the '
-                  "numbers cover the trials that finished.</section>"
-                  if run.get("complete") is False else "")
-    ks = [max_k(v["pass_hat_k"]) for v in vendors]
+    state = completeness(run, summary)
+    incomplete = ("" if state.complete else
+                  f'<section class="warn"><b>Incomplete run:</b> {esc(state.text())}. These '
+                  f"numbers cover only the trials that finished; {esc(state.next_step())}."
+                  "</section>")
+    ks = [max_k(v["pass_hat_k"]) for _, v in judged(vendors)]
+    passk = any(k and int(k) > 1 for k in ks)
     howto = "".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in HOWTO)
     nav = "".join(f'<a href="#{a}">{esc(b)}</a>' for a, b in (
         ("verdict", "Verdict"), ("scores", "Scores"), ("profile", "Profile"),
@@ -287,26 +319,28 @@ def html_page(summary: dict[str, Any], run: dict[str, Any],
                  _chart(score_chart(vendors))),
         _section("profile", "Capability profile",
                  "Mean per dimension over the trials where it applies; n/a when the run had no "
-                 "such trial.", _chart(profile_chart(vendors)),
+                 "such trial.", _judged_chart(vendors, profile_chart(vendors)),
                  _table(["vendor", *(d.replace("_", " ") for d in DIMENSIONS)],
-                        [[esc(v["name"]), *(pct(v["dimensions"].get(d)) for d in DIMENSIONS)]
-                         for v in vendors], set(range(1, len(DIMENSIONS) + 1)))),
+                        [[_name(v), *profile_cells(v, DIMENSIONS)] for v in vendors],
+                        set(range(1, len(DIMENSIONS) + 1))),
+                 _note(vendors, chart=True)),
         _section("business", "Business view",
                  "What a buyer pays and gets. The chart puts cost per attempt against tasks "
                  "completed; the dashed line joins the vendors no other beats on both.",
-                 _chart(pareto_chart(vendors)), _business(summary)),
+                 _judged_chart(vendors, pareto_chart(vendors)), _business(summary)),
         _section("reliability", "Reliability",
                  "pass^k is the chance that k attempts at the same task all succeed. "
                  "Scenarios that flip passed on some trials and failed on others.",
-                 _chart(passk_chart(vendors)) if any(k and int(k) > 1 for k in ks) else "",
-                 _reliability(summary)),
+                 _chart(passk_chart(vendors)) if passk else "",
+                 _reliability(summary, charted=passk)),
         _section("significance", "Which differences are real",
                  "Each pair of vendors compared scenario by scenario on the same tasks and "
                  "generated worlds; significant when the Holm-adjusted p is below 0.05.",
                  _significance(summary)),
         _section("scenarios", "Vendor \u00d7 scenario",
                  "Trials passed per scenario, red (none) to green (all). Hover a cell for the "
-                 "score and flags.", _chart(heatmap(vendors))),
+                 "score and flags; a vendor with no verdict has a grey column.",
+                 _chart(heatmap(vendors)), _note(vendors)),
         _section("noisy", "Clean vs noisy data (the PoC bubble)",
                  "The same task on clean and on messy data (typos, missing fields, "
                  "inconsistent formats, transient tool faults).", _noisy(summary)),

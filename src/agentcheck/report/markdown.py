@@ -9,20 +9,26 @@ from typing import Any
 from tabulate import tabulate
 
 from ..verdict import DIMENSIONS
+from .completeness import completeness
 from .evidence import TrialEvidence
 from .fmt import (
     NO_VERDICT_MEANING,
     business_cells,
     max_k,
     no_verdict,
+    no_verdict_note,
+    noisy_rows,
     pct,
     pct_ci,
-    points,
+    profile_cells,
+    reliability_cells,
     scenario_grid,
+    significance_notes,
     significance_summary,
     table_ks,
     tier_text,
     vendor_sentences,
+    verdict_mark,
 )
 from .table import HEADERS, rows
 
@@ -41,6 +47,17 @@ def _table(body: list[list[Any]], headers: list[str]) -> str:
     return tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
 
 
+def _name(v: dict[str, Any]) -> str:
+    """A vendor's name in a table of numbers, marked when it has no verdict."""
+    mark = verdict_mark(v)
+    return esc(v["name"]) + (f" ({esc(mark)})" if mark else "")
+
+
+def _note(vendors: list[dict[str, Any]]) -> list[str]:
+    note = no_verdict_note(vendors)
+    return [esc(note), ""] if note else []
+
+
 def _header(summary: dict[str, Any], run: dict[str, Any]) -> list[str]:
     vendors = summary["vendors"]
     lines = ["# agentcheck results", "",
@@ -48,9 +65,10 @@ def _header(summary: dict[str, Any], run: dict[str, Any]) -> list[str]:
              f"{run.get('trials')} trial(s) per scenario, {len(run.get('scenarios', []))} "
              f"scenarios, {len(vendors)} vendor(s); agentcheck "
              f"{run.get('agentcheck_version', '?')}.", ""]
-    if run.get("complete") is False:
-        lines += ["> **Incomplete run**: it was interrupted; these numbers cover the trials "
-                  "that finished.", ""]
+    state = completeness(run, summary)
+    if not state.complete:
+        lines += [f"> **Incomplete run**: {esc(state.text())}. These numbers cover only the "
+                  f"trials that finished; {esc(state.next_step())}.", ""]
     return lines
 
 
@@ -63,7 +81,7 @@ def _verdicts(summary: dict[str, Any]) -> list[str]:
 
 
 def _business(summary: dict[str, Any]) -> list[str]:
-    body = [[esc(v["name"]), *business_cells(v, of_baseline=True)] for v in summary["vendors"]]
+    body = [[_name(v), *business_cells(v, of_baseline=True)] for v in summary["vendors"]]
     return ["## Business view", "",
             "What a buyer pays and gets: tasks finished end to end with no person stepping in, "
             "vendor cost, response time, and human work saved (each scenario's human baseline "
@@ -73,15 +91,13 @@ def _business(summary: dict[str, Any]) -> list[str]:
             _table(body, ["vendor", "completed without help", "cost / attempt",
                           "cost / completed task", "time per task p50 / p95",
                           "time per model step p50 / p95", "human work saved / 1,000 tasks",
-                          "clean -> noisy"]), ""]
+                          "clean -> noisy"]), "", *_note(summary["vendors"])]
 
 
 def _reliability(summary: dict[str, Any]) -> list[str]:
     vendors = summary["vendors"]
     ks = table_ks(vendors)
-    body = [[esc(v["name"]), *(pct(v["pass_hat_k"].get(k)) for k in ks),
-             "yes" if "unreliable" in v["flags"] else "no",
-             esc(", ".join(v.get("flipping_scenarios", []))) or "none"] for v in vendors]
+    body = [[_name(v), *(esc(c) for c in reliability_cells(v, ks))] for v in vendors]
     lines = ["## Reliability", "",
              "pass^k is the chance that k attempts at the same task all succeed. A vendor "
              "that passes once but not on repeat is flagged `unreliable` (pass^1 - pass^K "
@@ -90,13 +106,14 @@ def _reliability(summary: dict[str, Any]) -> list[str]:
     if len(ks) < 2:
         lines += ["Reliability was not measured: run with `--trials 3` or more.", ""]
     return [*lines, _table(body, ["vendor", *(f"pass^{k}" for k in ks), "unreliable",
-                                  "scenarios that flip"]), ""]
+                                  "scenarios that flip"]), "", *_note(vendors)]
 
 
 def _significance(summary: dict[str, Any]) -> list[str]:
     comps = summary.get("comparisons", [])
-    if not comps:
-        return []
+    notes = significance_notes(summary["vendors"], comps)
+    if not comps and len(notes) < 2:
+        return []  # one vendor: no section, as before
     body = [[esc(c["a"]), esc(c["b"]), c["scenarios"], c["a_better"], c["b_better"],
              c["ties"], f"{c['p_value']:.3g}", f"{c['p_adjusted']:.3g}",
              esc(c["better"]) + " is better" if c["better"] else "not significant"]
@@ -104,10 +121,11 @@ def _significance(summary: dict[str, Any]) -> list[str]:
     lines = ["## Which differences are real", "",
              "Each pair of vendors is compared scenario by scenario (same tasks, same "
              "generated worlds) with an exact Wilcoxon signed-rank test on per-scenario pass "
-             "rates; p-values are Holm-adjusted over all pairs, significant below 0.05.", "",
-             _table(body, ["vendor A", "vendor B", "scenarios", "A better", "B better", "same",
-                           "p", "p (Holm)", "verdict"]), ""]
-    lines += [f"- {esc(line)}" for line in significance_summary(comps)]
+             "rates; p-values are Holm-adjusted over all pairs, significant below 0.05.", ""]
+    if comps:
+        lines += [_table(body, ["vendor A", "vendor B", "scenarios", "A better", "B better",
+                                "same", "p", "p (Holm)", "verdict"]), ""]
+    lines += [f"- {esc(line)}" for line in [*significance_summary(comps), *notes]]
     overlap = [f"{esc(v['name'])} ~ {esc(', '.join(v['not_significantly_different_from']))}"
                for v in summary["vendors"] if v.get("not_significantly_different_from")]
     if overlap:
@@ -117,11 +135,11 @@ def _significance(summary: dict[str, Any]) -> list[str]:
 
 
 def _profile(summary: dict[str, Any]) -> list[str]:
-    body = [[esc(v["name"]), *(pct(v["dimensions"].get(d)) for d in DIMENSIONS)]
-            for v in summary["vendors"]]
+    body = [[_name(v), *profile_cells(v, DIMENSIONS)] for v in summary["vendors"]]
     return ["## Capability profile", "",
             "Mean per dimension over the trials where it applies ('-': never applied).", "",
-            _table(body, ["vendor", *(d.replace("_", " ") for d in DIMENSIONS)]), ""]
+            _table(body, ["vendor", *(d.replace("_", " ") for d in DIMENSIONS)]), "",
+            *_note(summary["vendors"])]
 
 
 def _matrix(summary: dict[str, Any]) -> list[str]:
@@ -136,20 +154,21 @@ def _matrix(summary: dict[str, Any]) -> list[str]:
                        if s else "-")
         body.append(row)
     return ["## Vendor x scenario", "", "Trials passed per scenario.", "",
-            _table(body, ["scenario", "variant", *(esc(v["name"]) for v in vendors)]), ""]
+            _table(body, ["scenario", "variant", *(_name(v) for v in vendors)]), "",
+            *_note(vendors)]
 
 
 def _noisy(summary: dict[str, Any]) -> list[str]:
-    body = [[esc(v["name"]), esc(f["family"]), pct(f["clean_rate"]), pct(f["noisy_rate"]),
-             points(-f["drop"])]
-            for v in summary["vendors"] for f in (v.get("noisy_drop") or {}).get("families", [])]
+    rows = noisy_rows(summary["vendors"])
+    body = [[_name(v), *(esc(c) for c in cells)] for v, cells in rows]
     if not body:
         return []
     return ["## Clean vs noisy data", "",
             "The same task on clean data and on messy data (typos, missing fields, "
             "inconsistent formats, transient tool faults): a demo on clean data overstates "
             "what production will see by the drop.", "",
-            _table(body, ["vendor", "task family", "clean", "noisy", "change"]), ""]
+            _table(body, ["vendor", "task family", "clean", "noisy", "change"]), "",
+            *_note(list({v["name"]: v for v, _ in rows}.values()))]
 
 
 def _failure_lines(failures: list[TrialEvidence]) -> list[str]:
@@ -160,14 +179,22 @@ def _failure_lines(failures: list[TrialEvidence]) -> list[str]:
         quote = next((c.excerpt for c in f.checks if c.excerpt), "")
         if quote:
             line += f' ("{esc(quote[:200])}")'
+        if f.error:  # the vendor's error message, as report.html shows it
+            line += f" (error: {esc(f.error)})"
         lines.append(line)
     if len(scored) > FAILURES_PER_VENDOR:
         lines.append(f"- ... and {len(scored) - FAILURES_PER_VENDOR} more failed trials "
                      "(all of them, with transcripts and tool calls, in report.html)")
-    harness = len(failures) - len(scored)
+    harness = [f for f in failures if f.harness_error]
     if harness:
-        lines.append(f"- {harness} trial(s) hit an agentcheck error and could not be judged: "
-                     "no verdict until they are re-run (`agentcheck run --resume --out DIR`).")
+        lines.append(f"- {len(harness)} trial(s) hit an agentcheck error and could not be "
+                     "judged: no verdict until they are re-run (`agentcheck run --resume "
+                     "--out DIR`):")
+        lines += [f"  - `{esc(f.scenario)}` #{f.trial}: {esc(f.error or f.headline)}"
+                  for f in harness[:FAILURES_PER_VENDOR]]
+        if len(harness) > FAILURES_PER_VENDOR:
+            lines.append(f"  - ... and {len(harness) - FAILURES_PER_VENDOR} more (all of them "
+                         "in report.html)")
     return lines
 
 

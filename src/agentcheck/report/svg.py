@@ -11,12 +11,13 @@ from typing import Any
 
 from ..verdict import DIMENSIONS
 from .evidence import clip
-from .fmt import money, pct, scenario_grid, table_ks
+from .fmt import money, no_verdict, pct, scenario_grid, table_ks, verdict_mark
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948",
            "#9c755f", "#ff9da7", "#86bcb6")
 TIER_COLORS = {0: "#b42318", 1: "#b54708", 2: "#175cd3", 3: "#067647"}
 INK, MUTED, GRID, FONT = "#1d2939", "#667085", "#e4e7ec", "12"
+NO_VERDICT_CELL = "#d0d5dd"  # a heat map cell of a vendor with no verdict: no grade
 CHAR_W = 6.6  # average glyph width at 12px, for label layout
 
 
@@ -66,6 +67,12 @@ def _rate_grid(left: float, plot_w: float, y: Callable[[float], float]) -> list[
     return [part for r in (0, 0.25, 0.5, 0.75, 1)
             for part in (_line(left, y(r), left + plot_w, y(r)),
                          _text(left - 8, y(r) + 4, pct(r), "end", MUTED))]
+
+
+def judged(vendors: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """(index, vendor) of the vendors with a verdict: what the profile, cost and pass^k charts
+    draw. The index keeps each vendor's colour the same in every chart."""
+    return [(i, v) for i, v in enumerate(vendors) if no_verdict(v) is None]
 
 
 def _label_width(names: list[str], lo: int = 80, hi: int = 220) -> float:
@@ -146,19 +153,21 @@ def score_chart(vendors: list[dict[str, Any]]) -> str:
 
 def profile_chart(vendors: list[dict[str, Any]]) -> str:
     """Grouped bars: for each dimension, one bar per vendor (0-100%) with its value; 'n/a'
-    when the dimension never applied to that vendor's trials."""
+    when the dimension never applied to that vendor's trials. Vendors with no verdict are
+    left out: their dimensions measure failed connections or unjudged trials, not the vendor."""
+    shown = judged(vendors)
     left, right = 110, 60
     plot = 1000 - left - right
     bar, gap = 14, 14
-    group = bar * len(vendors) + gap
+    group = bar * len(shown) + gap
     per_row = 5
-    legend_h = 22 * math.ceil(len(vendors) / per_row)
+    legend_h = 22 * math.ceil(len(shown) / per_row)
     top = legend_h + 12
     width = left + plot + right
     height = top + group * len(DIMENSIONS) + 24
     body = []
-    for i, v in enumerate(vendors):
-        lx, ly = left + (i % per_row) * 175, 4 + 22 * (i // per_row)
+    for n, (i, v) in enumerate(shown):
+        lx, ly = left + (n % per_row) * 175, 4 + 22 * (n // per_row)
         body += [_rect(lx, ly, 12, 12, vendor_color(i), 2),
                  _text(lx + 18, ly + 10, _fit(v["name"], 150), title=v["name"])]
     for t in range(0, 101, 25):
@@ -169,9 +178,9 @@ def profile_chart(vendors: list[dict[str, Any]]) -> str:
         gy = top + group * d
         body.append(_text(left - 10, gy + (group - gap) / 2 + 4, dim.replace("_", " "), "end",
                           weight="600"))
-        for i, v in enumerate(vendors):
+        for n, (i, v) in enumerate(shown):
             value = v["dimensions"].get(dim)
-            y = gy + i * bar
+            y = gy + n * bar
             tip = f"{v['name']}, {dim.replace('_', ' ')}: {pct(value)}"
             if value is None:
                 body.append(_text(left + 4, y + bar - 3, "n/a", fill=MUTED, size="10",
@@ -185,13 +194,15 @@ def profile_chart(vendors: list[dict[str, Any]]) -> str:
 
 def pareto_chart(vendors: list[dict[str, Any]]) -> str:
     """Cost per attempt (x) against tasks completed (y). The line joins the vendors no other
-    vendor beats on both (cheaper and at least as good): the efficient choices."""
+    vendor beats on both (cheaper and at least as good): the efficient choices. A vendor with
+    no verdict is no choice at all (an unreachable API costs nothing and completes nothing):
+    it is neither drawn nor on the line."""
     left, bottom, top, right = 64, 44, 16, 170
     plot_w, plot_h = 1000 - left - right, 300
     width, height = left + plot_w + right, top + plot_h + bottom
-    pts = [(v, v.get("cost_per_trial_usd") or 0.0, v["completion_rate"] or 0.0)
-           for v in vendors]
-    costs = [c for _, c, _ in pts]
+    pts = [(i, v, v.get("cost_per_trial_usd") or 0.0, v["completion_rate"] or 0.0)
+           for i, v in judged(vendors)]
+    costs = [c for _, _, c, _ in pts]
     positive = [c for c in costs if c > 0]
     use_log = bool(positive) and len(positive) == len(costs) and max(costs) / min(costs) > 20
     if use_log:
@@ -221,7 +232,7 @@ def pareto_chart(vendors: list[dict[str, Any]]) -> str:
              _text(12, top + plot_h / 2, "tasks completed", "middle", MUTED)
              .replace("<text ", f'<text transform="rotate(-90 12 {top + plot_h / 2:.0f})" ', 1)]
     frontier, best = [], -1.0
-    for _, c, r in sorted(pts, key=lambda p: (p[1], -p[2])):
+    for _, _, c, r in sorted(pts, key=lambda p: (p[2], -p[3])):
         if r > best:
             frontier.append((x(c), y(r)))
             best = r
@@ -229,12 +240,12 @@ def pareto_chart(vendors: list[dict[str, Any]]) -> str:
         path = " ".join(f"{fx:.1f},{fy:.1f}" for fx, fy in frontier)
         body.append(f'<polyline points="{path}" fill="none" stroke="{MUTED}" '
                     'stroke-width="1.5" stroke-dasharray="5 4"/>')
-    label_y = spread([y(r) + 4 for _, _, r in pts], 14, top + 4, top + plot_h - 4)
-    for i, (v, c, r) in enumerate(pts):
+    label_y = spread([y(r) + 4 for _, _, _, r in pts], 14, top + 4, top + plot_h - 4)
+    for n, (i, v, c, r) in enumerate(pts):
         tip = f"{v['name']}: {pct(r)} of tasks at {money(c)} per attempt"
         body += [f'<circle cx="{x(c):.1f}" cy="{y(r):.1f}" r="7" fill="{vendor_color(i)}" '
                  f'stroke="#fff" stroke-width="2"><title>{esc(tip)}</title></circle>',
-                 _text(x(c) + 11, label_y[i], _fit(v["name"], right - 14), title=tip)]
+                 _text(x(c) + 11, label_y[n], _fit(v["name"], right - 14), title=tip)]
     return _svg(width, height, "Cost per attempt against tasks completed (Pareto)", body)
 
 
@@ -252,16 +263,23 @@ def heat_color(rate: float | None) -> str:
 
 
 def heatmap(vendors: list[dict[str, Any]]) -> str:
-    """Rows: scenarios; columns: vendors; colour: pass rate; text: trials passed."""
+    """Rows: scenarios; columns: vendors; colour: pass rate; text: trials passed. The column
+    of a vendor with no verdict is marked so under its name and grey, never red to green: its
+    trials failed to connect or could not be judged, which grades nothing."""
     cells, variant = scenario_grid(vendors)
     scenarios = sorted(cells)
     left = _label_width(scenarios, 120, 380) + 44
-    col, row, top = 96, 24, 44
+    marks = [verdict_mark(v) for v in vendors]
+    col, row, top = 96, 24, 58 if any(marks) else 44
     width, height = left + col * len(vendors) + 8, top + row * len(scenarios) + 8
     body = []
     for j, v in enumerate(vendors):
-        body.append(_text(left + col * j + col / 2, top - 12, _fit(v["name"], col - 6),
+        name_y = top - 26 if any(marks) else top - 12
+        body.append(_text(left + col * j + col / 2, name_y, _fit(v["name"], col - 6),
                           "middle", weight="600", title=v["name"]))
+        if marks[j]:
+            body.append(_text(left + col * j + col / 2, top - 10, "no verdict", "middle",
+                              MUTED, size="10", title=f"{v['name']}: {marks[j]}"))
     for i, sid in enumerate(scenarios):
         cy = top + row * i
         body.append(_text(left - 50, cy + row / 2 + 4, _fit(sid, left - 60), "end", title=sid))
@@ -276,10 +294,12 @@ def heatmap(vendors: list[dict[str, Any]]) -> str:
                    f"({pct(rate)}), score {s['score']:.0f}"
                    + (", flips between trials" if s.get("flips") else "")
                    + (f", flags: {', '.join(s['flags'])}" if s.get("flags") else ""))
-            body.append(_rect(left + col * j + 2, cy + 2, col - 4, row - 4, heat_color(rate),
-                              3, tip))
+            if marks[j]:
+                tip += f" ({marks[j]})"
+            color = NO_VERDICT_CELL if marks[j] and s is not None else heat_color(rate)
+            body.append(_rect(left + col * j + 2, cy + 2, col - 4, row - 4, color, 3, tip))
             label = "-" if s is None else f"{s['passed']}/{s['trials']}"
-            fill = INK if rate is None or 0.3 < rate < 0.8 else "#fff"
+            fill = INK if marks[j] or rate is None or 0.3 < rate < 0.8 else "#fff"
             body.append(_text(left + col * j + col / 2, cy + row / 2 + 4, label, "middle",
                               fill, "600"))
     return _svg(width, height, "Vendor x scenario: trials passed", body)
@@ -287,7 +307,8 @@ def heatmap(vendors: list[dict[str, Any]]) -> str:
 
 def passk_chart(vendors: list[dict[str, Any]]) -> str:
     """pass^k against k: how fast success decays when the same task must work k times."""
-    ks = sorted({int(k) for v in vendors for k in v["pass_hat_k"]})
+    shown = judged(vendors)  # no verdict: its reliability is its outage's, left out
+    ks = sorted({int(k) for _, v in shown for k in v["pass_hat_k"]})
     left, plot_h, top, right = 64, 220, 14, 190
     plot_w = 1000 - left - right
     width, height = left + plot_w + right, top + plot_h + 40
@@ -300,12 +321,12 @@ def passk_chart(vendors: list[dict[str, Any]]) -> str:
         return top + plot_h * (1 - r)
 
     body = _rate_grid(left, plot_w, y)
-    labelled = {int(k) for k in table_ks(vendors)}
+    labelled = {int(k) for k in table_ks([v for _, v in shown])}
     for k in ks:
         if k in labelled:
             body.append(_text(x(k), top + plot_h + 18, f"k={k}", "middle", MUTED))
     ends: list[tuple[int, float]] = []
-    for i, v in enumerate(vendors):
+    for i, v in shown:
         pts = [(int(k), r) for k, r in sorted(v["pass_hat_k"].items(), key=lambda kv: int(kv[0]))
                if r is not None]
         if not pts:
