@@ -265,8 +265,9 @@ def test_the_reference_played_once_changes_what_the_reference_session_changes() 
         for seed in (1, 2):
             world = World(scenario, seed)
             asyncio.run(run_trial(scenario, world, ReferenceSession(scenario)))
-            play = _play(scenario, seed, world.initial)
-            assert diff(play.initial, play.final) == diff(world.initial, world.data), scenario.id
+            played, _ = _play(scenario, seed, world.initial)
+            assert diff(played.initial, played.data) == diff(world.initial, world.data), \
+                scenario.id
 
 
 def test_claiming_an_extra_action_that_never_happened_is_hallucinated() -> None:

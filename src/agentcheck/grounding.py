@@ -148,11 +148,11 @@ def _is_numeric(token: str) -> bool:
 
 
 def made_up_values(scenario: Scenario, traj: Trajectory, system: str,
-                   reference_args: Callable[[], list[Any]]) -> list[MadeUp]:
+                   reference_args: Callable[[], tuple[str, ...]]) -> list[MadeUp]:
     """Every token of a call's arguments that appears nowhere the agent could have read it
     before the call (in event order), and that the reference does not pass. Reads on made-up
     values are not work; writes on them are fabrication. `reference_args` is only asked for
-    when a token is not found in what the agent read."""
+    when a token is not found in what the agent read (each call's arguments as JSON text)."""
     ctx = Context(_static(scenario, system))
     suspects: list[MadeUp] = []
     index = -1
@@ -168,8 +168,7 @@ def made_up_values(scenario: Scenario, traj: Trajectory, system: str,
                                default=str))
     if not suspects:
         return []
-    derivable = Context(tuple(json.dumps(a, ensure_ascii=False, default=str)
-                              for a in reference_args()))
+    derivable = Context(reference_args())
     return [m for m in suspects if not derivable.knows(m.value)]
 
 

@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .changes import ChangeSet, diff
 from .expressions import TEMPLATE_RE, render
 from .scenario import Scenario
+from .world import World
 
 MAX_RETRIES = 3
 
@@ -81,15 +83,15 @@ def identify(scenarios: list[Scenario], tool_names: set[str], first_user: str) -
 
 
 # --------------------------------------------------------------------------- the reference, played
-@dataclass
+@dataclass(frozen=True)
 class ReferencePlay:
-    """The reference solution played on a trial's World (same scenario, same seed): what a
-    correct run ends with, and every argument value it passed. Scoring compares a vendor's
-    changes with these (collateral damage) and accepts these values as derivable (grounding)."""
+    """What the reference solution does on a trial's World (same scenario, same seed): where
+    it changes the World, and every argument it passes (as JSON text). Scoring compares a
+    vendor's changes with these (collateral damage) and accepts these values as derivable
+    (grounding). Kept small: a run caches one per World it plays."""
 
-    initial: dict[str, list[dict[str, Any]]]
-    final: dict[str, list[dict[str, Any]]]
-    arguments: list[Any]
+    changes: ChangeSet
+    arguments: tuple[str, ...]
 
 
 _PLAYS: dict[tuple[str, str, int], tuple[Scenario, ReferencePlay]] = {}
@@ -105,7 +107,10 @@ def play_reference(scenario: Scenario, seed: int,
     hit = _PLAYS.get(key)
     if hit is not None and hit[0] is scenario:
         return hit[1]
-    play = _play(scenario, seed, initial)
+    world, arguments = _play(scenario, seed, initial)
+    play = ReferencePlay(diff(world.initial, world.data),
+                         tuple(json.dumps(a, ensure_ascii=False, default=str)
+                               for a in arguments))
     if len(_PLAYS) >= _MAX_PLAYS:
         _PLAYS.clear()
     _PLAYS[key] = (scenario, play)
@@ -113,12 +118,11 @@ def play_reference(scenario: Scenario, seed: int,
 
 
 def _play(scenario: Scenario, seed: int,
-          initial: dict[str, list[dict[str, Any]]] | None) -> ReferencePlay:
+          initial: dict[str, list[dict[str, Any]]] | None) -> tuple[World, list[Any]]:
     """The steps next_action() would take, walked once instead of re-read from the whole
     conversation at every step (the same rules: failed calls retried up to MAX_RETRIES times,
     `say` steps answered by the scripted user)."""
     from .user import ScriptedUser
-    from .world import World
 
     world = World(scenario, seed, initial)
     turns = world.user_turns()
@@ -151,4 +155,4 @@ def _play(scenario: Scenario, seed: int,
         if move.text is None:
             break
         ctx["user"] = (ctx["user"] + "\n" + move.text).strip()
-    return ReferencePlay(world.initial, world.data, arguments)
+    return world, arguments
