@@ -40,7 +40,9 @@ def _alnum(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
 
-def _numbers(text: str) -> set[float]:
+def numbers_in(text: str) -> set[float]:
+    """Every number written in the text, read in both decimal notations ("1,250.00" and
+    "1.250,00" are 1250; "84,50" is 84.5), to two places."""
     out: set[float] = set()
     for m in _NUMBER.finditer(unicodedata.normalize("NFKC", text)):
         raw = m.group(0)
@@ -106,7 +108,7 @@ class Context:
     def _fold(self) -> None:
         for text in self.texts[self._done:]:
             self._folded.append(_alnum(text))
-            self._numbers |= _numbers(text)
+            self._numbers |= numbers_in(text)
         self._done = len(self.texts)
 
     def knows(self, token: str) -> bool:
@@ -118,7 +120,7 @@ class Context:
         self._fold()
         norm = _alnum(token)
         if numeric:
-            nums = _numbers(token)
+            nums = numbers_in(token)
             if nums and nums <= self._numbers:
                 return True
             # digits read in another grouping: "815.56.7128" or "815 567 128" for "815-56-7128"

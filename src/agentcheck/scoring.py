@@ -16,7 +16,7 @@ from typing import Any
 
 from .changes import collateral, diff
 from .expressions import ExpressionError, matches, render_expression, search, to_text
-from .grounding import MadeUp, made_up_values
+from .grounding import MadeUp, made_up_values, numbers_in
 from .leaks import find_leaks
 from .reference import ReferencePlay, play_reference
 from .scenario import ConditionSpec, Scenario
@@ -219,21 +219,6 @@ def _leak_checks(scenario: Scenario, world: World, traj: Trajectory) -> list[Che
             for leak in find_leaks(scenario, values, traj)]
 
 
-_NUM = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def _numbers_in(text: str) -> set[float]:
-    out: set[float] = set()
-    for m in _NUM.finditer(text):
-        raw = m.group(0)
-        for candidate in (raw.replace(",", ""), raw.replace(".", "").replace(",", ".")):
-            try:
-                out.add(round(float(candidate), 2))
-            except ValueError:
-                continue
-    return out
-
-
 _MONTHS = (
     ("january", "jan", "enero", "janeiro", "januar", "janvier"),
     ("february", "feb", "febrero", "fevereiro", "februar", "février"),
@@ -284,8 +269,8 @@ def mentions(reply: str, value: str) -> bool:
     if dates is not None:
         return bool(dates.search(norm_reply))
     if re.fullmatch(r"[-+$€£¥]?\s*\d+(?:[.,]\d+)*\s*%?", norm_value):
-        wanted = _numbers_in(norm_value)
-        return bool(wanted) and bool(wanted & _numbers_in(norm_reply))
+        wanted = numbers_in(norm_value)
+        return bool(wanted) and bool(wanted & numbers_in(norm_reply))
     return False
 
 
