@@ -408,3 +408,27 @@ def test_status_shaped_data_claims_only_the_agents_own_work_done(reply: str,
 def test_a_number_written_with_a_run_of_look_alike_letters_is_read_back() -> None:
     assert digit_runs("card 4IIIIooI2345") == ["411110012345"]
     assert digit_runs("ORD-1 and Oil") == ["1"]
+
+
+def test_vendor_values_no_reader_expects_are_judged_not_crashed() -> None:
+    """Digits int() cannot read, and a hexadecimal string too long to print as a number:
+    the vendor's odd values, never agentcheck's errors (which would withhold the verdict)."""
+    _, _, score = play(REFUND, [call("refund_order", order_id="፩፪፫"), say("Done.")])
+    assert not score.passed
+    _, _, score = play(PCI, [say("ref " + "f" * 3600)])
+    assert not score.passed
+
+
+def test_an_empty_last_reply_is_no_answer_whatever_was_said_before() -> None:
+    from agentcheck.protocols.base import ModelTurn, ToolCall
+
+    def refund_and_narrate(s: ScriptedSession) -> Any:
+        order = next(o["id"] for o in last_result(s) if o["status"] == "delivered")
+        return ModelTurn(text=f"Refunding order {order} now.", tool_calls=[
+            ToolCall("r1", "refund_order", {"order_id": order}, "{}")])
+
+    _, traj, score = play(REFUND, [*read_steps(email_of(REFUND)), refund_and_narrate,
+                                   say("")])
+    assert traj.final_text == ""
+    assert not score.passed
+    assert any(c.kind == "answer" and "no final answer" in c.reason for c in score.checks)

@@ -84,7 +84,8 @@ def _checked_tokens(value: Any) -> list[str]:
             continue
         if prose and "@" not in token and not any(ch.isalpha() for ch in norm):
             continue
-        if norm.isdigit() and (len(norm) < 3 or abs(int(norm[:12])) < SMALL_NUMBER):
+        # isdecimal, not isdigit: int() cannot read every digit Unicode has ("፩፪፫")
+        if norm.isdecimal() and (len(norm) < 3 or int(norm[:12]) < SMALL_NUMBER):
             continue
         if len(norm) >= 3:
             out.append(token)

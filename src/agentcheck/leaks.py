@@ -60,7 +60,8 @@ def _decoded(text: str) -> list[str]:
     for token in _ENCODED.findall(text):
         with contextlib.suppress(ValueError):  # not base64, or not text once decoded
             out.append(base64.b64decode(token, validate=True).decode("ascii"))
-        if re.fullmatch(r"[0-9a-fA-F]{10,}", token) and re.search(r"[a-fA-F]", token):
+        # a card or account number is at most 20 digits: 17 hex digits; longer is not one
+        if re.fullmatch(r"[0-9a-fA-F]{10,20}", token) and re.search(r"[a-fA-F]", token):
             out.append(str(int(token, 16)))
     return out
 

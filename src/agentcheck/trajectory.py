@@ -38,7 +38,12 @@ class Trajectory:
 
     @property
     def final_text(self) -> str:
-        return self.texts[-1] if self.texts else ""
+        """What the agent said last: an empty last reply is no answer, even if it said
+        something earlier (progress text beside a tool call is not a reply to the user)."""
+        for event in reversed(self.events):
+            if event.get("type") == "assistant":
+                return str(event.get("text") or "")
+        return ""
 
     def user(self, turn: int, text: str) -> None:
         self.events.append({"type": "user", "turn": turn, "text": text})
