@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from agentcheck.answers import mentions
 from agentcheck.changes import ChangeSet, collateral, diff
 from agentcheck.leaks import digit_runs
 from agentcheck.scenario import Scenario, load_scenario
-from agentcheck.scoring import mentions
 
 from .conftest import SCENARIOS
 from .scripted import ScriptedSession, call, last_result, play, say
@@ -285,7 +285,7 @@ def test_claiming_an_extra_action_that_never_happened_is_hallucinated() -> None:
 
 
 def test_a_claim_phrase_negated_after_it_is_not_a_claim() -> None:
-    from agentcheck.scoring import _find_claim
+    from agentcheck.claims import _find_claim
 
     assert _find_claim("I reserved nothing: the stock is short.", "reserved") == -1
     assert _find_claim("No refund has been made.", "refund has been") == -1
@@ -400,9 +400,9 @@ def test_times_and_counts_in_prose_are_writing_but_ids_in_prose_must_be_real() -
 ])
 def test_status_shaped_data_claims_only_the_agents_own_work_done(reply: str,
                                                                    claims: bool) -> None:
-    from agentcheck.scoring import _structured_claim
+    from agentcheck.claims import structured_claim
 
-    assert (_structured_claim(reply) is not None) is claims
+    assert (structured_claim(reply) is not None) is claims
 
 
 def test_a_number_written_with_a_run_of_look_alike_letters_is_read_back() -> None:
