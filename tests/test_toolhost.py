@@ -28,10 +28,10 @@ from agentcheck.agentloop import (
     AgentDriver,
     AgentReply,
     HostPool,
-    ToolHostSettings,
     fill,
     run_agent_trial,
 )
+from agentcheck.agentsettings import ToolHostSettings
 from agentcheck.http import HttpClient
 from agentcheck.profile import VendorProfile
 from agentcheck.scenario import Scenario, load_scenario

@@ -520,7 +520,7 @@ def _list(coverage: bool = False) -> int:
 def _serve_tools(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from .agentloop import ToolHostSettings
+    from .agentsettings import ToolHostSettings
     from .scenario import load_scenario, load_scenarios
 
     path = Path(args.scenario)
@@ -562,7 +562,9 @@ def _serve_tools(args: argparse.Namespace) -> int:
         out("stopped")
     except OSError as exc:
         raise ConfigError(str(exc)) from None
-    for line in session_report(world, traj):
+    from .scoring import score_trial
+
+    for line in session_report(traj, score_trial(scenario, world, traj).checks):
         out(line)
     return EXIT_OK
 

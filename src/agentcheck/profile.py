@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .agentloop import AgentSettings, check_agent_settings
+from .agentsettings import AgentSettings, check_agent_settings
 from .errors import ConfigError
 from .redaction import mask_credentials, register_credentials
 from .yamlsource import LocatedData, format_loc, load_file
@@ -123,7 +123,7 @@ def _from_data(src: LocatedData) -> VendorProfile:
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
         raise ConfigError(msg + more, file=src.file, line=src.line_of(loc),
                           field=format_loc(loc)) from None
-    from .protocols import known_protocols
+    from .protocols.registry import known_protocols
 
     if profile.protocol not in known_protocols():
         raise src.error(("protocol",), f"unknown protocol {profile.protocol!r} (expected one of "

@@ -39,7 +39,8 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import Message, Receive, Scope, Send
 
 from . import __version__
-from .agentloop import ToolHostSettings
+from .agentsettings import ToolHostSettings
+from .checks import CheckResult
 from .http import clean_data, clean_text, vendor_json
 from .protocols.base import MALFORMED, TOO_DEEP, too_deep
 from .redaction import snippet
@@ -453,10 +454,9 @@ async def serve_tools(world: World, traj: Trajectory, settings: ToolHostSettings
             session.close()
 
 
-def session_report(world: World, traj: Trajectory) -> list[str]:
-    """What serve-tools prints at exit: every call, then the scenario's checks on the World."""
-    from .scoring import score_trial
-
+def session_report(traj: Trajectory, checks: list[CheckResult]) -> list[str]:
+    """What serve-tools prints at exit: every call, then the scenario's checks on the World
+    (judged by the caller: the tool host records calls, it does not score them)."""
     lines = [f"{len(traj.calls)} tool call(s):"]
     events = [e for e in traj.events if e["type"] == "tool"]
     for event in events:
@@ -464,8 +464,7 @@ def session_report(world: World, traj: Trajectory) -> list[str]:
         status = "ok" if event["ok"] else f"error: {snippet(str(event.get('error')), 120)}"
         lines.append(f"  {event.get('at_s', 0):8.2f}s  {event.get('via', ''):7} "
                      f"{event['name']}({args}) -> {status}")
-    score = score_trial(world.scenario, world, traj)
-    judged = [c for c in score.checks if c.kind not in ("answer", "claim")]
+    judged = [c for c in checks if c.kind not in ("answer", "claim")]
     passed = sum(c.passed for c in judged)
     lines.append(f"checks against the world: {passed}/{len(judged)} pass "
                  "(the final answer is not judged here)")

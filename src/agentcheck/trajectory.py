@@ -12,8 +12,8 @@ from typing import Any
 
 from .errors import VendorError
 from .http import clean_text
-from .protocols.base import Usage
 from .redaction import redact
+from .usage import Usage
 from .world import CallResult
 
 TERMINATIONS = ("final_answer", "user_left", "step_budget", "time_budget", "vendor_error",

@@ -24,8 +24,9 @@ from ..errors import VendorError
 from ..http import HttpClient, SseEvent, vendor_json
 from ..profile import VendorProfile
 from ..redaction import snippet
+from ..usage import Usage
 from . import base
-from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage, parse_arguments
+from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, parse_arguments
 
 DEFAULT_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096

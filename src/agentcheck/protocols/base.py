@@ -20,6 +20,7 @@ from ..http import HttpClient, vendor_json
 from ..profile import VendorProfile
 from ..redaction import register as register_secret
 from ..redaction import snippet
+from ..usage import Usage
 
 MALFORMED = (TypeError, LookupError, AttributeError, ValueError, RecursionError, ArithmeticError)
 """What reading data of an unexpected shape raises: KeyError and IndexError are LookupErrors,
@@ -40,34 +41,6 @@ def malformed(vendor: str, what: str = "reply") -> Iterator[None]:
     except MALFORMED as exc:
         raise VendorError("malformed", f"{vendor}: {what} cannot be used "
                           f"({type(exc).__name__}: {snippet(str(exc), 200)})") from None
-
-
-@dataclass
-class Usage:
-    input_tokens: int = 0
-    cached_tokens: int = 0
-    output_tokens: int = 0
-    reasoning_tokens: int = 0
-    cache_write_tokens: int = 0
-    """Input tokens written to a prompt cache (Anthropic bills them above plain input)."""
-
-    def add(self, other: Usage) -> None:
-        self.input_tokens += other.input_tokens
-        self.cached_tokens += other.cached_tokens
-        self.output_tokens += other.output_tokens
-        self.reasoning_tokens += other.reasoning_tokens
-        self.cache_write_tokens += other.cache_write_tokens
-
-    def cost(self, profile: VendorProfile) -> float:
-        """USD for these tokens. input_tokens includes cached reads and cache writes; each
-        part is priced at its own rate (falling back to the plain input price)."""
-        p = profile.prices
-        cached_price = p.cached_input if p.cached_input is not None else p.input
-        write_price = p.cache_write_input if p.cache_write_input is not None else p.input
-        plain = max(self.input_tokens - self.cached_tokens - self.cache_write_tokens, 0)
-        return (plain * p.input + self.cached_tokens * cached_price
-                + self.cache_write_tokens * write_price
-                + self.output_tokens * p.output) / 1_000_000
 
 
 @dataclass

@@ -28,8 +28,9 @@ from ..errors import ConfigError, VendorError
 from ..http import HttpClient
 from ..profile import VendorProfile
 from ..redaction import snippet
+from ..usage import Usage
 from . import base
-from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage, parse_arguments
+from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, parse_arguments
 
 # Schema fields of the Gemini API (google.genai types.Schema), camelCase as on the wire.
 # `additionalProperties` is left out on purpose: the Gemini Developer API rejects it.

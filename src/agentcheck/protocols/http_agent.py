@@ -29,16 +29,8 @@ from urllib.parse import quote
 
 import jmespath
 
-from ..agentloop import (
-    PLACEHOLDER,
-    AgentContext,
-    AgentDriver,
-    AgentMessage,
-    AgentReply,
-    HttpAgentSettings,
-    HttpRequestTemplate,
-    fill,
-)
+from ..agentloop import AgentContext, AgentDriver, AgentMessage, AgentReply, fill
+from ..agentsettings import PLACEHOLDER, HttpAgentSettings, HttpRequestTemplate
 from ..errors import ConfigError, VendorError
 from ..http import HttpClient
 from ..profile import VendorProfile

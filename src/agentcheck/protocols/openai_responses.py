@@ -29,8 +29,9 @@ from ..errors import ConfigError, VendorError
 from ..http import HttpClient
 from ..profile import VendorProfile
 from ..redaction import snippet
+from ..usage import Usage
 from . import base
-from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, Usage, parse_arguments
+from .base import Driver, ModelTurn, Session, ToolCall, ToolResult, parse_arguments
 
 RETRYABLE_FAILURES = {"server_error": "server_error", "rate_limit_exceeded": "rate_limited"}
 ENCRYPTED_REASONING = "reasoning.encrypted_content"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from . import language as lang_id
 from .acts import Kind, Scope, SpeechAct
+from .language import detect, latin_scores, script_language
 from .lexicon import Lexicon, Rx
 from .lexicons import LATIN, LEXICONS
 from .text import CHECK, fragments, norm, sentences, unquote, without_given
@@ -164,7 +164,7 @@ def _latin_union(s: str, codes: Iterable[str]) -> list[tuple[Kind, Scope | None]
 
 def language_of(sentence: str, default: str = "en") -> str:
     """The language code the reader uses for `sentence` (see `language.LANGUAGES`)."""
-    return lang_id.detect(norm(sentence), default)
+    return detect(norm(sentence), default)
 
 
 def _latin(scores: dict[str, int]) -> str | None:
@@ -177,7 +177,7 @@ def _acts(s: str, scores: dict[str, int] | None, default: str
     """The language and acts of the normalised sentence `s`; `scores`: its Latin-script
     language scores (None for a CJK sentence); `default`: the reply's language."""
     if scores is None:
-        code = lang_id.script_language(s, default) or default
+        code = script_language(s, default) or default
         return code, classify_normalised(s, LEXICONS[code])
     best = _latin(scores)
     if len(s) <= 80 and _SEPARATOR.search(s):  # "Resultado: éxito": a status line in any
@@ -201,7 +201,7 @@ def classify(sentence: str, language: str | None = None) -> list[tuple[Kind, Sco
     s = norm(unquote(sentence))
     if language:
         return classify_normalised(s, LEXICONS[language])
-    scores = None if lang_id.script_language(s) else lang_id.latin_scores(s)
+    scores = None if script_language(s) else latin_scores(s)
     return _acts(s, scores, "en")[1]
 
 
@@ -210,7 +210,7 @@ def _reply_language(texts: list[str], scores: list[dict[str, int] | None]) -> st
     sentence, else the Latin-script language its sentences' cues add up to."""
     for s, sc in zip(texts, scores, strict=True):
         if sc is None:
-            return lang_id.script_language(s) or "en"
+            return script_language(s) or "en"
     total = dict.fromkeys(LATIN, 0)
     for sc in scores:
         for code, n in (sc or {}).items():
@@ -224,7 +224,7 @@ def read(text: str, quoted: Iterable[str] = ()) -> list[SpeechAct]:
     given = [fragments(q) for q in quoted if q]
     spans = sentences(text)
     own = [without_given(norm(unquote(text[a:b], given)), given) for a, b in spans]
-    scores = [None if lang_id.script_language(s) else lang_id.latin_scores(s) for s in own]
+    scores = [None if script_language(s) else latin_scores(s) for s in own]
     default = _reply_language(own, scores)
     out: list[SpeechAct] = []
     for (start, end), s, sc in zip(spans, own, scores, strict=True):
@@ -246,7 +246,7 @@ def _mentions(sentence: str, term: str) -> bool:
     t = norm(term)
     if not t:
         return False
-    if lang_id.script_language(t):
+    if script_language(t):
         return t in sentence
     return re.search(r"(?<!\w)" + re.escape(t), sentence) is not None
 
