@@ -11,13 +11,13 @@ import pytest
 from agentcheck.speech import (
     LANGUAGES,
     SpeechAct,
-    asks_for,
     classify,
     first,
     language_of,
     read,
     sentences,
 )
+from agentcheck.user import asks_for as user_asks_for
 
 
 def kinds(text: str, quoted: tuple[str, ...] = ()) -> set[str]:
@@ -225,6 +225,11 @@ def test_refusals(text: str) -> None:
 ])
 def test_questions_with_or_without_a_question_mark(text: str) -> None:
     assert "question" in kinds(text), text
+
+
+def asks_for(text: str, terms: list[str]) -> bool:
+    """The scripted user's rule (user.py), on what this reader makes of the reply."""
+    return user_asks_for(read(text), terms)
 
 
 def test_asks_for_names_the_fact() -> None:

@@ -54,13 +54,14 @@ def numbers_in(text: str) -> set[float]:
     return out
 
 
-def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every scalar in a nested value with its path: `note`, `items[0].sku`."""
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from _leaves(v, f"{path}.{k}" if path else str(k))
+            yield from leaves(v, f"{path}.{k}" if path else str(k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _leaves(v, f"{path}[{i}]")
+            yield from leaves(v, f"{path}[{i}]")
     else:
         yield path, value
 
@@ -181,7 +182,7 @@ def _check_call(scenario: Scenario, call: CallResult, index: int, ctx: Context
     if tool is None or not call.valid or not isinstance(call.args, dict):
         return []
     out = []
-    for path, value in _leaves(call.args, ""):
+    for path, value in leaves(call.args, ""):
         for token in _checked_tokens(value):
             if not ctx.knows(token):
                 out.append(MadeUp(index, token[:80], path, tool.mutates))

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from .acts import KINDS, Kind, Scope, SpeechAct
 from .language import LANGUAGES
-from .reader import asks_for, classify, first, language_of, read
+from .reader import classify, first, language_of, read
 from .text import sentences
 
-__all__ = ["KINDS", "LANGUAGES", "Kind", "Scope", "SpeechAct", "asks_for", "classify", "first",
+__all__ = ["KINDS", "LANGUAGES", "Kind", "Scope", "SpeechAct", "classify", "first",
            "language_of", "read", "sentences"]

@@ -238,27 +238,3 @@ def read(text: str, quoted: Iterable[str] = ()) -> list[SpeechAct]:
 def first(acts: Iterable[SpeechAct], kind: Kind) -> SpeechAct | None:
     """The first act of `kind`, e.g. the claim to quote as evidence."""
     return next((a for a in acts if a.kind == kind), None)
-
-
-def _mentions(sentence: str, term: str) -> bool:
-    """Does the normalised sentence name `term`? Latin terms match at word starts (so
-    "order number" matches "order numbers"), CJK terms anywhere."""
-    t = norm(term)
-    if not t:
-        return False
-    if script_language(t):
-        return t in sentence
-    return re.search(r"(?<!\w)" + re.escape(t), sentence) is not None
-
-
-def asks_for(text: str, terms: Iterable[str], quoted: Iterable[str] = ()) -> bool:
-    """Does the reply ask the user for one of `terms` (a missing fact and its synonyms in
-    any language)? Only a question that names it counts: "Anything else I can help with?"
-    asks for nothing."""
-    wanted = [t for t in terms if t and t.strip()]
-    for act in read(text, quoted):
-        if act.kind == "question":
-            s = norm(act.sentence)
-            if any(_mentions(s, t) for t in wanted):
-                return True
-    return False
