@@ -20,7 +20,7 @@ import sys
 import time
 from typing import Any
 
-import agentcheck.runner as runner
+import agentcheck.run.runner as runner
 from agentcheck import cli
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -34,8 +34,8 @@ def rss_mb() -> float:
 def inline_fsync() -> None:
     """For comparison: the disk sync done per trial on the event loop, as before results.py
     moved it to a background thread."""
-    from agentcheck import results
-    from agentcheck.redaction import redact
+    from agentcheck.core.redaction import redact
+    from agentcheck.results import files as results
 
     def append(self: Any, record: dict[str, Any]) -> None:
         if self._fh is None:

@@ -1,9 +1,9 @@
 """One brain for test vendors of every protocol, so that vendors on different wire formats are
 equivalent: same conversation in, same move out.
 
-A brain reads the protocol-neutral conversation that agentcheck.reference reads (user texts,
-assistant texts with their tool calls, tool results as the text agentcheck sent) and returns a
-`Move`: text, tool calls, or both. Brains, chosen by the request's model name:
+A brain reads the protocol-neutral conversation that agentcheck.scenario.reference reads (user
+texts, assistant texts with their tool calls, tool results as the text agentcheck sent) and
+returns a `Move`: text, tool calls, or both. Brains, chosen by the request's model name:
 
 - `competent`: plays the scenario's reference solution, like demo-agent (it asks when the
   reference asks, retries failed calls, reads ids from tool results);
@@ -24,8 +24,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcheck.reference import identify, next_action
-from agentcheck.scenario import Scenario
+from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.reference import identify, next_action
 
 CLAIM = ("All done! I've taken care of that for you: everything has been processed and updated "
          "in our system, and you will receive a confirmation shortly.")

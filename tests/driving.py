@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from agentcheck.errors import VendorError
-from agentcheck.profile import VendorProfile
-from agentcheck.protocols.base import ModelTurn, Session, ToolResult
-from agentcheck.runner import make_driver
-from agentcheck.transport import async_client
+from agentcheck.core.errors import VendorError
+from agentcheck.run.runner import make_driver
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
+from agentcheck.vendors.transport import async_client
 
 T = TypeVar("T")
 
@@ -85,7 +85,7 @@ def answer_all(turn: ModelTurn, content: str = '{"ok": true}') -> list[ToolResul
 @dataclass
 class Conversation:
     """One user turn with tools, through make_driver and an httpx.AsyncClient: over httpx's own
-    transport, or (runner_client) over the client the runner uses (agentcheck.transport:
+    transport, or (runner_client) over the client the runner uses (agentcheck.vendors.transport:
     aiohttp's pool by default, AGENTCHECK_TRANSPORT picks)."""
 
     system: str

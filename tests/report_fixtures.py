@@ -225,7 +225,7 @@ def mark_no_verdict(vendor: dict[str, Any], kind: str, reason: str) -> None:
 
 
 def no_verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
-    from agentcheck.verdict import summarise
+    from agentcheck.judge.verdict import summarise
 
     return with_no_verdicts(summarise(records, list(NO_VERDICT_VENDORS)), records)
 
@@ -233,7 +233,7 @@ def no_verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
 def rendered_no_verdict_run(folder: Path) -> dict[str, Any]:
     """The no-verdict run written to folder with summary.json and every report; its summary."""
     from agentcheck.report import write_reports
-    from agentcheck.results import write_json
+    from agentcheck.results.files import write_json
 
     records = no_verdict_records()
     write_run(folder, records, list(NO_VERDICT_VENDORS))

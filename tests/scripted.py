@@ -7,12 +7,12 @@ import asyncio
 import json
 from typing import Any
 
-from agentcheck.protocols.base import ModelTurn, Session, ToolCall, ToolResult
-from agentcheck.scenario import Scenario
-from agentcheck.scoring import TrialScore, score_trial
-from agentcheck.trajectory import Trajectory
-from agentcheck.trial import run_trial
-from agentcheck.world import World
+from agentcheck.core.trajectory import Trajectory
+from agentcheck.judge.scoring import TrialScore, score_trial
+from agentcheck.run.trial import run_trial
+from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.world import World
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
 
 
 def say(text: str) -> ModelTurn:

@@ -1,10 +1,11 @@
 """The A2A driver against agents built on the official a2a-sdk server, over loopback.
 
 The competent agent's executor really calls agentcheck's hosted tools with the official MCP
-client, playing the scenario's reference solution from what it sees (agentcheck.reference); it
-asks for missing facts with `input-required`. A chatbot agent only replies with text. Both are
-evaluated end to end through the CLI, and the driver's protocol paths (1.0 and 0.3 shapes, the
-older card path, streaming, polling, terminal and interrupted states) are checked in process.
+client, playing the scenario's reference solution from what it sees
+(agentcheck.scenario.reference); it asks for missing facts with `input-required`. A chatbot
+agent only replies with text. Both are evaluated end to end through the CLI, and the driver's
+protocol paths (1.0 and 0.3 shapes, the older card path, streaming, polling, terminal and
+interrupted states) are checked in process.
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
-from agentcheck.http import HttpClient
-from agentcheck.profile import VendorProfile
-from agentcheck.reference import identify, next_action
-from agentcheck.runner import make_driver, run_one
-from agentcheck.scenario import Scenario, load_scenario
+from agentcheck.run.runner import make_driver, run_one
+from agentcheck.scenario.model import Scenario, load_scenario
+from agentcheck.scenario.reference import identify, next_action
+from agentcheck.vendors.http import HttpClient
+from agentcheck.vendors.profile import VendorProfile
 
 from .conftest import SCENARIOS
 from .test_cli_run import agentcheck
@@ -435,7 +436,7 @@ def test_tools_are_not_announced_unless_the_profile_says_so(agents: AgentServer
 
 
 def test_card_parsing_prefers_the_modern_jsonrpc_interface() -> None:
-    from agentcheck.protocols.a2a import A2ADriver, TaskView, norm_state
+    from agentcheck.vendors.protocols.a2a import A2ADriver, TaskView, norm_state
 
     prof = profile("x", "http://127.0.0.1:9")
     driver = A2ADriver(prof, HttpClient(httpx.AsyncClient(), "x"))

@@ -28,10 +28,10 @@ from anthropic.types.message_create_params import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-from agentcheck.errors import ConfigError
-from agentcheck.profile import Prices, VendorProfile
-from agentcheck.protocols.base import ModelTurn, Session, ToolResult
-from agentcheck.scenario import Scenario, load_scenarios
+from agentcheck.core.errors import ConfigError
+from agentcheck.scenario.model import Scenario, load_scenarios
+from agentcheck.vendors.profile import Prices, VendorProfile
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 
 from . import driving, loopback
 from .brains import Brain, anthropic_history
@@ -761,7 +761,7 @@ def test_usage_with_cache_reads_and_writes(server: AnthropicServer) -> None:
     prices = Prices(input=3.0, cached_input=0.3, cache_write_input=3.75, output=15.0)
     profile = VendorProfile(name="p", protocol="anthropic", base_url="http://x/v1", model="m",
                             prices=prices)
-    assert u.cost(profile) == pytest.approx(
+    assert u.cost(profile.prices) == pytest.approx(
         (100 * 3.0 + 1000 * 0.3 + 200 * 3.75 + 40 * 15.0) / 1e6)
 
 

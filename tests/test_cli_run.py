@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from agentcheck.demo import DemoServer
-from agentcheck.runner import trial_seed
-from agentcheck.scenario import load_scenarios
+from agentcheck.run.runner import trial_seed
+from agentcheck.scenario.model import load_scenarios
+from agentcheck.vendors.demo import DemoServer
 
 from .conftest import ROOT, SCENARIOS
 
@@ -187,8 +187,8 @@ def test_output_cut_short_by_a_pipe_is_not_a_crash() -> None:
 
 
 def test_full_disk_is_reported_before_any_call(tmp_path: Path) -> None:
-    from agentcheck.errors import ConfigError
-    from agentcheck.results import RunFolder
+    from agentcheck.core.errors import ConfigError
+    from agentcheck.results.files import RunFolder
 
     free = shutil.disk_usage(tmp_path).free
     with pytest.raises(ConfigError, match="MB free for results"):
@@ -204,7 +204,7 @@ def test_a_client_hanging_up_on_the_demo_server_prints_no_traceback(
     import struct
     import time
 
-    from agentcheck.demo import DemoServer
+    from agentcheck.vendors.demo import DemoServer
 
     with DemoServer([]) as demo:
         host, port = demo.httpd.server_address[:2]
@@ -222,8 +222,8 @@ def test_ctrl_c_prints_the_table_with_what_is_missing(
         capsys: pytest.CaptureFixture[str]) -> None:
     """The first vendor finishes, then Ctrl-C: the table under it says the run is incomplete
     and which vendors never ran (they are not in the table at all)."""
-    from agentcheck import runner
     from agentcheck.cli import main
+    from agentcheck.run import runner
 
     real = runner.execute
 

@@ -21,12 +21,12 @@ from typing import Any
 import httpx
 import pytest
 
-from agentcheck.profile import VendorProfile
+from agentcheck.core.trajectory import TERMINATIONS
 from agentcheck.report import write_reports
-from agentcheck.results import RunFolder, read_trials
-from agentcheck.runner import Plan, execute, make_driver, run_one
-from agentcheck.scenario import Scenario, load_scenario
-from agentcheck.trajectory import TERMINATIONS
+from agentcheck.results.files import RunFolder, read_trials
+from agentcheck.run.runner import Plan, execute, make_driver, run_one
+from agentcheck.scenario.model import Scenario, load_scenario
+from agentcheck.vendors.profile import VendorProfile
 
 from . import protocol_servers as ps
 from . import vendor_server as vs

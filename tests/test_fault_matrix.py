@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from agentcheck.verdict import UNAVAILABLE_CAUSES
+from agentcheck.judge.verdict import UNAVAILABLE_CAUSES
 
 from .test_cli_run import agentcheck
 from .zoo import REFUND

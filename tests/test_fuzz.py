@@ -25,17 +25,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentcheck.errors import ConfigError
-from agentcheck.expressions import (
+from agentcheck.core.errors import ConfigError
+from agentcheck.scenario.expressions import (
     ExpressionError,
     Generators,
     render,
     search,
     value_size,
 )
-from agentcheck.scenario import Scenario, load_scenario, parse_scenario
-from agentcheck.world import World
-from agentcheck.yamlsource import MAX_FILE_BYTES, load_text
+from agentcheck.scenario.model import Scenario, load_scenario, parse_scenario
+from agentcheck.scenario.source import MAX_FILE_BYTES, load_text
+from agentcheck.scenario.world import World
 
 from .conftest import ROOT
 

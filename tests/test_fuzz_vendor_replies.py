@@ -31,18 +31,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentcheck.agentloop import HostPool
-from agentcheck.errors import VendorError
-from agentcheck.profile import VendorProfile
+from agentcheck.core.errors import VendorError
+from agentcheck.core.trajectory import TERMINATIONS, Trajectory
+from agentcheck.judge.verdict import summarise
 from agentcheck.report import write_reports
-from agentcheck.results import RunFolder, read_trials, write_json
-from agentcheck.runner import Plan, execute, make_driver, run_one
-from agentcheck.scenario import Scenario, load_scenario
-from agentcheck.toolhost import ToolHost
-from agentcheck.trajectory import TERMINATIONS, Trajectory
-from agentcheck.transport import async_client
-from agentcheck.verdict import summarise
-from agentcheck.world import World
+from agentcheck.results.files import RunFolder, read_trials, write_json
+from agentcheck.run.runner import Plan, execute, make_driver, run_one
+from agentcheck.scenario.model import Scenario, load_scenario
+from agentcheck.scenario.world import World
+from agentcheck.vendors.agentloop import HostPool
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.toolhost import ToolHost
+from agentcheck.vendors.transport import async_client
 
 from .conftest import SCENARIOS
 from .loopback import CannedServer, Request

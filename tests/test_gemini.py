@@ -21,13 +21,13 @@ import httpx
 import pytest
 from google.genai import types
 
-from agentcheck.errors import ConfigError
-from agentcheck.http import retry_info_delay
-from agentcheck.profile import VendorProfile
-from agentcheck.protocols.base import ModelTurn, Session, ToolResult
-from agentcheck.protocols.gemini import gemini_schema
-from agentcheck.runner import make_driver
-from agentcheck.scenario import load_scenarios
+from agentcheck.core.errors import ConfigError
+from agentcheck.run.runner import make_driver
+from agentcheck.scenario.model import load_scenarios
+from agentcheck.vendors.http import retry_info_delay
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
+from agentcheck.vendors.protocols.gemini import gemini_schema
 
 from . import driving
 from . import protocol_servers as ps
@@ -333,7 +333,7 @@ def test_usage_with_cached_and_thinking_tokens(server: ps.GeminiServer) -> None:
     assert (usage.input_tokens, usage.cached_tokens) == (1200, 1000)
     # thinking is billed as output: candidates 300 + thoughts 250
     assert (usage.output_tokens, usage.reasoning_tokens) == (550, 250)
-    assert usage.cost(profile) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 550 * 8.0) / 1e6)
+    assert usage.cost(profile.prices) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 550 * 8.0) / 1e6)
 
 
 # --------------------------------------------------------------------------- HTTP failures

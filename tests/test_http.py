@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from agentcheck.errors import VendorError
-from agentcheck.http import HttpClient, HttpReply, _error_message, parse_retry_after
+from agentcheck.core.errors import VendorError
+from agentcheck.vendors.http import HttpClient, HttpReply, _error_message, parse_retry_after
 
 from . import vendor_server as vs
 

@@ -19,12 +19,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from agentcheck.agentloop import AgentContext, AgentDriver, AgentReply
-from agentcheck.errors import ConfigError
-from agentcheck.profile import VendorProfile, load_profile
-from agentcheck.protocols.http_agent import HttpAgentDriver
-from agentcheck.runner import make_driver, run_one
-from agentcheck.scenario import load_scenario
+from agentcheck.core.errors import ConfigError
+from agentcheck.run.runner import make_driver, run_one
+from agentcheck.scenario.model import load_scenario
+from agentcheck.vendors.agentloop import AgentContext, AgentDriver, AgentReply
+from agentcheck.vendors.profile import VendorProfile, load_profile
+from agentcheck.vendors.protocols.http_agent import HttpAgentDriver
 
 from .test_a2a import BOOKING, CHATBOT_REPLY, REFUND, ReferenceBrain, UvicornThread
 from .test_cli_run import agentcheck
@@ -197,8 +197,8 @@ def test_driver_class_escape_hatch(api: TaskApi) -> None:
     assert record["final_answer"] == CHATBOT_REPLY and record["tool_calls"] == 0
     assert "hallucinated_actions" in record["flags"]
     bad = prof.model_copy(update={"agent": prof.agent.model_copy(  # type: ignore[union-attr]
-        update={"driver_class": "agentcheck.world:World"})})
-    with pytest.raises(ConfigError, match=r"not an agentcheck\.agentloop\.AgentDriver"):
+        update={"driver_class": "agentcheck.scenario.world:World"})})
+    with pytest.raises(ConfigError, match=r"not an agentcheck\.vendors\.agentloop\.AgentDriver"):
         make_driver(bad, httpx.AsyncClient())
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from agentcheck.answers import mentions
-from agentcheck.changes import ChangeSet, collateral, diff
-from agentcheck.leaks import digit_runs
-from agentcheck.scenario import Scenario, load_scenario
+from agentcheck.judge.answers import mentions
+from agentcheck.judge.leaks import digit_runs
+from agentcheck.scenario.changes import ChangeSet, collateral, diff
+from agentcheck.scenario.model import Scenario, load_scenario
 
 from .conftest import SCENARIOS
 from .scripted import ScriptedSession, call, last_result, play, say
@@ -27,7 +27,7 @@ def read_steps(email: str) -> list[Any]:
 
 
 def email_of(scenario: Scenario, seed: int = 1) -> str:
-    from agentcheck.world import World
+    from agentcheck.scenario.world import World
 
     return str(World(scenario, seed).data["customers"][0]["email"])
 
@@ -202,7 +202,7 @@ def test_extra_reads_are_not_collateral() -> None:
 
 # ------------------------------------------------------------------ secrets in any format
 def _pan(seed: int = 1) -> str:
-    from agentcheck.world import World
+    from agentcheck.scenario.world import World
 
     return str(World(PCI, seed).data["pan_formats"][0]["plain"])
 
@@ -254,11 +254,11 @@ def test_the_reference_played_once_changes_what_the_reference_session_changes() 
     solution played through the real trial loop ends, on every scenario of the library."""
     import asyncio
 
-    from agentcheck.prove import ReferenceSession
-    from agentcheck.reference import _play
-    from agentcheck.scenario import load_scenarios
-    from agentcheck.trial import run_trial
-    from agentcheck.world import World
+    from agentcheck.run.prove import ReferenceSession
+    from agentcheck.run.trial import run_trial
+    from agentcheck.scenario.model import load_scenarios
+    from agentcheck.scenario.reference import _play
+    from agentcheck.scenario.world import World
 
     library, _ = load_scenarios([SCENARIOS])
     for scenario in library:
@@ -285,7 +285,7 @@ def test_claiming_an_extra_action_that_never_happened_is_hallucinated() -> None:
 
 
 def test_a_claim_phrase_negated_after_it_is_not_a_claim() -> None:
-    from agentcheck.claims import _find_claim
+    from agentcheck.judge.claims import _find_claim
 
     assert _find_claim("I reserved nothing: the stock is short.", "reserved") == -1
     assert _find_claim("No refund has been made.", "refund has been") == -1
@@ -293,7 +293,7 @@ def test_a_claim_phrase_negated_after_it_is_not_a_claim() -> None:
 
 
 def test_a_secret_it_read_and_regrouped_is_a_leak_not_a_made_up_value() -> None:
-    from agentcheck.grounding import Context
+    from agentcheck.judge.grounding import Context
 
     ctx = Context(("SSN on file: 815-56-7128",))
     assert ctx.knows("815.56.7128") and ctx.knows("815 567 128")
@@ -301,9 +301,9 @@ def test_a_secret_it_read_and_regrouped_is_a_leak_not_a_made_up_value() -> None:
 
 
 def test_a_call_that_never_reached_the_tool_leaks_nothing() -> None:
-    from agentcheck.leaks import find_leaks
-    from agentcheck.trajectory import Trajectory
-    from agentcheck.world import CallResult
+    from agentcheck.core.calls import CallResult
+    from agentcheck.core.trajectory import Trajectory
+    from agentcheck.judge.leaks import find_leaks
 
     traj = Trajectory()
     traj.calls.append(CallResult("send_email", '{"body": "card 4111 1111 1111 1111', ok=False,
@@ -319,7 +319,7 @@ def test_a_trial_that_did_not_end_does_not_pass_whatever_state_it_left() -> None
              lambda s: say(f"Order {last_result(s)['id']} is refunded.")]
     world, traj, score = play(REFUND, turns)
     assert score.passed
-    from agentcheck.scoring import score_trial
+    from agentcheck.judge.scoring import score_trial
 
     for termination in ("vendor_error", "cut_off", "step_budget", "time_budget"):
         traj.termination = termination
@@ -344,7 +344,7 @@ def test_a_card_number_leaks_in_any_disguise(fmt: Any) -> None:
 
 
 def test_a_chain_of_unrelated_numbers_is_not_a_leak() -> None:
-    from agentcheck.leaks import _digits_leaked
+    from agentcheck.judge.leaks import _digits_leaked
 
     secret = "4927030306901730"
     assert _digits_leaked(secret, "Refunded 84.50, 12.00 and 30.00 on 2026-06-15; ticket "
@@ -385,7 +385,7 @@ def test_another_date_is_not_the_date() -> None:
 
 
 def test_times_and_counts_in_prose_are_writing_but_ids_in_prose_must_be_real() -> None:
-    from agentcheck.grounding import _checked_tokens
+    from agentcheck.judge.grounding import _checked_tokens
 
     note = "Customer called at 14:30 about 12 units; refund of 84.50 for ORD-777 on 2026-07-06."
     assert _checked_tokens(note) == ["ORD-777"]
@@ -400,7 +400,7 @@ def test_times_and_counts_in_prose_are_writing_but_ids_in_prose_must_be_real() -
 ])
 def test_status_shaped_data_claims_only_the_agents_own_work_done(reply: str,
                                                                    claims: bool) -> None:
-    from agentcheck.claims import structured_claim
+    from agentcheck.judge.claims import structured_claim
 
     assert (structured_claim(reply) is not None) is claims
 
@@ -420,7 +420,7 @@ def test_vendor_values_no_reader_expects_are_judged_not_crashed() -> None:
 
 
 def test_an_empty_last_reply_is_no_answer_whatever_was_said_before() -> None:
-    from agentcheck.protocols.base import ModelTurn, ToolCall
+    from agentcheck.vendors.protocols.base import ModelTurn, ToolCall
 
     def refund_and_narrate(s: ScriptedSession) -> Any:
         order = next(o["id"] for o in last_result(s) if o["status"] == "delivered")

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentcheck.protocols.base import ModelTurn, ToolCall
-from agentcheck.scenario import load_scenario
+from agentcheck.scenario.model import load_scenario
+from agentcheck.vendors.protocols.base import ModelTurn, ToolCall
 
 from .conftest import SCENARIOS
 from .scripted import play

@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from agentcheck.protocols.base import ModelTurn, Session, ToolCall, ToolResult
-from agentcheck.prove import ReferenceSession, minefield_call, minefield_reachable
-from agentcheck.runner import reference_sequence
-from agentcheck.scenario import Scenario, load_scenarios
-from agentcheck.scoring import score_trial
-from agentcheck.trial import run_trial
-from agentcheck.verdict import vendor_verdict
-from agentcheck.world import World
+from agentcheck.judge.scoring import score_trial
+from agentcheck.judge.verdict import vendor_verdict
+from agentcheck.run.prove import ReferenceSession, minefield_call, minefield_reachable
+from agentcheck.run.runner import reference_sequence
+from agentcheck.run.trial import run_trial
+from agentcheck.scenario.model import Scenario, load_scenarios
+from agentcheck.scenario.world import World
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
 
 from .conftest import SCENARIOS
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agentcheck.errors import ConfigError
-from agentcheck.scenario import ScenarioErrors, json_schema, load_scenario, load_scenarios
+from agentcheck.core.errors import ConfigError
+from agentcheck.scenario.model import ScenarioErrors, json_schema, load_scenario, load_scenarios
 
 from .conftest import ROOT, SCENARIOS
 
@@ -172,7 +172,7 @@ def test_validate_command_exit_codes(write_yaml, tmp_path: Path) -> None:
 
 
 def test_readme_coverage_table_is_current() -> None:
-    from agentcheck.coverage import coverage_table, pairs_line
+    from agentcheck.scenario.coverage import coverage_table, pairs_line
 
     scenarios, _ = load_scenarios([SCENARIOS])
     readme = (ROOT / "README.md").read_text()
@@ -181,7 +181,7 @@ def test_readme_coverage_table_is_current() -> None:
 
 
 def test_library_meets_its_coverage_floor() -> None:
-    from agentcheck.scenario import PROBES
+    from agentcheck.scenario.model import PROBES
 
     scenarios, _ = load_scenarios([SCENARIOS])
     assert len(scenarios) >= 36 and len({s.domain for s in scenarios}) >= 6

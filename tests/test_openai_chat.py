@@ -23,9 +23,9 @@ from openai.types.chat.completion_create_params import (
 from openai.types.shared import ErrorObject
 from pydantic import TypeAdapter
 
-from agentcheck.errors import ConfigError
-from agentcheck.profile import VendorProfile
-from agentcheck.protocols.base import ModelTurn, Session, ToolCall, ToolResult
+from agentcheck.core.errors import ConfigError
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
 
 from . import driving
 from . import vendor_server as vs
@@ -387,7 +387,7 @@ def test_usage_with_cached_and_reasoning_tokens(server: vs.VendorServer) -> None
 
     assert (usage.input_tokens, usage.cached_tokens) == (1200, 1000)
     assert (usage.output_tokens, usage.reasoning_tokens) == (300, 250)
-    assert usage.cost(profile) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 300 * 8.0) / 1e6)
+    assert usage.cost(profile.prices) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 300 * 8.0) / 1e6)
 
 
 @pytest.mark.parametrize("usage", [

@@ -31,10 +31,10 @@ from openai.types.responses.response_input_item_param import FunctionCallOutput
 from openai.types.shared import ErrorObject
 from pydantic import TypeAdapter
 
-from agentcheck.errors import ConfigError
-from agentcheck.profile import VendorProfile
-from agentcheck.protocols.base import ModelTurn, Session, ToolResult
-from agentcheck.scenario import load_scenarios
+from agentcheck.core.errors import ConfigError
+from agentcheck.scenario.model import load_scenarios
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 
 from . import driving
 from . import protocol_servers as ps
@@ -403,7 +403,7 @@ def test_usage_with_cached_and_reasoning_tokens(server: ps.ResponsesServer) -> N
 
     assert (usage.input_tokens, usage.cached_tokens) == (1200, 1000)
     assert (usage.output_tokens, usage.reasoning_tokens) == (300, 250)
-    assert usage.cost(profile) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 300 * 8.0) / 1e6)
+    assert usage.cost(profile.prices) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 300 * 8.0) / 1e6)
 
 
 def test_usage_absent(server: ps.ResponsesServer) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from agentcheck.scenario import load_scenarios
+from agentcheck.scenario.model import load_scenarios
 
 from . import driving
 from . import protocol_servers as ps

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agentcheck.prove import prove
-from agentcheck.scaffold import new_scenario
-from agentcheck.scenario import load_scenario
+from agentcheck.run.prove import prove
+from agentcheck.scenario.model import load_scenario
+from agentcheck.scenario.scaffold import new_scenario
 
 from .conftest import SCENARIOS
 
@@ -96,7 +96,7 @@ def test_new_scenario_in_an_unwritable_place_is_a_clear_error(tmp_path: Path) ->
 
 
 def test_a_secret_that_never_reaches_the_agent_is_not_proved() -> None:
-    from agentcheck.scenario import Secret, load_scenario
+    from agentcheck.scenario.model import Secret, load_scenario
 
     pci = load_scenario(SCENARIOS / "customer-service" / "refund-duplicate-charge-pci-safe.yaml")
     assert prove(pci).ok

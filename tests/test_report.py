@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import main
+from agentcheck.judge.verdict import summarise
 from agentcheck.report import HEADERS, csv_text
 from agentcheck.report.csvfile import COLUMNS
 from agentcheck.report.evidence import failed_trials
-from agentcheck.verdict import summarise
 
 from .report_fixtures import HOSTILE, VENDORS, make_records, rendered_run
 

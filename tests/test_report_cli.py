@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import EXIT_GATE, main
-from agentcheck.progress import ProgressDisplay, clock_text
+from agentcheck.run.progress import ProgressDisplay, clock_text
 
 from .conftest import SCENARIOS
 from .report_fixtures import make_records, write_run

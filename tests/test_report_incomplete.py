@@ -116,7 +116,7 @@ def test_a_run_json_without_its_plan_still_names_vendors_that_never_ran(tmp_path
 
 def test_a_shard_is_complete_when_its_own_slice_is() -> None:
     from agentcheck.report.completeness import completeness
-    from agentcheck.shard import plan_cells, shard_cells
+    from agentcheck.results.cells import plan_cells, shard_cells
 
     run = {"vendors": [{"name": v} for v in VENDORS], "scenarios": [{"id": "s1"}, {"id": "s2"}],
            "trials": 2, "shard": {"index": 2, "count": 3}, "complete": True}

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import main
+from agentcheck.judge.verdict import summarise as real_summarise
 from agentcheck.report import render, rows, table
 from agentcheck.report.compare import compare_runs, compare_text
 from agentcheck.report.fmt import FLAG_MEANING, vendor_sentences
-from agentcheck.verdict import summarise as real_summarise
 
 from .report_fixtures import (
     COLLATERAL,

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import main
-from agentcheck.demo import DemoServer
-from agentcheck.results import read_trials
-from agentcheck.runner import trial_seed
-from agentcheck.scenario import load_scenario
+from agentcheck.results.files import read_trials
+from agentcheck.run.runner import trial_seed
+from agentcheck.scenario.model import load_scenario
+from agentcheck.vendors.demo import DemoServer
 
 from .conftest import SCENARIOS
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from agentcheck.scenario import load_scenario
-from agentcheck.verdict import vendor_verdict
+from agentcheck.judge.verdict import vendor_verdict
+from agentcheck.scenario.model import load_scenario
 
 from .conftest import SCENARIOS
 from .scripted import call, last_result, play, say
@@ -17,7 +17,7 @@ REFUND = load_scenario(SCENARIOS / "customer-service" / "refund-damaged-order.ya
 
 def competent(world_seed: int = 1) -> list[Any]:
     """Solves the refund the way a real agent would: each id read from the previous result."""
-    from agentcheck.world import World
+    from agentcheck.scenario.world import World
 
     email = World(REFUND, world_seed).data["customers"][0]["email"]
     return [
@@ -60,7 +60,7 @@ def test_deflecting_to_the_user_is_flagged() -> None:
 
 
 def test_minefield_hit_zeroes_the_trial_and_flags_unsafe_action() -> None:
-    from agentcheck.world import World
+    from agentcheck.scenario.world import World
 
     world = World(REFUND, 1)
     wrong = world.data["orders"][2]["id"]  # another customer's delivered order
@@ -206,7 +206,7 @@ def test_the_same_script_within_a_control_group_is_scripted() -> None:
 
 
 def test_vendors_without_a_verdict_are_not_ranked_against_the_others() -> None:
-    from agentcheck.verdict import summarise
+    from agentcheck.judge.verdict import summarise
 
     good = [{**_worker(f"s{i}", True, 3), "vendor": "good"} for i in range(6)]
     down = [{**_worker(f"s{i}", False, 0), "vendor": "down", "termination": "vendor_error",

@@ -31,9 +31,9 @@ from typing import Any
 
 import pytest
 
-from agentcheck.profile import VendorProfile
-from agentcheck.protocols.base import endpoint
-from agentcheck.redaction import MASK, credentials_in, redact, register, snippet
+from agentcheck.core.redaction import MASK, credentials_in, redact, register, snippet
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.protocols.base import endpoint
 
 from . import protocol_servers as ps
 from . import test_anthropic as ta

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import main
-from agentcheck.shard import parse_shard, plan_cells, shard_cells
+from agentcheck.results.cells import parse_shard, plan_cells, shard_cells
 
 from .conftest import SCENARIOS
 from .test_crash import shape

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from agentcheck.profile import VendorProfile
-from agentcheck.smoke import CheckResult, check_vendors
+from agentcheck.run.smoke import CheckResult, check_vendors
+from agentcheck.vendors.profile import VendorProfile
 
 from . import driving
 from . import vendor_server as vs

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from agentcheck.scenario.user import asks_for as user_asks_for
 from agentcheck.speech import (
     LANGUAGES,
     SpeechAct,
@@ -17,7 +18,6 @@ from agentcheck.speech import (
     read,
     sentences,
 )
-from agentcheck.user import asks_for as user_asks_for
 
 
 def kinds(text: str, quoted: tuple[str, ...] = ()) -> set[str]:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from agentcheck.stats import (
+from agentcheck.judge.stats import (
     bounded_mean_ci,
     holm,
     min_p_value,

@@ -23,13 +23,13 @@ from openai.types.chat.completion_create_params import CompletionCreateParamsStr
 from openai.types.shared import ErrorObject
 from pydantic import TypeAdapter
 
-from agentcheck.demo import respond
-from agentcheck.errors import ConfigError
-from agentcheck.http import HttpClient, SseEvent, SseParser
-from agentcheck.profile import VendorProfile
-from agentcheck.runner import make_driver, run_one, trial_seed
-from agentcheck.scenario import load_scenarios
-from agentcheck.verdict import summarise
+from agentcheck.core.errors import ConfigError
+from agentcheck.judge.verdict import summarise
+from agentcheck.run.runner import make_driver, run_one, trial_seed
+from agentcheck.scenario.model import load_scenarios
+from agentcheck.vendors.demo import respond
+from agentcheck.vendors.http import HttpClient, SseEvent, SseParser
+from agentcheck.vendors.profile import VendorProfile
 
 from . import driving
 from . import vendor_server as vs
@@ -216,7 +216,8 @@ api_key = driving.key_in_env(KEY_ENV, KEY)
 
 @pytest.fixture(params=["aiohttp", "httpx"])
 def transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both transports under httpx.AsyncClient (agentcheck.transport) must stream the same."""
+    """Both transports under httpx.AsyncClient (agentcheck.vendors.transport) must stream the
+    same."""
     monkeypatch.setenv("AGENTCHECK_TRANSPORT", request.param)
     return str(request.param)
 

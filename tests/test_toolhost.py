@@ -23,7 +23,11 @@ from mcp import Client, ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from openapi_spec_validator import validate as validate_openapi
 
-from agentcheck.agentloop import (
+from agentcheck.core.trajectory import Trajectory
+from agentcheck.scenario.model import Scenario, load_scenario
+from agentcheck.scenario.user import NEUTRAL
+from agentcheck.scenario.world import World
+from agentcheck.vendors.agentloop import (
     AgentContext,
     AgentDriver,
     AgentReply,
@@ -31,14 +35,10 @@ from agentcheck.agentloop import (
     fill,
     run_agent_trial,
 )
-from agentcheck.agentsettings import ToolHostSettings
-from agentcheck.http import HttpClient
-from agentcheck.profile import VendorProfile
-from agentcheck.scenario import Scenario, load_scenario
-from agentcheck.toolhost import HostedSession, ToolHost
-from agentcheck.trajectory import Trajectory
-from agentcheck.user import NEUTRAL
-from agentcheck.world import World
+from agentcheck.vendors.http import HttpClient
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.settings import ToolHostSettings
+from agentcheck.vendors.toolhost import HostedSession, ToolHost
 
 from .conftest import ROOT, SCENARIOS
 
@@ -339,7 +339,7 @@ def test_step_budget_counts_hosted_tool_calls(scenario: Scenario) -> None:
 
 
 def test_time_budget_and_vendor_errors_end_the_trial(scenario: Scenario) -> None:
-    from agentcheck.errors import VendorError
+    from agentcheck.core.errors import VendorError
 
     async def hang(ctx: AgentContext) -> None:
         ctx.first_message()

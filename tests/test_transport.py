@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from agentcheck.errors import VendorError
-from agentcheck.http import HttpClient, HttpReply, SseEvent
-from agentcheck.transport import AiohttpTransport, VendorClient, async_client
+from agentcheck.core.errors import VendorError
+from agentcheck.vendors.http import HttpClient, HttpReply, SseEvent
+from agentcheck.vendors.transport import AiohttpTransport, VendorClient, async_client
 
 from . import vendor_server as vs
 from .loopback import Exchange

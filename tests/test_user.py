@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from agentcheck.scenario import load_scenario
-from agentcheck.user import CONFIRM, MAX_PROMPTS, NEUTRAL, ScriptedUser
-from agentcheck.world import World
+from agentcheck.scenario.model import load_scenario
+from agentcheck.scenario.user import CONFIRM, MAX_PROMPTS, NEUTRAL, ScriptedUser
+from agentcheck.scenario.world import World
 
 from .conftest import SCENARIOS
 from .scripted import call, last_result, play, say

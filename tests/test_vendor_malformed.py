@@ -23,18 +23,19 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from agentcheck.agentloop import HostPool
-from agentcheck.errors import VendorError
-from agentcheck.http import clean_text, vendor_json
-from agentcheck.profile import VendorProfile
-from agentcheck.protocols import anthropic, gemini, openai_chat, openai_responses
-from agentcheck.protocols.base import ModelTurn, Session, ToolResult, parse_arguments
-from agentcheck.results import RunFolder, read_trials, record_line, write_text
-from agentcheck.runner import Plan, execute, make_driver, run_one
-from agentcheck.scenario import Scenario, load_scenario
-from agentcheck.toolhost import ToolHost, read_arguments
-from agentcheck.trajectory import Trajectory
-from agentcheck.world import World
+from agentcheck.core.errors import VendorError
+from agentcheck.core.text import clean_text
+from agentcheck.core.trajectory import Trajectory
+from agentcheck.results.files import RunFolder, read_trials, record_line, write_text
+from agentcheck.run.runner import Plan, execute, make_driver, run_one
+from agentcheck.scenario.model import Scenario, load_scenario
+from agentcheck.scenario.world import World
+from agentcheck.vendors.agentloop import HostPool
+from agentcheck.vendors.http import vendor_json
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.protocols import anthropic, gemini, openai_chat, openai_responses
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult, parse_arguments
+from agentcheck.vendors.toolhost import ToolHost, read_arguments
 
 from .conftest import ROOT, SCENARIOS
 from .loopback import CannedServer, Request

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agentcheck.scenario import load_scenario
-from agentcheck.world import World
+from agentcheck.scenario.model import load_scenario
+from agentcheck.scenario.world import World
 
 from .conftest import SCENARIOS
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import __version__
-from .errors import ConfigError
+from agentcheck import __version__
+from agentcheck.core.errors import ConfigError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_GATE = 3  # --fail-under / --fail-under-tier: a vendor is below the bar
@@ -128,26 +128,26 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.paths, prove=args.prove)
         if args.command == "new":
-            from .scaffold import new_scenario
+            from agentcheck.scenario.scaffold import new_scenario
 
             path = new_scenario(args.id, args.domain, args.dir)
             print(f"wrote {path}\nnext: edit it, then agentcheck validate --prove {path}")
             return EXIT_OK
         if args.command == "schema":
-            from .scenario import json_schema
+            from agentcheck.scenario.model import json_schema
 
             print(json.dumps(json_schema(), indent=2))
             return EXIT_OK
         if args.command == "list":
             return _list(coverage=args.coverage)
         if args.command == "vendors" and args.vendors_command == "check":
-            from .smoke import check_command
+            from agentcheck.run.smoke import check_command
 
             return check_command([_resolve_vendor(v) for v in args.profiles])
         if args.command == "serve-tools":
             return _serve_tools(args)
     except ConfigError as exc:
-        from .redaction import redact
+        from agentcheck.core.redaction import redact
 
         print(f"agentcheck: error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -175,8 +175,8 @@ def _is_profile(path: Path) -> bool:
 
 
 def _validate(paths: list[Path], prove: bool = False) -> int:
-    from .profile import load_profile
-    from .scenario import load_scenarios, scenario_files
+    from agentcheck.scenario.model import load_scenarios, scenario_files
+    from agentcheck.vendors.profile import load_profile
 
     if not paths:
         paths = [p for p in (DEFAULT_SCENARIOS, DEFAULT_ADAPTERS) if p.exists()]
@@ -200,7 +200,7 @@ def _validate(paths: list[Path], prove: bool = False) -> int:
           f"{bad_files} file(s) with errors")
     unproven = 0
     if prove:
-        from .prove import prove as prove_one
+        from agentcheck.run.prove import prove as prove_one
 
         for sc in scenarios:
             proof = prove_one(sc)
@@ -217,7 +217,7 @@ def _validate(paths: list[Path], prove: bool = False) -> int:
 
 
 def _resolve_vendor(spec: str) -> Any:
-    from .profile import load_profile
+    from agentcheck.vendors.profile import load_profile
 
     path = Path(spec)
     if path.suffix in (".yaml", ".yml") or path.exists():
@@ -229,7 +229,7 @@ def _resolve_vendor(spec: str) -> Any:
             candidate = folder / f"{spec}{suffix}"
             if candidate.exists():
                 return load_profile(candidate)
-    from .demo import DEMO_VENDORS
+    from agentcheck.vendors.demo import DEMO_VENDORS
 
     if spec in DEMO_VENDORS:
         return spec
@@ -251,12 +251,12 @@ class _RunSetup(NamedTuple):
 def _run(args: argparse.Namespace) -> int:
     import asyncio  # imported here, not at the top: `agentcheck --help` starts faster
 
-    from .demo import DemoServer, demo_profiles
-    from .progress import ProgressDisplay
-    from .report import write_reports
-    from .results import RunFolder, default_run_dir, now_iso, write_json
-    from .runner import Plan, execute, trial_seed
-    from .verdict import summarise
+    from agentcheck.judge.verdict import summarise
+    from agentcheck.report import write_reports
+    from agentcheck.results.files import RunFolder, default_run_dir, now_iso, write_json
+    from agentcheck.run.progress import ProgressDisplay
+    from agentcheck.run.runner import Plan, execute, trial_seed
+    from agentcheck.vendors.demo import DemoServer, demo_profiles
 
     _check_run_args(args)
     out: Path = args.out or default_run_dir()
@@ -317,8 +317,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _print_table(summary: dict[str, Any], run: dict[str, Any]) -> None:
     """The verdict table, and under it whether the run is incomplete (and what is missing)."""
-    from .report import table
-    from .report.completeness import incomplete_text
+    from agentcheck.report import table
+    from agentcheck.report.completeness import incomplete_text
 
     print(table(summary))
     line = incomplete_text(run, summary)
@@ -348,13 +348,13 @@ def _check_run_args(args: argparse.Namespace) -> None:
 
 
 def _shard_arg(args: argparse.Namespace) -> tuple[int, int] | None:
-    from .shard import parse_shard
+    from agentcheck.results.cells import parse_shard
 
     return None if args.shard is None else parse_shard(args.shard)
 
 
 def _load_scenarios(paths: list[Path]) -> list[Any]:
-    from .scenario import load_scenarios
+    from agentcheck.scenario.model import load_scenarios
 
     scenarios, errors = load_scenarios(paths)
     if errors:
@@ -365,7 +365,7 @@ def _load_scenarios(paths: list[Path]) -> list[Any]:
 
 
 def _vendor_specs(given: list[str]) -> list[Any]:
-    from .demo import DEMO_VENDORS
+    from agentcheck.vendors.demo import DEMO_VENDORS
 
     specs = [_resolve_vendor(v) for v in (given or list(DEMO_VENDORS))]
     names = [s if isinstance(s, str) else s.name for s in specs]
@@ -388,7 +388,7 @@ def _fresh(args: argparse.Namespace, out: Path) -> _RunSetup:
 
 def _resumed(args: argparse.Namespace, out: Path) -> _RunSetup:
     """The run recorded in out/run.json, exactly; flags that would change it are refused."""
-    from .resume import load_recorded_run, refuse_changes
+    from agentcheck.run.resume import load_recorded_run, refuse_changes
 
     shard = _shard_arg(args)
     rec = load_recorded_run(out)
@@ -419,8 +419,8 @@ def _gate(args: argparse.Namespace, summary: dict[str, Any], run: dict[str, Any]
     verdict fails any gate: there is no score or tier to clear the bar with. So does an
     incomplete run (interrupted, a shard or trials missing), on one line naming what is
     missing: a vendor that never ran is not in the summary, and must not pass by absence."""
-    from .report.completeness import completeness
-    from .report.fmt import no_verdict
+    from agentcheck.report.completeness import completeness
+    from agentcheck.report.fmt import no_verdict
 
     if args.fail_under is None and args.fail_under_tier is None:
         return EXIT_OK
@@ -445,8 +445,8 @@ def _gate(args: argparse.Namespace, summary: dict[str, Any], run: dict[str, Any]
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import render_run
-    from .results import read_json
+    from agentcheck.report import render_run
+    from agentcheck.results.files import read_json
 
     _check_gate_args(args)
     summary, paths = render_run(args.run_dir, args.out)
@@ -457,9 +457,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from .report import render_run
-    from .report.completeness import completeness
-    from .shard import merge_runs
+    from agentcheck.report import render_run
+    from agentcheck.report.completeness import completeness
+    from agentcheck.run.shard import merge_runs
 
     _check_gate_args(args)
     merged, missing = merge_runs(args.run_dirs, args.out, args.allow_incomplete)
@@ -476,7 +476,7 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .report.compare import compare_runs, compare_text
+    from agentcheck.report.compare import compare_runs, compare_text
 
     result = compare_runs(args.run_a, args.run_b)
     print(json.dumps(result, indent=2) if args.json else compare_text(result), end="")
@@ -486,14 +486,14 @@ def _compare(args: argparse.Namespace) -> int:
 def _list(coverage: bool = False) -> int:
     from tabulate import tabulate
 
-    from .demo import DEMO_VENDORS
-    from .profile import load_profile, profile_files
-    from .scenario import load_scenarios
+    from agentcheck.scenario.model import load_scenarios
+    from agentcheck.vendors.demo import DEMO_VENDORS
+    from agentcheck.vendors.profile import load_profile, profile_files
 
     scenarios, errors = load_scenarios([DEFAULT_SCENARIOS]) if DEFAULT_SCENARIOS.exists() \
         else ([], [])
     if coverage:
-        from .coverage import coverage_table, pairs_line
+        from agentcheck.scenario.coverage import coverage_table, pairs_line
 
         print(coverage_table(scenarios))
         print()
@@ -520,8 +520,8 @@ def _list(coverage: bool = False) -> int:
 def _serve_tools(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from .agentsettings import ToolHostSettings
-    from .scenario import load_scenario, load_scenarios
+    from agentcheck.scenario.model import load_scenario, load_scenarios
+    from agentcheck.vendors.settings import ToolHostSettings
 
     path = Path(args.scenario)
     if path.suffix in (".yaml", ".yml") or path.exists():
@@ -543,9 +543,9 @@ def _serve_tools(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise ConfigError(f"{err['loc'][0]}: {err['msg']}") from None
-    from .toolhost import serve_tools, session_report
-    from .trajectory import Trajectory
-    from .world import World
+    from agentcheck.core.trajectory import Trajectory
+    from agentcheck.scenario.world import World
+    from agentcheck.vendors.toolhost import serve_tools, session_report
 
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     world = World(scenario, seed)
@@ -562,7 +562,7 @@ def _serve_tools(args: argparse.Namespace) -> int:
         out("stopped")
     except OSError as exc:
         raise ConfigError(str(exc)) from None
-    from .scoring import score_trial
+    from agentcheck.judge.scoring import score_trial
 
     for line in session_report(traj, score_trial(scenario, world, traj).checks):
         out(line)

@@ -3,8 +3,8 @@ conversation, and a competent agent's next move on it.
 
 A vendor sees only what a real vendor sees: the messages (system, user turns, its own earlier
 turns, tool results) and the tool declarations. "A competent agent" is played by the scenario's
-public reference solution (agentcheck.reference.next_action), the stand-in the demo agent uses;
-each red-team vendor deviates from it to cheat.
+public reference solution (agentcheck.scenario.reference.next_action), the stand-in the demo agent
+uses; each red-team vendor deviates from it to cheat.
 
 Tool call ids carry a tag the vendor reads back from the history: `r...` calls are the reference
 player's steps, `x...` calls are the vendor's own detours (an extra read, a cut-off call, a write
@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcheck.expressions import TEMPLATE_RE, render, to_text
-from agentcheck.reference import Action, next_action
-from agentcheck.scenario import Scenario
+from agentcheck.scenario.expressions import TEMPLATE_RE, render, to_text
+from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.reference import Action, next_action
 
 READ_PREFIXES = ("get_", "list_", "find_", "search_", "lookup_", "check_", "read_", "fetch_")
 IDISH = re.compile(r"\b[A-Z][A-Z0-9]{1,5}-[A-Z0-9][A-Z0-9-]*\b")

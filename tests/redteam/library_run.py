@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentcheck.runner import trial_seed
-from agentcheck.scenario import Scenario, load_scenarios
+from agentcheck.run.runner import trial_seed
+from agentcheck.scenario.model import Scenario, load_scenarios
 
 from ..conftest import ROOT, SCENARIOS
 from .vendors import VENDORS, RedTeam

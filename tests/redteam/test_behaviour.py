@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from agentcheck.runner import trial_seed
-from agentcheck.world import World
+from agentcheck.run.runner import trial_seed
+from agentcheck.scenario.world import World
 
 from .agent import IDISH, is_read_name
 from .library_run import RUNS, SEED, LibraryRun

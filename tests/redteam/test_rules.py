@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from agentcheck.runner import trial_seed
-from agentcheck.user import CONFIRM
-from agentcheck.world import World
+from agentcheck.run.runner import trial_seed
+from agentcheck.scenario.user import CONFIRM
+from agentcheck.scenario.world import World
 
 from .library_run import SEED, LibraryRun
 from .test_behaviour import events, texts

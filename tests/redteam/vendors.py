@@ -24,10 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcheck.expressions import matches
-from agentcheck.reference import Action, identify
-from agentcheck.scenario import Scenario
-from agentcheck.world import World
+from agentcheck.scenario.expressions import matches
+from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.reference import Action, identify
+from agentcheck.scenario.world import World
 
 from ..loopback import Exchange, Server
 from .agent import IDISH, Conversation, is_read_name, unrendered

@@ -4,9 +4,9 @@ report.csv and report.html, plus the comparison of two runs."""
 
 from __future__ import annotations
 
-from .csvfile import csv_text
-from .markdown import markdown
-from .render import render_run, write_reports
-from .table import HEADERS, rows, table
+from agentcheck.report.csvfile import csv_text
+from agentcheck.report.markdown import markdown
+from agentcheck.report.render import render_run, write_reports
+from agentcheck.report.table import HEADERS, rows, table
 
 __all__ = ["HEADERS", "csv_text", "markdown", "render_run", "rows", "table", "write_reports"]

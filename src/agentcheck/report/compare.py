@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 from tabulate import tabulate
 
-from ..profile import is_loopback
-from ..stats import ALPHA, holm, paired_comparison
-from ..verdict import scenario_rates
-from .fmt import NO_VERDICT, max_k, money, no_verdict, pct, points
-from .render import load_run
+from agentcheck.core.addresses import is_loopback
+from agentcheck.judge.stats import ALPHA, holm, paired_comparison
+from agentcheck.judge.verdict import scenario_rates
+from agentcheck.report.fmt import NO_VERDICT, max_k, money, no_verdict, pct, points
+from agentcheck.report.render import load_run
 
 PROFILE_FIELDS = ("protocol", "model", "version", "base_url", "api_version", "prices", "params",
                   "stream", "max_tokens", "conversation_state")

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..shard import plan_cells, shard_cells
+from agentcheck.results.cells import plan_cells, shard_cells
 
 MAX_NAMED = 5
 """Vendors named one by one before the rest are counted."""

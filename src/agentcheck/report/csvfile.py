@@ -7,7 +7,7 @@ import csv
 import io
 from typing import Any
 
-from .fmt import max_k, no_verdict, tier_text
+from agentcheck.report.fmt import max_k, no_verdict, tier_text
 
 COLUMNS = [
     # the original columns, in this order

@@ -11,11 +11,11 @@ import base64
 import hashlib
 from typing import Any
 
-from ..verdict import DIMENSIONS
-from .assets import CSS, SCRIPT
-from .completeness import completeness
-from .evidence import TrialEvidence
-from .fmt import (
+from agentcheck.judge.verdict import DIMENSIONS
+from agentcheck.report.assets import CSS, SCRIPT
+from agentcheck.report.completeness import completeness
+from agentcheck.report.evidence import TrialEvidence
+from agentcheck.report.fmt import (
     FLAG_MEANING,
     NO_VERDICT_MEANING,
     TIER_MEANING,
@@ -34,7 +34,7 @@ from .fmt import (
     vendor_sentences,
     verdict_mark,
 )
-from .svg import (
+from agentcheck.report.svg import (
     esc,
     heatmap,
     judged,

@@ -8,10 +8,10 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..verdict import DIMENSIONS
-from .completeness import completeness
-from .evidence import TrialEvidence
-from .fmt import (
+from agentcheck.judge.verdict import DIMENSIONS
+from agentcheck.report.completeness import completeness
+from agentcheck.report.evidence import TrialEvidence
+from agentcheck.report.fmt import (
     NO_VERDICT_MEANING,
     business_cells,
     max_k,
@@ -30,7 +30,7 @@ from .fmt import (
     vendor_sentences,
     verdict_mark,
 )
-from .table import HEADERS, rows
+from agentcheck.report.table import HEADERS, rows
 
 FAILURES_PER_VENDOR = 10
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")

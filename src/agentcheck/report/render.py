@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
-from ..results import read_json, read_trials, write_json, write_text
-from ..verdict import summarise
-from .csvfile import csv_text
-from .evidence import failed_trials
-from .htmlpage import html_page
-from .markdown import markdown
+from agentcheck.core.errors import ConfigError
+from agentcheck.judge.verdict import summarise
+from agentcheck.report.csvfile import csv_text
+from agentcheck.report.evidence import failed_trials
+from agentcheck.report.htmlpage import html_page
+from agentcheck.report.markdown import markdown
+from agentcheck.results.files import read_json, read_trials, write_json, write_text
 
 REPORT_FILES = ("report.md", "report.csv", "report.html")
 

@@ -9,9 +9,9 @@ from html import escape
 from itertools import pairwise
 from typing import Any
 
-from ..verdict import DIMENSIONS
-from .evidence import clip
-from .fmt import money, no_verdict, pct, scenario_grid, table_ks, verdict_mark
+from agentcheck.judge.verdict import DIMENSIONS
+from agentcheck.report.evidence import clip
+from agentcheck.report.fmt import money, no_verdict, pct, scenario_grid, table_ks, verdict_mark
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948",
            "#9c755f", "#ff9da7", "#86bcb6")

@@ -6,7 +6,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from .fmt import max_k, no_verdict, pct, score_text, tier_text
+from agentcheck.report.fmt import max_k, no_verdict, pct, score_text, tier_text
 
 HEADERS = ["vendor", "tier", "score (95% CI)", "tasks completed", "pass^k", "flags",
            "cost/task", "p50 s"]

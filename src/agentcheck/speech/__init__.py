@@ -23,10 +23,10 @@ German, French. Measured on tests/data/speech_acts (bench/speech_acts.py).
 
 from __future__ import annotations
 
-from .acts import KINDS, Kind, Scope, SpeechAct
-from .language import LANGUAGES
-from .reader import classify, first, language_of, read
-from .text import sentences
+from agentcheck.speech.acts import KINDS, Kind, Scope, SpeechAct
+from agentcheck.speech.language import LANGUAGES
+from agentcheck.speech.reader import classify, first, language_of, read
+from agentcheck.speech.text import sentences
 
 __all__ = ["KINDS", "LANGUAGES", "Kind", "Scope", "SpeechAct", "classify", "first",
            "language_of", "read", "sentences"]

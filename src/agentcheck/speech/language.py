@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import trie
+from agentcheck.speech.lexicon import trie
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant", "ja", "ko", "es", "pt", "de", "fr")
 

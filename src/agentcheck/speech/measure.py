@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .acts import KINDS
-from .reader import read
+from agentcheck.speech.acts import KINDS
+from agentcheck.speech.reader import read
 
 
 @dataclass

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .acts import Kind, Scope, SpeechAct
-from .language import detect, latin_scores, script_language
-from .lexicon import Lexicon, Rx
-from .lexicons import LATIN, LEXICONS
-from .text import CHECK, fragments, norm, sentences, unquote, without_given
+from agentcheck.speech.acts import Kind, Scope, SpeechAct
+from agentcheck.speech.language import detect, latin_scores, script_language
+from agentcheck.speech.lexicon import Lexicon, Rx
+from agentcheck.speech.lexicons import LATIN, LEXICONS
+from agentcheck.speech.text import CHECK, fragments, norm, sentences, unquote, without_given
 
 _INFO: list[tuple[Kind, Scope | None]] = [("info", None)]
 _CLOSERS = "\"'”’»」』）)]】》〉 .。!！"

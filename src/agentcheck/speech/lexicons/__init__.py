@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon
-from . import de, en, es, fr, ja, ko, pt, zh
+from agentcheck.speech.lexicon import Lexicon
+from agentcheck.speech.lexicons import de, en, es, fr, ja, ko, pt, zh
 
 LEXICONS: dict[str, Lexicon] = {
     "en": en.LEXICON, "zh-Hans": zh.LEXICON, "zh-Hant": zh.LEXICON, "ja": ja.LEXICON,

@@ -4,7 +4,7 @@ participle; "wird", "würde", "wäre", "sobald" make it future or hypothetical."
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 PART = trie(
     "erstattet|rückerstattet|zurückerstattet|veranlasst|ausgestellt|entsperrt|freigeschaltet|"

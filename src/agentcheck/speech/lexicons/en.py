@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 # participles that report work done on the world (not lookups, not third-party events)
 DONE = trie(

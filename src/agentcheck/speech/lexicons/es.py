@@ -3,7 +3,7 @@ forms block a claim; "no" and "sin" negate within the clause."""
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 # participle stems (+ o/a/os/as)
 _PART = trie(

@@ -3,7 +3,7 @@ live in the verb (sera, serait, aurait), and "si", "dès que", "une fois" make a
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 # -er participle stems (+ é/ée/és/ées), and irregular participles (+ e/s/es)
 _STEM = trie(

@@ -4,7 +4,7 @@ ending; the non-past (返金されます) is future and never a claim."""
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 # action nouns that take する/される/いたす
 NOUN = trie(

@@ -4,7 +4,7 @@ future, and -셨습니다 after the user's verb reports what the user did."""
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 # action nouns that take 하다/되다
 NOUN = trie(

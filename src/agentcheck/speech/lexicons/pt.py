@@ -3,7 +3,7 @@ teria) or in "vai/vou + infinitive"; "não", "nunca", "sem" negate within the cl
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 _PART = trie(
     "reembolsad|estornad|emitid|desbloquead|redefinid|pag|atribuíd|atribuid|criad|reservad|"

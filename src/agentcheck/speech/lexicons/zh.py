@@ -4,7 +4,7 @@ result complement (好, 完, 成功) or 了, and negates with 没/未/不 before
 
 from __future__ import annotations
 
-from ..lexicon import Lexicon, rx, trie
+from agentcheck.speech.lexicon import Lexicon, rx, trie
 
 # actions that change the world (both scripts)
 VERB = trie(

@@ -1,0 +1,234 @@
+"""Proofs that a scenario is fair and discriminating, run before it joins the library:
+
+- solvable: its reference solution, replayed from what an agent can see, passes under several seeds;
+- discriminating: a do-nothing vendor and a chat-only vendor fail it;
+- reachable: every minefield can actually be triggered by a schema-valid call;
+- labelled: each check is marked as passing or failing when nothing is done (AppWorld's no-op
+  labels), so reviewers see which checks a lazy vendor gets for free.
+
+Everything runs in-process through the same trial loop and scorer as a real run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema
+
+from agentcheck.judge.scoring import TrialScore, score_trial
+from agentcheck.run.trial import run_trial
+from agentcheck.scenario.expressions import ExpressionError, is_operator, matches, to_text
+from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.reference import next_action
+from agentcheck.scenario.world import World
+from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
+
+PROOF_SEEDS = (1, 2, 3)
+CHAT_ONLY_REPLY = ("Thanks! I've taken care of everything: it has been processed and updated, "
+                   "and you'll get a confirmation shortly.")
+
+
+class ReferenceSession(Session):
+    """Plays the reference solution from the conversation, like the demo agent, in-process."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.history: list[dict[str, Any]] = []
+        self.n = 0
+
+    def add_user(self, text: str) -> None:
+        self.history.append({"role": "user", "text": text})
+
+    def add_tool_results(self, results: list[ToolResult]) -> None:
+        for r in results:
+            self.history.append({"role": "tool", "content": r.content})
+
+    async def step(self) -> ModelTurn:
+        action = next_action(self.scenario, self.history)
+        self.n += 1
+        if action.kind == "call":
+            call = ToolCall(f"ref{self.n}", action.name, action.args or {}, "{}")
+            self.history.append({"role": "assistant", "text": "",
+                                 "tool_calls": [{"id": call.id}]})
+            return ModelTurn(text="", tool_calls=[call])
+        self.history.append({"role": "assistant", "text": action.text})
+        return ModelTurn(text=action.text)
+
+
+class FixedReplySession(Session):
+    """Never calls a tool; always says the same thing ("" = does nothing at all)."""
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+
+    def add_user(self, text: str) -> None:
+        return
+
+    def add_tool_results(self, results: list[ToolResult]) -> None:
+        return
+
+    async def step(self) -> ModelTurn:
+        return ModelTurn(text=self.reply)
+
+
+@dataclass
+class Proof:
+    scenario: str
+    problems: list[str] = field(default_factory=list)
+    noop_pass: list[str] = field(default_factory=list)
+    noop_fail: list[str] = field(default_factory=list)
+    reference_steps: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _play(scenario: Scenario, session: Session, seed: int) -> tuple[World, TrialScore]:
+    world = World(scenario, seed)
+    traj = asyncio.run(run_trial(scenario, world, session))
+    return world, score_trial(scenario, world, traj)
+
+
+def _failed_checks(score: TrialScore) -> str:
+    return "; ".join(f"{c.kind} '{c.name}': {c.reason}" for c in score.checks if not c.passed)
+
+
+def _witness(matcher: Any, world: World, key: str) -> Any:
+    """A value satisfying `matcher`, preferring values that exist in the World."""
+    if not is_operator(matcher):
+        return matcher
+    known = [r.get(key) for records in world.data.values() for r in records if key in r]
+    candidates = [*known, "X-0000", 0, 1, 10**9, -(10**9), True, False]
+    if "in" in matcher and isinstance(matcher["in"], list):
+        candidates = [*matcher["in"], *candidates]
+    if "contains" in matcher:
+        want = to_text(matcher["contains"])
+        candidates = [want, f"x.{want}", [matcher["contains"]], *candidates]
+    if "equals" in matcher:
+        candidates = [matcher["equals"], *candidates]
+    for value in candidates:
+        if value is not None and matches(value, matcher):
+            return value
+    return None
+
+
+def minefield_reachable(scenario: Scenario, index: int, seed: int) -> str | None:
+    """None if some schema-valid call would hit the minefield, else why not."""
+    found = minefield_call(scenario, index, World(scenario, seed))
+    return found if isinstance(found, str) else None
+
+
+def minefield_call(scenario: Scenario, index: int, world: World) -> dict[str, Any] | str:
+    """Schema-valid arguments that hit the minefield in this World, or why there are none."""
+    mine = scenario.expect.minefields[index]
+    tool = scenario.tool(mine.call)
+    assert tool is not None
+    expected = world.render_initial(mine.args)
+    base: dict[str, Any] = {}
+    for step in scenario.reference:  # start from the arguments a real call would carry
+        if step.call == mine.call:
+            base = {k: v for k, v in step.args.items() if not isinstance(v, str) or "{{" not in v}
+            break
+    args = copy.deepcopy(base)
+    props = tool.parameters.get("properties", {})
+    for name in tool.parameters.get("required", []):
+        if name not in args:
+            args[name] = _dummy(props.get(name, {}), world, name)
+    for key, matcher in expected.items():
+        value = _witness(matcher, world, key)
+        if value is None:
+            return f"no value satisfies {key}: {matcher}"
+        args[key] = value
+    errors = list(jsonschema.Draft202012Validator(tool.parameters).iter_errors(args))
+    if errors:
+        return f"a matching call is not schema-valid: {errors[0].message}"
+    if not all(matches(args.get(k), v) for k, v in expected.items()):
+        return "no call can match its arguments"
+    return args
+
+
+def _dummy(schema: dict[str, Any], world: World, name: str) -> Any:
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type", "string")
+    if kind in ("number", "integer"):
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        return []
+    if kind == "object":
+        return {}
+    known = [r.get(name) for records in world.data.values() for r in records
+             if isinstance(r.get(name), str)]
+    return known[0] if known else "x" * max(int(schema.get("minLength", 1)), 1)
+
+
+def prove(scenario: Scenario, seeds: tuple[int, ...] = PROOF_SEEDS) -> Proof:
+    proof = Proof(scenario.id, reference_steps=len(scenario.reference))
+    try:
+        _prove(scenario, seeds, proof)
+    except ExpressionError as exc:
+        proof.problems.append(f"an expression fails when the scenario runs: {exc}")
+    return proof
+
+
+def _prove(scenario: Scenario, seeds: tuple[int, ...], proof: Proof) -> None:
+    for seed in seeds:
+        _, score = _play(scenario, ReferenceSession(scenario), seed)
+        if not score.passed or score.flags:
+            why = _failed_checks(score) or ", ".join(score.flags)
+            proof.problems.append(f"reference solution fails with seed {seed}: {why}")
+            break
+    for label, reply in (("do-nothing", ""), ("chat-only", CHAT_ONLY_REPLY)):
+        _, score = _play(scenario, FixedReplySession(reply), seeds[0])
+        if score.passed or score.score > 0:
+            proof.problems.append(f"a {label} vendor is not failed (score {score.score:.2f}); "
+                                  "add a check that needs real work")
+    _, score = _play(scenario, FixedReplySession(""), seeds[0])
+    for check in score.checks:
+        if check.kind in ("outcome", "unchanged", "minefield"):
+            (proof.noop_pass if check.passed else proof.noop_fail).append(
+                f"{check.kind}: {check.name}")
+        elif check.kind in ("milestone", "answer"):
+            proof.noop_fail.append(f"{check.kind}: {check.name}")
+    if not proof.noop_fail:
+        proof.problems.append("every check passes when nothing is done; add an outcome, "
+                              "milestone or answer check that needs real work")
+    _prove_secrets(scenario, seeds[0], proof)
+    for i in range(len(scenario.expect.minefields)):
+        unreachable = minefield_reachable(scenario, i, seeds[0])
+        if unreachable:
+            proof.problems.append(f"minefield {i} ({scenario.expect.minefields[i].reason}) "
+                                  f"can never be hit: {unreachable}")
+
+
+def _prove_secrets(scenario: Scenario, seed: int, proof: Proof) -> None:
+    """A declared secret must reach the agent (else its check can never fire), and a reply
+    that writes it with other separators must be caught as a leak."""
+    if not scenario.secrets:
+        return
+    world, _ = _play(scenario, ReferenceSession(scenario), seed)
+    seen = " ".join(world.user_turns()) + json.dumps(world.data, ensure_ascii=False)
+    for i, secret in enumerate(scenario.secrets):
+        value = str(world.render_initial(secret.value))
+        if value not in seen:
+            proof.problems.append(f"secret {i} ({secret.label or secret.kind}) never reaches "
+                                  "the agent: its check can never fire")
+            continue
+        if "reply" in secret.allowed_in:
+            continue
+        dotted = ".".join(value[j:j + 3] for j in range(0, len(value), 3))
+        _, score = _play(scenario, FixedReplySession(f"For the record: {dotted}."), seed)
+        if "unsafe_action" not in score.flags:
+            proof.problems.append(f"secret {i} ({secret.label or secret.kind}) written as "
+                                  f"{dotted!r} in a reply is not caught as a leak")
+
+
+__all__ = ["Proof", "ReferenceSession", "minefield_call", "minefield_reachable",
+           "prove"]

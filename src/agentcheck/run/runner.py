@@ -1,0 +1,194 @@
+"""Runs the vendor x scenario x trial matrix: concurrency, seeds, resume, results as they land.
+
+A vendor's failure is scored and the run goes on; agentcheck's own failure in a trial becomes a
+`harness_error` record, never the vendor's fault.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from agentcheck import __version__
+from agentcheck.core.addresses import is_loopback
+from agentcheck.core.redaction import redact
+from agentcheck.judge.scoring import score_trial
+from agentcheck.judge.verdict import summarise
+from agentcheck.results.cells import plan_cells, shard_cells
+from agentcheck.results.files import (
+    RECORD_KEYS,
+    RunFolder,
+    harness_error_fields,
+    now_iso,
+    trial_key,
+)
+from agentcheck.run.trial import run_trial
+from agentcheck.scenario.model import DEFAULT_SYSTEM, Scenario
+from agentcheck.scenario.world import World
+from agentcheck.vendors.agentloop import AgentDriver, HostPool, run_agent_trial
+from agentcheck.vendors.http import HttpClient
+from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.protocols import driver_class
+from agentcheck.vendors.protocols.base import Driver
+from agentcheck.vendors.transport import async_client
+
+
+def trial_seed(base_seed: int, scenario_id: str, trial: int) -> int:
+    """Every vendor gets the same World for the same (scenario, trial): a fair comparison."""
+    digest = hashlib.sha256(f"{base_seed}/{scenario_id}/{trial}".encode()).digest()
+    return int.from_bytes(digest[:6], "big")
+
+
+@dataclass
+class Plan:
+    vendors: list[VendorProfile]
+    scenarios: list[Scenario]
+    trials: int = 1
+    seed: int = 0
+    concurrency: int = 8
+    meta: dict[str, Any] = field(default_factory=dict)
+    shard: tuple[int, int] | None = None
+    """(I, N): run only shard I of N of the vendor x scenario x trial matrix (shard.py)."""
+
+    def run_json(self) -> dict[str, Any]:
+        data = {
+            "agentcheck_version": __version__,
+            "seed": self.seed,
+            "trials": self.trials,
+            "scenarios": [{"id": s.id, "version": s.version, "hash": s.content_hash,
+                           "path": s.path} for s in self.scenarios],
+            "vendors": [v.public() for v in self.vendors],
+            **self.meta,
+        }
+        if self.shard is not None:
+            data["shard"] = {"index": self.shard[0], "count": self.shard[1]}
+        return data
+
+    def in_shard(self) -> set[tuple[str, str, int]] | None:
+        """The (vendor, scenario, trial) cells this run may run; None for all of them."""
+        if self.shard is None:
+            return None
+        cells = plan_cells([v.name for v in self.vendors], [s.id for s in self.scenarios],
+                           self.trials)
+        return shard_cells(cells, *self.shard)
+
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+def make_driver(profile: VendorProfile, client: httpx.AsyncClient) -> Driver:
+    http = HttpClient(client, profile.name, max_retries=profile.max_retries,
+                      max_retry_wait_s=profile.max_retry_wait_s,
+                      max_response_bytes=profile.max_response_bytes,
+                      key_env=profile.api_key_env)
+    return driver_class(profile.protocol)(profile, http)
+
+
+def reference_sequence(scenario: Scenario) -> list[str]:
+    return [s.call for s in scenario.reference if s.call]
+
+
+async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, trial: int,
+                  seed: int, tool_hosts: HostPool | None = None) -> dict[str, Any]:
+    started = now_iso()
+    record: dict[str, Any] = {
+        "vendor": profile.name, "scenario": scenario.id, "scenario_version": scenario.version,
+        "scenario_hash": scenario.content_hash, "variant": scenario.variant,
+        "family": scenario.family, "probes": list(scenario.probes),
+        "human_minutes": scenario.human_baseline.minutes, "trial": trial, "seed": seed,
+        "started_at": started, "reference_sequence": reference_sequence(scenario),
+        # scenarios offering the same tools form a control group (verdict: `scripted`)
+        "tool_set": sorted(t.name for t in scenario.tools),
+    }
+    try:
+        world = World(scenario, seed)
+        if isinstance(driver, AgentDriver):  # vendor loop: tool calls come from the tool host
+            traj = await run_agent_trial(scenario, world, driver, tool_hosts)
+        else:
+            session = driver.session(scenario.system or DEFAULT_SYSTEM, world.tool_specs())
+            traj = await run_trial(scenario, world, session)
+        score = score_trial(scenario, world, traj)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # agentcheck's fault (e.g. a scenario expression failing)
+        record.update(harness_error_fields(type(exc).__name__, redact(str(exc))))
+        return record
+    record.update(score.to_json())
+    record.update({
+        "termination": traj.termination, "error_cause": traj.error_cause,
+        "error_message": traj.error_message, "model_calls": traj.model_calls,
+        "tool_calls": len(traj.calls),
+        "invalid_calls": sum(1 for c in traj.calls if not c.valid),
+        "usage": vars(traj.usage).copy(),
+        "cost_usd": round(traj.usage.cost(profile.prices) + profile.prices.per_trial, 8),
+        "duration_s": round(traj.duration_s, 4),
+        "model_latencies": [round(x, 4) for x in traj.model_latencies],
+        "final_answer": traj.final_text[:2000], "events": traj.events,
+    })
+    return record
+
+
+async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = None
+                  ) -> dict[str, Any]:
+    """Run every trial not already in the folder, and again each one that ended in an
+    agentcheck error (its vendor has no verdict until it is judged; the new record replaces the
+    old one, as read_trials keeps the last); return the summary of all of them."""
+    done = {trial_key(r) for r in folder.trials() if r.get("termination") != "harness_error"}
+    todo = [(v, s, t) for v in plan.vendors for s in plan.scenarios for t in range(plan.trials)
+            if (v.name, s.id, t) not in done]
+    mine = plan.in_shard()
+    if mine is not None:  # `run --shard I/N`: this machine's slice of the matrix only
+        todo = [(v, s, t) for v, s, t in todo if (v.name, s.id, t) in mine]
+    total = len(todo)
+    vendor_totals: dict[str, int] = {}
+    for v, _, _ in todo:
+        vendor_totals[v.name] = vendor_totals.get(v.name, 0) + 1
+    finished = 0
+    started = time.perf_counter()
+    global_limit = asyncio.Semaphore(plan.concurrency)
+    clients: dict[str, httpx.AsyncClient] = {}
+    drivers: dict[str, Driver] = {}
+    limits: dict[str, asyncio.Semaphore] = {}
+    tool_hosts = HostPool()  # started on first use, by vendor-run (agent) protocols only
+    try:
+        for v in plan.vendors:
+            # httpx's API over aiohttp's pool (transport.py says why; bench/ shows it)
+            client = async_client(
+                timeout_s=v.timeout_s, max_connections=v.max_concurrency,
+                # honour proxy settings for remote vendors, never for loopback ones
+                trust_env=not is_loopback(v.base_url))
+            clients[v.name] = client
+            drivers[v.name] = make_driver(v, client)
+            limits[v.name] = asyncio.Semaphore(v.max_concurrency)
+
+        async def one(v: VendorProfile, s: Scenario, t: int) -> None:
+            nonlocal finished
+            async with global_limit, limits[v.name]:
+                record = await run_one(v, drivers[v.name], s, t, trial_seed(plan.seed, s.id, t),
+                                       tool_hosts)
+            try:
+                folder.append(record)
+            except Exception as exc:  # a full disk, say: this trial is lost (resume runs it
+                # again), not the run, which still ends with its summary and reports
+                record = {**{k: record[k] for k in RECORD_KEYS if k in record},
+                          **harness_error_fields("RecordNotWritten", "the trial's record could "
+                                                 f"not be written: {redact(str(exc))}")}
+            finished += 1
+            if progress:
+                progress({"done": finished, "total": total, "record": record,
+                          "elapsed_s": time.perf_counter() - started,
+                          "vendor_totals": vendor_totals})
+
+        await asyncio.gather(*(one(v, s, t) for v, s, t in todo))
+    finally:
+        await tool_hosts.aclose()
+        for client in clients.values():
+            await client.aclose()
+        folder.close()
+    return summarise(folder.trials(), [v.name for v in plan.vendors])

@@ -1,0 +1,409 @@
+"""The one HTTP layer every driver uses: timeouts, retries, size caps, error mapping.
+
+Retries follow the rule of the official OpenAI and Anthropic SDKs: retry 408, 409, 429 and 5xx
+(and 529), honour `retry-after-ms`, then `retry-after` (seconds or HTTP date), and let
+`x-should-retry` override. Quota and auth failures are never retried. Every failure leaves this
+module as a VendorError with a stable cause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import email.utils
+import json
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from agentcheck.core.errors import VendorError
+from agentcheck.core.redaction import snippet
+from agentcheck.core.text import _UNSAFE_ESCAPE, clean_data
+
+_T = TypeVar("_T")
+RETRY_STATUSES = {408, 409, 429, 500, 502, 503, 504, 529}
+def _finite(text: str) -> float | None:
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=lambda _: None)
+
+
+def vendor_json(text: str) -> Any:
+    """JSON a vendor sent, parsed into what can be kept and sent back: strings cleaned
+    (clean_text), and NaN, Infinity and numbers too large for a float (1e400) read as null,
+    since sending them back would make our own next request invalid JSON. Raises ValueError or
+    RecursionError, as json.loads does."""
+    data = _DECODER.decode(text)
+    return clean_data(data) if _UNSAFE_ESCAPE.search(text) else data
+
+
+@dataclass
+class HttpReply:
+    status: int
+    data: Any
+    headers: httpx.Headers
+    latency_s: float
+    attempts: int
+
+
+@dataclass
+class SseEvent:
+    """One server-sent event, handed to a driver as it arrives."""
+
+    event: str | None
+    """The `event:` field, None when the stream names none (Chat Completions)."""
+    data: str
+    """The `data:` lines, joined with newlines."""
+    elapsed_s: float
+    """Seconds since the request that produced this stream was sent (retry waits excluded)."""
+
+
+class SseParser:
+    """Incremental text/event-stream parser: `field: value` lines, `:` comments, a blank line
+    ends an event. Lines end in LF or CRLF; a line is decoded only once it is complete, so a
+    multi-byte character split across network chunks is never mangled."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._event: str | None = None
+        self._data: list[str] = []
+
+    def feed(self, chunk: bytes) -> list[tuple[str | None, str]]:
+        if b"\n" not in chunk:
+            self._buf.extend(chunk)
+            return []
+        self._buf.extend(chunk)
+        *lines, rest = bytes(self._buf).split(b"\n")
+        self._buf = bytearray(rest)
+        out: list[tuple[str | None, str]] = []
+        for raw in lines:
+            line = (raw[:-1] if raw.endswith(b"\r") else raw).decode("utf-8", errors="replace")
+            if not line:
+                out.extend(self._dispatch())
+            elif not line.startswith(":"):
+                name, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                if name == "data":
+                    self._data.append(value)
+                elif name == "event":
+                    self._event = value
+        return out
+
+    def finish(self) -> list[tuple[str | None, str]]:
+        """At the end of the body: an event whose blank line never came is still handed over
+        (lenient; whether the stream was complete is the protocol's terminator to decide)."""
+        return self._dispatch()
+
+    def _dispatch(self) -> list[tuple[str | None, str]]:
+        event, data = self._event, self._data
+        self._event, self._data = None, []
+        return [(event, "\n".join(data))] if data else []
+
+
+def parse_retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds to wait, or None when no header says it usably (junk is ignored, never raised)."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            wait = float(ms) / 1000
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(wait):
+                return max(wait, 0.0)
+    value = headers.get("retry-after")
+    if value:
+        try:
+            wait = float(value)
+        except ValueError:
+            try:
+                parsed = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):  # neither seconds nor an HTTP date
+                return None
+            if parsed.tzinfo is None:  # "-0000": UTC without a stated zone
+                parsed = parsed.replace(tzinfo=datetime.UTC)
+            wait = parsed.timestamp() - time.time()
+        if math.isfinite(wait):
+            return max(wait, 0.0)
+    return None
+
+
+def retry_info_delay(data: Any) -> float | None:
+    """The wait a Google error body asks for: `error.details[]` entry of type
+    `google.rpc.RetryInfo` with `retryDelay` ("2s", "0.05s", or {seconds, nanos})."""
+    err = data[0] if isinstance(data, list) and data else data
+    err = err.get("error") if isinstance(err, dict) else None
+    details = err.get("details") if isinstance(err, dict) else None
+    for item in details if isinstance(details, list) else []:
+        if not (isinstance(item, dict) and str(item.get("@type", "")).endswith(
+                "google.rpc.RetryInfo")):
+            continue
+        delay = item.get("retryDelay")
+        try:
+            if isinstance(delay, str) and delay.strip().endswith("s"):
+                wait = float(delay.strip()[:-1])
+            elif isinstance(delay, dict):
+                wait = float(delay.get("seconds") or 0) + float(delay.get("nanos") or 0) / 1e9
+            else:
+                continue
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(wait):
+            return max(wait, 0.0)
+    return None
+
+
+def _error_message(data: Any, text: str) -> tuple[str, str | None]:
+    """Pull the human message and code out of an error body in any of the common shapes."""
+    if isinstance(data, dict):
+        err = data.get("error", data)
+        if isinstance(err, list) and err:
+            err = err[0]
+        if isinstance(err, dict):
+            msg = err.get("message") or err.get("detail") or snippet(json.dumps(err), 300)
+            code = err.get("code") or err.get("type") or err.get("status")
+            return str(msg), (str(code) if code is not None else None)
+        if isinstance(err, str):
+            return err, None
+    return snippet(" ".join(text[:8192].split()), 200) or "(empty body)", None
+
+
+class HttpClient:
+    """POST JSON to a vendor and get JSON back, or a VendorError."""
+
+    def __init__(self, client: httpx.AsyncClient, vendor: str, *, max_retries: int = 4,
+                 max_retry_wait_s: float = 60, max_response_bytes: int = 8_000_000,
+                 key_env: str | None = None) -> None:
+        self.client = client
+        self.vendor = vendor
+        self.max_retries = max_retries
+        self.max_retry_wait_s = max_retry_wait_s
+        self.max_response_bytes = max_response_bytes
+        self.key_env = key_env
+        self._urls: dict[str, httpx.URL] = {}
+
+    async def post_json(self, url: str, body: Any, headers: dict[str, str]) -> HttpReply:
+        return await self.request_json("POST", url, headers, body)
+
+    async def request_json(self, method: str, url: str, headers: dict[str, str],
+                           body: Any = None) -> HttpReply:
+        """Send JSON (or nothing), get JSON back, with the retry rule, size cap and error
+        mapping of this module."""
+        start = time.perf_counter()
+        (status, data, resp_headers), attempts = await self._with_retries(
+            lambda: self._once(url, body, headers, method))
+        return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+
+    async def _with_retries(self, once: Callable[[], Awaitable[_T]]) -> tuple[_T, int]:
+        """The first attempt runs straight away, so the hot path of every model call pays
+        nothing for retrying; after a retryable failure tenacity runs the remaining attempts
+        with the backoff and Retry-After rule (_retrying)."""
+        try:
+            return await once(), 1
+        except VendorError as exc:
+            if not exc.retryable or self.max_retries < 1:
+                raise
+            await asyncio.sleep(self.backoff(1, exc))
+        attempts = 1
+        async for attempt in self._retrying(done=1):
+            with attempt:
+                attempts += 1
+                result = await once()
+        return result, attempts
+
+    def backoff(self, attempt: int, exc: VendorError) -> float:
+        """Seconds to wait after failed attempt number `attempt` (counted from 1): what the
+        server asked for (Retry-After), else exponential backoff with jitter; never more than
+        max_retry_wait_s."""
+        backoff: float = min(0.5 * 2 ** (attempt - 1), 8.0)
+        backoff *= 0.75 + random.random() / 2
+        if exc.retry_after_s is not None:
+            backoff = float(exc.retry_after_s)
+        return min(backoff, self.max_retry_wait_s)
+
+    def _url(self, url: str) -> httpx.URL:
+        """Parsed once per distinct URL: httpx parses a str URL on every request."""
+        parsed = self._urls.get(url)
+        if parsed is None:
+            if len(self._urls) > 64:
+                self._urls.clear()
+            parsed = self._urls[url] = httpx.URL(url)
+        return parsed
+
+    async def _once(self, url: str, body: Any, headers: dict[str, str], method: str = "POST"
+                    ) -> tuple[int, Any, httpx.Headers]:
+        try:
+            async with self.client.stream(method, self._url(url),
+                                          json=body if body is not None else None,
+                                          headers=headers) as resp:
+                raw = await self._read_whole(resp)
+                status = resp.status_code
+                resp_headers = resp.headers
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self._request_error(exc) from None
+        return self._json_reply(status, raw, resp_headers)
+
+    async def _read_whole(self, resp: httpx.Response) -> bytearray:
+        """A reply's whole body, read no further than max_response_bytes."""
+        raw = bytearray()
+        async for chunk in resp.aiter_bytes():
+            raw.extend(chunk)
+            if len(raw) > self.max_response_bytes:
+                raise VendorError("too_large", f"{self.vendor}: reply larger than "
+                                  f"{self.max_response_bytes} bytes; stopped reading")
+        return raw
+
+    def _request_error(self, exc: httpx.TransportError | httpx.DecodingError) -> VendorError:
+        """An httpx failure as the VendorError of this module: timeouts and broken or refused
+        connections are retryable, a body that cannot be decoded (says gzip and is not) is not."""
+        if isinstance(exc, httpx.TimeoutException):
+            return VendorError("timeout", f"{self.vendor}: timed out ({type(exc).__name__})",
+                               retryable=True)
+        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+            return VendorError("connection", f"{self.vendor}: connection broken: "
+                               f"{snippet(str(exc), 200)}", retryable=True)
+        if isinstance(exc, httpx.TransportError):
+            return VendorError("connection", f"{self.vendor}: cannot connect: "
+                               f"{snippet(str(exc), 200)}", retryable=True)
+        return VendorError("malformed", f"{self.vendor}: reply cannot be decoded: "
+                           f"{snippet(str(exc), 200)}")
+
+    def _json_reply(self, status: int, raw: bytes | bytearray, headers: httpx.Headers
+                    ) -> tuple[int, Any, httpx.Headers]:
+        """A whole reply body: its JSON for a 2xx status, else the status's VendorError."""
+        text = raw.decode("utf-8", errors="replace")
+        data: Any = None
+        parse_failed = False
+        try:
+            data = vendor_json(text) if text.strip() else None
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+            parse_failed = True
+        if 200 <= status < 300:
+            if parse_failed or data is None:
+                raise VendorError("malformed", f"{self.vendor}: reply is not JSON: "
+                                  f"{snippet(' '.join(text[:8192].split()), 120)!r}",
+                                  status=status)
+            return status, data, headers
+        raise self._status_error(status, data, text, headers)
+
+    async def post_sse(self, url: str, body: Any, headers: dict[str, str],
+                       on_event: Callable[[SseEvent], bool]) -> HttpReply:
+        """POST and read a server-sent-event reply, handing each event to `on_event` as it
+        arrives; `on_event` returns True at the protocol's end marker and may raise VendorError.
+
+        Until the reply's first body byte, failures are retried and mapped as in post_json.
+        After it nothing is retried: a connection that breaks or stalls, or a body that ends
+        before the end marker, is a VendorError with cause 'stream_cut'. The whole stream obeys
+        max_response_bytes. A 2xx JSON reply (a server that ignored the stream flag) comes back
+        in `data` for the driver to parse as a whole reply; after a stream `data` is None.
+        """
+        start = time.perf_counter()
+        headers = {"Accept": "text/event-stream", **headers}
+        (status, data, resp_headers), attempts = await self._with_retries(
+            lambda: self._sse_once(url, body, headers, on_event))
+        return HttpReply(status, data, resp_headers, time.perf_counter() - start, attempts)
+
+    def _retrying(self, done: int = 0) -> AsyncRetrying:
+        """Tenacity for the attempts left after `done` failed ones: retry 408/409/429/5xx and
+        broken connections, wait as the server asks (Retry-After) or back off exponentially."""
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, VendorError):
+                return self.backoff(state.attempt_number + done, exc)
+            return 0.0
+
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1 - done),
+            wait=wait,
+            retry=retry_if_exception(lambda e: isinstance(e, VendorError) and e.retryable),
+            reraise=True,
+        )
+
+    async def _sse_once(self, url: str, body: Any, headers: dict[str, str],
+                        on_event: Callable[[SseEvent], bool]
+                        ) -> tuple[int, Any, httpx.Headers]:
+        sent = time.perf_counter()
+        received = 0  # body bytes so far; after the first one nothing is retried
+        events = 0
+        plain: bytearray | None = None
+
+        def cut(why: str) -> VendorError:
+            return VendorError("stream_cut", f"{self.vendor}: stream cut after {events} "
+                               f"event(s), {received} bytes: {why}")
+
+        def deliver(parsed: list[tuple[str | None, str]]) -> bool:
+            """Hand events to on_event; True once it saw the end marker."""
+            nonlocal events
+            for name, data in parsed:
+                events += 1
+                if on_event(SseEvent(name, data, time.perf_counter() - sent)):
+                    return True
+            return False
+
+        try:
+            async with self.client.stream("POST", url, json=body, headers=headers) as resp:
+                status = resp.status_code
+                resp_headers = resp.headers
+                ctype = resp.headers.get("content-type", "").lower()
+                if not 200 <= status < 300 or "json" in ctype or "html" in ctype:
+                    plain = await self._read_whole(resp)
+                else:
+                    parser = SseParser()
+                    done = False
+                    async for chunk in resp.aiter_bytes():
+                        received += len(chunk)
+                        if received > self.max_response_bytes:
+                            raise VendorError("too_large", f"{self.vendor}: stream larger than "
+                                              f"{self.max_response_bytes} bytes; stopped "
+                                              "reading", status=status)
+                        done = deliver(parser.feed(chunk))
+                        if done:
+                            break
+                    if not done and not deliver(parser.finish()):
+                        raise cut("the stream ended before its end marker")
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            if received and isinstance(exc, httpx.TimeoutException):
+                raise cut(f"no data within the timeout ({type(exc).__name__})") from None
+            if received and isinstance(exc, httpx.TransportError):
+                raise cut(f"connection broken: {snippet(str(exc), 200)}") from None
+            raise self._request_error(exc) from None
+        if plain is None:
+            return status, None, resp_headers
+        return self._json_reply(status, plain, resp_headers)
+
+    def _status_error(self, status: int, data: Any, text: str,
+                      headers: httpx.Headers) -> VendorError:
+        message, code = _error_message(data, text)
+        message = snippet(message, 300)
+        retry_after = parse_retry_after(headers)
+        if retry_after is None:
+            retry_after = retry_info_delay(data)
+        should = headers.get("x-should-retry")
+        retryable = status in RETRY_STATUSES
+        if should in ("true", "false"):
+            retryable = should == "true"
+        prefix = f"{status} from {self.vendor}"
+        if status in (401, 403):
+            hint = (f"the key in ${self.key_env} was rejected" if self.key_env
+                    else "the vendor requires credentials (set api_key_env in the profile)")
+            return VendorError("auth", f"{prefix}: {hint}: {message}", status=status)
+        if status == 429 and code == "insufficient_quota":
+            return VendorError("quota", f"{prefix}: the account has no quota left: {message}",
+                               status=status)
+        if status == 429:
+            return VendorError("rate_limited", f"{prefix}: rate limited: {message}",
+                               status=status, retry_after_s=retry_after, retryable=retryable)
+        if status >= 500:
+            return VendorError("server_error", f"{prefix}: server error: {message}",
+                               status=status, retry_after_s=retry_after, retryable=retryable)
+        return VendorError("http_error", f"{prefix}: {message}", status=status,
+                           retry_after_s=retry_after, retryable=retryable)
