@@ -6,9 +6,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-
 
 @pytest.fixture
 def write_yaml(tmp_path: Path):
@@ -22,9 +19,9 @@ def write_yaml(tmp_path: Path):
 
 @pytest.fixture
 def vendor_server():
-    """A scripted loopback Chat Completions server (tests/vendor_server.py), always stopped and
+    """A scripted loopback Chat Completions server (tests/fakes/openai_chat.py), always stopped and
     joined at teardown, which then fails the test if the client sent an invalid request."""
-    from .vendor_server import serving
+    from .fakes.openai_chat import serving
 
     with serving() as server:
         yield server
@@ -32,8 +29,8 @@ def vendor_server():
 
 @pytest.fixture
 def zoo():
-    """Misbehaving vendors on loopback (tests/zoo.py), stopped at teardown."""
-    from .zoo import Zoo
+    """Misbehaving vendors on loopback (tests/fakes/zoo.py), stopped at teardown."""
+    from .fakes.zoo import Zoo
 
     server = Zoo().start()
     try:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import loopback
+from .fakes import base as loopback
 
 _ids = itertools.count(1)
 

@@ -43,8 +43,8 @@ from agentcheck.scenario.reference import identify, next_action
 from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 
-from .conftest import SCENARIOS
-from .test_cli_run import agentcheck
+from .helpers.cli import agentcheck
+from .helpers.paths import SCENARIOS
 
 REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
 BOOKING = SCENARIOS / "scheduling" / "book-new-hire-orientation.yaml"

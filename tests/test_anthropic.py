@@ -33,12 +33,13 @@ from agentcheck.scenario.model import Scenario, load_scenarios
 from agentcheck.vendors.profile import Prices, VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 
-from . import driving, loopback
-from .brains import Brain, anthropic_history
-from .conftest import ROOT
-from .driving import SYSTEM, TOOLS, USER
-from .loopback import drain, judge, serving
-from .test_cli_run import agentcheck
+from .fakes import base as loopback
+from .fakes.base import drain, judge, serving
+from .helpers import driving
+from .helpers.brains import Brain, anthropic_history
+from .helpers.cli import agentcheck
+from .helpers.driving import SYSTEM, TOOLS, USER
+from .helpers.paths import ROOT
 
 KEY_ENV = "AGENTCHECK_TEST_ANTHROPIC_KEY"
 KEY = "sk-ant-loopback-0123456789SECRET"

@@ -18,14 +18,8 @@ from agentcheck.run.runner import trial_seed
 from agentcheck.scenario.model import load_scenarios
 from agentcheck.vendors.demo import DemoServer
 
-from .conftest import ROOT, SCENARIOS
-
-
-def agentcheck(*args: str, env: dict[str, str] | None = None,
-               cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "agentcheck.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, env=full_env, timeout=300)
+from .helpers.cli import agentcheck
+from .helpers.paths import ROOT, SCENARIOS
 
 
 @pytest.fixture(scope="module")

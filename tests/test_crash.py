@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .conftest import ROOT
-from .test_cli_run import agentcheck
-from .zoo import REFUND, Zoo
+from .fakes.zoo import REFUND, Zoo
+from .helpers.cli import agentcheck
+from .helpers.paths import ROOT
 
 TRIALS = 16
 CONCURRENCY = 2

@@ -29,9 +29,9 @@ from agentcheck.scenario.model import Scenario, load_scenario
 from agentcheck.vendors.profile import VendorProfile
 
 from . import protocol_servers as ps
-from . import vendor_server as vs
-from .conftest import SCENARIOS
-from .loopback import CannedServer, Request
+from .fakes import openai_chat as vs
+from .fakes.base import CannedServer, Request
+from .helpers.paths import SCENARIOS
 
 REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
 CUT_TEXT = "I have refunded your order ORD-"

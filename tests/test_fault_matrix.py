@@ -13,8 +13,8 @@ import pytest
 
 from agentcheck.judge.verdict import UNAVAILABLE_CAUSES
 
-from .test_cli_run import agentcheck
-from .zoo import REFUND
+from .fakes.zoo import REFUND
+from .helpers.cli import agentcheck
 
 TRIALS = 2
 
@@ -40,7 +40,7 @@ MATRIX: dict[str, tuple[str, str, str | None, int | None]] = {
 
 @pytest.fixture(scope="module")
 def matrix_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    from .zoo import Zoo
+    from .fakes.zoo import Zoo
 
     zoo = Zoo().start()
     try:

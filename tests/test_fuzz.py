@@ -37,7 +37,7 @@ from agentcheck.scenario.model import Scenario, load_scenario, parse_scenario
 from agentcheck.scenario.source import MAX_FILE_BYTES, load_text
 from agentcheck.scenario.world import World
 
-from .conftest import ROOT
+from .helpers.paths import ROOT
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=150,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

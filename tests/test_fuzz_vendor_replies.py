@@ -44,8 +44,8 @@ from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.toolhost import ToolHost
 from agentcheck.vendors.transport import async_client
 
-from .conftest import SCENARIOS
-from .loopback import CannedServer, Request
+from .fakes.base import CannedServer, Request
+from .helpers.paths import SCENARIOS
 
 REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=20,

@@ -29,13 +29,13 @@ from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 from agentcheck.vendors.protocols.gemini import gemini_schema
 
-from . import driving
 from . import protocol_servers as ps
-from .brains import Brain, gemini_history
-from .conftest import ROOT
-from .driving import SYSTEM, USER, answer_all
-from .loopback import judge
-from .test_cli_run import agentcheck
+from .fakes.base import judge
+from .helpers import driving
+from .helpers.brains import Brain, gemini_history
+from .helpers.cli import agentcheck
+from .helpers.driving import SYSTEM, USER, answer_all
+from .helpers.paths import ROOT
 
 KEY_ENV = "AGENTCHECK_TEST_GEMINI_KEY"
 KEY = "AIzaLoopbackKey0123456789SECRET"

@@ -18,7 +18,7 @@ import pytest
 from agentcheck.core.errors import VendorError
 from agentcheck.vendors.http import HttpClient, HttpReply, _error_message, parse_retry_after
 
-from . import vendor_server as vs
+from .fakes import openai_chat as vs
 
 BODY = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 

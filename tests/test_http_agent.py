@@ -26,8 +26,8 @@ from agentcheck.vendors.agentloop import AgentContext, AgentDriver, AgentReply
 from agentcheck.vendors.profile import VendorProfile, load_profile
 from agentcheck.vendors.protocols.http_agent import HttpAgentDriver
 
+from .helpers.cli import agentcheck
 from .test_a2a import BOOKING, CHATBOT_REPLY, REFUND, ReferenceBrain, UvicornThread
-from .test_cli_run import agentcheck
 
 TASK_API = """\
 name: {name}

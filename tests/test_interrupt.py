@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import ROOT
-from .test_cli_run import agentcheck
-from .zoo import REFUND, Zoo
+from .fakes.zoo import REFUND, Zoo
+from .helpers.cli import agentcheck
+from .helpers.paths import ROOT
 
 
 def test_ctrl_c_then_resume(zoo: Zoo, tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from agentcheck.judge.leaks import digit_runs
 from agentcheck.scenario.changes import ChangeSet, collateral, diff
 from agentcheck.scenario.model import Scenario, load_scenario
 
-from .conftest import SCENARIOS
-from .scripted import ScriptedSession, call, last_result, play, say
+from .helpers.paths import SCENARIOS
+from .helpers.scripted import ScriptedSession, call, last_result, play, say
 
 REFUND = load_scenario(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")
 DECLINE = load_scenario(SCENARIOS / "customer-service" / "refund-outside-return-window.yaml")

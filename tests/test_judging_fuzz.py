@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from agentcheck.scenario.model import load_scenario
 from agentcheck.vendors.protocols.base import ModelTurn, ToolCall
 
-from .conftest import SCENARIOS
-from .scripted import play
+from .helpers.paths import SCENARIOS
+from .helpers.scripted import play
 
 SCENARIO_FILES = ("customer-service/refund-duplicate-charge-pci-safe.yaml",
                   "customer-service/refund-outside-return-window.yaml",

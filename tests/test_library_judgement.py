@@ -22,7 +22,7 @@ from agentcheck.scenario.model import Scenario, load_scenarios
 from agentcheck.scenario.world import World
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
 
-from .conftest import SCENARIOS
+from .helpers.paths import SCENARIOS
 
 LIBRARY, _ = load_scenarios([SCENARIOS])
 

@@ -12,7 +12,7 @@ import pytest
 from agentcheck.core.errors import ConfigError
 from agentcheck.scenario.model import ScenarioErrors, json_schema, load_scenario, load_scenarios
 
-from .conftest import ROOT, SCENARIOS
+from .helpers.paths import ROOT, SCENARIOS
 
 GOOD = """\
 id: tiny

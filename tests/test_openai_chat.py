@@ -27,10 +27,10 @@ from agentcheck.core.errors import ConfigError
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
 
-from . import driving
-from . import vendor_server as vs
-from .driving import SYSTEM, TOOLS, USER
-from .loopback import drain, judge
+from .fakes import openai_chat as vs
+from .fakes.base import drain, judge
+from .helpers import driving
+from .helpers.driving import SYSTEM, TOOLS, USER
 
 KEY_ENV = "AGENTCHECK_TEST_CHAT_KEY"
 KEY = "sk-loopback-0123456789abcdefSECRET"

@@ -36,13 +36,13 @@ from agentcheck.scenario.model import load_scenarios
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 
-from . import driving
 from . import protocol_servers as ps
-from .brains import Brain, responses_history
-from .conftest import ROOT
-from .driving import SYSTEM, TOOLS, USER, answer_all
-from .loopback import drain, judge
-from .test_cli_run import agentcheck
+from .fakes.base import drain, judge
+from .helpers import driving
+from .helpers.brains import Brain, responses_history
+from .helpers.cli import agentcheck
+from .helpers.driving import SYSTEM, TOOLS, USER, answer_all
+from .helpers.paths import ROOT
 
 KEY_ENV = "AGENTCHECK_TEST_RESPONSES_KEY"
 KEY = "sk-responses-loopback-0123456789SECRET"

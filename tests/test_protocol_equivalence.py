@@ -22,11 +22,12 @@ import pytest
 
 from agentcheck.scenario.model import load_scenarios
 
-from . import driving
 from . import protocol_servers as ps
 from . import test_anthropic as ta
-from . import vendor_server as vs
-from .brains import (
+from .fakes import openai_chat as vs
+from .fakes.base import serving
+from .helpers import driving
+from .helpers.brains import (
     BRAINS,
     CLAIM,
     GIVE_UP,
@@ -36,9 +37,8 @@ from .brains import (
     gemini_history,
     responses_history,
 )
-from .conftest import ROOT
-from .loopback import serving
-from .test_cli_run import agentcheck
+from .helpers.cli import agentcheck
+from .helpers.paths import ROOT
 from .test_gemini import referee as gemini_referee
 from .test_openai_responses import referee as responses_referee
 from .test_streaming import ChatServer, chat_json, chat_referee, chat_sse, completion_chunks

@@ -11,7 +11,7 @@ from agentcheck.run.prove import prove
 from agentcheck.scenario.model import load_scenario
 from agentcheck.scenario.scaffold import new_scenario
 
-from .conftest import SCENARIOS
+from .helpers.paths import SCENARIOS
 
 
 def scaffold(tmp_path: Path) -> Path:

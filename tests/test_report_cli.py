@@ -12,9 +12,9 @@ import pytest
 from agentcheck.cli import EXIT_GATE, main
 from agentcheck.run.progress import ProgressDisplay, clock_text
 
-from .conftest import SCENARIOS
+from .helpers.cli import agentcheck
+from .helpers.paths import SCENARIOS
 from .report_fixtures import make_records, write_run
-from .test_cli_run import agentcheck
 
 REFUND = str(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SCENARIOS
+from .helpers.paths import ROOT, SCENARIOS
 from .report_browser import Chromium, find_chromium
 from .report_fixtures import HOSTILE, VENDORS, rendered_run
 

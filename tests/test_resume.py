@@ -19,7 +19,7 @@ from agentcheck.run.runner import trial_seed
 from agentcheck.scenario.model import load_scenario
 from agentcheck.vendors.demo import DemoServer
 
-from .conftest import SCENARIOS
+from .helpers.paths import SCENARIOS
 
 REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
 UNLOCK = SCENARIOS / "it-helpdesk" / "unlock-locked-account.yaml"

@@ -9,8 +9,8 @@ import pytest
 from agentcheck.judge.verdict import vendor_verdict
 from agentcheck.scenario.model import load_scenario
 
-from .conftest import SCENARIOS
-from .scripted import call, last_result, play, say
+from .helpers.paths import SCENARIOS
+from .helpers.scripted import call, last_result, play, say
 
 REFUND = load_scenario(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")
 

@@ -37,9 +37,9 @@ from agentcheck.vendors.protocols.base import endpoint
 
 from . import protocol_servers as ps
 from . import test_anthropic as ta
-from . import vendor_server as vs
-from .conftest import ROOT
-from .loopback import Exchange, Server
+from .fakes import openai_chat as vs
+from .fakes.base import Exchange, Server
+from .helpers.paths import ROOT
 from .test_streaming import chat_sse, completion_chunks
 
 REFUND = "scenarios/customer-service/refund-damaged-order.yaml"

@@ -13,7 +13,7 @@ import pytest
 from agentcheck.cli import main
 from agentcheck.results.cells import parse_shard, plan_cells, shard_cells
 
-from .conftest import SCENARIOS
+from .helpers.paths import SCENARIOS
 from .test_crash import shape
 
 FILES = ("customer-service/refund-damaged-order.yaml", "it-helpdesk/unlock-locked-account.yaml")

@@ -13,8 +13,9 @@ import pytest
 from agentcheck.run.smoke import CheckResult, check_vendors
 from agentcheck.vendors.profile import VendorProfile
 
-from . import driving
-from . import vendor_server as vs
+from .fakes import openai_chat as vs
+from .helpers import driving
+from .helpers.cli import agentcheck
 from .test_anthropic import (
     KEY,
     AnthropicServer,
@@ -28,7 +29,6 @@ from .test_anthropic import (
     text,
     tool_use,
 )
-from .test_cli_run import agentcheck
 from .test_streaming import ChatServer, chat_chunks, chat_json, chat_serving, chat_sse
 
 ENV = "ACME_API_KEY"

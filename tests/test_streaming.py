@@ -31,10 +31,10 @@ from agentcheck.vendors.demo import respond
 from agentcheck.vendors.http import HttpClient, SseEvent, SseParser
 from agentcheck.vendors.profile import VendorProfile
 
-from . import driving
-from . import vendor_server as vs
-from .conftest import ROOT
-from .loopback import drain, judge, serving
+from .fakes import openai_chat as vs
+from .fakes.base import drain, judge, serving
+from .helpers import driving
+from .helpers.paths import ROOT
 from .test_anthropic import (
     KEY,
     KEY_ENV,

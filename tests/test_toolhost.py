@@ -40,7 +40,7 @@ from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.settings import ToolHostSettings
 from agentcheck.vendors.toolhost import HostedSession, ToolHost
 
-from .conftest import ROOT, SCENARIOS
+from .helpers.paths import ROOT, SCENARIOS
 
 REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
 

@@ -20,8 +20,8 @@ from agentcheck.core.errors import VendorError
 from agentcheck.vendors.http import HttpClient, HttpReply, SseEvent
 from agentcheck.vendors.transport import AiohttpTransport, VendorClient, async_client
 
-from . import vendor_server as vs
-from .loopback import Exchange
+from .fakes import openai_chat as vs
+from .fakes.base import Exchange
 
 BODY = {"model": "m", "messages": [{"role": "user", "content": "hi \u00e9\u4e2d"}]}
 TRANSPORTS = ("aiohttp", "httpx")

@@ -9,8 +9,8 @@ from agentcheck.scenario.model import load_scenario
 from agentcheck.scenario.user import CONFIRM, MAX_PROMPTS, NEUTRAL, ScriptedUser
 from agentcheck.scenario.world import World
 
-from .conftest import SCENARIOS
-from .scripted import call, last_result, play, say
+from .helpers.paths import SCENARIOS
+from .helpers.scripted import call, last_result, play, say
 
 BOOKING = load_scenario(SCENARIOS / "scheduling" / "book-new-hire-orientation.yaml")
 REFUND = load_scenario(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")

@@ -37,8 +37,8 @@ from agentcheck.vendors.protocols import anthropic, gemini, openai_chat, openai_
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult, parse_arguments
 from agentcheck.vendors.toolhost import ToolHost, read_arguments
 
-from .conftest import ROOT, SCENARIOS
-from .loopback import CannedServer, Request
+from .fakes.base import CannedServer, Request
+from .helpers.paths import ROOT, SCENARIOS
 
 REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
 T = TypeVar("T")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .test_cli_run import agentcheck
-from .zoo import REFUND, Zoo
+from .fakes.zoo import REFUND, Zoo
+from .helpers.cli import agentcheck
 
 BEHAVIOURS = ("talker", "deflector", "looper", "garbage", "flaky", "down", "guesser")
 

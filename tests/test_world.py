@@ -7,7 +7,7 @@ import pytest
 from agentcheck.scenario.model import load_scenario
 from agentcheck.scenario.world import World
 
-from .conftest import SCENARIOS
+from .helpers.paths import SCENARIOS
 
 REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
 

@@ -27,7 +27,7 @@ from typing import Any
 from agentcheck.run.runner import trial_seed
 from agentcheck.scenario.model import Scenario, load_scenarios
 
-from ..conftest import ROOT, SCENARIOS
+from ..helpers.paths import ROOT, SCENARIOS
 from .vendors import VENDORS, RedTeam
 
 SEED = 20260615

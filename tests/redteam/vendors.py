@@ -29,7 +29,7 @@ from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import Action, identify
 from agentcheck.scenario.world import World
 
-from ..loopback import Exchange, Server
+from ..fakes.base import Exchange, Server
 from .agent import IDISH, Conversation, is_read_name, unrendered
 
 # --------------------------------------------------------------------------- replies

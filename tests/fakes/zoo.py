@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from .loopback import Exchange, Server
+from .base import Exchange, Server
 
 REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
 

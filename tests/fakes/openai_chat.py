@@ -15,7 +15,7 @@ that speaks broken Chat Completions.
 Behaviours: `answer`, `call_tools`, `completion` (any completion body), `json_reply`, `error`,
 `raw`, `html_page`, `delay`, `stall`, `cut`, `huge`, or a function from the Request to one of them.
 
-Standard library only (the lifecycle, recording and wire helpers are tests/loopback.py's).
+Standard library only (the lifecycle, recording and wire helpers are tests/fakes/base.py's).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import loopback
+from . import base as loopback
 
 CHAT_PATH = "/v1/chat/completions"
 

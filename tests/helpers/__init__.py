@@ -1,0 +1,6 @@
+"""What tests share that is not a fake vendor: where things are (`paths`), the CLI in a subprocess
+(`cli`), driving one protocol driver the way the runner does (`driving`), a reference player that
+answers in any protocol's history (`brains`), a scripted Session for judging tests (`scripted`).
+
+Test modules import from here and from tests/fakes/, never from one another.
+"""

@@ -1,0 +1,8 @@
+"""Where the repository and its scenario library are, for tests that read or run them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCENARIOS = ROOT / "scenarios"
