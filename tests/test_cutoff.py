@@ -28,8 +28,10 @@ from agentcheck.run.runner import Plan, execute, make_driver, run_one
 from agentcheck.scenario.model import Scenario, load_scenario
 from agentcheck.vendors.profile import VendorProfile
 
-from . import protocol_servers as ps
+from .fakes import checked
+from .fakes import gemini as gm
 from .fakes import openai_chat as vs
+from .fakes import openai_responses as rs
 from .fakes.base import CannedServer, Request
 from .helpers.paths import SCENARIOS
 
@@ -176,8 +178,8 @@ def test_anthropic_cut_text_is_not_a_final_answer(
 
 def test_responses_incomplete_for_max_output_tokens_is_not_a_final_answer(
         scenario: Scenario) -> None:
-    with ps.serving(ps.ResponsesServer()) as server:
-        server.script(ps.respond([ps.message(CUT_TEXT)], status="incomplete",
+    with checked.serving(rs.ResponsesServer()) as server:
+        server.script(rs.respond([rs.message(CUT_TEXT)], status="incomplete",
                                  incomplete="max_output_tokens"))
         record = trial(profile("openai-responses", server.base_url), scenario)
     assert_cut_off(record, "max_output_tokens")
@@ -185,8 +187,8 @@ def test_responses_incomplete_for_max_output_tokens_is_not_a_final_answer(
 
 def test_responses_incomplete_for_another_reason_is_not_cut_off(scenario: Scenario) -> None:
     """Only the length limit is a cut: a content filter's partial answer is judged as is."""
-    with ps.serving(ps.ResponsesServer()) as server:
-        server.script(ps.respond([ps.message("I cannot help with that.")], status="incomplete",
+    with checked.serving(rs.ResponsesServer()) as server:
+        server.script(rs.respond([rs.message("I cannot help with that.")], status="incomplete",
                                  incomplete="content_filter"))
         record = trial(profile("openai-responses", server.base_url), scenario)
     assert record["termination"] != "cut_off"
@@ -194,8 +196,8 @@ def test_responses_incomplete_for_another_reason_is_not_cut_off(scenario: Scenar
 
 
 def test_gemini_max_tokens_is_not_a_final_answer(scenario: Scenario) -> None:
-    with ps.serving(ps.GeminiServer()) as server:
-        server.script(ps.generate([ps.text(CUT_TEXT)], finish="MAX_TOKENS"))
+    with checked.serving(gm.GeminiServer()) as server:
+        server.script(gm.generate([gm.text(CUT_TEXT)], finish="MAX_TOKENS"))
         record = trial(profile("gemini", server.base_url), scenario)
     assert_cut_off(record, "MAX_TOKENS")
 
@@ -283,10 +285,10 @@ def test_responses_cut_arguments_go_back_in_a_form_the_api_accepts(
         scenario: Scenario, state: str) -> None:
     """Stateless, the whole history goes back: the ResponsesServer refuses a function_call
     whose arguments are not a JSON object, and checks every other item comes back unchanged."""
-    with ps.serving(ps.ResponsesServer()) as server:
-        server.script(ps.respond([ps.fcall("lookup_customer", CUT_ARGS, call_id="call_1")],
+    with checked.serving(rs.ResponsesServer()) as server:
+        server.script(rs.respond([rs.fcall("lookup_customer", CUT_ARGS, call_id="call_1")],
                                  status="incomplete", incomplete="max_output_tokens"),
-                      ps.answer("Done."))
+                      rs.answer("Done."))
         record = trial(profile("openai-responses", server.base_url,
                                conversation_state=state), scenario)
         second = server.requests[1].json["input"]
@@ -302,9 +304,9 @@ def test_gemini_arguments_that_are_not_an_object_go_back_as_one(scenario: Scenar
     """Gemini sends `args` as an object; a cut one that arrives as text cannot be echoed (the
     GeminiServer refuses a non-object `args`, as the API does)."""
     cut = {"functionCall": {"name": "lookup_customer", "args": CUT_ARGS}}
-    with ps.serving(ps.GeminiServer()) as server:
-        server.script(ps.generate([cut], finish="MAX_TOKENS", strict=False),
-                      ps.generate([ps.text("Done.")]))
+    with checked.serving(gm.GeminiServer()) as server:
+        server.script(gm.generate([cut], finish="MAX_TOKENS", strict=False),
+                      gm.generate([gm.text("Done.")]))
         record = trial(profile("gemini", server.base_url), scenario)
         second = server.requests[1].json["contents"]
     [error] = tool_errors(record)

@@ -1,6 +1,6 @@
 """The Gemini generateContent driver over real loopback HTTP, refereed by google-genai's types.
 
-Every test talks to tests/protocol_servers.GeminiServer through make_driver and an
+Every test talks to tests/fakes/gemini.py through make_driver and an
 httpx.AsyncClient, as the runner does. The server rejects what the real API rejects (a
 functionResponse with no function call turn before it, roles other than user/model, a missing
 thoughtSignature, schema keywords the API does not know, a missing or wrong key...), and at
@@ -29,8 +29,8 @@ from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 from agentcheck.vendors.protocols.gemini import gemini_schema
 
-from . import protocol_servers as ps
-from .fakes.base import judge
+from .fakes import checked
+from .fakes import gemini as gm
 from .helpers import driving
 from .helpers.brains import Brain, gemini_history
 from .helpers.cli import agentcheck
@@ -53,45 +53,19 @@ SIG_A = "Q2lRQkJCQkJCQkI="  # base64, as the API sends them
 SIG_B = "Q2lRQ0NDQ0NDQ0M="
 
 
-# --------------------------------------------------------------------------- referee
-
-
-def sdk_check_request(body: dict[str, Any]) -> None:
-    for content in body["contents"]:
-        types.Content.model_validate(content)
-    if "systemInstruction" in body:
-        types.Content.model_validate(body["systemInstruction"])
-    for tool in body.get("tools") or []:
-        types.Tool.model_validate(tool)
-    if "generationConfig" in body:
-        types.GenerationConfig.model_validate(body["generationConfig"])
-
-
-def referee(server: ps.GeminiServer) -> None:
-    for r in server.accepted:
-        sdk_check_request(r.json)
-    for r in server.requests:
-        if r.behaviour == "generate":
-            judge(types.GenerateContentResponse.model_validate, r.reply_json, r.strict)
-        if r.rejected is not None or r.behaviour == "error":
-            err = r.reply_json["error"]
-            assert isinstance(err["code"], int) and isinstance(err["message"], str)
-            assert err["status"] in ps.STATUS_NAMES.values()
-
-
 api_key = driving.key_in_env(KEY_ENV, KEY)
 
 
 @pytest.fixture
-def server() -> Iterator[ps.GeminiServer]:
-    with ps.serving(ps.GeminiServer(api_key=KEY), referee) as srv:
+def server() -> Iterator[gm.GeminiServer]:
+    with checked.serving(gm.GeminiServer(api_key=KEY), gm.referee) as srv:
         yield srv
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def profile_for(server: ps.LoopbackServer, **over: Any) -> VendorProfile:
+def profile_for(server: checked.LoopbackServer, **over: Any) -> VendorProfile:
     return driving.profile("gemini", server.base_url, KEY_ENV,
                            **{"model": "gemini-test", "max_retry_wait_s": 1.0, **over})
 
@@ -109,7 +83,7 @@ def user(text: str) -> dict[str, Any]:
     return {"role": "user", "parts": [{"text": text}]}
 
 
-def model_turn(server: ps.GeminiServer, i: int) -> dict[str, Any]:
+def model_turn(server: gm.GeminiServer, i: int) -> dict[str, Any]:
     content: dict[str, Any] = server.requests[i].reply_json["candidates"][0]["content"]
     return content
 
@@ -117,8 +91,8 @@ def model_turn(server: ps.GeminiServer, i: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- conversations
 
 
-def test_final_answer_and_request_shape(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.text("Order A1 "), ps.text("shipped.")]))
+def test_final_answer_and_request_shape(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.text("Order A1 "), gm.text("shipped.")]))
     profile = profile_for(server, max_tokens=300, headers={"X-Team": "evals"},
                           params={"generationConfig": {"temperature": 0}})
 
@@ -143,9 +117,9 @@ def test_final_answer_and_request_shape(server: ps.GeminiServer) -> None:
     }
 
 
-def test_tool_round_trip_with_stop_finish_reason(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.gcall("get_order", {"order_id": "A1"}, call_id="fc-7")]),
-                  ps.generate([ps.text("A1 is on its way.")]))
+def test_tool_round_trip_with_stop_finish_reason(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.gcall("get_order", {"order_id": "A1"}, call_id="fc-7")]),
+                  gm.generate([gm.text("A1 is on its way.")]))
 
     first, second = round_trip(profile_for(server))
 
@@ -159,13 +133,13 @@ def test_tool_round_trip_with_stop_finish_reason(server: ps.GeminiServer) -> Non
                               "response": {"output": {"ok": True}}}}]}]
 
 
-def test_thought_signatures_go_back_unchanged(server: ps.GeminiServer) -> None:
-    parts = [ps.text("Let me think about which order.", thought=True, signature=SIG_A),
-             ps.gcall("get_order", {"order_id": "A1"}, signature=SIG_B),
-             ps.gcall("get_order", {"order_id": "A2"})]  # only the first call is signed
-    server.script(ps.generate(parts, usage=ps.gusage(50, 10, thoughts=40)),
-                  ps.generate([ps.text("Both found.", signature=SIG_A)]),
-                  ps.generate([ps.text("Bye.")]))
+def test_thought_signatures_go_back_unchanged(server: gm.GeminiServer) -> None:
+    parts = [gm.text("Let me think about which order.", thought=True, signature=SIG_A),
+             gm.gcall("get_order", {"order_id": "A1"}, signature=SIG_B),
+             gm.gcall("get_order", {"order_id": "A2"})]  # only the first call is signed
+    server.script(gm.generate(parts, usage=gm.gusage(50, 10, thoughts=40)),
+                  gm.generate([gm.text("Both found.", signature=SIG_A)]),
+                  gm.generate([gm.text("Bye.")]))
 
     async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
         first = await session.step()
@@ -185,12 +159,12 @@ def test_thought_signatures_go_back_unchanged(server: ps.GeminiServer) -> None:
     assert contents[4] == user("Thanks")
 
 
-def test_server_refuses_a_call_turn_without_its_signature(server: ps.GeminiServer) -> None:
+def test_server_refuses_a_call_turn_without_its_signature(server: gm.GeminiServer) -> None:
     server.expect_invalid = True
-    server.script(ps.generate([ps.gcall("get_order", {"order_id": "A1"}, call_id="fc-1",
+    server.script(gm.generate([gm.gcall("get_order", {"order_id": "A1"}, call_id="fc-1",
                                         signature=SIG_B)]))
     one_step(profile_for(server))
-    unsigned = ps.gcall("get_order", {"order_id": "A1"}, call_id="fc-1")
+    unsigned = gm.gcall("get_order", {"order_id": "A1"}, call_id="fc-1")
     body = {"contents": [user(USER), {"role": "model", "parts": [unsigned]},
                          {"role": "user", "parts": [{"functionResponse": {
                              "id": "fc-1", "name": "get_order", "response": {"output": 1}}}]}]}
@@ -200,11 +174,11 @@ def test_server_refuses_a_call_turn_without_its_signature(server: ps.GeminiServe
     assert status == 400 and "missing a thought_signature" in data["error"]["message"]
 
 
-def test_missing_call_ids_are_matched_by_order_and_name(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.gcall("get_order", {"order_id": "A1"}, call_id=None),
-                               ps.gcall("get_order", {"order_id": "A2"}, call_id=None),
-                               ps.gcall("refund", {"order_id": "A1"}, call_id=None)]),
-                  ps.generate([ps.text("ok")]))
+def test_missing_call_ids_are_matched_by_order_and_name(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.gcall("get_order", {"order_id": "A1"}, call_id=None),
+                               gm.gcall("get_order", {"order_id": "A2"}, call_id=None),
+                               gm.gcall("refund", {"order_id": "A1"}, call_id=None)]),
+                  gm.generate([gm.text("ok")]))
 
     def reversed_results(turn: ModelTurn) -> list[ToolResult]:
         return [ToolResult(c, json.dumps({"n": i}), False)
@@ -221,9 +195,9 @@ def test_missing_call_ids_are_matched_by_order_and_name(server: ps.GeminiServer)
         {"name": "refund", "response": {"output": {"n": 2}}}]
 
 
-def test_parallel_calls_with_ids_answered_in_any_order(server: ps.GeminiServer) -> None:
-    calls = [ps.gcall("get_order", {"order_id": f"A{i}"}) for i in range(3)]
-    server.script(ps.generate(calls), ps.generate([ps.text("All checked.")]))
+def test_parallel_calls_with_ids_answered_in_any_order(server: gm.GeminiServer) -> None:
+    calls = [gm.gcall("get_order", {"order_id": f"A{i}"}) for i in range(3)]
+    server.script(gm.generate(calls), gm.generate([gm.text("All checked.")]))
 
     first, second = round_trip(profile_for(server), lambda t: list(reversed(answer_all(t))))
 
@@ -234,10 +208,10 @@ def test_parallel_calls_with_ids_answered_in_any_order(server: ps.GeminiServer) 
                                                             for c in calls]
 
 
-def test_tool_errors_and_plain_text_results_are_visible(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.gcall("refund", {"order_id": "A9"}),
-                               ps.gcall("get_order", {"order_id": "A9"})]),
-                  ps.generate([ps.text("That order does not exist.")]))
+def test_tool_errors_and_plain_text_results_are_visible(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.gcall("refund", {"order_id": "A9"}),
+                               gm.gcall("get_order", {"order_id": "A9"})]),
+                  gm.generate([gm.text("That order does not exist.")]))
 
     def results(turn: ModelTurn) -> list[ToolResult]:
         refund, get = turn.tool_calls
@@ -252,10 +226,10 @@ def test_tool_errors_and_plain_text_results_are_visible(server: ps.GeminiServer)
         "output": '{"id": "A9", "items": [1, 2...(truncated)'}
 
 
-def test_call_without_args_has_empty_arguments(server: ps.GeminiServer) -> None:
-    bare = ps.gcall("get_order", call_id="fc-2")
+def test_call_without_args_has_empty_arguments(server: gm.GeminiServer) -> None:
+    bare = gm.gcall("get_order", call_id="fc-2")
     del bare["functionCall"]["args"]
-    server.script(ps.generate([bare]), ps.generate([ps.text("Which order?")]))
+    server.script(gm.generate([bare]), gm.generate([gm.text("Which order?")]))
 
     first, _ = round_trip(profile_for(server))
 
@@ -265,23 +239,23 @@ def test_call_without_args_has_empty_arguments(server: ps.GeminiServer) -> None:
 
 
 def test_models_prefix_and_bearer_auth_for_vertex() -> None:
-    srv = ps.GeminiServer(api_key=KEY, auth="bearer")
-    with ps.serving(srv):
-        srv.script(ps.generate([ps.text("ok")]))
+    srv = gm.GeminiServer(api_key=KEY, auth="bearer")
+    with checked.serving(srv):
+        srv.script(gm.generate([gm.text("ok")]))
         assert one_step(profile_for(srv, model="models/gemini-test", auth="bearer")).text == "ok"
     [req] = srv.requests
     assert req.path.endswith("/models/gemini-test:generateContent")
     assert req.headers["authorization"] == f"Bearer {KEY}"
     assert "x-goog-api-key" not in req.headers
-    referee(srv)
+    gm.referee(srv)
 
 
 # --------------------------------------------------------------------------- empty and blocked
 
 
 def test_safety_finish_is_an_empty_answer_and_history_stays_valid(
-        server: ps.GeminiServer) -> None:
-    server.script(ps.generate(None, finish="SAFETY"), ps.generate([ps.text("Sure.")]))
+        server: gm.GeminiServer) -> None:
+    server.script(gm.generate(None, finish="SAFETY"), gm.generate([gm.text("Sure.")]))
 
     async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
         first = await session.step()
@@ -296,26 +270,26 @@ def test_safety_finish_is_an_empty_answer_and_history_stays_valid(
         {"role": "user", "parts": [{"text": USER}, {"text": "Please try again."}]}]
 
 
-def test_max_tokens_keeps_the_partial_text(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.text("Order A1 is")], finish="MAX_TOKENS"))
+def test_max_tokens_keeps_the_partial_text(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.text("Order A1 is")], finish="MAX_TOKENS"))
 
     turn = one_step(profile_for(server))
 
     assert (turn.text, turn.finish_reason) == ("Order A1 is", "MAX_TOKENS")
 
 
-def test_blocked_prompt_is_a_vendor_error(server: ps.GeminiServer) -> None:
+def test_blocked_prompt_is_a_vendor_error(server: gm.GeminiServer) -> None:
     body = {"promptFeedback": {"blockReason": "PROHIBITED_CONTENT"},
-            "usageMetadata": ps.gusage(12, 0), "modelVersion": "gemini-test"}
-    server.script(ps.gjson(body))
+            "usageMetadata": gm.gusage(12, 0), "modelVersion": "gemini-test"}
+    server.script(gm.gjson(body))
 
     err = step_fails(profile_for(server))
 
     assert err.cause == "protocol" and "PROHIBITED_CONTENT" in str(err)
 
 
-def test_reply_without_candidates_is_malformed(server: ps.GeminiServer) -> None:
-    server.script(ps.gjson({"usageMetadata": ps.gusage()}))
+def test_reply_without_candidates_is_malformed(server: gm.GeminiServer) -> None:
+    server.script(gm.gjson({"usageMetadata": gm.gusage()}))
 
     assert step_fails(profile_for(server)).cause == "malformed"
 
@@ -323,9 +297,9 @@ def test_reply_without_candidates_is_malformed(server: ps.GeminiServer) -> None:
 # --------------------------------------------------------------------------- usage
 
 
-def test_usage_with_cached_and_thinking_tokens(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.text("ok")],
-                              usage=ps.gusage(1200, 300, cached=1000, thoughts=250)))
+def test_usage_with_cached_and_thinking_tokens(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.text("ok")],
+                              usage=gm.gusage(1200, 300, cached=1000, thoughts=250)))
     profile = profile_for(server, prices={"input": 2.0, "cached_input": 0.5, "output": 8.0})
 
     usage = one_step(profile).usage
@@ -340,11 +314,11 @@ def test_usage_with_cached_and_thinking_tokens(server: ps.GeminiServer) -> None:
 
 
 @pytest.mark.parametrize("status", [429, 503])
-def test_retry_info_in_the_body_is_the_retry_wait(server: ps.GeminiServer, status: int) -> None:
-    server.script(ps.google_error(status, "Resource has been exhausted (e.g. check quota).",
+def test_retry_info_in_the_body_is_the_retry_wait(server: gm.GeminiServer, status: int) -> None:
+    server.script(gm.google_error(status, "Resource has been exhausted (e.g. check quota).",
                                   details=[{"@type": "type.googleapis.com/google.rpc.Help",
-                                            "links": []}, ps.retry_info("0.05s")]),
-                  ps.generate([ps.text("ok")]))
+                                            "links": []}, gm.retry_info("0.05s")]),
+                  gm.generate([gm.text("ok")]))
 
     assert one_step(profile_for(server, max_retry_wait_s=5)).text == "ok"
 
@@ -367,9 +341,9 @@ def test_retry_info_parsing() -> None:
     assert retry_info_delay("<html>") is None
 
 
-def test_quota_with_long_retry_delay_is_capped_and_reported(server: ps.GeminiServer) -> None:
-    quota = ps.google_error(429, "You exceeded your current quota.",
-                            details=[ps.retry_info("3600s")])
+def test_quota_with_long_retry_delay_is_capped_and_reported(server: gm.GeminiServer) -> None:
+    quota = gm.google_error(429, "You exceeded your current quota.",
+                            details=[gm.retry_info("3600s")])
     server.script(quota, quota)
 
     start = time.monotonic()
@@ -379,8 +353,8 @@ def test_quota_with_long_retry_delay_is_capped_and_reported(server: ps.GeminiSer
     assert time.monotonic() - start < 1.0 and len(server.requests) == 2
 
 
-def test_5xx_is_retried_then_reported(server: ps.GeminiServer) -> None:
-    server.script(*[ps.google_error(500, "Internal error encountered.")] * 3)
+def test_5xx_is_retried_then_reported(server: gm.GeminiServer) -> None:
+    server.script(*[gm.google_error(500, "Internal error encountered.")] * 3)
 
     err = step_fails(profile_for(server, max_retries=2, max_retry_wait_s=0.02))
 
@@ -388,8 +362,8 @@ def test_5xx_is_retried_then_reported(server: ps.GeminiServer) -> None:
     assert len(server.requests) == 3
 
 
-def test_timeout(server: ps.GeminiServer) -> None:
-    server.script(ps.delay(1.0, ps.generate([ps.text("too late")])))
+def test_timeout(server: gm.GeminiServer) -> None:
+    server.script(checked.delay(1.0, gm.generate([gm.text("too late")])))
 
     start = time.monotonic()
     err = step_fails(profile_for(server, timeout_s=0.2, max_retries=0))
@@ -397,15 +371,15 @@ def test_timeout(server: ps.GeminiServer) -> None:
     assert err.cause == "timeout" and time.monotonic() - start < 0.9
 
 
-def test_garbage_body_is_malformed(server: ps.GeminiServer) -> None:
-    server.script(ps.raw("<html><body>Bad Gateway</body></html>"))
+def test_garbage_body_is_malformed(server: gm.GeminiServer) -> None:
+    server.script(checked.raw("<html><body>Bad Gateway</body></html>"))
 
     err = step_fails(profile_for(server))
 
     assert err.cause == "malformed" and "Bad Gateway" in str(err)
 
 
-def test_streaming_profile_is_refused(server: ps.GeminiServer) -> None:
+def test_streaming_profile_is_refused(server: gm.GeminiServer) -> None:
     with pytest.raises(ConfigError, match="stream"):
         one_step(profile_for(server, stream=True))
 
@@ -413,7 +387,7 @@ def test_streaming_profile_is_refused(server: ps.GeminiServer) -> None:
 # --------------------------------------------------------------------------- auth
 
 
-def test_missing_key_is_an_auth_error(server: ps.GeminiServer) -> None:
+def test_missing_key_is_an_auth_error(server: gm.GeminiServer) -> None:
     server.expect_invalid = True
 
     err = step_fails(profile_for(server, api_key_env=None))
@@ -422,7 +396,7 @@ def test_missing_key_is_an_auth_error(server: ps.GeminiServer) -> None:
 
 
 def test_wrong_key_is_an_auth_error_though_the_api_says_400(
-        server: ps.GeminiServer, monkeypatch: pytest.MonkeyPatch) -> None:
+        server: gm.GeminiServer, monkeypatch: pytest.MonkeyPatch) -> None:
     server.expect_invalid = True
     monkeypatch.setenv(KEY_ENV, "AIzaWrongKey-1234567890")
 
@@ -432,8 +406,8 @@ def test_wrong_key_is_an_auth_error_though_the_api_says_400(
     assert len(server.requests) == 1
 
 
-def test_query_key_is_never_shown(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.text("ok")]), ps.google_error(404, "Model not found."))
+def test_query_key_is_never_shown(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.text("ok")]), gm.google_error(404, "Model not found."))
     profile = profile_for(server, auth="query-key")
 
     assert one_step(profile).text == "ok"
@@ -499,16 +473,16 @@ def test_json_schema_becomes_what_gemini_accepts() -> None:
         "required": ["email", "lines"],
     }
     types.Schema.model_validate(got)
-    assert ps.GeminiServer()._check_schema(got, "parameters") is None
-    assert ps.GeminiServer()._check_schema(schema, "parameters") is not None
+    assert gm.GeminiServer()._check_schema(got, "parameters") is None
+    assert gm.GeminiServer()._check_schema(schema, "parameters") is not None
     # a recursive $ref does not loop forever
     tree = {"$defs": {"N": {"type": "object", "properties": {"kids": {
         "type": "array", "items": {"$ref": "#/$defs/N"}}}}}, "$ref": "#/$defs/N"}
     assert gemini_schema(tree)["type"] == "OBJECT"
 
 
-def test_tool_without_parameters_has_no_parameters(server: ps.GeminiServer) -> None:
-    server.script(ps.generate([ps.text("ok")]))
+def test_tool_without_parameters_has_no_parameters(server: gm.GeminiServer) -> None:
+    server.script(gm.generate([gm.text("ok")]))
 
     async def main() -> None:
         profile = profile_for(server)
@@ -529,7 +503,7 @@ def test_tool_without_parameters_has_no_parameters(server: ps.GeminiServer) -> N
 # --------------------------------------------------------------------------- the server itself
 
 
-def post(server: ps.GeminiServer, body: Any, headers: dict[str, str] | None = None
+def post(server: gm.GeminiServer, body: Any, headers: dict[str, str] | None = None
          ) -> tuple[int, dict[str, Any]]:
     resp = httpx.post(server.base_url + "/models/gemini-test:generateContent", json=body,
                       trust_env=False, headers={"x-goog-api-key": KEY} if headers is None
@@ -537,9 +511,9 @@ def post(server: ps.GeminiServer, body: Any, headers: dict[str, str] | None = No
     return resp.status_code, resp.json()
 
 
-def test_server_rejects_what_the_real_api_rejects(server: ps.GeminiServer) -> None:
+def test_server_rejects_what_the_real_api_rejects(server: gm.GeminiServer) -> None:
     server.expect_invalid = True
-    call = {"role": "model", "parts": [ps.gcall("get_order", {"order_id": "A1"},
+    call = {"role": "model", "parts": [gm.gcall("get_order", {"order_id": "A1"},
                                                 call_id="fc-1")]}
     answer = {"role": "user", "parts": [{"functionResponse": {
         "id": "fc-1", "name": "get_order", "response": {"output": 1}}}]}
@@ -570,26 +544,26 @@ def test_server_rejects_what_the_real_api_rejects(server: ps.GeminiServer) -> No
 # --------------------------------------------------------------------------- end to end
 
 
-def agent(req: ps.Request) -> ps.Behaviour:
+def agent(req: checked.Request) -> checked.Behaviour:
     """A competent agent (the scenario's reference solution, tests/brains.py) or a chatbot,
     by model name."""
     if req.path.endswith("/chatbot:generateContent"):
-        return ps.generate([ps.text("All done! Your refund has been processed.")])
+        return gm.generate([gm.text("All done! Your refund has been processed.")])
     scenarios, _ = load_scenarios([ROOT / REFUND])
     names = {d["name"] for d in req.json["tools"][0]["functionDeclarations"]}
     move = Brain(scenarios).move("competent", names, gemini_history(req.json["contents"]))
     if move.calls:  # a thinking model: signed calls without ids
-        return ps.generate([ps.text("Next step.", thought=True),
-                            *(ps.gcall(name, args, call_id=None, signature=SIG_A)
+        return gm.generate([gm.text("Next step.", thought=True),
+                            *(gm.gcall(name, args, call_id=None, signature=SIG_A)
                               for name, args in move.calls)],
-                           usage=ps.gusage(100, 20, thoughts=30))
-    return ps.generate([ps.text(move.text)])
+                           usage=gm.gusage(100, 20, thoughts=30))
+    return gm.generate([gm.text(move.text)])
 
 
 def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
-    srv = ps.GeminiServer(api_key=KEY)
+    srv = gm.GeminiServer(api_key=KEY)
     srv.fallback = agent
-    with ps.serving(srv):
+    with checked.serving(srv):
         profiles = [driving.write_profile(tmp_path, name, "gemini", srv.base_url, model, KEY_ENV,
                                           auth=auth, timeout_s=5)
                     for name, model, auth in (("gemini-agent", "agent", "x-goog-api-key"),
@@ -606,4 +580,4 @@ def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
     for name in ("gemini-agent", "gemini-query-key"):
         assert (v[name]["tier"], v[name]["capability_score"]) == (3, 100.0), v[name]
     assert v["gemini-chatbot"]["tier"] == 0
-    referee(srv)
+    gm.referee(srv)

@@ -1,6 +1,6 @@
 """The OpenAI Responses driver over real loopback HTTP, refereed by the official openai SDK.
 
-Every test talks to tests/protocol_servers.ResponsesServer through make_driver and an
+Every test talks to tests/fakes/openai_responses.py through make_driver and an
 httpx.AsyncClient, as the runner does. The server rejects what the real API rejects (orphan
 function_call_output, unanswered function_call, unknown previous_response_id, reasoning items it
 cannot verify...), and at teardown the SDK's types re-check every Response the server sent and
@@ -17,27 +17,14 @@ from typing import Any
 
 import httpx
 import pytest
-from openai.types.responses import (
-    EasyInputMessageParam,
-    FunctionToolParam,
-    Response,
-    ResponseFunctionToolCallParam,
-    ResponseInputItemParam,
-    ResponseOutputMessageParam,
-    ResponseReasoningItemParam,
-)
-from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
-from openai.types.responses.response_input_item_param import FunctionCallOutput
-from openai.types.shared import ErrorObject
-from pydantic import TypeAdapter
 
 from agentcheck.core.errors import ConfigError
 from agentcheck.scenario.model import load_scenarios
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 
-from . import protocol_servers as ps
-from .fakes.base import drain, judge
+from .fakes import checked
+from .fakes import openai_responses as rs
 from .helpers import driving
 from .helpers.brains import Brain, responses_history
 from .helpers.cli import agentcheck
@@ -48,63 +35,19 @@ KEY_ENV = "AGENTCHECK_TEST_RESPONSES_KEY"
 KEY = "sk-responses-loopback-0123456789SECRET"
 REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
 
-SDK_REQUEST = TypeAdapter(ResponseCreateParamsNonStreaming)
-SDK_ITEM = TypeAdapter(ResponseInputItemParam)
-SDK_TOOL = TypeAdapter(FunctionToolParam)
-ITEM_PARAMS: dict[str, Any] = {
-    "function_call": ResponseFunctionToolCallParam, "function_call_output": FunctionCallOutput,
-    "reasoning": ResponseReasoningItemParam,
-}
-
-
-# --------------------------------------------------------------------------- referee
-
-
-def keys_of(typed_dict: Any) -> set[str]:
-    return set(typed_dict.__required_keys__) | set(typed_dict.__optional_keys__)
-
-
-def sdk_check_request(body: dict[str, Any]) -> None:
-    drain(SDK_REQUEST.validate_python(body))
-    assert set(body) <= keys_of(ResponseCreateParamsNonStreaming)
-    for tool in body.get("tools") or []:
-        drain(SDK_TOOL.validate_python(tool))
-        assert set(tool) <= keys_of(FunctionToolParam)
-    items = body["input"] if isinstance(body["input"], list) else []
-    for item in items:
-        drain(SDK_ITEM.validate_python(item))
-        kind = item.get("type", "message")
-        if kind == "message":
-            param = ResponseOutputMessageParam if "id" in item else EasyInputMessageParam
-        else:
-            param = ITEM_PARAMS[kind]
-        extra = set(item) - keys_of(param)
-        assert not extra, f"{kind} item has fields the SDK does not know: {extra}"
-
-
-def referee(server: ps.ResponsesServer) -> None:
-    for r in server.accepted:
-        sdk_check_request(r.json)
-    for r in server.requests:
-        if r.behaviour == "response":
-            judge(Response.model_validate, r.reply_json, r.strict)
-        if r.rejected is not None or r.behaviour == "error":
-            ErrorObject.model_validate(r.reply_json["error"])
-
-
 api_key = driving.key_in_env(KEY_ENV, KEY)
 
 
 @pytest.fixture
-def server() -> Iterator[ps.ResponsesServer]:
-    with ps.serving(ps.ResponsesServer(api_key=KEY), referee) as srv:
+def server() -> Iterator[rs.ResponsesServer]:
+    with checked.serving(rs.ResponsesServer(api_key=KEY), rs.referee) as srv:
         yield srv
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def profile_for(server: ps.LoopbackServer, **over: Any) -> VendorProfile:
+def profile_for(server: checked.LoopbackServer, **over: Any) -> VendorProfile:
     return driving.profile("openai-responses", server.base_url, KEY_ENV, **over)
 
 
@@ -127,8 +70,8 @@ def flat_tools() -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- conversations
 
 
-def test_final_answer_and_request_shape(server: ps.ResponsesServer) -> None:
-    server.script(ps.answer("Order A1 shipped yesterday."))
+def test_final_answer_and_request_shape(server: rs.ResponsesServer) -> None:
+    server.script(rs.answer("Order A1 shipped yesterday."))
     profile = profile_for(server, params={"temperature": 0, "model": "not-this"},
                           headers={"X-Team": "evals"}, max_tokens=321)
 
@@ -146,9 +89,9 @@ def test_final_answer_and_request_shape(server: ps.ResponsesServer) -> None:
                         "input": [user_item(USER)]}
 
 
-def test_stateful_tool_round_trip_sends_only_new_items(server: ps.ResponsesServer) -> None:
-    call = ps.fcall("get_order", '{"order_id":  "A1"}', call_id="call_X9")
-    server.script(ps.call_tools(call, think=True), ps.answer("A1 is on its way."))
+def test_stateful_tool_round_trip_sends_only_new_items(server: rs.ResponsesServer) -> None:
+    call = rs.fcall("get_order", '{"order_id":  "A1"}', call_id="call_X9")
+    server.script(rs.call_tools(call, think=True), rs.answer("A1 is on its way."))
 
     first, second = round_trip(profile_for(server))
 
@@ -166,10 +109,10 @@ def test_stateful_tool_round_trip_sends_only_new_items(server: ps.ResponsesServe
     assert "include" not in again and again["store"] is True
 
 
-def test_stateless_round_trip_sends_whole_history_exactly(server: ps.ResponsesServer) -> None:
-    call = ps.fcall("get_order", {"order_id": "A1"})
-    server.script(ps.call_tools(call, text="Let me look.", think=True),
-                  ps.answer("A1 is on its way."), ps.answer("You're welcome."))
+def test_stateless_round_trip_sends_whole_history_exactly(server: rs.ResponsesServer) -> None:
+    call = rs.fcall("get_order", {"order_id": "A1"})
+    server.script(rs.call_tools(call, text="Let me look.", think=True),
+                  rs.answer("A1 is on its way."), rs.answer("You're welcome."))
     profile = profile_for(server, conversation_state="stateless")
 
     async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
@@ -199,10 +142,10 @@ def test_stateless_round_trip_sends_whole_history_exactly(server: ps.ResponsesSe
     assert bodies[2]["input"] == [user_item(USER), *out1, result, *out2, user_item("Thanks!")]
 
 
-def test_parallel_calls_answered_in_any_order(server: ps.ResponsesServer) -> None:
-    calls = [ps.fcall("get_order", {"order_id": f"A{i}"}) for i in range(3)]
-    calls.append(ps.fcall("refund", {"order_id": "A0", "amount": 12.5}))
-    server.script(ps.call_tools(*calls), ps.answer("All checked."))
+def test_parallel_calls_answered_in_any_order(server: rs.ResponsesServer) -> None:
+    calls = [rs.fcall("get_order", {"order_id": f"A{i}"}) for i in range(3)]
+    calls.append(rs.fcall("refund", {"order_id": "A0", "amount": 12.5}))
+    server.script(rs.call_tools(*calls), rs.answer("All checked."))
 
     async def fn(session: Session) -> ModelTurn:
         first = await session.step()
@@ -219,10 +162,10 @@ def test_parallel_calls_answered_in_any_order(server: ps.ResponsesServer) -> Non
 
 
 @pytest.mark.parametrize("state", ["stateful", "stateless"])
-def test_tool_error_is_visible_in_the_next_request(server: ps.ResponsesServer,
+def test_tool_error_is_visible_in_the_next_request(server: rs.ResponsesServer,
                                                    state: str) -> None:
-    server.script(ps.call_tools(ps.fcall("refund", {"order_id": "A9"}, call_id="call_r")),
-                  ps.answer("That order cannot be refunded."))
+    server.script(rs.call_tools(rs.fcall("refund", {"order_id": "A9"}, call_id="call_r")),
+                  rs.answer("That order cannot be refunded."))
 
     async def fn(session: Session) -> ModelTurn:
         first = await session.step()
@@ -237,10 +180,10 @@ def test_tool_error_is_visible_in_the_next_request(server: ps.ResponsesServer,
                     "output": '{"error": "order not found"}'}
 
 
-def test_several_tool_turns_chain_previous_ids(server: ps.ResponsesServer) -> None:
-    server.script(ps.call_tools(ps.fcall("get_order", {"order_id": "A1"})),
-                  ps.call_tools(ps.fcall("refund", {"order_id": "A1", "amount": 3})),
-                  ps.answer("Refunded."))
+def test_several_tool_turns_chain_previous_ids(server: rs.ResponsesServer) -> None:
+    server.script(rs.call_tools(rs.fcall("get_order", {"order_id": "A1"})),
+                  rs.call_tools(rs.fcall("refund", {"order_id": "A1", "amount": 3})),
+                  rs.answer("Refunded."))
 
     async def fn(session: Session) -> ModelTurn:
         for _ in range(2):
@@ -254,8 +197,8 @@ def test_several_tool_turns_chain_previous_ids(server: ps.ResponsesServer) -> No
     assert all(len(r.json["input"]) == 1 for r in server.requests)
 
 
-def test_next_user_turn_after_an_answer_continues_the_chain(server: ps.ResponsesServer) -> None:
-    server.script(ps.answer("Which order?"), ps.answer("Found it."))
+def test_next_user_turn_after_an_answer_continues_the_chain(server: rs.ResponsesServer) -> None:
+    server.script(rs.answer("Which order?"), rs.answer("Found it."))
 
     async def fn(session: Session) -> ModelTurn:
         await session.step()
@@ -267,9 +210,9 @@ def test_next_user_turn_after_an_answer_continues_the_chain(server: ps.Responses
 
 
 def test_invalid_arguments_get_a_parse_error_and_the_conversation_goes_on(
-        server: ps.ResponsesServer) -> None:
-    server.script(ps.call_tools(ps.fcall("refund", '{"order_id": "A1"', call_id="call_bad")),
-                  ps.answer("Sorry."))
+        server: rs.ResponsesServer) -> None:
+    server.script(rs.call_tools(rs.fcall("refund", '{"order_id": "A1"', call_id="call_bad")),
+                  rs.answer("Sorry."))
 
     async def fn(session: Session) -> ModelTurn:
         first = await session.step()
@@ -282,15 +225,15 @@ def test_invalid_arguments_get_a_parse_error_and_the_conversation_goes_on(
     assert converse(profile_for(server, conversation_state="stateless"), fn).text == "Sorry."
 
 
-def test_unknown_item_types_and_fields_are_tolerated(server: ps.ResponsesServer) -> None:
-    msg = ps.message("Found it.")
+def test_unknown_item_types_and_fields_are_tolerated(server: rs.ResponsesServer) -> None:
+    msg = rs.message("Found it.")
     msg["phase"] = "final_answer"
     msg["content"][0]["brand_new_field"] = {"x": 1}
     search = {"type": "web_search_call", "id": "ws_1", "status": "completed",
               "action": {"type": "search", "query": "order A1"}}
-    server.script(ps.respond([search, msg], future_top_level_field=True),
-                  ps.respond([{"type": "hologram", "id": "hg_1", "beams": 3},
-                              ps.message("Done.")], strict=False))
+    server.script(rs.respond([search, msg], future_top_level_field=True),
+                  rs.respond([{"type": "hologram", "id": "hg_1", "beams": 3},
+                              rs.message("Done.")], strict=False))
 
     async def fn(session: Session) -> tuple[ModelTurn, ModelTurn]:
         first = await session.step()
@@ -303,16 +246,16 @@ def test_unknown_item_types_and_fields_are_tolerated(server: ps.ResponsesServer)
     assert (second.text, second.tool_calls) == ("Done.", [])
 
 
-def test_function_call_without_call_id_is_malformed(server: ps.ResponsesServer) -> None:
-    bad = ps.fcall("get_order", {})
+def test_function_call_without_call_id_is_malformed(server: rs.ResponsesServer) -> None:
+    bad = rs.fcall("get_order", {})
     del bad["call_id"]
-    server.script(ps.respond([bad], strict=False))
+    server.script(rs.respond([bad], strict=False))
 
     assert step_fails(profile_for(server)).cause == "malformed"
 
 
-def test_stateful_reply_without_id_is_malformed(server: ps.ResponsesServer) -> None:
-    server.script(lambda req: ps.json_reply({**ps.response_body(req, [ps.message("hi")]),
+def test_stateful_reply_without_id_is_malformed(server: rs.ResponsesServer) -> None:
+    server.script(lambda req: rs.json_reply({**rs.response_body(req, [rs.message("hi")]),
                                              "id": None}))
 
     assert step_fails(profile_for(server)).cause == "malformed"
@@ -322,9 +265,9 @@ def test_stateful_reply_without_id_is_malformed(server: ps.ResponsesServer) -> N
 
 
 @pytest.mark.parametrize("reason", ["max_output_tokens", "content_filter"])
-def test_incomplete_with_output_is_a_final_answer(server: ps.ResponsesServer,
+def test_incomplete_with_output_is_a_final_answer(server: rs.ResponsesServer,
                                                   reason: str) -> None:
-    server.script(ps.respond([ps.message("Partial answ")], status="incomplete",
+    server.script(rs.respond([rs.message("Partial answ")], status="incomplete",
                              incomplete=reason))
 
     turn = one_step(profile_for(server))
@@ -332,8 +275,8 @@ def test_incomplete_with_output_is_a_final_answer(server: ps.ResponsesServer,
     assert (turn.text, turn.finish_reason) == ("Partial answ", reason)
 
 
-def test_incomplete_without_output_is_a_protocol_error(server: ps.ResponsesServer) -> None:
-    server.script(ps.respond([ps.reasoning()], status="incomplete",
+def test_incomplete_without_output_is_a_protocol_error(server: rs.ResponsesServer) -> None:
+    server.script(rs.respond([rs.reasoning()], status="incomplete",
                              incomplete="content_filter"))
 
     err = step_fails(profile_for(server))
@@ -342,10 +285,10 @@ def test_incomplete_without_output_is_a_protocol_error(server: ps.ResponsesServe
 
 
 def test_cut_by_max_output_tokens_with_nothing_left_is_a_cut_off_turn(
-        server: ps.ResponsesServer) -> None:
+        server: rs.ResponsesServer) -> None:
     """Reasoning that used the whole output budget: cut off (the trial says so), not a
     protocol error."""
-    server.script(ps.respond([ps.reasoning()], status="incomplete",
+    server.script(rs.respond([rs.reasoning()], status="incomplete",
                              incomplete="max_output_tokens"))
 
     turn = one_step(profile_for(server))
@@ -353,18 +296,18 @@ def test_cut_by_max_output_tokens_with_nothing_left_is_a_cut_off_turn(
     assert turn.cut_off and turn.text == "" and turn.finish_reason == "max_output_tokens"
 
 
-def test_failed_server_error_is_retried(server: ps.ResponsesServer) -> None:
+def test_failed_server_error_is_retried(server: rs.ResponsesServer) -> None:
     failed = {"code": "server_error", "message": "The server had an error."}
-    server.script(ps.respond([], status="failed", error=failed), ps.answer("ok"))
+    server.script(rs.respond([], status="failed", error=failed), rs.answer("ok"))
 
     assert one_step(profile_for(server)).text == "ok"
     assert len(server.requests) == 2
     assert server.requests[0].json == server.requests[1].json
 
 
-def test_failed_rate_limit_exhausts_retries(server: ps.ResponsesServer) -> None:
+def test_failed_rate_limit_exhausts_retries(server: rs.ResponsesServer) -> None:
     failed = {"code": "rate_limit_exceeded", "message": "Slow down."}
-    server.script(*[ps.respond([], status="failed", error=failed)] * 3)
+    server.script(*[rs.respond([], status="failed", error=failed)] * 3)
 
     err = step_fails(profile_for(server, max_retries=2))
 
@@ -372,9 +315,9 @@ def test_failed_rate_limit_exhausts_retries(server: ps.ResponsesServer) -> None:
     assert len(server.requests) == 3
 
 
-def test_failed_for_other_reasons_is_not_retried(server: ps.ResponsesServer) -> None:
+def test_failed_for_other_reasons_is_not_retried(server: rs.ResponsesServer) -> None:
     failed = {"code": "invalid_prompt", "message": "Your prompt was flagged."}
-    server.script(ps.respond([], status="failed", error=failed))
+    server.script(rs.respond([], status="failed", error=failed))
 
     err = step_fails(profile_for(server))
 
@@ -383,9 +326,9 @@ def test_failed_for_other_reasons_is_not_retried(server: ps.ResponsesServer) -> 
 
 
 @pytest.mark.parametrize("status", ["in_progress", "queued", "cancelled"])
-def test_unfinished_responses_are_protocol_errors(server: ps.ResponsesServer,
+def test_unfinished_responses_are_protocol_errors(server: rs.ResponsesServer,
                                                   status: str) -> None:
-    server.script(ps.respond([], status=status))
+    server.script(rs.respond([], status=status))
 
     err = step_fails(profile_for(server))
 
@@ -395,8 +338,8 @@ def test_unfinished_responses_are_protocol_errors(server: ps.ResponsesServer,
 # --------------------------------------------------------------------------- usage
 
 
-def test_usage_with_cached_and_reasoning_tokens(server: ps.ResponsesServer) -> None:
-    server.script(ps.answer("ok", usage=ps.responses_usage(1200, 300, 1000, 250)))
+def test_usage_with_cached_and_reasoning_tokens(server: rs.ResponsesServer) -> None:
+    server.script(rs.answer("ok", usage=rs.responses_usage(1200, 300, 1000, 250)))
     profile = profile_for(server, prices={"input": 2.0, "cached_input": 0.5, "output": 8.0})
 
     usage = one_step(profile).usage
@@ -406,11 +349,11 @@ def test_usage_with_cached_and_reasoning_tokens(server: ps.ResponsesServer) -> N
     assert usage.cost(profile.prices) == pytest.approx((200 * 2.0 + 1000 * 0.5 + 300 * 8.0) / 1e6)
 
 
-def test_usage_absent(server: ps.ResponsesServer) -> None:
-    def no_usage(req: ps.Request) -> ps.Behaviour:
-        body = ps.response_body(req, [ps.message("ok")])
+def test_usage_absent(server: rs.ResponsesServer) -> None:
+    def no_usage(req: checked.Request) -> checked.Behaviour:
+        body = rs.response_body(req, [rs.message("ok")])
         del body["usage"]
-        return ps.Reply(200, body, kind="response")
+        return checked.Reply(200, body, kind="response")
 
     server.script(no_usage)
 
@@ -422,11 +365,11 @@ def test_usage_absent(server: ps.ResponsesServer) -> None:
 # --------------------------------------------------------------------------- HTTP failures
 
 
-def test_429_retry_after_ms_is_honoured(server: ps.ResponsesServer) -> None:
-    server.script(ps.openai_error(429, "Rate limit reached.", type_="requests",
+def test_429_retry_after_ms_is_honoured(server: rs.ResponsesServer) -> None:
+    server.script(rs.openai_error(429, "Rate limit reached.", type_="requests",
                                   code="rate_limit_exceeded",
                                   headers={"retry-after-ms": "60", "retry-after": "30"}),
-                  ps.answer("ok"))
+                  rs.answer("ok"))
 
     assert one_step(profile_for(server, max_retry_wait_s=5)).text == "ok"
 
@@ -434,9 +377,9 @@ def test_429_retry_after_ms_is_honoured(server: ps.ResponsesServer) -> None:
     assert 0.055 <= gap < 0.3  # the header, not the >= 0.375 s default backoff
 
 
-def test_429_retry_after_seconds_is_honoured(server: ps.ResponsesServer) -> None:
-    server.script(ps.openai_error(429, "Slow down.", headers={"retry-after": "0.1"}),
-                  ps.answer("ok"))
+def test_429_retry_after_seconds_is_honoured(server: rs.ResponsesServer) -> None:
+    server.script(rs.openai_error(429, "Slow down.", headers={"retry-after": "0.1"}),
+                  rs.answer("ok"))
 
     assert one_step(profile_for(server, max_retry_wait_s=5)).text == "ok"
 
@@ -444,18 +387,18 @@ def test_429_retry_after_seconds_is_honoured(server: ps.ResponsesServer) -> None
     assert 0.095 <= gap < 0.35
 
 
-def test_5xx_is_retried_then_reported(server: ps.ResponsesServer) -> None:
-    server.script(ps.openai_error(503, "Overloaded.", type_="server_error"), ps.answer("ok"))
+def test_5xx_is_retried_then_reported(server: rs.ResponsesServer) -> None:
+    server.script(rs.openai_error(503, "Overloaded.", type_="server_error"), rs.answer("ok"))
     assert one_step(profile_for(server)).text == "ok"
 
-    server.script(*[ps.openai_error(500, "Boom.", type_="server_error")] * 3)
+    server.script(*[rs.openai_error(500, "Boom.", type_="server_error")] * 3)
     err = step_fails(profile_for(server, max_retries=2))
     assert err.cause == "server_error" and err.status == 500 and "Boom." in str(err)
     assert len(server.requests) == 2 + 3
 
 
-def test_timeout(server: ps.ResponsesServer) -> None:
-    server.script(ps.delay(1.0, ps.answer("too late")))
+def test_timeout(server: rs.ResponsesServer) -> None:
+    server.script(checked.delay(1.0, rs.answer("too late")))
 
     start = time.monotonic()
     err = step_fails(profile_for(server, timeout_s=0.2, max_retries=0))
@@ -463,15 +406,15 @@ def test_timeout(server: ps.ResponsesServer) -> None:
     assert err.cause == "timeout" and time.monotonic() - start < 0.9
 
 
-def test_garbage_body_is_malformed(server: ps.ResponsesServer) -> None:
-    server.script(ps.raw("<html><body>Bad Gateway</body></html>"))
+def test_garbage_body_is_malformed(server: rs.ResponsesServer) -> None:
+    server.script(checked.raw("<html><body>Bad Gateway</body></html>"))
 
     err = step_fails(profile_for(server))
 
     assert err.cause == "malformed" and "Bad Gateway" in str(err)
 
 
-def test_wrong_key_is_an_auth_error_and_never_shown(server: ps.ResponsesServer,
+def test_wrong_key_is_an_auth_error_and_never_shown(server: rs.ResponsesServer,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     server.expect_invalid = True
     monkeypatch.setenv(KEY_ENV, "sk-wrong-key-9876543210")
@@ -482,22 +425,22 @@ def test_wrong_key_is_an_auth_error_and_never_shown(server: ps.ResponsesServer,
     assert "sk-wrong-key-9876543210" not in str(err) and KEY_ENV in str(err)
 
 
-def test_missing_key_variable_is_a_config_error(server: ps.ResponsesServer,
+def test_missing_key_variable_is_a_config_error(server: rs.ResponsesServer,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(KEY_ENV)
     with pytest.raises(ConfigError, match=KEY_ENV):
         one_step(profile_for(server))
 
 
-def test_streaming_profile_is_refused(server: ps.ResponsesServer) -> None:
+def test_streaming_profile_is_refused(server: rs.ResponsesServer) -> None:
     with pytest.raises(ConfigError, match="stream"):
         one_step(profile_for(server, stream=True))
 
 
 def test_azure_style_auth_and_api_version() -> None:
-    srv = ps.ResponsesServer(api_key=None)
-    with ps.serving(srv):
-        srv.script(ps.answer("ok"))
+    srv = rs.ResponsesServer(api_key=None)
+    with checked.serving(srv):
+        srv.script(rs.answer("ok"))
         one_step(profile_for(srv, auth="api-key", api_version="2025-04-01-preview"))
     [req] = srv.requests
     assert req.query == {"api-version": ["2025-04-01-preview"]}
@@ -507,13 +450,13 @@ def test_azure_style_auth_and_api_version() -> None:
 # --------------------------------------------------------------------------- the server itself
 
 
-def post(server: ps.ResponsesServer, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def post(server: rs.ResponsesServer, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     resp = httpx.post(server.base_url + "/responses", json=body, trust_env=False,
                       headers={"Authorization": f"Bearer {KEY}"})
     return resp.status_code, resp.json()
 
 
-def test_server_rejects_what_the_real_api_rejects(server: ps.ResponsesServer) -> None:
+def test_server_rejects_what_the_real_api_rejects(server: rs.ResponsesServer) -> None:
     """The driver tests mean something only if the server refuses broken requests."""
     server.expect_invalid = True
     base = {"model": "m", "instructions": "x", "tools": flat_tools()}
@@ -546,29 +489,29 @@ def test_server_rejects_what_the_real_api_rejects(server: ps.ResponsesServer) ->
 # --------------------------------------------------------------------------- end to end
 
 
-def agent(server: ps.ResponsesServer) -> Callable[[ps.Request], ps.Behaviour]:
+def agent(server: rs.ResponsesServer) -> Callable[[checked.Request], checked.Behaviour]:
     """A competent agent (the scenario's reference solution, tests/brains.py) or a chatbot,
     by model name."""
     scenarios, _ = load_scenarios([ROOT / REFUND])
     brain = Brain(scenarios)
 
-    def behave(req: ps.Request) -> ps.Behaviour:
+    def behave(req: checked.Request) -> checked.Behaviour:
         if req.json["model"] == "chatbot":
-            return ps.answer("All done! Your refund has been processed.")(req)
+            return rs.answer("All done! Your refund has been processed.")(req)
         move = brain.move("competent", {t["name"] for t in req.json["tools"]},
                           responses_history(server.context(req.json)))
         if move.calls:
-            return ps.call_tools(*(ps.fcall(name, args) for name, args in move.calls),
+            return rs.call_tools(*(rs.fcall(name, args) for name, args in move.calls),
                                  think=True)(req)
-        return ps.answer(move.text)(req)
+        return rs.answer(move.text)(req)
 
     return behave
 
 
 def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
-    srv = ps.ResponsesServer(api_key=KEY)
+    srv = rs.ResponsesServer(api_key=KEY)
     srv.fallback = agent(srv)
-    with ps.serving(srv):
+    with checked.serving(srv):
         profiles = [driving.write_profile(tmp_path, name, "openai-responses", srv.base_url, model,
                                           KEY_ENV, conversation_state=state, timeout_s=5)
                     for name, model, state in (("resp-stateful", "agent", "stateful"),
@@ -586,4 +529,4 @@ def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
     stateless = [r.json for r in srv.accepted if r.json.get("store") is False]
     assert stateless and all("previous_response_id" not in b for b in stateless)
     assert any(i.get("type") == "reasoning" for b in stateless for i in b["input"])
-    referee(srv)
+    rs.referee(srv)

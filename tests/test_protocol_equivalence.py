@@ -22,9 +22,11 @@ import pytest
 
 from agentcheck.scenario.model import load_scenarios
 
-from . import protocol_servers as ps
 from . import test_anthropic as ta
+from .fakes import checked
+from .fakes import gemini as gm
 from .fakes import openai_chat as vs
+from .fakes import openai_responses as rs
 from .fakes.base import serving
 from .helpers import driving
 from .helpers.brains import (
@@ -39,8 +41,6 @@ from .helpers.brains import (
 )
 from .helpers.cli import agentcheck
 from .helpers.paths import ROOT
-from .test_gemini import referee as gemini_referee
-from .test_openai_responses import referee as responses_referee
 from .test_streaming import ChatServer, chat_json, chat_referee, chat_sse, completion_chunks
 
 KEY_ENV = "AGENTCHECK_TEST_EQUIVALENCE_KEY"
@@ -90,33 +90,33 @@ def anthropic_vendor(brain: Brain) -> ta.Behaviour:
     return ta.reply(message)
 
 
-def responses_vendor(brain: Brain, server: ps.ResponsesServer
-                     ) -> Callable[[ps.Request], ps.Behaviour]:
-    def behave(req: ps.Request) -> ps.Behaviour:
+def responses_vendor(brain: Brain, server: rs.ResponsesServer
+                     ) -> Callable[[checked.Request], checked.Behaviour]:
+    def behave(req: checked.Request) -> checked.Behaviour:
         body = req.json
         tools = {t["name"] for t in body.get("tools") or []}
         move = brain.move(body["model"], tools, responses_history(server.context(body)))
         if move.calls:  # a reasoning model: a reasoning item precedes the calls
-            return ps.call_tools(*(ps.fcall(name, args) for name, args in move.calls),
+            return rs.call_tools(*(rs.fcall(name, args) for name, args in move.calls),
                                  think=True)(req)
-        return ps.answer(move.text)(req)
+        return rs.answer(move.text)(req)
 
     return behave
 
 
-def gemini_vendor(brain: Brain) -> Callable[[ps.Request], ps.Behaviour]:
-    def behave(req: ps.Request) -> ps.Behaviour:
-        match = ps.GEMINI_PATH.match(req.path)
+def gemini_vendor(brain: Brain) -> Callable[[checked.Request], checked.Behaviour]:
+    def behave(req: checked.Request) -> checked.Behaviour:
+        match = gm.GEMINI_PATH.match(req.path)
         assert match is not None
         body = req.json
         tools = {d["name"] for t in body.get("tools") or []
                  for d in t.get("functionDeclarations") or []}
         move = brain.move(match.group(1), tools, gemini_history(body["contents"]))
         if move.calls:  # a thinking model: signed calls without ids, as the API sends them
-            return ps.generate([ps.text("Next step.", thought=True),
-                                *(ps.gcall(name, args, call_id=None, signature=SIGNATURE)
+            return gm.generate([gm.text("Next step.", thought=True),
+                                *(gm.gcall(name, args, call_id=None, signature=SIGNATURE)
                                   for name, args in move.calls)])
-        return ps.generate([ps.text(move.text)])
+        return gm.generate([gm.text(move.text)])
 
     return behave
 
@@ -136,12 +136,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     chat.fallback = chat_vendor(brain)
     claude = ta.AnthropicServer(api_key=KEY)
     claude.fallback = anthropic_vendor(brain)
-    responses = ps.ResponsesServer(api_key=KEY)
+    responses = rs.ResponsesServer(api_key=KEY)
     responses.fallback = responses_vendor(brain, responses)
-    gemini = ps.GeminiServer(api_key=KEY)
+    gemini = gm.GeminiServer(api_key=KEY)
     gemini.fallback = gemini_vendor(brain)
     with serving(chat, chat_referee), serving(claude, ta.referee), \
-            serving(responses, responses_referee), serving(gemini, gemini_referee):
+            serving(responses, rs.referee), serving(gemini, gm.referee):
         urls = {"chat": chat.base_url, "anthropic": claude.base_url,
                 "responses": responses.base_url, "gemini": gemini.base_url}
         profiles = [driving.write_profile(tmp, f"{label}-{model}", protocol, urls[server],

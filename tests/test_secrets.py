@@ -35,9 +35,10 @@ from agentcheck.core.redaction import MASK, credentials_in, redact, register, sn
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import endpoint
 
-from . import protocol_servers as ps
 from . import test_anthropic as ta
+from .fakes import gemini as gm
 from .fakes import openai_chat as vs
+from .fakes import openai_responses as rs
 from .fakes.base import Exchange, Server
 from .helpers.paths import ROOT
 from .test_streaming import chat_sse, completion_chunks
@@ -224,8 +225,8 @@ class Hostile(Server):
             else:
                 ex.send_json(200, completion)
         elif protocol == "responses":
-            output = [ps.fcall(*call)] if call else [ps.message(text)]
-            ex.send_json(200, ps.response_body(ex.request, output))
+            output = [rs.fcall(*call)] if call else [rs.message(text)]
+            ex.send_json(200, rs.response_body(ex.request, output))
         elif protocol == "anthropic":
             msg = ta.message(ta.tool_use(*call) if call else ta.text(text))
             if ex.request.stream:
@@ -236,7 +237,7 @@ class Hostile(Server):
             else:
                 ex.send_json(200, msg)
         else:
-            ex.send_json(200, ps.generate_body([ps.gcall(*call) if call else ps.text(text)]))
+            ex.send_json(200, gm.generate_body([gm.gcall(*call) if call else gm.text(text)]))
 
     # -- behaviours
 
@@ -266,7 +267,7 @@ class Hostile(Server):
 
     def b_error200(self, ex: Exchange, protocol: str, seen: str, answered: bool) -> None:
         if protocol == "responses":
-            body = ps.response_body(ex.request, [], status="failed",
+            body = rs.response_body(ex.request, [], status="failed",
                                     error={"code": "invalid_prompt",
                                            "message": straddle(300, seen)})
         elif protocol == "chat":
