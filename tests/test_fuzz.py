@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentcheck.core.errors import ConfigError
-from agentcheck.scenario.expressions import (
+from agentcheck.scenario.expr import (
     ExpressionError,
     Generators,
     render,
@@ -356,7 +356,7 @@ simple_path = st.lists(st.one_of(st.sampled_from(["a", "b", "c", "_x", "true", "
 @FUZZ
 @given(json_like, simple_path)
 def test_the_fast_path_agrees_with_jmespath(data: Any, steps: list[Any]) -> None:
-    """Plain `a.b[0].c` paths skip JMESPath's interpreter (expressions.py); same answers."""
+    """Plain `a.b[0].c` paths skip JMESPath's interpreter (expr/query.py); same answers."""
     expr = str(steps[0]) if isinstance(steps[0], str) else "a"
     for step in steps[1:]:
         expr += f"[{step}]" if isinstance(step, int) else f".{step}"

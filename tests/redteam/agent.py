@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcheck.scenario.expressions import TEMPLATE_RE, render, to_text
+from agentcheck.scenario.expr import TEMPLATE_RE, render, to_text
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import Action, next_action
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcheck.scenario.expressions import matches
+from agentcheck.scenario.expr import matches
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import Action, identify
 from agentcheck.scenario.world import World

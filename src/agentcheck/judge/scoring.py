@@ -26,7 +26,7 @@ from agentcheck.judge.claims import (
 from agentcheck.judge.grounding import MadeUp, made_up_values
 from agentcheck.judge.leaks import find_leaks
 from agentcheck.scenario.changes import collateral, diff
-from agentcheck.scenario.expressions import (
+from agentcheck.scenario.expr import (
     ExpressionError,
     matches,
     render_expression,

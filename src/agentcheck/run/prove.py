@@ -21,7 +21,7 @@ import jsonschema
 
 from agentcheck.judge.scoring import TrialScore, score_trial
 from agentcheck.run.trial import run_trial
-from agentcheck.scenario.expressions import ExpressionError, is_operator, matches, to_text
+from agentcheck.scenario.expr import ExpressionError, is_operator, matches, to_text
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import next_action
 from agentcheck.scenario.world import World

@@ -16,7 +16,7 @@ import jsonschema
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from agentcheck.core.errors import ConfigError
-from agentcheck.scenario.expressions import (
+from agentcheck.scenario.expr import (
     OPERATORS,
     TEMPLATE_RE,
     ExpressionError,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentcheck.scenario.changes import ChangeSet, diff
-from agentcheck.scenario.expressions import TEMPLATE_RE, render
+from agentcheck.scenario.expr import TEMPLATE_RE, render
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.world import World
 

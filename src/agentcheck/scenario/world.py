@@ -13,7 +13,7 @@ import jsonschema
 
 from agentcheck.core.calls import CallResult
 from agentcheck.core.errors import ToolError
-from agentcheck.scenario.expressions import (
+from agentcheck.scenario.expr import (
     ExpressionError,
     Generators,
     clone,

@@ -1,0 +1,83 @@
+"""JMESPath functions added for scenarios (`email_in(user)`, `id_in(user, 'ORD')`, `date_in`,
+`number_in`, `lower`), mostly for reference solutions that read values from the user's words,
+and bounded versions of JMESPath's own: every function pays for the items it goes through, and
+the two that build text from many values are capped."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from jmespath import functions as jp_functions
+
+from agentcheck.scenario.expr.bounds import (
+    MAX_RENDERED_CHARS,
+    MAX_STEPS,
+    check_size,
+    spend,
+    value_size,
+)
+from agentcheck.scenario.expr.errors import ExpressionError
+
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+class ScenarioFunctions(jp_functions.Functions):  # type: ignore[misc]
+    """Extra JMESPath functions: pure text helpers, used mostly by reference solutions."""
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_email_in(self, text: str | None) -> str | None:
+        match = _EMAIL_RE.search(text or "")
+        return match.group(0) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]}, {"types": ["string"]})  # type: ignore[untyped-decorator]
+    def _func_id_in(self, text: str | None, prefix: str) -> str | None:
+        match = re.search(re.escape(prefix) + r"-[A-Z0-9]+", text or "")
+        return match.group(0) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_date_in(self, text: str | None) -> str | None:
+        match = _DATE_RE.search(text or "")
+        return match.group(0) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_number_in(self, text: str | None) -> float | None:
+        match = _NUMBER_RE.search(text or "")
+        return float(match.group(0)) if match else None
+
+    @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
+    def _func_lower(self, text: str | None) -> str | None:
+        return text.lower() if text is not None else None
+
+    # bounded versions of what JMESPath can do: every function pays for the items it goes
+    # through, and the two that build text from many values are capped
+
+    def call_function(self, function_name: str, resolved_args: list[Any]) -> Any:
+        steps = 0
+        for arg in resolved_args:
+            if isinstance(arg, (list, dict, str)):
+                steps += len(arg)
+        if function_name == "contains" and len(resolved_args) == 2:
+            needle = resolved_args[1]
+            if isinstance(needle, (list, dict)):  # every comparison walks the needle
+                steps *= 1 + value_size(needle, MAX_STEPS)
+        spend(steps)
+        return super().call_function(function_name, resolved_args)
+
+    @jp_functions.signature({"types": []})  # type: ignore[untyped-decorator]
+    def _func_to_string(self, arg: Any) -> str:
+        if isinstance(arg, str):
+            return arg
+        check_size(arg, MAX_RENDERED_CHARS, "to_string() result")
+        return json.dumps(arg, separators=(",", ":"), default=str)
+
+    @jp_functions.signature({"types": ["string"]},  # type: ignore[untyped-decorator]
+                            {"types": ["array-string"]})
+    def _func_join(self, separator: str, array: list[str]) -> str:
+        total = sum(len(s) for s in array) + len(separator) * len(array)
+        if total > MAX_RENDERED_CHARS:
+            raise ExpressionError(f"join() result longer than {MAX_RENDERED_CHARS} characters")
+        return separator.join(array)

@@ -1,0 +1,110 @@
+"""Selecting from the World: JMESPath (a vetted, side-effect-free query language, so nothing in
+a scenario can execute code), compiled once per expression, with the scenario functions added,
+a step budget on its interpreter, and plain `orders[0].id` paths answered without it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import jmespath
+from jmespath import visitor as jp_visitor
+from jmespath.exceptions import JMESPathError
+
+from agentcheck.scenario.expr.bounds import MAX_STEPS, budget, spend, value_size
+from agentcheck.scenario.expr.errors import ExpressionError
+from agentcheck.scenario.expr.functions import ScenarioFunctions
+
+MAX_EXPRESSION_CHARS = 2000
+
+
+def _bounded_equals(a: Any, b: Any) -> bool:
+    if a is not b and isinstance(a, (list, dict)) and isinstance(b, (list, dict)):
+        spend(min(value_size(a, MAX_STEPS), value_size(b, MAX_STEPS)))
+    return bool(jp_visitor._equals(a, b))
+
+
+class _Interpreter(jp_visitor.TreeInterpreter):  # type: ignore[misc]
+    """JMESPath's interpreter, paying one step per node it visits."""
+
+    COMPARATOR_FUNC = {**jp_visitor.TreeInterpreter.COMPARATOR_FUNC,
+                       "eq": _bounded_equals,
+                       "ne": lambda a, b: not _bounded_equals(a, b)}
+
+    def visit(self, node: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        left = budget.left
+        if left is not None:
+            if left <= 0:
+                spend(1)
+            budget.left = left - 1
+        return super().visit(node, *args, **kwargs)
+
+
+_OPTIONS = jmespath.Options(custom_functions=ScenarioFunctions())
+
+
+@lru_cache(maxsize=4096)
+def compile_path(expr: str) -> Any:
+    """Compile a JMESPath expression once; raises ExpressionError with the parser's reason."""
+    if len(expr) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(f"expression longer than {MAX_EXPRESSION_CHARS} characters")
+    try:
+        return jmespath.compile(expr)
+    except JMESPathError as exc:
+        raise ExpressionError(f"invalid expression {expr!r}: {_short(exc)}") from None
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+_SIMPLE_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[-?[0-9]+\])*")
+_PATH_STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(-?[0-9]+)\]")
+
+
+@lru_cache(maxsize=4096)
+def _simple_path(expr: str) -> tuple[str | int, ...] | None:
+    """`orders[0].customer_id` as ('orders', 0, 'customer_id'); None for anything else."""
+    if len(expr) > MAX_EXPRESSION_CHARS or not _SIMPLE_PATH.fullmatch(expr):
+        return None
+    return tuple(m.group(1) if m.group(1) is not None else int(m.group(2))
+                 for m in _PATH_STEP.finditer(expr))
+
+
+def _walk(data: Any, steps: tuple[str | int, ...]) -> Any:
+    """JMESPath's result for a plain field/index path, without its tree interpreter (most
+    expressions in scenarios are such paths): a missing field, an index out of range or a
+    step into the wrong type gives None, as in JMESPath."""
+    value = data
+    for step in steps:
+        if isinstance(step, str):
+            value = value.get(step) if isinstance(value, Mapping) else None
+        elif isinstance(value, list) and -len(value) <= step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+def search(expr: str, data: Mapping[str, Any]) -> Any:
+    """Evaluate a JMESPath expression over `data`, within MAX_STEPS; any failure is an
+    ExpressionError naming the expression."""
+    steps = _simple_path(expr)
+    if steps is not None:
+        return _walk(data, steps)
+    outer = budget.left
+    budget.left = MAX_STEPS
+    try:
+        return _Interpreter(_OPTIONS).visit(compile_path(expr).parsed, data)
+    except RecursionError:
+        raise ExpressionError(f"cannot evaluate {expr!r}: nested too deeply") from None
+    except JMESPathError as exc:
+        raise ExpressionError(f"cannot evaluate {expr!r}: {_short(exc)}") from None
+    except ExpressionError:
+        raise
+    except (TypeError, ValueError) as exc:  # e.g. jmespath comparing '4' > 0
+        raise ExpressionError(f"cannot evaluate {expr!r}: {exc}") from None
+    finally:
+        budget.left = outer
