@@ -48,12 +48,22 @@ class Trajectory:
     def user(self, turn: int, text: str) -> None:
         self.events.append({"type": "user", "turn": turn, "text": text})
 
-    def assistant(self, step: int, text: str, tool_calls: list[str], latency_s: float,
-                  ttft_s: float | None = None) -> None:
+    def reply(self, step: int, text: str, tool_calls: list[str], latency_s: float,
+              ttft_s: float | None = None, usage: Usage | None = None,
+              state: str | None = None) -> None:
+        """One vendor reply, whichever loop received it: counted as a model call, its
+        latency and usage added, its text recorded (with the vendor's task `state`, if any)."""
+        self.model_calls += 1
+        if usage is not None:
+            self.usage.add(usage)
+        self.model_latencies.append(latency_s)
         text = clean_text(text)
-        self.events.append({"type": "assistant", "step": step, "text": text,
-                            "tool_calls": tool_calls, "latency_s": round(latency_s, 4),
-                            "ttft_s": None if ttft_s is None else round(ttft_s, 4)})
+        event: dict[str, Any] = {"type": "assistant", "step": step, "text": text,
+                                 "tool_calls": tool_calls, "latency_s": round(latency_s, 4),
+                                 "ttft_s": None if ttft_s is None else round(ttft_s, 4)}
+        if state:
+            event["state"] = state
+        self.events.append(event)
         if text:
             self.texts.append(text)
 
@@ -84,6 +94,10 @@ class Trajectory:
             self.end("vendor_error", exc.cause, redact(str(exc)))
         else:
             self.end("harness_error", type(exc).__name__, redact(str(exc))[:500])
+
+    def out_of_steps(self, message: str) -> None:
+        """The step budget is spent before a final answer."""
+        self.end("step_budget", "step_budget", message)
 
     def cut_off(self, reason: str | None, *, ends: bool) -> None:
         """The last reply was cut by the vendor's output limit: its event says so (evidence).

@@ -23,6 +23,7 @@ from agentcheck.core.redaction import redact, snippet
 from agentcheck.run.runner import make_driver
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
+from agentcheck.vendors.protocols.harness import HarnessDriver
 from agentcheck.vendors.transport import async_client
 
 SYSTEM = "You are being connection-tested. Follow the user's instructions exactly and briefly."
@@ -166,6 +167,11 @@ async def check_vendor(profile: VendorProfile) -> CheckResult:
             driver = make_driver(quick, client)
         except ConfigError as exc:
             return CheckResult(profile.name, False, exc.render(), "fix the profile")
+        if not isinstance(driver, HarnessDriver):  # the check is a harness-loop conversation
+            raise ConfigError(f"vendor {profile.name!r} (protocol {profile.protocol}) runs its "
+                              "own agent loop; try it with agentcheck run, or register "
+                              "agentcheck serve-tools in its console",
+                              file=profile.source or None, field="protocol")
         stage = "hello"
         try:
             session = driver.session(SYSTEM, [])

@@ -7,9 +7,10 @@ the task through the vendor's API, answers with the scenario's scripted user tur
 every tool call on its own side. A trial's tool calls come from that log, never from the vendor's
 account of what it did: an agent that never calls a hosted tool did nothing, whatever it says.
 
-This module holds the driver contract (`AgentDriver.run_task(ctx)`) and the trial loop
-(`run_agent_trial`); the profile's `agent:` settings are in agentsettings.py. It imports nothing
-heavy; the tool host (MCP SDK, uvicorn) is imported when the first host starts.
+This module holds the vendor kind of driver (`AgentDriver.run_task(ctx)`, see driver.py for the
+one contract) and its trial loop (`run_agent_trial`); the profile's `agent:` settings are in
+settings.py. It imports nothing heavy; the tool host (MCP SDK, uvicorn) is imported when the
+first host starts.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ import asyncio
 import json
 import os
 import re
-import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentcheck.core.errors import ConfigError
 from agentcheck.core.redaction import redact, register
-from agentcheck.vendors.settings import PLACEHOLDER, AgentSettings, ToolHostSettings
+from agentcheck.vendors.driver import Driver, DriverKind, HostPool, play_trial
+from agentcheck.vendors.settings import PLACEHOLDER, AgentSettings
 
 if TYPE_CHECKING:
     from agentcheck.core.trajectory import Trajectory
@@ -33,7 +34,10 @@ if TYPE_CHECKING:
     from agentcheck.scenario.world import World
     from agentcheck.vendors.http import HttpClient
     from agentcheck.vendors.profile import VendorProfile
-    from agentcheck.vendors.toolhost import HostedSession, ToolHost
+    from agentcheck.vendors.toolhost import HostedSession
+
+__all__ = ["AgentContext", "AgentDriver", "AgentMessage", "AgentReply", "HostPool", "fill",
+           "run_agent_trial"]
 
 
 # ---------------------------------------------------------------------------- driver contract
@@ -121,11 +125,8 @@ class AgentContext:
         # mask secrets before the text is scored, cut or recorded (as the harness loop does)
         reply.text = redact(reply.text)
         called = [c.tool for c in self.traj.calls[self._calls_at_exchange:]]
-        self.traj.model_calls += 1
-        self.traj.model_latencies.append(reply.latency_s)
-        self.traj.assistant(self.exchanges, reply.text, called, reply.latency_s)
-        if reply.state:
-            self.traj.events[-1]["state"] = reply.state
+        self.traj.reply(self.exchanges, reply.text, called, reply.latency_s,
+                        state=reply.state)
         if reply.final:
             self._end("final_answer", None, f"the agent ended the task ({reply.state})"
                       if reply.state else None)
@@ -136,7 +137,7 @@ class AgentContext:
                       self.user.left_why if move.end == "user_left" else None)
             return None
         if self.steps_used() >= self.budget_steps:
-            self._end("step_budget", "step_budget", self._budget_message())
+            self._out_of_steps()
             return None
         self.turn = self.user.turn
         self.traj.user(self.turn, move.text)
@@ -160,16 +161,21 @@ class AgentContext:
             return False
         return True
 
-    def _budget_message(self) -> str:
-        return (f"no final answer within {self.budget_steps} steps (messages to the agent "
-                "plus tool calls)")
+    def _out_of_steps(self) -> None:
+        if not self.ended:
+            self.traj.out_of_steps(f"no final answer within {self.budget_steps} steps "
+                                   "(messages to the agent plus tool calls)")
+            self._closed()
 
     def _end(self, termination: str, cause: str | None = None,
              message: str | None = None) -> None:
         if not self.ended:
-            self.ended = True
             self.traj.end(termination, cause, message)
-            self.session.close()  # from now on the tools answer 404 and change nothing
+            self._closed()
+
+    def _closed(self) -> None:
+        self.ended = True
+        self.session.close()  # from now on the tools answer 404 and change nothing
 
     async def run(self, driver: AgentDriver) -> None:
         task = asyncio.ensure_future(driver.run_task(self))
@@ -183,19 +189,20 @@ class AgentContext:
         error = task.exception() if task.done() and not task.cancelled() else None
         if error is not None:
             raise error
-        if self.over_budget.is_set() and not self.ended:
-            self._end("step_budget", "step_budget", self._budget_message())
+        if self.over_budget.is_set():
+            self._out_of_steps()
         self._end("final_answer")
 
 
-class AgentDriver(abc.ABC):
-    """Speaks one agent protocol for one vendor profile. Unlike a harness-loop Driver, it does
-    not return tool calls: the agent calls the hosted tools itself, and the tool host records
-    them. Subclass it for the `driver_class: module:Class` escape hatch."""
+class AgentDriver(Driver):
+    """The vendor kind of driver: an agent product that runs its own loop. It does not return
+    tool calls: the agent calls the hosted tools itself, and the tool host records them.
+    Implement `run_task`; subclass it for the `driver_class: module:Class` escape hatch."""
+
+    kind: ClassVar[DriverKind] = "vendor"
 
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
-        self.profile = profile
-        self.http = http
+        super().__init__(profile, http)
         self.settings = profile.agent or AgentSettings()
         self.stable_token: str | None = None
         env = self.settings.tool_host.stable_token_env
@@ -214,68 +221,38 @@ class AgentDriver(abc.ABC):
         """Send ctx.first_message(), give each reply to ctx.reply() and send the message it
         returns, until it returns None. Raise VendorError when the vendor fails."""
 
-    def session(self, system: str, tools: list[dict[str, Any]]) -> Any:
-        """Vendor-run agents have no harness-loop session (e.g. for `vendors check`)."""
-        raise ConfigError(f"vendor {self.profile.name!r} (protocol {self.profile.protocol}) "
-                          "runs its own agent loop; try it with agentcheck run, or register "
-                          "agentcheck serve-tools in its console",
-                          file=self.profile.source or None, field="protocol")
+    async def play(self, scenario: Scenario, world: World,
+                   hosts: HostPool | None = None) -> Trajectory:
+        return await run_agent_trial(scenario, world, self, hosts)
+
 
 
 # ---------------------------------------------------------------------------- trial loop
 async def run_agent_trial(scenario: Scenario, world: World, driver: AgentDriver,
                           hosts: HostPool | None = None) -> Trajectory:
-    """Drive one vendor-run trial to its end; like run_trial, it never raises for the vendor."""
-    from agentcheck.core.trajectory import Trajectory
-
-    traj = Trajectory()
+    """Drive one vendor-run trial to its end; like run_trial, it never raises for the vendor.
+    The trial's clock starts once its tool-host session is open."""
     pool = hosts or HostPool()
     session: HostedSession | None = None
-    start = time.perf_counter()
-    try:
+
+    async def open_tools(traj: Trajectory) -> None:
+        nonlocal session
         host = await pool.get(driver.settings.tool_host)
         session = await host.open(world, traj, driver.settings.tool_host,
                                   token=driver.stable_token)
-        start = time.perf_counter()
-        ctx = AgentContext(scenario, world, traj, session, driver.settings)
-        async with asyncio.timeout(scenario.budget.seconds):
-            await ctx.run(driver)
-    except Exception as exc:
-        traj.fail(exc, scenario.budget.seconds)
+
+    async def drive(traj: Trajectory) -> None:
+        assert session is not None
+        await AgentContext(scenario, world, traj, session, driver.settings).run(driver)
+
+    try:
+        return await play_trial(scenario, world, drive, setup=open_tools,
+                                vendor=driver.profile.name, code=driver.code_packages())
     finally:
-        world.closed = True
         if session is not None:
             session.close()
         if hosts is None:
             await pool.aclose()
-        traj.duration_s = time.perf_counter() - start
-    return traj
-
-
-class HostPool:
-    """The tool hosts of one run, started on first use: one per (bind, port), shared by every
-    vendor-run trial that asks for it."""
-
-    def __init__(self) -> None:
-        self._hosts: dict[tuple[str, int], ToolHost] = {}
-        self._lock = asyncio.Lock()
-
-    async def get(self, settings: ToolHostSettings) -> ToolHost:
-        key = (settings.bind, settings.port)
-        async with self._lock:
-            host = self._hosts.get(key)
-            if host is None:
-                from agentcheck.vendors.toolhost import ToolHost
-
-                host = ToolHost(settings.bind, settings.port)
-                await host.start()
-                self._hosts[key] = host
-        return host
-
-    async def aclose(self) -> None:
-        hosts, self._hosts = list(self._hosts.values()), {}
-        for host in hosts:
-            await host.stop()
 
 
 # ---------------------------------------------------------------------------- shared helpers

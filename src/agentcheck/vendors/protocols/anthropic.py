@@ -27,13 +27,13 @@ from agentcheck.vendors.http import HttpClient, SseEvent, vendor_json
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import base
 from agentcheck.vendors.protocols.base import (
-    Driver,
     ModelTurn,
     Session,
     ToolCall,
     ToolResult,
     parse_arguments,
 )
+from agentcheck.vendors.protocols.harness import HarnessDriver
 
 DEFAULT_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096
@@ -324,7 +324,7 @@ class AnthropicSession(Session):
                 and isinstance(b.get("id"), str)}
 
 
-class AnthropicDriver(Driver):
+class AnthropicDriver(HarnessDriver):
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
         super().__init__(profile, http)
         auth, _ = base.key_auth(profile, "x-api-key")

@@ -1,6 +1,7 @@
-"""The contract between the runner and a protocol driver.
+"""What a harness-loop driver (protocols/harness.py) and its Session exchange with the loop, and
+the helpers every driver shares for reading replies (`malformed`) and building requests.
 
-A driver turns a protocol-neutral conversation (user turns, tool results) into its wire format
+A session turns a protocol-neutral conversation (user turns, tool results) into its wire format
 and a vendor reply back into text plus tool calls. A Session keeps the raw wire history so that
 ids and opaque fields go back to the vendor exactly as received.
 """
@@ -19,7 +20,7 @@ from agentcheck.core.errors import ConfigError, VendorError
 from agentcheck.core.redaction import register as register_secret
 from agentcheck.core.redaction import snippet
 from agentcheck.core.usage import Usage
-from agentcheck.vendors.http import HttpClient, vendor_json
+from agentcheck.vendors.http import vendor_json
 from agentcheck.vendors.profile import VendorProfile
 
 MALFORMED = (TypeError, LookupError, AttributeError, ValueError, RecursionError, ArithmeticError)
@@ -213,14 +214,3 @@ def key_auth(profile: VendorProfile, default: str, *, query_key: bool = False
     if style == "query-key" and query_key:
         return {}, {"key": key}
     return auth_headers(style, key, profile), {}
-
-
-class Driver(abc.ABC):
-    """Speaks one wire protocol for one vendor profile."""
-
-    def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
-        self.profile = profile
-        self.http = http
-
-    @abc.abstractmethod
-    def session(self, system: str, tools: list[dict[str, Any]]) -> Session: ...

@@ -31,13 +31,13 @@ from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import base
 from agentcheck.vendors.protocols.base import (
-    Driver,
     ModelTurn,
     Session,
     ToolCall,
     ToolResult,
     parse_arguments,
 )
+from agentcheck.vendors.protocols.harness import HarnessDriver
 
 # Schema fields of the Gemini API (google.genai types.Schema), camelCase as on the wire.
 # `additionalProperties` is left out on purpose: the Gemini Developer API rejects it.
@@ -352,7 +352,7 @@ class GeminiSession(Session):
             cut_off=finish == "MAX_TOKENS"))
 
 
-class GeminiDriver(Driver):
+class GeminiDriver(HarnessDriver):
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
         super().__init__(profile, http)
         if profile.stream:

@@ -31,6 +31,7 @@ import jmespath
 
 from agentcheck.core.errors import ConfigError, VendorError
 from agentcheck.vendors.agentloop import AgentContext, AgentDriver, AgentMessage, AgentReply, fill
+from agentcheck.vendors.driver import packages_of
 from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import key_auth, malformed
@@ -92,6 +93,10 @@ class HttpAgentDriver(AgentDriver):
         self.done = {s.lower() for s in self.spec.done}
         self.failed = {s.lower() for s in self.spec.failed}
         self.input_required = {s.lower() for s in self.spec.input_required}
+
+    def code_packages(self) -> frozenset[str]:
+        """The escape hatch's class is third-party code reading the vendor's replies."""
+        return super().code_packages() | packages_of(self.delegate)
 
     async def run_task(self, ctx: AgentContext) -> None:
         if self.delegate is not None:

@@ -19,13 +19,13 @@ from agentcheck.vendors.http import HttpClient, SseEvent, vendor_json
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import base
 from agentcheck.vendors.protocols.base import (
-    Driver,
     ModelTurn,
     Session,
     ToolCall,
     ToolResult,
     parse_arguments,
 )
+from agentcheck.vendors.protocols.harness import HarnessDriver
 
 
 def usage_from(data: Any) -> Usage:
@@ -283,7 +283,7 @@ class OpenAIChatSession(Session):
             finish_reason=finish if isinstance(finish, str) else None, cut_off=finish == "length"))
 
 
-class OpenAIChatDriver(Driver):
+class OpenAIChatDriver(HarnessDriver):
     """Azure OpenAI is a profile variant: `auth: api-key` sends the `api-key` header, and
     `api_version` selects the classic deployment URL ({base_url}/chat/completions?api-version=,
     base_url ending in /openai/deployments/{deployment}). The v1 URL (base_url ending in

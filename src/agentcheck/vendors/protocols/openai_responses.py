@@ -32,13 +32,13 @@ from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import base
 from agentcheck.vendors.protocols.base import (
-    Driver,
     ModelTurn,
     Session,
     ToolCall,
     ToolResult,
     parse_arguments,
 )
+from agentcheck.vendors.protocols.harness import HarnessDriver
 
 RETRYABLE_FAILURES = {"server_error": "server_error", "rate_limit_exceeded": "rate_limited"}
 ENCRYPTED_REASONING = "reasoning.encrypted_content"
@@ -220,7 +220,7 @@ class OpenAIResponsesSession(Session):
             finish_reason=finish, cut_off=cut))
 
 
-class OpenAIResponsesDriver(Driver):
+class OpenAIResponsesDriver(HarnessDriver):
     def __init__(self, profile: VendorProfile, http: HttpClient) -> None:
         super().__init__(profile, http)
         if profile.stream:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 BUILTIN = {
+    # harness-run models: a HarnessDriver (harness.py); agentcheck runs the loop
     "openai-chat": "agentcheck.vendors.protocols.openai_chat:OpenAIChatDriver",
     "anthropic": "agentcheck.vendors.protocols.anthropic:AnthropicDriver",
     "openai-responses": "agentcheck.vendors.protocols.openai_responses:OpenAIResponsesDriver",
