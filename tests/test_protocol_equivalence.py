@@ -22,12 +22,19 @@ import pytest
 
 from agentcheck.scenario.model import load_scenarios
 
-from . import test_anthropic as ta
+from .fakes import anthropic as an
 from .fakes import checked
 from .fakes import gemini as gm
 from .fakes import openai_chat as vs
 from .fakes import openai_responses as rs
 from .fakes.base import serving
+from .fakes.openai_chat_stream import (
+    ChatServer,
+    chat_json,
+    chat_referee,
+    chat_sse,
+    completion_chunks,
+)
 from .helpers import driving
 from .helpers.brains import (
     BRAINS,
@@ -41,7 +48,6 @@ from .helpers.brains import (
 )
 from .helpers.cli import agentcheck
 from .helpers.paths import ROOT
-from .test_streaming import ChatServer, chat_json, chat_referee, chat_sse, completion_chunks
 
 KEY_ENV = "AGENTCHECK_TEST_EQUIVALENCE_KEY"
 KEY = "sk-equivalence-0123456789SECRET"
@@ -65,8 +71,8 @@ VARIANTS: tuple[tuple[str, str, dict[str, Any], str], ...] = (
 # --------------------------------------------------------------------------- one brain, 4 wires
 
 
-def chat_vendor(brain: Brain) -> ta.Behaviour:
-    def run(ex: ta.Exchange) -> None:
+def chat_vendor(brain: Brain) -> an.Behaviour:
+    def run(ex: an.Exchange) -> None:
         body = ex.req.json
         tools = {t["function"]["name"] for t in body.get("tools") or []}
         move = brain.move(body["model"], tools, chat_history(body["messages"]))
@@ -77,17 +83,17 @@ def chat_vendor(brain: Brain) -> ta.Behaviour:
     return run
 
 
-def anthropic_vendor(brain: Brain) -> ta.Behaviour:
-    def message(req: ta.Req) -> dict[str, Any]:
+def anthropic_vendor(brain: Brain) -> an.Behaviour:
+    def message(req: an.Req) -> dict[str, Any]:
         body = req.json
         tools = {t["name"] for t in body.get("tools") or []}
         move = brain.move(body["model"], tools, anthropic_history(body["messages"]))
         if move.calls:  # an extended-thinking model: signed thinking first, sent back unchanged
-            return ta.message(ta.thinking("Planning the next step.", SIGNATURE),
-                              *(ta.tool_use(name, args) for name, args in move.calls))
-        return ta.message(ta.text(move.text))
+            return an.message(an.thinking("Planning the next step.", SIGNATURE),
+                              *(an.tool_use(name, args) for name, args in move.calls))
+        return an.message(an.text(move.text))
 
-    return ta.reply(message)
+    return an.reply(message)
 
 
 def responses_vendor(brain: Brain, server: rs.ResponsesServer
@@ -134,13 +140,13 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("equivalence")
     chat = ChatServer(api_key=KEY)
     chat.fallback = chat_vendor(brain)
-    claude = ta.AnthropicServer(api_key=KEY)
+    claude = an.AnthropicServer(api_key=KEY)
     claude.fallback = anthropic_vendor(brain)
     responses = rs.ResponsesServer(api_key=KEY)
     responses.fallback = responses_vendor(brain, responses)
     gemini = gm.GeminiServer(api_key=KEY)
     gemini.fallback = gemini_vendor(brain)
-    with serving(chat, chat_referee), serving(claude, ta.referee), \
+    with serving(chat, chat_referee), serving(claude, an.referee), \
             serving(responses, rs.referee), serving(gemini, gm.referee):
         urls = {"chat": chat.base_url, "anthropic": claude.base_url,
                 "responses": responses.base_url, "gemini": gemini.base_url}

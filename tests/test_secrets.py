@@ -35,13 +35,13 @@ from agentcheck.core.redaction import MASK, credentials_in, redact, register, sn
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import endpoint
 
-from . import test_anthropic as ta
+from .fakes import anthropic as an
 from .fakes import gemini as gm
 from .fakes import openai_chat as vs
 from .fakes import openai_responses as rs
 from .fakes.base import Exchange, Server
+from .fakes.openai_chat_stream import chat_sse, completion_chunks
 from .helpers.paths import ROOT
-from .test_streaming import chat_sse, completion_chunks
 
 REFUND = "scenarios/customer-service/refund-damaged-order.yaml"
 GRAM = 8
@@ -228,10 +228,10 @@ class Hostile(Server):
             output = [rs.fcall(*call)] if call else [rs.message(text)]
             ex.send_json(200, rs.response_body(ex.request, output))
         elif protocol == "anthropic":
-            msg = ta.message(ta.tool_use(*call) if call else ta.text(text))
+            msg = an.message(an.tool_use(*call) if call else an.text(text))
             if ex.request.stream:
                 ex.start_sse()
-                for name, event in ta.stream_events(msg):
+                for name, event in an.stream_events(msg):
                     ex.event(name, event)
                 ex.end_chunks()
             else:
@@ -302,7 +302,7 @@ class Hostile(Server):
         if protocol == "chat":
             ex.event(None, {"choices": [{"index": 0, "delta": {"content": seen}}]})
         else:
-            ex.event("message_start", ta.stream_events(ta.message(ta.text(seen)))[0][1])
+            ex.event("message_start", an.stream_events(an.message(an.text(seen)))[0][1])
         ex.abort()
 
 

@@ -14,9 +14,7 @@ from agentcheck.run.smoke import CheckResult, check_vendors
 from agentcheck.vendors.profile import VendorProfile
 
 from .fakes import openai_chat as vs
-from .helpers import driving
-from .helpers.cli import agentcheck
-from .test_anthropic import (
+from .fakes.anthropic import (
     KEY,
     AnthropicServer,
     Behaviour,
@@ -29,7 +27,9 @@ from .test_anthropic import (
     text,
     tool_use,
 )
-from .test_streaming import ChatServer, chat_chunks, chat_json, chat_serving, chat_sse
+from .fakes.openai_chat_stream import ChatServer, chat_chunks, chat_json, chat_serving, chat_sse
+from .helpers import driving
+from .helpers.cli import agentcheck
 
 ENV = "ACME_API_KEY"
 

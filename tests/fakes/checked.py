@@ -160,4 +160,46 @@ class LoopbackServer(loopback.Server):
         behaviour(ex)
 
 
+
+class Loopback(loopback.Server):
+    """A scripted HTTP endpoint on 127.0.0.1 (tests/fakes/base.py). Subclasses say what a valid
+    request is (`check`) and how errors look (`error_body`); only a valid request consumes the
+    next scripted behaviour (or `fallback`)."""
+
+    path = "/"
+
+    def __init__(self, api_key: str | None = None) -> None:
+        super().__init__(api_key)
+        self.referee_requests = True
+        """Cleared in tests whose requests deliberately carry what the SDK cannot type."""
+
+    # -- to override
+
+    def check(self, req: Request) -> tuple[int, str, str] | None:
+        """(status, error type, message) for a request the real API refuses, else None."""
+        return None
+
+    def error_body(self, type_: str, message: str) -> Any:
+        return {"error": {"type": type_, "message": message}}
+
+    # -- serving (handler threads)
+
+    def handle(self, ex: Exchange) -> None:
+        req = ex.request
+        bad = self.check(req)
+        if bad is not None:
+            status, type_, message = bad
+            req.rejected = message
+            ex.send_json(status, self.error_body(type_, message), kind="error")
+            return
+        item = self.next_script()
+        if item is None:
+            self.problems.append(f"request #{req.index}: nothing scripted")
+            ex.send_json(500, self.error_body("api_error", "nothing scripted"),
+                         {"x-should-retry": "false"}, kind="error")
+            return
+        req.behaviour = getattr(item, "__name__", "behaviour")
+        item(ex)
+
+
 serving = loopback.serving
