@@ -26,6 +26,7 @@ from agentcheck.judge.claims import (
 from agentcheck.judge.grounding import MadeUp, made_up_values
 from agentcheck.judge.leaks import find_leaks
 from agentcheck.scenario.changes import collateral, diff
+from agentcheck.scenario.expect import ConditionSpec
 from agentcheck.scenario.expr import (
     ExpressionError,
     matches,
@@ -33,7 +34,7 @@ from agentcheck.scenario.expr import (
     search,
     to_text,
 )
-from agentcheck.scenario.model import DEFAULT_SYSTEM, ConditionSpec, Scenario
+from agentcheck.scenario.model import DEFAULT_SYSTEM, Scenario
 from agentcheck.scenario.reference import ReferencePlay, play_reference
 from agentcheck.scenario.world import World
 from agentcheck.speech import SpeechAct, read

@@ -1,4 +1,5 @@
-"""Scenario files: the pydantic models users write, and the loader that checks them.
+"""Scenario files: the scenario model users write (its tools in tools.py and effects.py, its
+checks in expect.py), and the loader that checks a file against it.
 
 Every model forbids unknown fields, and every error names file, line and field.
 """
@@ -13,9 +14,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jsonschema
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from agentcheck.core.errors import ConfigError
+from agentcheck.scenario.effects import FIELDS_OF, OnCollection, Selecting
+from agentcheck.scenario.expect import Expect
 from agentcheck.scenario.expr import (
     OPERATORS,
     TEMPLATE_RE,
@@ -25,6 +28,8 @@ from agentcheck.scenario.expr import (
     is_operator,
 )
 from agentcheck.scenario.source import Loc, LocatedData, load_file
+from agentcheck.scenario.strict import Strict
+from agentcheck.scenario.tools import Tool
 
 PROBES = (
     "chaining", "planning", "branching", "recovery", "multi_turn", "abstention", "guardrails",
@@ -34,7 +39,6 @@ Probe = Literal[
     "chaining", "planning", "branching", "recovery", "multi_turn", "abstention", "guardrails",
     "injection", "collateral", "noisy",
 ]
-EFFECT_OPS = ("find", "filter", "insert", "update", "delete", "return")
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SCHEMA_HINT = "# yaml-language-server: $schema="
 
@@ -47,112 +51,10 @@ DEFAULT_SYSTEM = (
 """The system prompt a trial sends when the scenario names none."""
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
 class HumanBaseline(Strict):
     """How long a trained person takes for this task; feeds the business-value view."""
 
     minutes: float = Field(gt=0, le=10_000)
-
-
-class ConditionSpec(Strict):
-    """`path` is a JMESPath expression over the World; `is` is a value or an operator mapping."""
-
-    path: str
-    is_: Any = Field(alias="is")
-    label: str | None = None
-
-
-Condition = str | ConditionSpec
-
-
-class Effect(Strict):
-    """Exactly one operation: find, filter, insert, update, delete or return."""
-
-    find: str | None = None
-    filter: str | None = None
-    insert: str | None = None
-    update: str | None = None
-    delete: str | None = None
-    return_: Any = Field(default=None, alias="return")
-    where: dict[str, Any] = Field(default_factory=dict)
-    set: dict[str, Any] = Field(default_factory=dict)
-    values: dict[str, Any] = Field(default_factory=dict)
-    fields: list[str] | None = None
-    many: bool = False
-    limit: int | None = Field(default=None, ge=1, le=1000)
-    not_found: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_operation(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        ops = [k for k in data if k in EFFECT_OPS]
-        known = set(EFFECT_OPS) | {"where", "set", "values", "fields", "many", "limit",
-                                   "not_found"}
-        unknown = [k for k in data if k not in known]
-        if not ops and unknown:
-            raise ValueError(f"unknown operation {unknown[0]!r} "
-                             f"(expected one of {', '.join(EFFECT_OPS)})")
-        if len(ops) != 1:
-            raise ValueError(f"exactly one operation is required, found {len(ops)} "
-                             f"(one of {', '.join(EFFECT_OPS)})")
-        return data
-
-    @property
-    def operation(self) -> str:
-        for op in EFFECT_OPS:
-            field = "return_" if op == "return" else op
-            if field in self.model_fields_set:
-                return op
-        raise AssertionError("effect without operation")
-
-    @property
-    def collection(self) -> str | None:
-        value = getattr(self, self.operation) if self.operation != "return" else None
-        return value if isinstance(value, str) else None
-
-
-class Guard(Strict):
-    """A precondition: when `check` is false the call fails with `error` and nothing changes."""
-
-    check: Condition
-    error: str
-
-
-class Fault(Strict):
-    """Injected trouble: fail (or slow down) the listed calls of this tool, counted from 1."""
-
-    calls: list[int] = Field(min_length=1)
-    error: str | None = None
-    latency_ms: int = Field(default=0, ge=0, le=60_000)
-
-    @model_validator(mode="after")
-    def _does_something(self) -> Fault:
-        if self.error is None and self.latency_ms == 0:
-            raise ValueError("a fault needs an error, a latency_ms, or both")
-        if any(c < 1 for c in self.calls):
-            raise ValueError("calls are counted from 1")
-        return self
-
-
-class Tool(Strict):
-    name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
-    description: str = Field(min_length=1)
-    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object",
-                                                                 "properties": {}})
-    effect: Effect
-    guards: list[Guard] = Field(default_factory=list)
-    faults: list[Fault] = Field(default_factory=list)
-    claims: list[str] = Field(default_factory=list,
-                              description="phrases in a reply that claim this tool's action")
-
-    @property
-    def mutates(self) -> bool:
-        return self.effect.operation in ("insert", "update", "delete")
 
 
 class Turn(Strict):
@@ -174,41 +76,6 @@ class Turn(Strict):
             raise ValueError("a turn with only_if_asked names what it gives in asks_for "
                              "(e.g. asks_for: [order number, order id]), so that only a "
                              "question for it releases it")
-        return self
-
-
-class CallMatch(Strict):
-    call: str
-    args: dict[str, Any] = Field(default_factory=dict)
-    label: str | None = None
-
-
-class Minefield(CallMatch):
-    reason: str = Field(min_length=1, description="why this action is forbidden, in plain words")
-
-
-class Answer(Strict):
-    mentions: list[str] = Field(default_factory=list)
-    not_mentions: list[str] = Field(default_factory=list)
-
-
-class Expect(Strict):
-    outcome: list[Condition] = Field(default_factory=list)
-    milestones: list[CallMatch] = Field(default_factory=list)
-    minefields: list[Minefield] = Field(default_factory=list)
-    answer: Answer | None = None
-    unchanged: list[str] = Field(default_factory=list,
-                                 description="collections that must end exactly as they began")
-    may_change: list[str] = Field(
-        default_factory=list,
-        description="changes a correct agent may make beyond what the reference solution "
-                    "changes: a collection ('notes') or one field of it ('tickets.priority'); "
-                    "any other extra change is collateral damage")
-
-    @model_validator(mode="after")
-    def _checks_something(self) -> Expect:
-        if not (self.outcome or self.milestones or self.answer):
-            raise ValueError("expect needs at least one outcome, milestone or answer check")
         return self
 
 
@@ -317,10 +184,23 @@ def _errors_from_validation(exc: ValidationError, src: LocatedData) -> list[Conf
             msg = "unknown field"
             if clean and clean[-1] in OPERATORS:
                 msg = "unknown field (operators belong inside a mapping value)"
+            elif len(clean) >= 2 and clean[-2] == "effect":
+                msg = _misplaced_effect_field(str(clean[-1]), loc)
         elif err["type"] == "missing":
             msg = "required field is missing"
         out.append(src.error(tuple(clean), msg))
     return out
+
+
+def _misplaced_effect_field(key: str, loc: Loc) -> str:
+    """'unknown field' for an effect, saying which operations take the key if any do."""
+    # the location holds the union member pydantic tried, capitalised: 'Find' for find
+    op = next((str(p).lower() for p in loc if str(p).lower() in FIELDS_OF
+               and str(p)[:1].isupper()), None)
+    takers = [name for name, keys in FIELDS_OF.items() if key in keys and name != key]
+    if op is None or not takers:
+        return "unknown field"
+    return f"unknown field for {op} ('{key}' belongs to {', '.join(takers)})"
 
 
 def _walk_strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -383,12 +263,13 @@ def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
         if tool.parameters.get("type") != "object":
             errors.append(src.error(("tools", i, "parameters", "type"),
                                     "tool parameters must be a JSON Schema of type 'object'"))
-        coll = tool.effect.collection
-        if coll is not None and coll not in sc.world:
-            errors.append(src.error(("tools", i, "effect", tool.effect.operation),
-                                    f"unknown collection {coll!r} (world has: "
+        effect = tool.effect
+        if isinstance(effect, OnCollection) and effect.collection not in sc.world:
+            errors.append(src.error(("tools", i, "effect", effect.operation),
+                                    f"unknown collection {effect.collection!r} (world has: "
                                     f"{', '.join(sc.world) or 'nothing'})"))
-        _check_where(tool.effect.where, ("tools", i, "effect", "where"), src, errors)
+        if isinstance(effect, Selecting):
+            _check_where(effect.where, ("tools", i, "effect", "where"), src, errors)
         for g in range(len(tool.guards)):
             raw_check = raw["tools"][i]["guards"][g]["check"]
             _check_condition(raw_check, ("tools", i, "guards", g, "check"), src, errors)

@@ -13,18 +13,19 @@ import jsonschema
 
 from agentcheck.core.calls import CallResult
 from agentcheck.core.errors import ToolError
+from agentcheck.scenario.expect import Condition, ConditionSpec
 from agentcheck.scenario.expr import (
     ExpressionError,
     Generators,
     clone,
-    is_operator,
     matches,
     render,
     render_expression,
     search,
     truthy,
 )
-from agentcheck.scenario.model import Condition, ConditionSpec, Scenario, Tool
+from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.tools import Tool
 
 _VALIDATORS: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator]] = {}
 
@@ -111,7 +112,8 @@ class World:
                         result = CallResult(name, args, ok=False, error=fault.error,
                                             error_kind="fault", latency_ms=latency)
                         return result
-            result_value, changed = self._apply(tool, args)
+            result_value, changed = tool.effect.apply(
+                self.data, args, self.gen, lambda ctx: self._guard(tool, ctx))
             return CallResult(name, args, ok=True, result=result_value, changed=changed,
                               latency_ms=latency)
         except ToolError as exc:
@@ -136,27 +138,8 @@ class World:
             where = "/".join(str(p) for p in error.absolute_path) or "arguments"
             raise ToolError("invalid_arguments", f"invalid arguments: {where}: {error.message}")
 
-    def _ctx(self, args: dict[str, Any], record: dict[str, Any] | None = None) -> dict[str, Any]:
-        ctx: dict[str, Any] = dict(self.data)
-        ctx["args"] = args
-        if record is not None:
-            ctx["record"] = record
-        return ctx
-
-    def _select(self, collection: str, where: dict[str, Any]) -> list[dict[str, Any]]:
-        records = self.data.setdefault(collection, [])
-        # a criterion built from an argument the vendor left out does not filter
-        active = {k: v for k, v in where.items() if v is not None
-                  and not (is_operator(v) and all(x is None for x in v.values()))}
-        return [r for r in records if all(matches(r.get(k), v) for k, v in active.items())]
-
-    def _project(self, record: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
-        if fields is None:
-            copied: dict[str, Any] = clone(record)
-            return copied
-        return {k: clone(record.get(k)) for k in fields}
-
     def _guard(self, tool: Tool, ctx: dict[str, Any]) -> None:
+        """Refuse the call (ToolError) if any guard's check is false in `ctx`."""
         for guard in tool.guards:
             check = guard.check
             if isinstance(check, str):
@@ -166,52 +149,6 @@ class World:
                              render(check.is_, ctx))
             if not ok:
                 raise ToolError("precondition", str(render(guard.error, ctx)))
-
-    def _apply(self, tool: Tool, args: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
-        eff = tool.effect
-        op = eff.operation
-        ctx = self._ctx(args)
-        if op == "return":
-            self._guard(tool, ctx)
-            return render(eff.return_, ctx, self.gen), []
-        coll = eff.collection
-        assert coll is not None
-        where = render(eff.where, ctx)
-        if op == "insert":
-            self._guard(tool, ctx)
-            record = render(eff.values, ctx, self.gen)
-            self.data.setdefault(coll, []).append(record)
-            return self._project(record, eff.fields), [
-                {"op": "insert", "collection": coll, "after": clone(record)}]
-        found = self._select(coll, where)
-        if op == "filter":
-            self._guard(tool, ctx)
-            limit = eff.limit or len(found)
-            return [self._project(r, eff.fields) for r in found[:limit]], []
-        if not found:
-            message = eff.not_found or f"no {coll} record matches the given arguments"
-            raise ToolError("not_found", str(render(message, ctx)))
-        targets = found if eff.many else found[:1]
-        for target in targets:
-            self._guard(tool, self._ctx(args, target))
-        if op == "find":
-            return self._project(targets[0], eff.fields), []
-        changes: list[dict[str, Any]] = []
-        if op == "update":
-            for target in targets:
-                before = clone(target)
-                target.update(render(eff.set, self._ctx(args, target), self.gen))
-                if target != before:
-                    changes.append({"op": "update", "collection": coll, "before": before,
-                                    "after": clone(target)})
-            result: Any = [self._project(t, eff.fields) for t in targets]
-            return (result if eff.many else result[0]), changes
-        # delete
-        for target in targets:
-            # by identity: an identical-looking record elsewhere must stay
-            self.data[coll] = [r for r in self.data[coll] if r is not target]
-            changes.append({"op": "delete", "collection": coll, "before": clone(target)})
-        return {"deleted": len(targets)}, changes
 
     # ------------------------------------------------------------------ reading state
     def check(self, cond: Condition) -> bool:
