@@ -1,12 +1,12 @@
 """The http-agent driver: a bespoke vendor task API described purely in YAML (session, message,
 task id, status polling, reply selector), evaluated end to end through the CLI. Its agent really
-calls the hosted MCP tools (the reference brain of test_a2a); a text-only chat API is tier 0.
-Also: profile validation, URL encoding, and the `driver_class` escape hatch."""
+calls the hosted MCP tools (tests/fakes/http_agent.py, with tests/fakes/a2a.py's reference brain);
+a text-only chat API is tier 0. Also: profile validation, URL encoding, and the `driver_class`
+escape hatch."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from agentcheck.core.errors import ConfigError
 from agentcheck.run.runner import make_driver, run_one
@@ -26,8 +22,13 @@ from agentcheck.vendors.agentloop import AgentContext, AgentDriver, AgentReply
 from agentcheck.vendors.profile import VendorProfile, load_profile
 from agentcheck.vendors.protocols.http_agent import HttpAgentDriver
 
+from .fakes.a2a import CHATBOT_REPLY
+from .fakes.http_agent import TaskApi
 from .helpers.cli import agentcheck
-from .test_a2a import BOOKING, CHATBOT_REPLY, REFUND, ReferenceBrain, UvicornThread
+from .helpers.paths import SCENARIOS
+
+REFUND = SCENARIOS / "customer-service" / "refund-damaged-order.yaml"
+BOOKING = SCENARIOS / "scheduling" / "book-new-hire-orientation.yaml"
 
 TASK_API = """\
 name: {name}
@@ -70,73 +71,9 @@ agent:
 """
 
 
-class TaskApi(UvicornThread):
-    """A bespoke vendor API: sessions that carry a tool URL, messages that start tasks, tasks
-    polled until done or waiting for input, and a plain chat endpoint that only talks."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.brain = ReferenceBrain([load_scenario(REFUND), load_scenario(BOOKING)])
-        self.sessions: dict[str, dict[str, Any]] = {}
-        self.tasks: dict[str, dict[str, Any]] = {}
-        self.requests: list[dict[str, Any]] = []
-        self.ids = itertools.count(1)
-        self.background: set[asyncio.Task[None]] = set()
-        app = Starlette(routes=[
-            Route("/v1/sessions", self.open_session, methods=["POST"]),
-            Route("/v1/sessions/{sid}/messages", self.message, methods=["POST"]),
-            Route("/v1/tasks/{tid}", self.get_task, methods=["GET"]),
-            Route("/chat", self.chat, methods=["POST"]),
-            Route("/echo", self.echo, methods=["POST"]),
-        ])
-        self.serve(app, lifespan="off")
-
-    async def open_session(self, request: Request) -> JSONResponse:
-        body = await request.json()
-        if request.headers.get("authorization") != "Bearer tk-test-123456":
-            return JSONResponse({"error": "no key"}, 401)
-        sid = f"s{next(self.ids)}"
-        self.sessions[sid] = {"mcp": body["tools"]["mcp"]}
-        return JSONResponse({"session": {"id": sid}}, 201)
-
-    async def message(self, request: Request) -> JSONResponse:
-        body = await request.json()
-        sid = request.path_params["sid"]
-        self.requests.append({"sid": sid, "body": body,
-                              "request_id": request.headers.get("x-request-id")})
-        tid = f"t{next(self.ids)}"
-        task = self.tasks[tid] = {"id": tid, "status": "running", "output": []}
-
-        async def work() -> None:
-            await asyncio.sleep(0.05)  # long-running: the caller has to poll
-            reply, wants = await self.brain.turn(sid, body["text"], self.sessions[sid]["mcp"])
-            task["output"] = [{"type": "text", "value": reply}]
-            task["status"] = "needs_input" if wants else "done"
-
-        job = asyncio.create_task(work())
-        self.background.add(job)
-        job.add_done_callback(self.background.discard)
-        return JSONResponse({"task": task}, 202)
-
-    async def get_task(self, request: Request) -> JSONResponse:
-        return JSONResponse({"task": self.tasks[request.path_params["tid"]]})
-
-    async def chat(self, request: Request) -> JSONResponse:
-        body = await request.json()
-        return JSONResponse({"conversation": body.get("conversation") or "c1",
-                             "answer": CHATBOT_REPLY})
-
-    async def echo(self, request: Request) -> JSONResponse:
-        """A vendor that leaks what it was sent: the caller's key, back in its reply, placed
-        so that the 2,000-character cut of the recorded final answer falls inside the key."""
-        key = request.headers.get("authorization", "")  # "Bearer <key>"
-        pad = "Debug: you called me with " + "." * (2000 - 26 - 7 - 15)
-        return JSONResponse({"conversation": "c1", "answer": f"{pad}{key} (end)"})
-
-
 @pytest.fixture(scope="module")
 def api() -> Iterator[TaskApi]:
-    with TaskApi() as server:
+    with TaskApi([load_scenario(REFUND), load_scenario(BOOKING)]) as server:
         yield server
 
 
