@@ -16,20 +16,11 @@ from typing import Any
 from .fakes.zoo import REFUND, Zoo
 from .helpers.cli import agentcheck
 from .helpers.paths import ROOT
+from .helpers.shape import shape
 
 TRIALS = 16
 CONCURRENCY = 2
 CALLS_PER_TRIAL = 4  # lookup_customer, list_orders, refund_order, answer
-
-
-def shape(value: Any) -> Any:
-    """The structure of a JSON value: keys and types, not the numbers in it."""
-    if isinstance(value, dict):
-        return {k: shape(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [shape(v) for v in value]
-    return "number" if isinstance(value, (int, float)) and not isinstance(value, bool) \
-        else type(value).__name__
 
 
 def verdicts(summary: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from .helpers.browser import Chromium, find_chromium
 from .helpers.paths import ROOT, SCENARIOS
-from .report_browser import Chromium, find_chromium
 from .report_fixtures import HOSTILE, VENDORS, rendered_run
 
 CHART_SECTIONS = ("scores", "profile", "business", "reliability", "scenarios")

@@ -22,6 +22,7 @@ from agentcheck.report import render, rows, table
 from agentcheck.report.compare import compare_runs, compare_text
 from agentcheck.report.fmt import FLAG_MEANING, vendor_sentences
 
+from .helpers.browser import needs_chromium, open_report
 from .report_fixtures import (
     COLLATERAL,
     NO_VERDICT_VENDORS,
@@ -31,7 +32,6 @@ from .report_fixtures import (
     with_no_verdicts,
     write_run,
 )
-from .test_report_html import needs_chromium, open_report
 
 JUDGED = "steady"
 WITHOUT = ("unreachable", "glitchy", "broken")

@@ -14,7 +14,7 @@ from agentcheck.cli import main
 from agentcheck.results.cells import parse_shard, plan_cells, shard_cells
 
 from .helpers.paths import SCENARIOS
-from .test_crash import shape
+from .helpers.shape import shape
 
 FILES = ("customer-service/refund-damaged-order.yaml", "it-helpdesk/unlock-locked-account.yaml")
 DETERMINISTIC = ("seed", "passed", "score", "checks", "dimensions", "flags", "call_sequence",

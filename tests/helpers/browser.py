@@ -3,7 +3,8 @@
 
 No websocket, no port, no new dependency: the browser talks to this process only, through two
 pipes. Events (console messages, exceptions, log entries, network requests) are kept in order
-for the tests to inspect."""
+for the tests to inspect. `needs_chromium` skips a test where Chromium is missing;
+`open_report(path)` opens a report in a fresh browser."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 # the flags this machine needs (see the environment notes): no sandbox as root, no GPU, and no
 # background connections to the outside
@@ -211,3 +215,21 @@ class Chromium:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# --------------------------------------------------------------------------- for the tests
+
+CHROMIUM = find_chromium()
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium; "
+                             ".ci/run installs it)")
+
+
+@contextlib.contextmanager
+def open_report(path: Path) -> Iterator[Chromium]:
+    """A fresh headless Chromium showing path."""
+    assert CHROMIUM
+    with Chromium(CHROMIUM) as b:
+        b.open(path.resolve().as_uri())
+        b.js("new Promise(r => setTimeout(r, 300))")  # let late errors (CSP reports) arrive
+        yield b
