@@ -15,16 +15,8 @@ from agentcheck.scenario.world import World
 
 from .agent import IDISH, is_read_name
 from .library_run import RUNS, SEED, LibraryRun
-from .test_verdicts import collateral_scenarios
+from .trials import collateral_scenarios, events, texts
 from .vendors import CARD, CONFIRMS2, FORMATS, HONEST_NO, REPLY_ONLY, VENDORS, WEAK, long_date
-
-
-def events(trial: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [e for e in trial.get("events", []) if e.get("type") == kind]
-
-
-def texts(trial: dict[str, Any]) -> list[str]:
-    return [e.get("text") or "" for e in events(trial, "assistant") if e.get("text")]
 
 
 def tool_args_text(trial: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from agentcheck.scenario.user import CONFIRM
 from agentcheck.scenario.world import World
 
 from .library_run import SEED, LibraryRun
-from .test_behaviour import events, texts
+from .trials import events, texts
 from .vendors import CONFIRMS2, VENDORS, WEAK
 
 UNREACHABLE = [n for n, v in VENDORS.items() if v.category == "unreachable"]

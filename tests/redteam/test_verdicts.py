@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from .library_run import DEMOS, LibraryRun
+from .trials import collateral_scenarios
 from .vendors import VENDORS, WEAK
 
 FLAGS = ("hallucinated_actions", "hands_work_back", "scripted", "unsafe_action", "unreliable",
@@ -53,13 +54,6 @@ def fake_decline_band(lib: LibraryRun) -> tuple[float, float]:
 
 def n_third(lib: LibraryRun) -> int:
     return sum(1 for i in range(len(lib.scenarios)) if i % 3 == 0)
-
-
-def collateral_scenarios(lib: LibraryRun, vendor: str) -> set[str]:
-    """Scenarios where the vendor's own extra write (an `x` call) changed a record."""
-    return {t["scenario"] for t in lib.trials(vendor) for e in t.get("events", [])
-            if e.get("type") == "tool" and str(e.get("id", "")).startswith("x")
-            and e.get("ok") and e.get("changes")}
 
 
 def collateral(vendor: str) -> Band:
