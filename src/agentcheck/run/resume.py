@@ -16,7 +16,7 @@ from agentcheck.core.errors import ConfigError
 from agentcheck.results.files import read_json
 from agentcheck.run.shard import vendor_identity
 from agentcheck.scenario.model import Scenario, load_scenario
-from agentcheck.vendors.demo import DEMO_VENDORS
+from agentcheck.vendors.demo_names import DEMO_VENDORS
 from agentcheck.vendors.profile import VendorProfile, load_profile
 
 VendorSpec = VendorProfile | str

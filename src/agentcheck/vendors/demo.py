@@ -18,9 +18,10 @@ from typing import Any
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import identify, next_action
 from agentcheck.scenario.world import World
+from agentcheck.vendors.demo_names import DEMO_VENDORS
 from agentcheck.vendors.profile import Prices, VendorProfile
 
-DEMO_VENDORS = ("demo-agent", "demo-chatbot", "demo-rpa")
+__all__ = ["DEMO_VENDORS", "DemoServer", "demo_profiles", "respond"]
 CHATBOT_REPLY = (
     "Thanks for reaching out! I've taken care of that for you: everything has been processed "
     "and updated in our system, and you will receive a confirmation shortly."
@@ -166,6 +167,10 @@ class DemoServer:
     def base_url(self) -> str:
         port = self.httpd.server_address[1]
         return f"http://{self.host}:{port}/v1"
+
+    def profiles(self) -> list[VendorProfile]:
+        """The three demo vendors' profiles, pointing at this server."""
+        return demo_profiles(self.base_url)
 
     def start(self) -> DemoServer:
         self.thread.start()
