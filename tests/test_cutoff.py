@@ -6,8 +6,8 @@ A reply cut by the length limit (Chat Completions `finish_reason: "length"`, Ant
 (cause `length`), with the cut marked on the reply's event. A tool call whose arguments were cut
 mid-string is answered with a tool error that says so, and the history sent back stays valid
 for the protocol (`"{}"` / `{}` instead of the broken text), where it used to be echoed verbatim
-and the server refused every later request. The strict loopback servers (tests/vendor_server.py,
-tests/protocol_servers.py) refuse an invalid history with a 400, which fails the test.
+and the server refused every later request. The strict loopback servers (tests/fakes/openai_chat.py,
+openai_responses.py, gemini.py) refuse an invalid history with a 400, which fails the test.
 """
 
 from __future__ import annotations

@@ -545,7 +545,7 @@ def test_server_rejects_what_the_real_api_rejects(server: gm.GeminiServer) -> No
 
 
 def agent(req: checked.Request) -> checked.Behaviour:
-    """A competent agent (the scenario's reference solution, tests/brains.py) or a chatbot,
+    """A competent agent (the scenario's reference solution, tests/helpers/brains.py) or a chatbot,
     by model name."""
     if req.path.endswith("/chatbot:generateContent"):
         return gm.generate([gm.text("All done! Your refund has been processed.")])

@@ -1,6 +1,6 @@
 """The Chat Completions driver over real loopback HTTP, refereed by the official openai SDK.
 
-Every test talks to tests/vendor_server.py through make_driver and an httpx.AsyncClient, exactly
+Every test talks to tests/fakes/openai_chat.py through make_driver and an httpx.AsyncClient, exactly
 as the runner does. The server rejects what the real API rejects, and at teardown the SDK's own
 types re-check every completion the server sent and every request body the driver sent.
 """

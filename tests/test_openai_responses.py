@@ -490,7 +490,7 @@ def test_server_rejects_what_the_real_api_rejects(server: rs.ResponsesServer) ->
 
 
 def agent(server: rs.ResponsesServer) -> Callable[[checked.Request], checked.Behaviour]:
-    """A competent agent (the scenario's reference solution, tests/brains.py) or a chatbot,
+    """A competent agent (the scenario's reference solution, tests/helpers/brains.py) or a chatbot,
     by model name."""
     scenarios, _ = load_scenarios([ROOT / REFUND])
     brain = Brain(scenarios)

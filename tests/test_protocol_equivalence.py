@@ -1,8 +1,8 @@
 """The same scenarios through every model protocol give the same verdict.
 
-Three equivalent vendors (tests/brains.py: a competent agent, a chat-only claimer, one that calls
-one tool and gives up) are served behind each protocol's wire format by the protocol's scripted
-loopback server, which rejects malformed requests as the real API does: Chat Completions plain
+Three equivalent vendors (tests/helpers/brains.py: a competent agent, a chat-only claimer, one
+that calls one tool and gives up) are served behind each protocol's wire format by the protocol's
+fake (tests/fakes/), which rejects malformed requests as the real API does: Chat Completions plain
 and streamed, OpenAI Responses stateful and stateless, Anthropic Messages plain and streamed, and
 Gemini generateContent. One `agentcheck run` through the CLI evaluates all of them on a chained
 task (customer, orders, refund), a multi-turn task where the user only answers when asked, and

@@ -435,7 +435,7 @@ def raw_json(value: Any, status: int = 200) -> Behaviour:
 
 
 def agent(scenarios: list[Scenario]) -> Callable[[Req], dict[str, Any]]:
-    """Plays the scenario's reference solution (tests/brains.py), like demo-agent does over
+    """Plays the scenario's reference solution (tests/helpers/brains.py), like demo-agent does over
     Chat Completions."""
     brain = Brain(scenarios)
 

@@ -5,8 +5,8 @@ handler thread, context manager), records every request, keeps the script queue 
 problems list, and hands each request to its subclass's `handle(ex)`. `Exchange` is what a
 behaviour can do with one request: send a status and headers, a body (plain or chunked), JSON,
 server-sent events; wait (waking early when the server stops); drop the connection. The
-protocol servers (tests/vendor_server.py, tests/protocol_servers.py, tests/test_anthropic.py,
-tests/test_streaming.py) and tests/zoo.py build on these; `drain` and `judge` are the shared
+fakes in this package (openai_chat, checked and the protocols on it, anthropic, openai_chat_stream,
+zoo) and tests/redteam/vendors.py build on these; `drain` and `judge` are the shared
 parts of their SDK referees.
 
 Standard library only (the referee helpers import pytest and pydantic when called).
