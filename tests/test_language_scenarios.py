@@ -236,7 +236,7 @@ def test_the_reference_passes(sid: str, seed: int) -> None:
 
 def test_both_branches_of_the_japanese_scenario_are_played() -> None:
     scenario = SCENARIO["ja-reserve-stock-or-backorder-order"]
-    branches = {}
+    branches: dict[bool, int] = {}
     for seed in range(1, 40):
         data = World(scenario, seed).data
         branches.setdefault(_backorder(data), seed)
