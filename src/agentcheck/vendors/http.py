@@ -36,6 +36,16 @@ def _finite(text: str) -> float | None:
 _DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=lambda _: None)
 
 
+def json_text(value: Any) -> str:
+    """JSON text exactly as httpx encodes a `json=` body (compact, unescaped, no NaN)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def encode_json(body: Any) -> bytes:
+    """JSON bytes exactly as httpx encodes a `json=` body."""
+    return json_text(body).encode("utf-8")
+
+
 def vendor_json(text: str) -> Any:
     """JSON a vendor sent, parsed into what can be kept and sent back: strings cleaned
     (clean_text), and NaN, Infinity and numbers too large for a float (1e400) read as null,
@@ -189,6 +199,8 @@ class HttpClient:
         self.max_response_bytes = max_response_bytes
         self.key_env = key_env
         self._urls: dict[str, httpx.URL] = {}
+        self._headers: dict[tuple[tuple[str, str], ...], list[tuple[bytes, bytes]]] = {}
+        self._timeout = client.timeout.as_dict()
 
     async def post_json(self, url: str, body: Any, headers: dict[str, str]) -> HttpReply:
         return await self.request_json("POST", url, headers, body)
@@ -238,15 +250,38 @@ class HttpClient:
             parsed = self._urls[url] = httpx.URL(url)
         return parsed
 
+    def _request(self, method: str, url: str, body: Any, headers: dict[str, str]
+                 ) -> httpx.Request:
+        """The request `client.build_request(method, url, json=body, headers=headers)` builds,
+        for less: the client's default headers merged with `headers` once per distinct set, the
+        body encoded as httpx encodes JSON (or taken as is when a driver passes JSON it encoded
+        itself, as `bytes`)."""
+        key = tuple(headers.items())
+        merged = self._headers.get(key)
+        if merged is None:
+            if len(self._headers) > 64:
+                self._headers.clear()
+            merged = self._headers[key] = list(
+                httpx.Headers({**self.client.headers, **headers}).raw)
+        if body is None:
+            content = None
+        else:
+            content = body if isinstance(body, bytes) else encode_json(body)
+            merged = [*merged, (b"Content-Type", b"application/json")]
+        return httpx.Request(method, self._url(url), headers=merged, content=content,
+                             extensions={"timeout": self._timeout})
+
     async def _once(self, url: str, body: Any, headers: dict[str, str], method: str = "POST"
                     ) -> tuple[int, Any, httpx.Headers]:
+        request = self._request(method, url, body, headers)
         try:
-            async with self.client.stream(method, self._url(url),
-                                          json=body if body is not None else None,
-                                          headers=headers) as resp:
+            resp = await self.client.send(request, stream=True)
+            try:
                 raw = await self._read_whole(resp)
-                status = resp.status_code
-                resp_headers = resp.headers
+            finally:
+                await resp.aclose()
+            status = resp.status_code
+            resp_headers = resp.headers
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self._request_error(exc) from None
         return self._json_reply(status, raw, resp_headers)

@@ -15,7 +15,7 @@ from typing import Any
 from agentcheck.core.errors import VendorError
 from agentcheck.core.redaction import snippet
 from agentcheck.core.usage import Usage
-from agentcheck.vendors.http import HttpClient, SseEvent, vendor_json
+from agentcheck.vendors.http import HttpClient, SseEvent, encode_json, json_text, vendor_json
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import base
 from agentcheck.vendors.protocols.base import (
@@ -195,6 +195,9 @@ class OpenAIChatSession(Session):
         self.tools = [{"type": "function", "function": {
             "name": t["name"], "description": t["description"], "parameters": t["parameters"]}}
             for t in tools]
+        self._encoded: list[str] = []
+        """messages[:len(_encoded)] as JSON: each message is encoded once, not once per step."""
+        self._tools_json = encode_json(self.tools).decode()
         self._ids = base.CallIds("call_ac")
         self._seen_ids: set[str] = set()
         """Every call id in this conversation: a reused one could not be answered unambiguously."""
@@ -215,11 +218,28 @@ class OpenAIChatSession(Session):
             body["tools"] = self.tools
         if profile.stream:
             return await self._step_stream(body)
-        reply = await self.driver.http.post_json(self.driver.url, body, self.driver.headers)
+        reply = await self.driver.http.post_json(self.driver.url, self._encode(body),
+                                                 self.driver.headers)
         with base.malformed(profile.name):
             turn = self._parse(reply.data)
         turn.latency_s = reply.latency_s
         return turn
+
+    def _encode(self, body: dict[str, Any]) -> bytes:
+        """`body` as httpx would encode it, the conversation's messages encoded once each
+        (a message is appended, never changed, once a step has sent it) and the tools once."""
+        dumps = json_text
+        self._encoded.extend(dumps(m) for m in self.messages[len(self._encoded):])
+        parts = []
+        for key, value in body.items():
+            if value is self.messages:
+                text = "[" + ",".join(self._encoded) + "]"
+            elif value is self.tools:
+                text = self._tools_json
+            else:
+                text = dumps(value)
+            parts.append(f"{dumps(key)}:{text}")
+        return ("{" + ",".join(parts) + "}").encode("utf-8")
 
     async def _step_stream(self, body: dict[str, Any]) -> ModelTurn:
         options = body.get("stream_options")
