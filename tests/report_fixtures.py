@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from agentcheck.report import render_run
+from agentcheck.results.files import record_line
+from agentcheck.results.records import TrialRecord
+from agentcheck.results.summary import Summary
 
 HOSTILE = ('</td></tr></table><script>window.__pwned = 1</script>'
            '<img src="http://127.0.0.1:9/x.png" onerror="window.__pwned = 2">'
@@ -53,7 +56,7 @@ def _events(vendor: str, sid: str, passed: bool, text: str) -> list[dict[str, An
 
 
 def make_records(vendors: dict[str, float], trials: int = 3, seed: int = 7,
-                 hostile_vendor: str | None = None) -> list[dict[str, Any]]:
+                 hostile_vendor: str | None = None) -> list[TrialRecord]:
     """vendors: name -> chance of passing a clean scenario (noisy ones get 0.6 of it)."""
     rng = random.Random(seed)
     records = []
@@ -84,7 +87,7 @@ def make_records(vendors: dict[str, float], trials: int = 3, seed: int = 7,
                 flags = ["hallucinated_actions"] if claim else []
                 usage = {"input_tokens": 1500, "output_tokens": 200}
                 cost = round((0.002 if vendor != "cheap" else 0.0002) * (1 + rng.random()), 6)
-                records.append({
+                records.append(TrialRecord.model_validate({
                     "vendor": vendor, "scenario": sid, "scenario_version": 1,
                     "scenario_hash": hashlib.sha256(sid.encode()).hexdigest()[:16],
                     "variant": variant,
@@ -107,11 +110,11 @@ def make_records(vendors: dict[str, float], trials: int = 3, seed: int = 7,
                     "invalid_calls": 0, "usage": usage, "cost_usd": cost,
                     "duration_s": round(1.5 + 2 * rng.random(), 3),
                     "model_latencies": [0.8, 0.9, 0.7], "final_answer": text,
-                    "events": _events(vendor, sid, passed, text)})
+                    "events": _events(vendor, sid, passed, text)}))
     return records
 
 
-def write_run(folder: Path, records: list[dict[str, Any]], vendors: list[str],
+def write_run(folder: Path, records: list[TrialRecord], vendors: list[str],
               trials: int = 3, versions: dict[str, str] | None = None,
               scenario_hashes: dict[str, str] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -127,9 +130,9 @@ def write_run(folder: Path, records: list[dict[str, Any]], vendors: list[str],
         "complete": True,
     }
     (folder / "run.json").write_text(json.dumps(run, indent=2))
-    with (folder / "trials.jsonl").open("w") as fh:
+    with (folder / "trials.jsonl").open("w", encoding="utf-8") as fh:
         for r in records:
-            fh.write(json.dumps(r) + "\n")
+            fh.write(record_line(r) + "\n")
     return folder
 
 
@@ -153,24 +156,31 @@ ALL_NOT_JUDGED_REASON = ("24 trials could not be judged (agentcheck errors); re-
 COLLATERAL = "changed customers[2].email, a record the task did not involve"
 
 
-def _failed(record: dict[str, Any], termination: str, cause: str | None,
+def _set(record: TrialRecord, **fields: Any) -> None:
+    """Change fields of a fixture record in place (assignment marks them as set, so they are
+    written)."""
+    for name, value in fields.items():
+        setattr(record, name, value)
+
+
+def _failed(record: TrialRecord, termination: str, cause: str | None,
             message: str | None) -> None:
-    record.update(passed=False, score=0.0, checks=[], flags=[], flag_evidence={},
+    _set(record, passed=False, score=0.0, checks=[], flags=[], flag_evidence={},
                   call_sequence=[], termination=termination, error_cause=cause,
                   error_message=message, tool_calls=0, model_calls=1, cost_usd=0.0,
                   dimensions={"completion": 0.0, "tool_use": None, "planning": None,
                               "recovery": None, "safety": 1.0, "honesty": 1.0,
                               "autonomy": None},
-                  events=[record["events"][0], {"type": "end", "termination": termination,
-                                                "cause": cause, "message": message}])
+                  events=[record.events[0], {"type": "end", "termination": termination,
+                                             "cause": cause, "message": message}])
 
 
-def no_verdict_records() -> list[dict[str, Any]]:
+def no_verdict_records() -> list[TrialRecord]:
     """NO_VERDICT_VENDORS, three trials of each scenario (24 per vendor)."""
     records = make_records(NO_VERDICT_VENDORS, trials=3, seed=11)
-    mine: dict[str, list[dict[str, Any]]] = {}
+    mine: dict[str, list[TrialRecord]] = {}
     for r in records:
-        mine.setdefault(r["vendor"], []).append(r)
+        mine.setdefault(r.vendor, []).append(r)
     for r in mine["unreachable"][:20]:
         _failed(r, "vendor_error", "connection", "connection refused by 127.0.0.1:9")
     for r in mine["glitchy"][:3]:
@@ -178,59 +188,24 @@ def no_verdict_records() -> list[dict[str, Any]]:
     for r in mine["broken"]:
         _failed(r, "harness_error", "KeyError", "agentcheck's own bug")
     damage, cut = mine["steady"][0], mine["steady"][1]
-    damage.update(passed=False, score=0.0, flags=["collateral_damage"],
-                  flag_evidence={"collateral_damage": COLLATERAL})
-    damage["checks"] = [{"kind": "unchanged", "name": "only the records the task involves",
-                         "passed": False, "reason": COLLATERAL}]
-    cut.update(passed=False, score=0.2, termination="cut_off", error_cause="length")
-    cut["checks"] = [{"kind": "outcome", "name": "orders[0].status == 'refunded'",
-                      "passed": False, "reason": "world state: orders[0].status == "
-                                                 "'refunded' does not hold"}]
+    _set(damage, passed=False, score=0.0, flags=["collateral_damage"],
+         flag_evidence={"collateral_damage": COLLATERAL},
+         checks=[{"kind": "unchanged", "name": "only the records the task involves",
+                  "passed": False, "reason": COLLATERAL}])
+    _set(cut, passed=False, score=0.2, termination="cut_off", error_cause="length",
+         checks=[{"kind": "outcome", "name": "orders[0].status == 'refunded'",
+                  "passed": False, "reason": "world state: orders[0].status == "
+                                             "'refunded' does not hold"}])
     return records
 
 
-def with_no_verdicts(summary: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The no-verdict fields, filled in by hand on a summary from a verdict module that does not
-    set them yet (its vendors have no `no_verdict` key); a summary that has them is returned
-    as it is, so these fixtures test the real rule once it lands."""
-    for v in summary["vendors"]:
-        if "no_verdict" in v:
-            continue
-        mine = [r for r in records if r["vendor"] == v["name"]]
-        harness = sum(r["termination"] == "harness_error" for r in mine)
-        errors = [r for r in mine if r["termination"] == "vendor_error"]
-        scored = len(mine) - harness
-        if scored and 2 * len(errors) >= scored:
-            mark_no_verdict(v, "unavailable",
-                            f"unavailable (connection: {len(errors)} of {scored} trials)")
-        elif harness:
-            mark_no_verdict(v, "not_judged",
-                            f"{harness} trials could not be judged (agentcheck errors); "
-                            "re-run them with agentcheck run --resume --out DIR")
-        else:
-            v["no_verdict"] = None
-        flagged = [r for r in mine if "collateral_damage" in r["flags"]]
-        if flagged and "collateral_damage" not in v["flags"]:
-            v["flags"].append("collateral_damage")
-            v["flag_counts"]["collateral_damage"] = len(flagged)
-            v["flag_evidence"]["collateral_damage"] = [
-                f"{r['scenario']} #{r['trial']}: {r['flag_evidence']['collateral_damage']}"
-                for r in flagged[:3]]
-    return summary
-
-
-def mark_no_verdict(vendor: dict[str, Any], kind: str, reason: str) -> None:
-    vendor.update(no_verdict={"kind": kind, "reason": reason}, tier=None,
-                  tier_name="no verdict", capability_score=None, capability_ci=None)
-
-
-def no_verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
+def no_verdict_summary(records: list[TrialRecord]) -> Summary:
     from agentcheck.judge.verdict import summarise
 
-    return with_no_verdicts(summarise(records, list(NO_VERDICT_VENDORS)), records)
+    return summarise(records, list(NO_VERDICT_VENDORS))
 
 
-def rendered_no_verdict_run(folder: Path) -> dict[str, Any]:
+def rendered_no_verdict_run(folder: Path) -> Summary:
     """The no-verdict run written to folder with summary.json and every report; its summary."""
     from agentcheck.report import write_reports
     from agentcheck.results.files import write_json

@@ -63,7 +63,8 @@ def hand_run() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def summary() -> dict[str, Any]:
-    return summarise(hand_run(), ["A", "B"])
+    """summary.json's content for hand_run (the JSON form: these tests check its numbers)."""
+    return summarise(hand_run(), ["A", "B"]).to_json()
 
 
 def test_every_original_summary_key_is_kept(summary: dict[str, Any]) -> None:
@@ -237,7 +238,7 @@ def test_csv_cells_cannot_become_spreadsheet_formulas() -> None:
 
 def test_failed_trial_evidence_has_reason_calls_and_transcript() -> None:
     recs = make_records({"chatty": 0.0}, trials=1)
-    ev = failed_trials(recs, ["chatty"])["chatty"][0]
+    ev = failed_trials(recs, ["chatty"])["chatty"].scored[0]
     assert ev.headline == "claimed 'refunded' but no successful refund_order call"
     assert ev.checks[0].kind == "claim" and ev.checks[0].excerpt == "I've refunded the order"
     assert [m.role for m in ev.transcript] == ["user", "assistant", "end"]

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import main
-from agentcheck.judge.verdict import summarise as real_summarise
-from agentcheck.report import render, rows, table
+from agentcheck.judge.verdict import vendor_verdict
+from agentcheck.report import rows, table
 from agentcheck.report.compare import compare_runs, compare_text
 from agentcheck.report.fmt import FLAG_MEANING, vendor_sentences
+from agentcheck.results.summary import NoVerdict, Summary, VendorVerdict
 
 from .helpers.browser import needs_chromium, open_report
 from .report_fixtures import (
@@ -29,7 +30,6 @@ from .report_fixtures import (
     make_records,
     no_verdict_records,
     rendered_no_verdict_run,
-    with_no_verdicts,
     write_run,
 )
 
@@ -38,34 +38,24 @@ WITHOUT = ("unreachable", "glitchy", "broken")
 
 
 @pytest.fixture(scope="module")
-def run_and_summary(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def run_and_summary(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Summary]:
     folder = tmp_path_factory.mktemp("noverdict") / "run"
     return folder, rendered_no_verdict_run(folder)
 
 
 @pytest.fixture
-def run_dir(run_and_summary: tuple[Path, dict[str, Any]]) -> Path:
+def run_dir(run_and_summary: tuple[Path, Summary]) -> Path:
     return run_and_summary[0]
 
 
 @pytest.fixture
-def vendors(run_and_summary: tuple[Path, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def vendors(run_and_summary: tuple[Path, Summary]) -> dict[str, dict[str, Any]]:
     return {v["name"]: v for v in run_and_summary[1]["vendors"]}
 
 
 @pytest.fixture
 def reasons(vendors: dict[str, dict[str, Any]]) -> dict[str, str]:
     return {name: vendors[name]["no_verdict"]["reason"] for name in WITHOUT}
-
-
-@pytest.fixture(autouse=True)
-def summaries_with_no_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Commands recompute summaries from trials.jsonl; give them the no-verdict fields too
-    (a no-op once the verdict module sets them itself)."""
-    def summarise(records: list[dict[str, Any]], order: list[str]) -> dict[str, Any]:
-        return with_no_verdicts(real_summarise(records, order), records)
-
-    monkeypatch.setattr(render, "summarise", summarise)
 
 
 def test_the_fixture_has_both_kinds(vendors: dict[str, dict[str, Any]]) -> None:
@@ -82,7 +72,7 @@ def test_the_fixture_has_both_kinds(vendors: dict[str, dict[str, Any]]) -> None:
     assert "collateral_damage" in vendors[JUDGED]["flags"]
 
 
-def test_terminal_table(run_and_summary: tuple[Path, dict[str, Any]],
+def test_terminal_table(run_and_summary: tuple[Path, Summary],
                         reasons: dict[str, str]) -> None:
     by_name = {r[0]: r for r in rows(run_and_summary[1])}
     for name, reason in reasons.items():
@@ -182,14 +172,13 @@ def test_report_html_in_the_browser(run_dir: Path, reasons: dict[str, str]) -> N
 def test_vendor_sentences_never_state_a_missing_tier() -> None:
     """A summary with no tier but no reason either (hand-made, or from a future field) still
     reads as no verdict, not as a crash or a clean bill."""
-    legacy: dict[str, Any] = {
-        "tier": None, "tier_name": "?", "tier_reasons": [], "flags": [], "scored_trials": 0,
-        "completed_tasks": 0, "completion_rate": None, "completion_ci": [None, None],
-        "pass_hat_k": {}, "cost_per_completed_task_usd": None, "capability_score": None,
-        "capability_ci": None, "name": "x", "latency_s": {"p50": None}}
+    legacy = vendor_verdict("x", []).model_copy(update={
+        "tier": None, "tier_name": "?", "tier_reasons": [], "no_verdict": None,
+        "capability_score": None, "capability_ci": None})
     said = vendor_sentences(legacy)
     assert said[0] == "No verdict." and "No red flags." not in said
-    assert rows({"vendors": [legacy]})[0][1:3] == ["no verdict", "-"]
+    summary = Summary(vendors=[legacy], comparisons=[], statistics={})
+    assert rows(summary)[0][1:3] == ["no verdict", "-"]
 
 
 # --- CI gates ---------------------------------------------------------------------------------
@@ -252,7 +241,7 @@ def test_merge_shows_no_verdict_and_gates_on_it(
     assert "no verdict: " in (out / "report.md").read_text()
 
 
-def test_run_says_how_to_get_the_verdict_back(run_and_summary: tuple[Path, dict[str, Any]],
+def test_run_says_how_to_get_the_verdict_back(run_and_summary: tuple[Path, Summary],
                                                capsys: pytest.CaptureFixture[str]) -> None:
     from agentcheck.cli import _hint_not_judged
 
@@ -260,7 +249,8 @@ def test_run_says_how_to_get_the_verdict_back(run_and_summary: tuple[Path, dict[
     err = capsys.readouterr().err
     assert err == ("no verdict yet for glitchy, broken: some trials hit an agentcheck error; "
                    "re-run them with agentcheck run --resume --out results/r1\n")
-    _hint_not_judged({"vendors": [{"name": "a", "no_verdict": None}]}, Path("x"))
+    judged = run_and_summary[1].model_copy(update={"vendors": [run_and_summary[1].vendors[0]]})
+    _hint_not_judged(judged, Path("x"))
     assert capsys.readouterr().err == ""
 
 
@@ -347,9 +337,12 @@ def test_the_cost_chart_draws_no_vendor_without_a_verdict(run_dir: Path) -> None
 def test_the_frontier_joins_only_vendors_with_a_verdict() -> None:
     from agentcheck.report.svg import pareto_chart
 
-    def vendor(name: str, cost: float, rate: float, kind: str | None = None) -> dict[str, Any]:
-        return {"name": name, "cost_per_trial_usd": cost, "completion_rate": rate, "tier": 2,
-                "no_verdict": {"kind": kind, "reason": "x"} if kind else None}
+    base = vendor_verdict("base", [])
+
+    def vendor(name: str, cost: float, rate: float, kind: str | None = None) -> VendorVerdict:
+        return base.model_copy(update={
+            "name": name, "cost_per_trial_usd": cost, "completion_rate": rate, "tier": 2,
+            "no_verdict": NoVerdict(kind=kind, reason="x") if kind else None})
 
     svg = pareto_chart([vendor("dead", 0.0, 0.0, "unavailable"), vendor("cheap", 0.001, 0.4),
                         vendor("good", 0.003, 0.8), vendor("half", 0.0005, 0.9, "not_judged")])

@@ -8,10 +8,13 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agentcheck import __version__
 from agentcheck.core.errors import ConfigError
+
+if TYPE_CHECKING:  # imported where used: `agentcheck --help` starts faster
+    from agentcheck.results.summary import Summary
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_GATE = 3  # --fail-under / --fail-under-tier: a vendor is below the bar
@@ -229,7 +232,7 @@ def _resolve_vendor(spec: str) -> Any:
             candidate = folder / f"{spec}{suffix}"
             if candidate.exists():
                 return load_profile(candidate)
-    from agentcheck.vendors.demo import DEMO_VENDORS
+    from agentcheck.vendors.demo_names import DEMO_VENDORS
 
     if spec in DEMO_VENDORS:
         return spec
@@ -251,12 +254,11 @@ class _RunSetup(NamedTuple):
 def _run(args: argparse.Namespace) -> int:
     import asyncio  # imported here, not at the top: `agentcheck --help` starts faster
 
-    from agentcheck.judge.verdict import summarise
+    from agentcheck.judge.verdict import summarise_file
     from agentcheck.report import write_reports
     from agentcheck.results.files import RunFolder, default_run_dir, now_iso, write_json
     from agentcheck.run.progress import ProgressDisplay
     from agentcheck.run.runner import Plan, execute, trial_seed
-    from agentcheck.vendors.demo import DemoServer, demo_profiles
 
     _check_run_args(args)
     out: Path = args.out or default_run_dir()
@@ -265,11 +267,15 @@ def _run(args: argparse.Namespace) -> int:
     folder.prepare()
 
     specs, scenarios = setup.specs, setup.scenarios
-    demo = DemoServer(scenarios) if any(isinstance(s, str) for s in specs) else None
+    demo = None
+    if any(isinstance(s, str) for s in specs):  # the demo server only when a demo vendor runs
+        from agentcheck.vendors.demo import DemoServer
+
+        demo = DemoServer(scenarios)
     try:
         if demo:
             demo.start()
-            by_name = {p.name: p for p in demo_profiles(demo.base_url)}
+            by_name = {p.name: p for p in demo.profiles()}
             profiles = [by_name[s] if isinstance(s, str) else s for s in specs]
         else:
             profiles = list(specs)
@@ -292,7 +298,7 @@ def _run(args: argparse.Namespace) -> int:
             summary = asyncio.run(execute(plan, folder, progress))
         except KeyboardInterrupt:
             interrupted = True
-            summary = summarise(folder.trials(), [p.name for p in profiles])
+            summary = summarise_file(folder.trials_path, [p.name for p in profiles])
         finally:
             if progress:
                 progress.close()
@@ -315,7 +321,7 @@ def _run(args: argparse.Namespace) -> int:
     return _gate(args, summary, run_json)
 
 
-def _print_table(summary: dict[str, Any], run: dict[str, Any]) -> None:
+def _print_table(summary: Summary, run: dict[str, Any]) -> None:
     """The verdict table, and under it whether the run is incomplete (and what is missing)."""
     from agentcheck.report import table
     from agentcheck.report.completeness import incomplete_text
@@ -326,10 +332,10 @@ def _print_table(summary: dict[str, Any], run: dict[str, Any]) -> None:
         print(line)
 
 
-def _hint_not_judged(summary: dict[str, Any], out: Path) -> None:
+def _hint_not_judged(summary: Summary, out: Path) -> None:
     """The command that gives a vendor its verdict back, with this run's folder filled in."""
-    waiting = [v["name"] for v in summary["vendors"]
-               if (v.get("no_verdict") or {}).get("kind") == "not_judged"]
+    waiting = [v.name for v in summary.vendors
+               if v.no_verdict is not None and v.no_verdict.kind == "not_judged"]
     if waiting:
         print(f"no verdict yet for {', '.join(waiting)}: some trials hit an agentcheck error; "
               f"re-run them with agentcheck run --resume --out {out}", file=sys.stderr)
@@ -365,7 +371,7 @@ def _load_scenarios(paths: list[Path]) -> list[Any]:
 
 
 def _vendor_specs(given: list[str]) -> list[Any]:
-    from agentcheck.vendors.demo import DEMO_VENDORS
+    from agentcheck.vendors.demo_names import DEMO_VENDORS
 
     specs = [_resolve_vendor(v) for v in (given or list(DEMO_VENDORS))]
     names = [s if isinstance(s, str) else s.name for s in specs]
@@ -414,7 +420,7 @@ def _check_gate_args(args: argparse.Namespace) -> None:
         raise ConfigError("--fail-under-tier must be a tier from 0 to 3")
 
 
-def _gate(args: argparse.Namespace, summary: dict[str, Any], run: dict[str, Any]) -> int:
+def _gate(args: argparse.Namespace, summary: Summary, run: dict[str, Any]) -> int:
     """EXIT_GATE, with every vendor under the bar on stderr, or EXIT_OK. A vendor with no
     verdict fails any gate: there is no score or tier to clear the bar with. So does an
     incomplete run (interrupted, a shard or trials missing), on one line naming what is
@@ -428,17 +434,16 @@ def _gate(args: argparse.Namespace, summary: dict[str, Any], run: dict[str, Any]
     state = completeness(run, summary)
     if not state.complete:
         below.append(f"incomplete run: {state.text()}")
-    for v in summary["vendors"]:
+    for v in summary.vendors:
         reason = no_verdict(v)
-        if reason is not None:
-            below.append(f"{v['name']} has no verdict ({reason})")
+        if reason is not None or v.capability_score is None or v.tier is None:
+            below.append(f"{v.name} has no verdict ({reason})")
             continue
-        if args.fail_under is not None and v["capability_score"] < args.fail_under:
-            below.append(f"{v['name']} capability score {v['capability_score']:g} < "
+        if args.fail_under is not None and v.capability_score < args.fail_under:
+            below.append(f"{v.name} capability score {v.capability_score:g} < "
                          f"{args.fail_under:g}")
-        if args.fail_under_tier is not None and v["tier"] < args.fail_under_tier:
-            below.append(f"{v['name']} tier {v['tier']} ({v['tier_name']}) < "
-                         f"{args.fail_under_tier}")
+        if args.fail_under_tier is not None and v.tier < args.fail_under_tier:
+            below.append(f"{v.name} tier {v.tier} ({v.tier_name}) < {args.fail_under_tier}")
     for line in below:
         print(f"agentcheck: gate failed: {line}", file=sys.stderr)
     return EXIT_GATE if below else EXIT_OK
@@ -487,7 +492,7 @@ def _list(coverage: bool = False) -> int:
     from tabulate import tabulate
 
     from agentcheck.scenario.model import load_scenarios
-    from agentcheck.vendors.demo import DEMO_VENDORS
+    from agentcheck.vendors.demo_names import DEMO_VENDORS
     from agentcheck.vendors.profile import load_profile, profile_files
 
     scenarios, errors = load_scenarios([DEFAULT_SCENARIOS]) if DEFAULT_SCENARIOS.exists() \

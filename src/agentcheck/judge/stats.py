@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 Z95 = 1.959963984540054
 
@@ -160,7 +161,7 @@ def min_p_value(n_nonzero: int) -> float:
 ALPHA = 0.05
 
 
-def paired_comparison(a: dict[str, float], b: dict[str, float]) -> dict[str, object]:
+def paired_comparison(a: dict[str, float], b: dict[str, float]) -> dict[str, Any]:
     """Compare two sets of per-task rates on the tasks both have: which is better, by how
     much, and the exact Wilcoxon signed-rank p-value (with the sign test beside it)."""
     common = sorted(set(a) & set(b))

@@ -15,6 +15,7 @@ from agentcheck.judge.stats import ALPHA, holm, paired_comparison
 from agentcheck.judge.verdict import scenario_rates
 from agentcheck.report.fmt import NO_VERDICT, max_k, money, no_verdict, pct, points
 from agentcheck.report.render import load_run
+from agentcheck.results.summary import VendorVerdict
 
 PROFILE_FIELDS = ("protocol", "model", "version", "base_url", "api_version", "prices", "params",
                   "stream", "max_tokens", "conversation_state")
@@ -68,31 +69,31 @@ def _scenario_changes(run_a: dict[str, Any], run_b: dict[str, Any]) -> list[dict
     return out
 
 
-def _vendor_delta(a: dict[str, Any], b: dict[str, Any], same: set[str]) -> dict[str, Any]:
+def _vendor_delta(a: VendorVerdict, b: VendorVerdict, same: set[str]) -> dict[str, Any]:
     ra = {k: v for k, v in scenario_rates(a).items() if k in same}
     rb = {k: v for k, v in scenario_rates(b).items() if k in same}
     test = paired_comparison(rb, ra)  # "a_better" here means the new run is better
-    ka, kb = max_k(a["pass_hat_k"]), max_k(b["pass_hat_k"])
+    ka, kb = max_k(a.pass_hat_k), max_k(b.pass_hat_k)
     per_scenario = [{"scenario": sid, "pass_rate": [ra[sid], rb[sid]]}
                     for sid in sorted(set(ra) & set(rb)) if ra[sid] != rb[sid]]
     score_a, score_b = _score(a), _score(b)
     return {
-        "vendor": a["name"],
+        "vendor": a.name,
         "capability_score": [score_a, score_b],
-        "capability_ci": [a["capability_ci"] if score_a is not None else None,
-                          b["capability_ci"] if score_b is not None else None],
+        "capability_ci": [a.capability_ci if score_a is not None else None,
+                          b.capability_ci if score_b is not None else None],
         "score_change": (None if score_a is None or score_b is None
                          else round(score_b - score_a, 1)),
-        "tier": [None if no_verdict(a) else a["tier"], None if no_verdict(b) else b["tier"]],
+        "tier": [None if no_verdict(a) else a.tier, None if no_verdict(b) else b.tier],
         # why a run gave no verdict (None when it gave one): no tier, no score to compare
         "no_verdict": [no_verdict(a), no_verdict(b)],
-        "completion_rate": [a["completion_rate"], b["completion_rate"]],
-        "pass_hat_k": [[ka, a["pass_hat_k"].get(ka) if ka else None],
-                       [kb, b["pass_hat_k"].get(kb) if kb else None]],
-        "cost_per_completed_task_usd": [a["cost_per_completed_task_usd"],
-                                        b["cost_per_completed_task_usd"]],
-        "flags_added": [f for f in b["flags"] if f not in a["flags"]],
-        "flags_removed": [f for f in a["flags"] if f not in b["flags"]],
+        "completion_rate": [a.completion_rate, b.completion_rate],
+        "pass_hat_k": [[ka, a.pass_hat_k.get(ka) if ka else None],
+                       [kb, b.pass_hat_k.get(kb) if kb else None]],
+        "cost_per_completed_task_usd": [a.cost_per_completed_task_usd,
+                                        b.cost_per_completed_task_usd],
+        "flags_added": [f for f in b.flags if f not in a.flags],
+        "flags_removed": [f for f in a.flags if f not in b.flags],
         "paired_scenarios": test["scenarios"],
         "scenarios_better": test["a_better"], "scenarios_worse": test["b_better"],
         "p_value": test["p_value"],
@@ -101,8 +102,8 @@ def _vendor_delta(a: dict[str, Any], b: dict[str, Any], same: set[str]) -> dict[
     }
 
 
-def _score(v: dict[str, Any]) -> float | None:
-    return None if no_verdict(v) is not None else v.get("capability_score")
+def _score(v: VendorVerdict) -> float | None:
+    return None if no_verdict(v) is not None else v.capability_score
 
 
 def _change_verdict(d: dict[str, Any], ahead: float) -> str:
@@ -117,13 +118,13 @@ def _change_verdict(d: dict[str, Any], ahead: float) -> str:
 
 
 def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
-    run_a, _, sum_a = load_run(dir_a)
-    run_b, _, sum_b = load_run(dir_b)
+    run_a, sum_a = load_run(dir_a)
+    run_b, sum_b = load_run(dir_b)
     scen_changes = _scenario_changes(run_a, run_b)
     changed = {c["scenario"] for c in scen_changes}
     same = (set(_scenarios(run_a)) & set(_scenarios(run_b))) - changed
-    va = {v["name"]: v for v in sum_a["vendors"]}
-    vb = {v["name"]: v for v in sum_b["vendors"]}
+    va = {v.name: v for v in sum_a.vendors}
+    vb = {v.name: v for v in sum_b.vendors}
     deltas = [_vendor_delta(va[n], vb[n], same) for n in va if n in vb]
     # a vendor with no verdict in either run is not compared: no test, and no place in the
     # Holm family that would weigh on the vendors that are

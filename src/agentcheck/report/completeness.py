@@ -6,10 +6,12 @@ console and the CI gates (an incomplete run never passes one)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from agentcheck.results.cells import plan_cells, shard_cells
+from agentcheck.results.summary import Summary
 
 MAX_NAMED = 5
 """Vendors named one by one before the rest are counted."""
@@ -99,11 +101,13 @@ def _planned(run: dict[str, Any], names: list[str]) -> Counter[str] | None:
     return Counter(vendor for vendor, _, _ in cells)
 
 
-def completeness(run: dict[str, Any], summary: dict[str, Any]) -> Completeness:
-    """run.json's plan against the trials in the summary (each vendor's `trials`)."""
+def completeness(run: dict[str, Any], summary: Summary | Mapping[str, int]) -> Completeness:
+    """run.json's plan against the trials in the summary (each vendor's `trials`), or against
+    finished trials counted per vendor name."""
     names = [str(p["name"]) for p in run.get("vendors") or []
              if isinstance(p, dict) and p.get("name") is not None]
-    done = {str(v["name"]): int(v.get("trials") or 0) for v in summary.get("vendors", [])}
+    done = ({v.name: v.trials for v in summary.vendors} if isinstance(summary, Summary)
+            else dict(summary))
     planned = _planned(run, names)
     if planned is None:  # no plan to count against: only vendors that never ran
         planned_total = finished = 0
@@ -131,7 +135,7 @@ def completeness(run: dict[str, Any], summary: dict[str, Any]) -> Completeness:
         unfinished_shards=unfinished, merged=bool(merged_from), marked_incomplete=marked)
 
 
-def incomplete_text(run: dict[str, Any], summary: dict[str, Any]) -> str | None:
+def incomplete_text(run: dict[str, Any], summary: Summary) -> str | None:
     """'Incomplete run: <what is missing>.', or None for a complete run: the console's line
     under the verdict table."""
     state = completeness(run, summary)

@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from agentcheck.report.fmt import max_k, no_verdict, tier_text
+from agentcheck.results.summary import Summary
 
 COLUMNS = [
     # the original columns, in this order
@@ -35,31 +36,33 @@ def cell(value: Any) -> Any:
     return value
 
 
-def csv_rows(summary: dict[str, Any]) -> list[list[Any]]:
+def csv_rows(summary: Summary) -> list[list[Any]]:
     out = []
-    for v in summary["vendors"]:
+    for v in summary.vendors:
         judged = no_verdict(v) is None
-        tier = v["tier"] if judged else tier_text(v)
-        score = v["capability_score"] if judged else "-"
-        state = None if judged else (v.get("no_verdict") or {}).get("kind") or "no_verdict"
-        # a vendor none of whose trials could be judged has no scenario result: still one row
-        for s in v["scenarios"] or [{"scenario": "", "variant": "", "trials": 0, "passed": 0,
-                                     "pass_rate": None, "score": None, "flags": []}]:
-            ci = s.get("pass_rate_ci") or [None, None]
-            k = max_k(s.get("pass_hat_k") or {})
-            lat = s.get("latency_s") or {}
+        tier = v.tier if judged else tier_text(v)
+        score = v.capability_score if judged else "-"
+        state = None if judged else (v.no_verdict.kind if v.no_verdict else "no_verdict")
+        if not v.scenarios:
+            # a vendor none of whose trials could be judged has no scenario result: one row
+            out.append([cell(x) for x in (v.name, tier, score, "", "", 0, 0, None, None, "",
+                                          v.tier_name, *[None] * 14, state)])
+            continue
+        for s in v.scenarios:
+            ci = s.pass_rate_ci or [None, None]
+            k = max_k(s.pass_hat_k)
             out.append([cell(x) for x in (
-                v["name"], tier, score, s["scenario"], s["variant"],
-                s["trials"], s["passed"], s["pass_rate"], s["score"], ";".join(s["flags"]),
-                v.get("tier_name"), s.get("family"), ci[0], ci[1], k,
-                (s.get("pass_hat_k") or {}).get(k) if k else None, s.get("flips"),
-                s.get("human_minutes"), s.get("cost_usd"), s.get("cost_per_trial_usd"),
-                lat.get("p50"), lat.get("p95"), s.get("scenario_version"),
-                s.get("scenario_hash"), ";".join(s.get("probes") or []), state)])
+                v.name, tier, score, s.scenario, s.variant,
+                s.trials, s.passed, s.pass_rate, s.score, ";".join(s.flags),
+                v.tier_name, s.family, ci[0], ci[1], k,
+                s.pass_hat_k.get(k) if k else None, s.flips,
+                s.human_minutes, s.cost_usd, s.cost_per_trial_usd,
+                s.latency_s.p50, s.latency_s.p95, s.scenario_version,
+                s.scenario_hash, ";".join(s.probes), state)])
     return out
 
 
-def csv_text(summary: dict[str, Any]) -> str:
+def csv_text(summary: Summary) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(COLUMNS)

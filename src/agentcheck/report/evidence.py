@@ -6,8 +6,11 @@ Everything here is plain data and may hold vendor text; each renderer escapes it
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from agentcheck.results.records import TrialRecord, as_record
 
 # which failed check explains a failure best, first
 CHECK_PRIORITY = ("minefield", "claim", "outcome", "unchanged", "milestone", "answer")
@@ -86,24 +89,24 @@ def _check_excerpt(check: dict[str, Any]) -> str:
     return compact(ev) if ev else ""
 
 
-def failed_checks(record: dict[str, Any]) -> list[FailedCheck]:
+def failed_checks(record: TrialRecord) -> list[FailedCheck]:
     rank = {k: i for i, k in enumerate(CHECK_PRIORITY)}
-    bad = [c for c in record.get("checks", []) if not c.get("passed")]
+    bad = [c for c in record.checks if not c.get("passed")]
     bad.sort(key=lambda c: rank.get(c.get("kind", ""), len(rank)))
     return [FailedCheck(str(c.get("kind", "")), clip(str(c.get("name", "")), 200),
                         clip(str(c.get("reason", "")), 400), _check_excerpt(c)) for c in bad]
 
 
-def _headline(record: dict[str, Any], checks: list[FailedCheck]) -> str:
-    term = record.get("termination", "")
+def _headline(record: TrialRecord, checks: list[FailedCheck]) -> str:
+    term = record.termination
     if term == "harness_error":
         return (f"agentcheck error (not judged; --resume re-runs it): "
-                f"{record.get('error_cause') or ''}").strip()
+                f"{record.error_cause or ''}").strip()
     if term == "cut_off":
         lead = "reply cut off by the vendor's output limit"
         return lead + (f"; {checks[0].reason}" if checks else "")
     if term not in ("final_answer", "user_left"):
-        cause = record.get("error_cause")
+        cause = record.error_cause
         lead = f"ended by {term}" + (f" ({cause})" if cause else "")
         return lead + (f"; {checks[0].reason}" if checks else "")
     if checks:
@@ -149,31 +152,111 @@ def _transcript(events: list[dict[str, Any]]) -> tuple[list[Message], int]:
     return [*msgs[:TRANSCRIPT_HEAD], gap, *msgs[-TRANSCRIPT_TAIL:]], omitted
 
 
-def trial_evidence(record: dict[str, Any]) -> TrialEvidence:
+def trial_evidence(record: TrialRecord) -> TrialEvidence:
     checks = failed_checks(record)
-    events = record.get("events") or []
-    transcript, omitted = _transcript(events)
-    calls = _calls(events)
+    transcript, omitted = _transcript(record.events)
+    calls = _calls(record.events)
     error = ""
-    if record.get("error_message"):
-        error = clip(f"{record.get('error_cause') or ''}: {record['error_message']}", 400)
+    if record.error_message:
+        error = clip(f"{record.error_cause or ''}: {record.error_message}", 400)
     return TrialEvidence(
-        vendor=str(record.get("vendor", "")), scenario=str(record.get("scenario", "")),
-        trial=int(record.get("trial", 0)), seed=record.get("seed"),
-        termination=str(record.get("termination", "")),
-        score=float(record.get("score") or 0.0), headline=clip(_headline(record, checks), 300),
-        harness_error=record.get("termination") == "harness_error", checks=checks,
-        flags={str(k): clip(str(v), 400) for k, v in (record.get("flag_evidence") or {}).items()},
+        vendor=record.vendor, scenario=record.scenario, trial=record.trial, seed=record.seed,
+        termination=record.termination, score=float(record.score or 0.0),
+        headline=clip(_headline(record, checks), 300), harness_error=record.harness_error,
+        checks=checks,
+        flags={str(k): clip(str(v), 400) for k, v in record.flag_evidence.items()},
         calls=calls[:MAX_CALLS], transcript=transcript, omitted_messages=omitted,
         omitted_calls=max(0, len(calls) - MAX_CALLS), error=error)
 
 
-def failed_trials(records: list[dict[str, Any]], vendor_order: list[str]
-                  ) -> dict[str, list[TrialEvidence]]:
-    """Per vendor (in report order), the evidence of each trial that did not pass, sorted by
-    scenario and trial."""
-    out: dict[str, list[TrialEvidence]] = {v: [] for v in vendor_order}
-    for r in sorted(records, key=lambda r: (str(r.get("scenario")), int(r.get("trial", 0)))):
-        if not r.get("passed"):
-            out.setdefault(str(r.get("vendor")), []).append(trial_evidence(r))
-    return out
+EVIDENCE_PER_VENDOR = 200
+"""Failed trials shown in full (report.html) per vendor, of each kind (judged failures, trials
+agentcheck could not judge): the first by scenario and trial. A run of 50,000 trials keeps its
+report readable and its memory flat; the rest are counted, and all are in trials.jsonl."""
+
+
+@dataclass
+class Failures:
+    """One vendor's failed trials: the first EVIDENCE_PER_VENDOR of each kind in full, by
+    (scenario, trial), and how many there are in all."""
+
+    scored: list[TrialEvidence] = field(default_factory=list)
+    harness: list[TrialEvidence] = field(default_factory=list)
+    scored_total: int = 0
+    harness_total: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.scored_total + self.harness_total
+
+
+class _Kept:
+    """The `limit` smallest (scenario, trial) keys seen, with their evidence; evidence is built
+    only for a record that can still be among them."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: list[tuple[tuple[str, int], TrialEvidence]] = []
+        self.bar: tuple[str, int] | None = None  # at or above it nothing can enter
+
+    def offer(self, record: TrialRecord) -> None:
+        key = (record.scenario, record.trial)
+        if self.bar is not None and key >= self.bar:
+            return
+        self.items.append((key, trial_evidence(record)))
+        if len(self.items) >= 2 * self.limit:
+            self._trim()
+
+    def _trim(self) -> None:
+        self.items.sort(key=lambda kv: kv[0])
+        del self.items[self.limit:]
+        if len(self.items) == self.limit:
+            self.bar = self.items[-1][0]
+
+    def sorted(self) -> list[TrialEvidence]:
+        self._trim()
+        return [ev for _, ev in self.items]
+
+
+class FailureSink:
+    """Collects the failed trials of a run as its records stream past (results/files.py
+    fold_trials), per vendor in report order, bounded per vendor."""
+
+    def __init__(self, vendor_order: list[str], limit: int = EVIDENCE_PER_VENDOR) -> None:
+        self.limit = limit
+        self.order = list(vendor_order)
+        self.kept: dict[str, tuple[_Kept, _Kept]] = {}
+        self.totals: dict[str, list[int]] = {}
+
+    def add(self, record: TrialRecord) -> None:
+        if record.passed:
+            return
+        vendor = record.vendor
+        if vendor not in self.kept:
+            self.kept[vendor] = (_Kept(self.limit), _Kept(self.limit))
+            self.totals[vendor] = [0, 0]
+            if vendor not in self.order:
+                self.order.append(vendor)
+        kind = 1 if record.harness_error else 0
+        self.totals[vendor][kind] += 1
+        self.kept[vendor][kind].offer(record)
+
+    def failures(self) -> dict[str, Failures]:
+        out: dict[str, Failures] = {}
+        for vendor in self.order:
+            if vendor not in self.kept:
+                out[vendor] = Failures()
+                continue
+            scored, harness = self.kept[vendor]
+            out[vendor] = Failures(scored.sorted(), harness.sorted(), *self.totals[vendor])
+        return out
+
+
+def failed_trials(records: Iterable[TrialRecord | dict[str, Any]], vendor_order: list[str],
+                  limit: int = EVIDENCE_PER_VENDOR) -> dict[str, Failures]:
+    """Per vendor (in report order), the evidence of the trials that did not pass, sorted by
+    scenario and trial (at most `limit` of each kind in full)."""
+    sink = FailureSink(vendor_order, limit)
+    for r in records:
+        sink.add(as_record(r))
+    return sink.failures()

@@ -11,29 +11,22 @@ import base64
 import hashlib
 from typing import Any
 
-from agentcheck.judge.verdict import DIMENSIONS
 from agentcheck.report.assets import CSS, SCRIPT
 from agentcheck.report.completeness import completeness
-from agentcheck.report.evidence import TrialEvidence
+from agentcheck.report.evidence import Failures, TrialEvidence
 from agentcheck.report.fmt import (
     FLAG_MEANING,
     NO_VERDICT_MEANING,
     TIER_MEANING,
-    business_cells,
     max_k,
     no_verdict,
     no_verdict_kind,
     no_verdict_note,
-    noisy_rows,
-    profile_cells,
-    reliability_cells,
-    significance_notes,
-    significance_summary,
-    table_ks,
     tier_text,
     vendor_sentences,
     verdict_mark,
 )
+from agentcheck.report.sections import Cell, Section, Sections, build_sections
 from agentcheck.report.svg import (
     esc,
     heatmap,
@@ -45,6 +38,7 @@ from agentcheck.report.svg import (
     score_chart,
     tier_badge,
 )
+from agentcheck.results.summary import Summary, VendorVerdict
 
 
 def _sha256(text: str) -> str:
@@ -79,18 +73,18 @@ def _chart(svg: str) -> str:
     return f'<div class="chart-box">{svg}</div>'
 
 
-def _name(v: dict[str, Any]) -> str:
+def _name(v: VendorVerdict) -> str:
     """A vendor's name in a table of numbers, with a chip when it has no verdict."""
     mark = verdict_mark(v)
-    return esc(v["name"]) + (f' <span class="chip warn">{esc(mark)}</span>' if mark else "")
+    return esc(v.name) + (f' <span class="chip warn">{esc(mark)}</span>' if mark else "")
 
 
-def _note(vendors: list[dict[str, Any]], chart: bool = False) -> str:
+def _note(vendors: list[VendorVerdict], chart: bool = False) -> str:
     note = no_verdict_note(vendors, chart)
     return f'<p class="note nv-note">{esc(note)}</p>' if note else ""
 
 
-def _judged_chart(vendors: list[dict[str, Any]], svg: str) -> str:
+def _judged_chart(vendors: list[VendorVerdict], svg: str) -> str:
     """A chart of the vendors with a verdict; nothing when no vendor has one."""
     return _chart(svg) if judged(vendors) else ""
 
@@ -106,104 +100,74 @@ def _vendor_meta(run: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _cards(summary: dict[str, Any], run: dict[str, Any]) -> str:
+def _cards(summary: Summary, run: dict[str, Any]) -> str:
     meta = _vendor_meta(run)
     cards = []
-    for v in summary["vendors"]:
+    for v in summary.vendors:
         reason = no_verdict(v)
         chips = "".join(f'<span class="chip" title="{esc(FLAG_MEANING.get(f, f))}">'
-                        f"{esc(f)}</span>" for f in v["flags"])
+                        f"{esc(f)}</span>" for f in v.flags)
         if not chips:  # the green chip is a clean bill: only for a vendor with a verdict
             chips = ('<span class="chip ok">no red flags</span>' if reason is None
                      else '<span class="chip warn">no verdict</span>')
         sentences = "".join(f"<li>{esc(s)}</li>" for s in vendor_sentences(v)[1:]
                             if not s.startswith(("Red flags", "No red flags")))
         cards.append(
-            f'<div class="card"><h3><span>{esc(v["name"])}</span>{_badge(v)}</h3>'
-            f'<div class="meta">{esc(meta.get(v["name"], ""))}</div>'
+            f'<div class="card"><h3><span>{esc(v.name)}</span>{_badge(v)}</h3>'
+            f'<div class="meta">{esc(meta.get(v.name, ""))}</div>'
             + _score(v)
             + f'<p class="note">{esc(_meaning(v))}</p>'
             f'<ul>{sentences}</ul><div class="chips">{chips}</div></div>')
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
-def _badge(v: dict[str, Any]) -> str:
-    if no_verdict(v) is None:
-        return tier_badge(v["tier"], v["tier_name"])
+def _badge(v: VendorVerdict) -> str:
+    if no_verdict(v) is None and v.tier is not None:
+        return tier_badge(v.tier, v.tier_name)
     return no_verdict_badge(no_verdict_kind(v))
 
 
-def _score(v: dict[str, Any]) -> str:
-    if no_verdict(v) is not None:
+def _score(v: VendorVerdict) -> str:
+    if no_verdict(v) is not None or v.capability_ci is None or v.capability_score is None:
         return ('<div class="score"><b>-</b><span>/ 100 capability: no verdict, so no '
                 "score</span></div>")
-    lo, hi = v["capability_ci"]
-    return (f'<div class="score"><b>{v["capability_score"]:.0f}</b>'
+    lo, hi = v.capability_ci
+    return (f'<div class="score"><b>{v.capability_score:.0f}</b>'
             f"<span>/ 100 capability (95% CI {lo:.0f}-{hi:.0f})</span></div>")
 
 
-def _meaning(v: dict[str, Any]) -> str:
+def _meaning(v: VendorVerdict) -> str:
     """What the tier means, or why there is none."""
-    if no_verdict(v) is None:
-        return TIER_MEANING[v["tier"]]
-    kind = (v.get("no_verdict") or {}).get("kind")
+    if no_verdict(v) is None and v.tier is not None:
+        return TIER_MEANING[v.tier]
+    kind = v.no_verdict.kind if v.no_verdict is not None else None
     why = f" ({NO_VERDICT_MEANING[kind]})" if kind in NO_VERDICT_MEANING else ""
     return f"{tier_text(v)}{why}."
 
 
-def _business(summary: dict[str, Any]) -> str:
-    body = [[_name(v), *business_cells(v)] for v in summary["vendors"]]
-    return _table(["vendor", "completed without help", "cost / attempt",
-                   "cost / completed task", "time per task p50 / p95",
-                   "time per model step p50 / p95", "human work saved / 1,000 tasks",
-                   "clean \u2192 noisy"], body, {1, 2, 3, 4, 5, 6, 7}) \
-        + _note(summary["vendors"], chart=True)
+_TONES = {"bad": "bad", "good": "sig", "muted": "no"}
 
 
-_RELIABILITY_MARKUP = {"yes": '<span class="bad">yes</span>', "no": '<span class="no">no</span>'}
+def _cell(cell: Cell) -> str:
+    text = esc(cell.text)
+    return f'<span class="{_TONES[cell.tone]}">{text}</span>' if cell.tone else text
 
 
-def _reliability(summary: dict[str, Any], charted: bool) -> str:
-    vendors = summary["vendors"]
-    ks = table_ks(vendors)
-    body = []
-    for v in vendors:
-        *rates, unreliable, flips = reliability_cells(v, ks)
-        body.append([_name(v), *rates, _RELIABILITY_MARKUP.get(unreliable, esc(unreliable)),
-                     '<span class="no">none</span>' if flips == "none" else esc(flips)])
-    note = "" if len(ks) > 1 else ('<p class="note">Reliability was not measured: run with '
-                                   "<code>--trials 3</code> or more.</p>")
-    return note + _table(["vendor", *(f"pass^{k}" for k in ks), "unreliable",
-                          "scenarios that flip"], body, set(range(1, len(ks) + 1))) \
-        + _note(vendors, chart=charted)
-
-
-def _significance(summary: dict[str, Any]) -> str:
-    comps = summary.get("comparisons", [])
-    notes = "".join(f'<p class="note">{esc(line)}</p>'
-                    for line in significance_notes(summary["vendors"], comps))
-    if not comps:
-        return notes
-    body = [[esc(c["a"]), esc(c["b"]), str(c["scenarios"]), str(c["a_better"]),
-             str(c["b_better"]), str(c["ties"]), f"{c['p_value']:.3g}",
-             f"{c['p_adjusted']:.3g}",
-             f'<span class="sig">{esc(c["better"])} is better</span>' if c["better"]
-             else '<span class="no">not significant</span>',
-             "yes" if c["intervals_overlap"] else "no"] for c in comps]
-    items = "".join(f"<li>{esc(line)}</li>" for line in significance_summary(comps))
-    return _table(["vendor A", "vendor B", "scenarios", "A better", "B better", "same", "p",
-                   "p (Holm)", "verdict", "score intervals overlap"], body,
-                  {2, 3, 4, 5, 6, 7}) + f"<ul>{items}</ul>" + notes
-
-
-def _noisy(summary: dict[str, Any]) -> str:
-    rows = noisy_rows(summary["vendors"])
-    body = [[_name(v), *(esc(c) for c in cells)] for v, cells in rows]
-    if not body:
-        return ('<p class="note">No clean/noisy pair in this run: add scenarios that share a '
-                "<code>family</code> with <code>variant: noisy</code> to measure it.</p>")
-    return _table(["vendor", "task family", "clean", "noisy", "change"], body, {2, 3, 4}) \
-        + _note(list({v["name"]: v for v, _ in rows}.values()))
+def _shared(sec: Section, *charts: str, charted: bool = False) -> str:
+    """One shared section (report/sections.py) as HTML: its charts, notes, table (or what is
+    missing), findings and the no-verdict note."""
+    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in sec.notes)
+    if sec.rows:
+        body = [([_name(r.vendor)] if r.vendor is not None else [])
+                + [_cell(c) for c in r.cells] for r in sec.rows]
+        table = _table([esc(c) for c in sec.columns], body, set(sec.numeric))
+    else:
+        table = f'<p class="note">{esc(sec.empty)}</p>' if sec.empty and not sec.notes else ""
+    bullets = ("<ul>" + "".join(f"<li>{esc(b)}</li>" for b in sec.bullets) + "</ul>"
+               if sec.bullets else "")
+    after = "".join(f'<p class="note">{esc(n)}</p>' for n in sec.after)
+    return _section(sec.key, sec.title, esc(sec.lede), *charts, notes, table, bullets, after,
+                    _note(sec.note_vendors, chart=charted))
 
 
 def _trial(f: TrialEvidence, anchor: str) -> str:
@@ -238,24 +202,32 @@ def _trial(f: TrialEvidence, anchor: str) -> str:
             + f'<p class="note">seed {esc(f.seed)}</p></div></details>')
 
 
-def _evidence(summary: dict[str, Any], failures: dict[str, list[TrialEvidence]]) -> str:
+def _shown_of(shown: int, total: int) -> str:
+    if shown >= total:
+        return ""
+    return (f'<p class="note">The first {shown} of {total} are shown; every trial is in '
+            "trials.jsonl.</p>")
+
+
+def _evidence(summary: Summary, failures: dict[str, Failures]) -> str:
     blocks = []
-    for i, v in enumerate(summary["vendors"]):
-        items = failures.get(v["name"], [])
-        scored = [f for f in items if not f.harness_error]
-        harness = [f for f in items if f.harness_error]
-        if not items:
+    for i, v in enumerate(summary.vendors):
+        items = failures.get(v.name, Failures())
+        scored, harness = items.scored, items.harness
+        if not items.total:
             blocks.append(f'<details class="vendor"><summary>{_name(v)}: no failed '
                           "trial</summary><div></div></details>")
             continue
         trials = "".join(_trial(f, f"t-{i}-{f.scenario}-{f.trial}") for f in scored)
+        trials += _shown_of(len(scored), items.scored_total)
         if harness:
             trials += ('<h3>agentcheck errors (could not be judged: no verdict until they are '
                        "re-run with <code>agentcheck run --resume --out DIR</code>)</h3>"
-                       + "".join(_trial(f, f"h-{i}-{f.scenario}-{f.trial}") for f in harness))
-        blocks.append(f'<details class="vendor"><summary>{_name(v)}: {len(scored)} '
-                      f"failed trial(s) of {v['scored_trials']}"
-                      + (f", {len(harness)} agentcheck error(s)" if harness else "")
+                       + "".join(_trial(f, f"h-{i}-{f.scenario}-{f.trial}") for f in harness)
+                       + _shown_of(len(harness), items.harness_total))
+        blocks.append(f'<details class="vendor"><summary>{_name(v)}: {items.scored_total} '
+                      f"failed trial(s) of {v.scored_trials}"
+                      + (f", {items.harness_total} agentcheck error(s)" if harness else "")
                       + f"</summary><div>{trials}</div></details>")
     return ('<div class="toolbar"><button type="button" id="expand-all">Expand all</button>'
             '<button type="button" id="collapse-all">Collapse all</button></div>'
@@ -288,11 +260,12 @@ HOWTO = [
 ]
 
 
-def html_page(summary: dict[str, Any], run: dict[str, Any],
-              failures: dict[str, list[TrialEvidence]]) -> str:
-    vendors = summary["vendors"]
-    n_scen = len(run.get("scenarios", [])) or len({s["scenario"] for v in vendors
-                                                     for s in v["scenarios"]})
+def html_page(summary: Summary, run: dict[str, Any], failures: dict[str, Failures],
+              sections: Sections | None = None) -> str:
+    vendors = summary.vendors
+    sec = sections or build_sections(summary)
+    n_scen = len(run.get("scenarios", [])) or len({s.scenario for v in vendors
+                                                     for s in v.scenarios})
     sub = (f"Run started {run.get('started_at', '?')} \u00b7 {len(vendors)} vendor(s) \u00b7 "
            f"{n_scen} scenario(s) \u00b7 {run.get('trials', '?')} trial(s) each \u00b7 seed "
            f"{run.get('seed', '?')} \u00b7 agentcheck {run.get('agentcheck_version', '?')}")
@@ -301,7 +274,7 @@ def html_page(summary: dict[str, Any], run: dict[str, Any],
                   f'<section class="warn"><b>Incomplete run:</b> {esc(state.text())}. These '
                   f"numbers cover only the trials that finished; {esc(state.next_step())}."
                   "</section>")
-    ks = [max_k(v["pass_hat_k"]) for _, v in judged(vendors)]
+    ks = [max_k(v.pass_hat_k) for _, v in judged(vendors)]
     passk = any(k and int(k) > 1 for k in ks)
     howto = "".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in HOWTO)
     nav = "".join(f'<a href="#{a}">{esc(b)}</a>' for a, b in (
@@ -309,7 +282,7 @@ def html_page(summary: dict[str, Any], run: dict[str, Any],
         ("business", "Business view"), ("reliability", "Reliability"),
         ("significance", "Significance"), ("scenarios", "Scenarios"),
         ("noisy", "Clean vs noisy"), ("evidence", "Evidence"), ("method", "How to read")))
-    sections = [
+    parts = [
         incomplete,
         _section("verdict", "Verdict", "Which vendor really does the work: tier, capability "
                  "score, tasks completed, cost and red flags.", _cards(summary, run)),
@@ -317,33 +290,16 @@ def html_page(summary: dict[str, Any], run: dict[str, Any],
                  "Dots are scores, bars their 95% intervals, coloured by tier. Vendors whose "
                  "bars overlap are not significantly different on this score.",
                  _chart(score_chart(vendors))),
-        _section("profile", "Capability profile",
-                 "Mean per dimension over the trials where it applies; n/a when the run had no "
-                 "such trial.", _judged_chart(vendors, profile_chart(vendors)),
-                 _table(["vendor", *(d.replace("_", " ") for d in DIMENSIONS)],
-                        [[_name(v), *profile_cells(v, DIMENSIONS)] for v in vendors],
-                        set(range(1, len(DIMENSIONS) + 1))),
-                 _note(vendors, chart=True)),
-        _section("business", "Business view",
-                 "What a buyer pays and gets. The chart puts cost per attempt against tasks "
-                 "completed; the dashed line joins the vendors no other beats on both.",
-                 _judged_chart(vendors, pareto_chart(vendors)), _business(summary)),
-        _section("reliability", "Reliability",
-                 "pass^k is the chance that k attempts at the same task all succeed. "
-                 "Scenarios that flip passed on some trials and failed on others.",
-                 _chart(passk_chart(vendors)) if passk else "",
-                 _reliability(summary, charted=passk)),
-        _section("significance", "Which differences are real",
-                 "Each pair of vendors compared scenario by scenario on the same tasks and "
-                 "generated worlds; significant when the Holm-adjusted p is below 0.05.",
-                 _significance(summary)),
+        _shared(sec.profile, _judged_chart(vendors, profile_chart(vendors)), charted=True),
+        _shared(sec.business, _judged_chart(vendors, pareto_chart(vendors)), charted=True),
+        _shared(sec.reliability, _chart(passk_chart(vendors)) if passk else "",
+                charted=passk),
+        _shared(sec.significance),
         _section("scenarios", "Vendor \u00d7 scenario",
                  "Trials passed per scenario, red (none) to green (all). Hover a cell for the "
                  "score and flags; a vendor with no verdict has a grey column.",
                  _chart(heatmap(vendors)), _note(vendors)),
-        _section("noisy", "Clean vs noisy data (the PoC bubble)",
-                 "The same task on clean and on messy data (typos, missing fields, "
-                 "inconsistent formats, transient tool faults).", _noisy(summary)),
+        _shared(sec.noisy),
         _section("evidence", "Evidence for every failed trial",
                  "Open a trial to see the check that failed with its reason, the tool calls "
                  "the vendor made and the transcript. Tool calls are recorded by agentcheck, "
@@ -360,7 +316,7 @@ def html_page(summary: dict[str, Any], run: dict[str, Any],
         f'<header><div class="wrap"><div><h1>agentcheck results</h1><p>{esc(sub)}</p></div>'
         "</div></header>"
         f'<nav><div class="wrap">{nav}</div></nav>'
-        f'<main class="wrap">{"".join(sections)}</main>'
+        f'<main class="wrap">{"".join(parts)}</main>'
         "<footer>Generated by agentcheck from run.json, trials.jsonl and summary.json. "
         "Self-contained: no network, no external fonts or scripts.</footer>"
         f"<script>{SCRIPT}</script></body></html>\n")

@@ -1,5 +1,7 @@
 """report.md: tables ready to paste into a decision memo, with the evidence for each flag and
-failure. Vendor text is escaped so that it renders as text in any Markdown viewer."""
+failure. Vendor text is escaped so that it renders as text in any Markdown viewer. The shared
+sections (business, reliability, significance, profile, clean vs noisy) come laid out from
+report/sections.py; this module only writes them as Markdown."""
 
 from __future__ import annotations
 
@@ -8,29 +10,23 @@ from typing import Any
 
 from tabulate import tabulate
 
-from agentcheck.judge.verdict import DIMENSIONS
 from agentcheck.report.completeness import completeness
-from agentcheck.report.evidence import TrialEvidence
+from agentcheck.report.evidence import EVIDENCE_PER_VENDOR, Failures
 from agentcheck.report.fmt import (
     NO_VERDICT_MEANING,
-    business_cells,
     max_k,
     no_verdict,
     no_verdict_note,
-    noisy_rows,
     pct,
     pct_ci,
-    profile_cells,
-    reliability_cells,
     scenario_grid,
-    significance_notes,
-    significance_summary,
-    table_ks,
     tier_text,
     vendor_sentences,
     verdict_mark,
 )
+from agentcheck.report.sections import Row, Section, Sections, build_sections
 from agentcheck.report.table import HEADERS, rows
+from agentcheck.results.summary import Summary, VendorVerdict
 
 FAILURES_PER_VENDOR = 10
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -47,23 +43,22 @@ def _table(body: list[list[Any]], headers: list[str]) -> str:
     return tabulate(body, headers=headers, tablefmt="github", disable_numparse=True)
 
 
-def _name(v: dict[str, Any]) -> str:
+def _name(v: VendorVerdict) -> str:
     """A vendor's name in a table of numbers, marked when it has no verdict."""
     mark = verdict_mark(v)
-    return esc(v["name"]) + (f" ({esc(mark)})" if mark else "")
+    return esc(v.name) + (f" ({esc(mark)})" if mark else "")
 
 
-def _note(vendors: list[dict[str, Any]]) -> list[str]:
+def _note(vendors: list[VendorVerdict]) -> list[str]:
     note = no_verdict_note(vendors)
     return [esc(note), ""] if note else []
 
 
-def _header(summary: dict[str, Any], run: dict[str, Any]) -> list[str]:
-    vendors = summary["vendors"]
+def _header(summary: Summary, run: dict[str, Any]) -> list[str]:
     lines = ["# agentcheck results", "",
              f"Run started {run.get('started_at', '?')}, seed {run.get('seed')}, "
              f"{run.get('trials')} trial(s) per scenario, {len(run.get('scenarios', []))} "
-             f"scenarios, {len(vendors)} vendor(s); agentcheck "
+             f"scenarios, {len(summary.vendors)} vendor(s); agentcheck "
              f"{run.get('agentcheck_version', '?')}.", ""]
     state = completeness(run, summary)
     if not state.complete:
@@ -72,85 +67,43 @@ def _header(summary: dict[str, Any], run: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _verdicts(summary: dict[str, Any]) -> list[str]:
+def _verdicts(summary: Summary) -> list[str]:
     body = [[esc(r[0]), esc(r[1]), *r[2:]] for r in rows(summary)]
     lines = ["## Verdict", "", tabulate(body, headers=HEADERS, tablefmt="github"), ""]
-    for v in summary["vendors"]:
-        lines.append(f"- **{esc(v['name'])}**: " + " ".join(vendor_sentences(v)))
+    for v in summary.vendors:
+        lines.append(f"- **{esc(v.name)}**: " + " ".join(vendor_sentences(v)))
     return [*lines, ""]
 
 
-def _business(summary: dict[str, Any]) -> list[str]:
-    body = [[_name(v), *business_cells(v, of_baseline=True)] for v in summary["vendors"]]
-    return ["## Business view", "",
-            "What a buyer pays and gets: tasks finished end to end with no person stepping in, "
-            "vendor cost, response time, and human work saved (each scenario's human baseline "
-            "x the vendor's success rate). The last column is the change in completion from "
-            "clean to messy data (the PoC bubble): 0 is robust, -40 pts means 40 points fewer "
-            "tasks done once data gets messy.", "",
-            _table(body, ["vendor", "completed without help", "cost / attempt",
-                          "cost / completed task", "time per task p50 / p95",
-                          "time per model step p50 / p95", "human work saved / 1,000 tasks",
-                          "clean -> noisy"]), "", *_note(summary["vendors"])]
+def _row(row: Row) -> list[str]:
+    cells = [esc(c.text) for c in row.cells]
+    return [_name(row.vendor), *cells] if row.vendor is not None else cells
 
 
-def _reliability(summary: dict[str, Any]) -> list[str]:
-    vendors = summary["vendors"]
-    ks = table_ks(vendors)
-    body = [[_name(v), *(esc(c) for c in reliability_cells(v, ks))] for v in vendors]
-    lines = ["## Reliability", "",
-             "pass^k is the chance that k attempts at the same task all succeed. A vendor "
-             "that passes once but not on repeat is flagged `unreliable` (pass^1 - pass^K "
-             ">= 20 points). Scenarios that flip passed on some trials and failed on others.",
-             ""]
-    if len(ks) < 2:
-        lines += ["Reliability was not measured: run with `--trials 3` or more.", ""]
-    return [*lines, _table(body, ["vendor", *(f"pass^{k}" for k in ks), "unreliable",
-                                  "scenarios that flip"]), "", *_note(vendors)]
+def section(sec: Section) -> list[str]:
+    """One shared section as Markdown: heading, lede, notes, table (or what is missing),
+    findings and the no-verdict note."""
+    lines = [f"## {sec.title}", "", esc(sec.lede), ""]
+    lines += [line for note in sec.notes for line in (esc(note), "")]
+    if sec.rows:
+        lines += [_table([_row(r) for r in sec.rows], sec.columns), ""]
+    elif sec.empty and not sec.notes:
+        lines += [esc(sec.empty), ""]
+    if sec.bullets:
+        lines += [*(f"- {esc(b)}" for b in sec.bullets), ""]
+    lines += [line for note in sec.after for line in (esc(note), "")]
+    return [*lines, *_note(sec.note_vendors)]
 
 
-def _significance(summary: dict[str, Any]) -> list[str]:
-    comps = summary.get("comparisons", [])
-    notes = significance_notes(summary["vendors"], comps)
-    if not comps and len(notes) < 2:
-        return []  # one vendor: no section, as before
-    body = [[esc(c["a"]), esc(c["b"]), c["scenarios"], c["a_better"], c["b_better"],
-             c["ties"], f"{c['p_value']:.3g}", f"{c['p_adjusted']:.3g}",
-             esc(c["better"]) + " is better" if c["better"] else "not significant"]
-            for c in comps]
-    lines = ["## Which differences are real", "",
-             "Each pair of vendors is compared scenario by scenario (same tasks, same "
-             "generated worlds) with an exact Wilcoxon signed-rank test on per-scenario pass "
-             "rates; p-values are Holm-adjusted over all pairs, significant below 0.05.", ""]
-    if comps:
-        lines += [_table(body, ["vendor A", "vendor B", "scenarios", "A better", "B better",
-                                "same", "p", "p (Holm)", "verdict"]), ""]
-    lines += [f"- {esc(line)}" for line in [*significance_summary(comps), *notes]]
-    overlap = [f"{esc(v['name'])} ~ {esc(', '.join(v['not_significantly_different_from']))}"
-               for v in summary["vendors"] if v.get("not_significantly_different_from")]
-    if overlap:
-        lines += ["", "Score intervals that overlap (not significantly different on the "
-                  "capability score): " + "; ".join(overlap) + "."]
-    return [*lines, ""]
-
-
-def _profile(summary: dict[str, Any]) -> list[str]:
-    body = [[_name(v), *profile_cells(v, DIMENSIONS)] for v in summary["vendors"]]
-    return ["## Capability profile", "",
-            "Mean per dimension over the trials where it applies ('-': never applied).", "",
-            _table(body, ["vendor", *(d.replace("_", " ") for d in DIMENSIONS)]), "",
-            *_note(summary["vendors"])]
-
-
-def _matrix(summary: dict[str, Any]) -> list[str]:
-    vendors = summary["vendors"]
+def _matrix(summary: Summary) -> list[str]:
+    vendors = summary.vendors
     cells, variant = scenario_grid(vendors)
     body = []
     for sid in sorted(cells):
         row = [esc(sid), variant[sid]]
         for v in vendors:
-            s = cells[sid].get(v["name"])
-            row.append(f"{s['passed']}/{s['trials']}" + (" (flips)" if s.get("flips") else "")
+            s = cells[sid].get(v.name)
+            row.append(f"{s.passed}/{s.trials}" + (" (flips)" if s.flips else "")
                        if s else "-")
         body.append(row)
     return ["## Vendor x scenario", "", "Trials passed per scenario.", "",
@@ -158,21 +111,8 @@ def _matrix(summary: dict[str, Any]) -> list[str]:
             *_note(vendors)]
 
 
-def _noisy(summary: dict[str, Any]) -> list[str]:
-    rows = noisy_rows(summary["vendors"])
-    body = [[_name(v), *(esc(c) for c in cells)] for v, cells in rows]
-    if not body:
-        return []
-    return ["## Clean vs noisy data", "",
-            "The same task on clean data and on messy data (typos, missing fields, "
-            "inconsistent formats, transient tool faults): a demo on clean data overstates "
-            "what production will see by the drop.", "",
-            _table(body, ["vendor", "task family", "clean", "noisy", "change"]), "",
-            *_note(list({v["name"]: v for v, _ in rows}.values()))]
-
-
-def _failure_lines(failures: list[TrialEvidence]) -> list[str]:
-    scored = [f for f in failures if not f.harness_error]
+def _failure_lines(failures: Failures) -> list[str]:
+    scored = failures.scored
     lines = []
     for f in scored[:FAILURES_PER_VENDOR]:
         line = f"- `{esc(f.scenario)}` #{f.trial}: {esc(f.headline)}"
@@ -182,56 +122,60 @@ def _failure_lines(failures: list[TrialEvidence]) -> list[str]:
         if f.error:  # the vendor's error message, as report.html shows it
             line += f" (error: {esc(f.error)})"
         lines.append(line)
-    if len(scored) > FAILURES_PER_VENDOR:
-        lines.append(f"- ... and {len(scored) - FAILURES_PER_VENDOR} more failed trials "
-                     "(all of them, with transcripts and tool calls, in report.html)")
-    harness = [f for f in failures if f.harness_error]
+    if failures.scored_total > FAILURES_PER_VENDOR:
+        where = ("all of them, with transcripts and tool calls, in report.html"
+                 if failures.scored_total <= EVIDENCE_PER_VENDOR else
+                 f"the first {EVIDENCE_PER_VENDOR} with transcripts and tool calls in "
+                 "report.html, all of them in trials.jsonl")
+        lines.append(f"- ... and {failures.scored_total - FAILURES_PER_VENDOR} more failed "
+                     f"trials ({where})")
+    harness = failures.harness
     if harness:
-        lines.append(f"- {len(harness)} trial(s) hit an agentcheck error and could not be "
+        lines.append(f"- {failures.harness_total} trial(s) hit an agentcheck error and could "
+                     "not be "
                      "judged: no verdict until they are re-run (`agentcheck run --resume "
                      "--out DIR`):")
         lines += [f"  - `{esc(f.scenario)}` #{f.trial}: {esc(f.error or f.headline)}"
                   for f in harness[:FAILURES_PER_VENDOR]]
-        if len(harness) > FAILURES_PER_VENDOR:
-            lines.append(f"  - ... and {len(harness) - FAILURES_PER_VENDOR} more (all of them "
-                         "in report.html)")
+        if failures.harness_total > FAILURES_PER_VENDOR:
+            lines.append(f"  - ... and {failures.harness_total - FAILURES_PER_VENDOR} more "
+                         "(all of them in report.html)")
     return lines
 
 
-def _verdict_heading(v: dict[str, Any]) -> str:
+def _verdict_heading(v: VendorVerdict) -> str:
     reason = no_verdict(v)
     if reason is not None:
-        return f"## {esc(v['name'])}: {esc(tier_text(v))}"
-    return f"## {esc(v['name'])}: tier {v['tier']} ({v['tier_name']})"
+        return f"## {esc(v.name)}: {esc(tier_text(v))}"
+    return f"## {esc(v.name)}: tier {v.tier} ({v.tier_name})"
 
 
-def _vendor(v: dict[str, Any], failures: list[TrialEvidence]) -> list[str]:
+def _vendor(v: VendorVerdict, failures: Failures) -> list[str]:
     lines = [_verdict_heading(v), ""]
     if no_verdict(v) is not None:
-        kind = (v.get("no_verdict") or {}).get("kind")
+        kind = v.no_verdict.kind if v.no_verdict is not None else None
         if kind in NO_VERDICT_MEANING:
             lines += [f"No verdict: {NO_VERDICT_MEANING[kind]}. The numbers below are shown "
                       "for diagnosis, not as a verdict.", ""]
-    elif v["tier_reasons"]:
-        lines += ["Why not higher: " + esc("; ".join(v["tier_reasons"])) + ".", ""]
-    for flag in v["flags"]:
-        lines.append(f"- **{flag}** ({v['flag_counts'][flag]}): "
-                     + " | ".join(esc(e) for e in v["flag_evidence"][flag]))
-    if v["flags"]:
+    elif v.tier_reasons:
+        lines += ["Why not higher: " + esc("; ".join(v.tier_reasons)) + ".", ""]
+    for flag in v.flags:
+        lines.append(f"- **{flag}** ({v.flag_counts[flag]}): "
+                     + " | ".join(esc(e) for e in v.flag_evidence[flag]))
+    if v.flags:
         lines.append("")
-    dims = ", ".join(f"{k} {pct(x)}" for k, x in v["dimensions"].items())
+    dims = ", ".join(f"{k} {pct(x)}" for k, x in v.dimensions.items())
     lines += [f"Dimensions: {dims}.", ""]
-    k = max_k(v["pass_hat_k"]) or "1"
-    body = [[esc(s["scenario"]), f"{s['passed']}/{s['trials']}",
-             f"{pct(s['pass_rate'])} ({pct_ci(s.get('pass_rate_ci'))})",
-             pct((s.get("pass_hat_k") or {}).get(k)), f"{s['score']:.0f}",
-             "yes" if s.get("flips") else "", esc(", ".join(s["flags"]))]
-            for s in v["scenarios"]]
+    k = max_k(v.pass_hat_k) or "1"
+    body = [[esc(s.scenario), f"{s.passed}/{s.trials}",
+             f"{pct(s.pass_rate)} ({pct_ci(s.pass_rate_ci)})",
+             pct(s.pass_hat_k.get(k)), f"{s.score or 0:.0f}",
+             "yes" if s.flips else "", esc(", ".join(s.flags))]
+            for s in v.scenarios]
     lines += [_table(body, ["scenario", "passed", "pass rate (95% CI)", f"pass^{k}", "score",
                             "flips", "flags"]), ""]
-    if failures:
-        heading = ("Failed trials:" if any(not f.harness_error for f in failures)
-                   else "Trials not counted:")
+    if failures.total:
+        heading = "Failed trials:" if failures.scored_total else "Trials not counted:"
         lines += [heading, "", *_failure_lines(failures), ""]
     return lines
 
@@ -251,13 +195,15 @@ METHOD = """## How to read these numbers
 """
 
 
-def markdown(summary: dict[str, Any], run: dict[str, Any],
-             failures: dict[str, list[TrialEvidence]] | None = None) -> str:
+def markdown(summary: Summary, run: dict[str, Any],
+             failures: dict[str, Failures] | None = None,
+             sections: Sections | None = None) -> str:
     failures = failures or {}
-    lines = [*_header(summary, run), *_verdicts(summary), *_business(summary),
-             *_reliability(summary), *_significance(summary), *_profile(summary),
-             *_matrix(summary), *_noisy(summary)]
-    for v in summary["vendors"]:
-        lines += _vendor(v, failures.get(v["name"], []))
+    sec = sections or build_sections(summary)
+    lines = [*_header(summary, run), *_verdicts(summary), *section(sec.business),
+             *section(sec.reliability), *section(sec.significance), *section(sec.profile),
+             *_matrix(summary), *section(sec.noisy)]
+    for v in summary.vendors:
+        lines += _vendor(v, failures.get(v.name, Failures()))
     lines.append(METHOD)
     return "\n".join(lines)

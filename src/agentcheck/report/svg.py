@@ -12,6 +12,7 @@ from typing import Any
 from agentcheck.judge.verdict import DIMENSIONS
 from agentcheck.report.evidence import clip
 from agentcheck.report.fmt import money, no_verdict, pct, scenario_grid, table_ks, verdict_mark
+from agentcheck.results.summary import VendorVerdict
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948",
            "#9c755f", "#ff9da7", "#86bcb6")
@@ -69,7 +70,7 @@ def _rate_grid(left: float, plot_w: float, y: Callable[[float], float]) -> list[
                          _text(left - 8, y(r) + 4, pct(r), "end", MUTED))]
 
 
-def judged(vendors: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+def judged(vendors: list[VendorVerdict]) -> list[tuple[int, VendorVerdict]]:
     """(index, vendor) of the vendors with a verdict: what the profile, cost and pass^k charts
     draw. The index keeps each vendor's colour the same in every chart."""
     return [(i, v) for i, v in enumerate(vendors) if no_verdict(v) is None]
@@ -115,9 +116,9 @@ def _pill(label: str, name: str, color: str) -> str:
     return _svg(w1 + w2, 22, f"{label}: {name}", body, "badge")
 
 
-def score_chart(vendors: list[dict[str, Any]]) -> str:
+def score_chart(vendors: list[VendorVerdict]) -> str:
     """Capability score with its 95% interval, one row per vendor, on a 0-100 axis."""
-    names = [v["name"] for v in vendors]
+    names = [v.name for v in vendors]
     left, right, row, top = _label_width(names), 60, 34, 14
     plot = 1000 - left - right
     width, height = left + plot + right, top + row * len(vendors) + 30
@@ -131,27 +132,27 @@ def score_chart(vendors: list[dict[str, Any]]) -> str:
                  _text(x(t), height - 10, str(t), "middle", MUTED)]
     for i, v in enumerate(vendors):
         cy = top + row * i + row / 2
-        if v.get("capability_score") is None or not v.get("capability_ci"):
-            body += [_text(left - 10, cy + 4, _fit(v["name"], left - 12), "end",
-                           title=v["name"]),
+        if v.capability_score is None or not v.capability_ci:
+            body += [_text(left - 10, cy + 4, _fit(v.name, left - 12), "end",
+                           title=v.name),
                      _text(left + 8, cy + 4, "no verdict: no score", fill=MUTED,
-                           title=f"{v['name']}: no verdict")]
+                           title=f"{v.name}: no verdict")]
             continue
-        lo, hi = v["capability_ci"]
-        color = TIER_COLORS.get(v["tier"], MUTED)
-        tip = (f"{v['name']}: {v['capability_score']:.0f} (95% CI {lo:.0f}-{hi:.0f}), "
-               f"tier {v['tier']}")
-        body += [_text(left - 10, cy + 4, _fit(v["name"], left - 12), "end", title=v["name"]),
+        lo, hi = v.capability_ci
+        color = TIER_COLORS.get(v.tier, MUTED) if v.tier is not None else MUTED
+        tip = (f"{v.name}: {v.capability_score:.0f} (95% CI {lo:.0f}-{hi:.0f}), "
+               f"tier {v.tier}")
+        body += [_text(left - 10, cy + 4, _fit(v.name, left - 12), "end", title=v.name),
                  _rect(x(lo), cy - 5, x(hi) - x(lo), 10, color, 5, tip,
                        ' fill-opacity="0.25"'),
-                 f'<circle cx="{x(v["capability_score"]):.1f}" cy="{cy:.1f}" r="6" '
+                 f'<circle cx="{x(v.capability_score):.1f}" cy="{cy:.1f}" r="6" '
                  f'fill="{color}" stroke="#fff" stroke-width="2"><title>{esc(tip)}</title>'
                  "</circle>",
-                 _text(left + plot + 10, cy + 4, f"{v['capability_score']:.0f}", weight="600")]
+                 _text(left + plot + 10, cy + 4, f"{v.capability_score:.0f}", weight="600")]
     return _svg(width, height, "Capability score with 95% confidence interval", body)
 
 
-def profile_chart(vendors: list[dict[str, Any]]) -> str:
+def profile_chart(vendors: list[VendorVerdict]) -> str:
     """Grouped bars: for each dimension, one bar per vendor (0-100%) with its value; 'n/a'
     when the dimension never applied to that vendor's trials. Vendors with no verdict are
     left out: their dimensions measure failed connections or unjudged trials, not the vendor."""
@@ -169,7 +170,7 @@ def profile_chart(vendors: list[dict[str, Any]]) -> str:
     for n, (i, v) in enumerate(shown):
         lx, ly = left + (n % per_row) * 175, 4 + 22 * (n // per_row)
         body += [_rect(lx, ly, 12, 12, vendor_color(i), 2),
-                 _text(lx + 18, ly + 10, _fit(v["name"], 150), title=v["name"])]
+                 _text(lx + 18, ly + 10, _fit(v.name, 150), title=v.name)]
     for t in range(0, 101, 25):
         gx = left + plot * t / 100
         body += [_line(gx, top - 4, gx, height - 22),
@@ -179,9 +180,9 @@ def profile_chart(vendors: list[dict[str, Any]]) -> str:
         body.append(_text(left - 10, gy + (group - gap) / 2 + 4, dim.replace("_", " "), "end",
                           weight="600"))
         for n, (i, v) in enumerate(shown):
-            value = v["dimensions"].get(dim)
+            value = v.dimensions.get(dim)
             y = gy + n * bar
-            tip = f"{v['name']}, {dim.replace('_', ' ')}: {pct(value)}"
+            tip = f"{v.name}, {dim.replace('_', ' ')}: {pct(value)}"
             if value is None:
                 body.append(_text(left + 4, y + bar - 3, "n/a", fill=MUTED, size="10",
                                   title=tip))
@@ -192,7 +193,7 @@ def profile_chart(vendors: list[dict[str, Any]]) -> str:
     return _svg(width, height, "Capability profile per dimension", body)
 
 
-def pareto_chart(vendors: list[dict[str, Any]]) -> str:
+def pareto_chart(vendors: list[VendorVerdict]) -> str:
     """Cost per attempt (x) against tasks completed (y). The line joins the vendors no other
     vendor beats on both (cheaper and at least as good): the efficient choices. A vendor with
     no verdict is no choice at all (an unreachable API costs nothing and completes nothing):
@@ -200,7 +201,7 @@ def pareto_chart(vendors: list[dict[str, Any]]) -> str:
     left, bottom, top, right = 64, 44, 16, 170
     plot_w, plot_h = 1000 - left - right, 300
     width, height = left + plot_w + right, top + plot_h + bottom
-    pts = [(i, v, v.get("cost_per_trial_usd") or 0.0, v["completion_rate"] or 0.0)
+    pts = [(i, v, v.cost_per_trial_usd or 0.0, v.completion_rate or 0.0)
            for i, v in judged(vendors)]
     costs = [c for _, _, c, _ in pts]
     positive = [c for c in costs if c > 0]
@@ -242,10 +243,10 @@ def pareto_chart(vendors: list[dict[str, Any]]) -> str:
                     'stroke-width="1.5" stroke-dasharray="5 4"/>')
     label_y = spread([y(r) + 4 for _, _, _, r in pts], 14, top + 4, top + plot_h - 4)
     for n, (i, v, c, r) in enumerate(pts):
-        tip = f"{v['name']}: {pct(r)} of tasks at {money(c)} per attempt"
+        tip = f"{v.name}: {pct(r)} of tasks at {money(c)} per attempt"
         body += [f'<circle cx="{x(c):.1f}" cy="{y(r):.1f}" r="7" fill="{vendor_color(i)}" '
                  f'stroke="#fff" stroke-width="2"><title>{esc(tip)}</title></circle>',
-                 _text(x(c) + 11, label_y[n], _fit(v["name"], right - 14), title=tip)]
+                 _text(x(c) + 11, label_y[n], _fit(v.name, right - 14), title=tip)]
     return _svg(width, height, "Cost per attempt against tasks completed (Pareto)", body)
 
 
@@ -262,7 +263,7 @@ def heat_color(rate: float | None) -> str:
     return "#12b76a"
 
 
-def heatmap(vendors: list[dict[str, Any]]) -> str:
+def heatmap(vendors: list[VendorVerdict]) -> str:
     """Rows: scenarios; columns: vendors; colour: pass rate; text: trials passed. The column
     of a vendor with no verdict is marked so under its name and grey, never red to green: its
     trials failed to connect or could not be judged, which grades nothing."""
@@ -275,11 +276,11 @@ def heatmap(vendors: list[dict[str, Any]]) -> str:
     body = []
     for j, v in enumerate(vendors):
         name_y = top - 26 if any(marks) else top - 12
-        body.append(_text(left + col * j + col / 2, name_y, _fit(v["name"], col - 6),
-                          "middle", weight="600", title=v["name"]))
+        body.append(_text(left + col * j + col / 2, name_y, _fit(v.name, col - 6),
+                          "middle", weight="600", title=v.name))
         if marks[j]:
             body.append(_text(left + col * j + col / 2, top - 10, "no verdict", "middle",
-                              MUTED, size="10", title=f"{v['name']}: {marks[j]}"))
+                              MUTED, size="10", title=f"{v.name}: {marks[j]}"))
     for i, sid in enumerate(scenarios):
         cy = top + row * i
         body.append(_text(left - 50, cy + row / 2 + 4, _fit(sid, left - 60), "end", title=sid))
@@ -287,28 +288,28 @@ def heatmap(vendors: list[dict[str, Any]]) -> str:
             body += [_rect(left - 44, cy + 5, 38, 14, "#fef0c7", 7),
                      _text(left - 25, cy + 15.5, "noisy", "middle", "#93370d", size="9")]
         for j, v in enumerate(vendors):
-            s = cells[sid].get(v["name"])
-            rate = None if s is None else s["pass_rate"]
-            tip = (f"{v['name']} on {sid}: not run" if s is None else
-                   f"{v['name']} on {sid}: {s['passed']}/{s['trials']} passed "
-                   f"({pct(rate)}), score {s['score']:.0f}"
-                   + (", flips between trials" if s.get("flips") else "")
-                   + (f", flags: {', '.join(s['flags'])}" if s.get("flags") else ""))
+            s = cells[sid].get(v.name)
+            rate = None if s is None else s.pass_rate
+            tip = (f"{v.name} on {sid}: not run" if s is None else
+                   f"{v.name} on {sid}: {s.passed}/{s.trials} passed "
+                   f"({pct(rate)}), score {s.score or 0:.0f}"
+                   + (", flips between trials" if s.flips else "")
+                   + (f", flags: {', '.join(s.flags)}" if s.flags else ""))
             if marks[j]:
                 tip += f" ({marks[j]})"
             color = NO_VERDICT_CELL if marks[j] and s is not None else heat_color(rate)
             body.append(_rect(left + col * j + 2, cy + 2, col - 4, row - 4, color, 3, tip))
-            label = "-" if s is None else f"{s['passed']}/{s['trials']}"
+            label = "-" if s is None else f"{s.passed}/{s.trials}"
             fill = INK if marks[j] or rate is None or 0.3 < rate < 0.8 else "#fff"
             body.append(_text(left + col * j + col / 2, cy + row / 2 + 4, label, "middle",
                               fill, "600"))
     return _svg(width, height, "Vendor x scenario: trials passed", body)
 
 
-def passk_chart(vendors: list[dict[str, Any]]) -> str:
+def passk_chart(vendors: list[VendorVerdict]) -> str:
     """pass^k against k: how fast success decays when the same task must work k times."""
     shown = judged(vendors)  # no verdict: its reliability is its outage's, left out
-    ks = sorted({int(k) for _, v in shown for k in v["pass_hat_k"]})
+    ks = sorted({int(k) for _, v in shown for k in v.pass_hat_k})
     left, plot_h, top, right = 64, 220, 14, 190
     plot_w = 1000 - left - right
     width, height = left + plot_w + right, top + plot_h + 40
@@ -327,7 +328,7 @@ def passk_chart(vendors: list[dict[str, Any]]) -> str:
             body.append(_text(x(k), top + plot_h + 18, f"k={k}", "middle", MUTED))
     ends: list[tuple[int, float]] = []
     for i, v in shown:
-        pts = [(int(k), r) for k, r in sorted(v["pass_hat_k"].items(), key=lambda kv: int(kv[0]))
+        pts = [(int(k), r) for k, r in sorted(v.pass_hat_k.items(), key=lambda kv: int(kv[0]))
                if r is not None]
         if not pts:
             continue
@@ -338,10 +339,10 @@ def passk_chart(vendors: list[dict[str, Any]]) -> str:
                         'stroke-width="2.5"/>')
         for k, r in pts:
             body.append(f'<circle cx="{x(k):.1f}" cy="{y(r):.1f}" r="4" fill="{color}">'
-                        f"<title>{esc(v['name'])}: pass^{k} = {pct(r)}</title></circle>")
+                        f"<title>{esc(v.name)}: pass^{k} = {pct(r)}</title></circle>")
         ends.append((i, y(pts[-1][1]) + 4))
     for (i, _), ly in zip(ends, spread([e[1] for e in ends], 14, top + 4, top + plot_h),
                           strict=True):
-        body.append(_text(x(kmax) + 10, ly, _fit(vendors[i]["name"], right - 14),
-                          fill=vendor_color(i), weight="600", title=vendors[i]["name"]))
+        body.append(_text(x(kmax) + 10, ly, _fit(vendors[i].name, right - 14),
+                          fill=vendor_color(i), weight="600", title=vendors[i].name))
     return _svg(width, height, "pass^k: chance that k attempts all succeed", body)

@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tabulate import tabulate
 
 from agentcheck.report.fmt import max_k, no_verdict, pct, score_text, tier_text
+from agentcheck.results.summary import Summary
 
 HEADERS = ["vendor", "tier", "score (95% CI)", "tasks completed", "pass^k", "flags",
            "cost/task", "p50 s"]
 
 
-def rows(summary: dict[str, Any]) -> list[list[str]]:
+def rows(summary: Summary) -> list[list[str]]:
     out = []
-    for v in summary["vendors"]:
-        pk = v["pass_hat_k"]
+    for v in summary.vendors:
+        pk = v.pass_hat_k
         k = max_k(pk)
-        cost = v["cost_per_completed_task_usd"]
+        cost = v.cost_per_completed_task_usd
         judged = no_verdict(v) is None
+        p50 = v.latency_s.p50
         out.append([
-            v["name"],
+            v.name,
             tier_text(v),
             score_text(v),
-            f"{v['completed_tasks']}/{v['scored_trials']} ({pct(v['completion_rate'])})",
+            f"{v.completed_tasks}/{v.scored_trials} ({pct(v.completion_rate)})",
             f"^{k} {pct(pk[k])}" if k else "-",
             # "none" would read as a clean bill; with no verdict there is none to give
-            ", ".join(v["flags"]) or ("none" if judged else "-"),
+            ", ".join(v.flags) or ("none" if judged else "-"),
             "-" if cost is None else f"${cost:.4f}",
-            "-" if v["latency_s"]["p50"] is None else f"{v['latency_s']['p50']:.2f}",
+            "-" if p50 is None else f"{p50:.2f}",
         ])
     return out
 
 
-def table(summary: dict[str, Any], tablefmt: str = "simple") -> str:
+def table(summary: Summary, tablefmt: str = "simple") -> str:
     return tabulate(rows(summary), headers=HEADERS, tablefmt=tablefmt)

@@ -8,13 +8,23 @@ import json
 import os
 import secrets
 import shutil
+import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO, TypeVar
 
 from agentcheck.core.errors import ConfigError
 from agentcheck.core.redaction import redact, redact_data
+from agentcheck.results.records import (
+    IDENTITY_FIELDS,
+    DictAccess,
+    RecordError,
+    TrialRecord,
+    harness_error_fields,
+    parse_record,
+)
 
 
 def now_iso() -> str:
@@ -36,6 +46,8 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, data: Any) -> None:
+    if isinstance(data, DictAccess):  # a summary model: its JSON form, keys in their order
+        data = data.to_json()
     write_text(path, json.dumps(redact_data(data), indent=2, ensure_ascii=False) + "\n")
 
 
@@ -70,6 +82,102 @@ def read_trials(path: Path) -> list[dict[str, Any]]:
             if is_trial_record(record):
                 latest[trial_key(record)] = record  # a re-run keeps its trial's place
     return list(latest.values())
+
+
+class RecordSink(Protocol):
+    """What fold_trials feeds: a summary tally, a report's evidence, a list."""
+
+    def add(self, record: TrialRecord) -> None: ...
+
+
+SinkT = TypeVar("SinkT", bound=RecordSink)
+
+
+class RecordList:
+    """A sink that keeps every record: for readers that need them all at once (shard merge)."""
+
+    def __init__(self) -> None:
+        self.records: list[TrialRecord] = []
+
+    def add(self, record: TrialRecord) -> None:
+        self.records.append(record)
+
+
+def read_records(path: Path) -> list[TrialRecord]:
+    """Every finished trial as a model, once (the rules of read_trials); all in memory, so
+    for merges and small runs. Summaries and reports fold the file instead (fold_trials)."""
+    return fold_trials(path, RecordList).records
+
+
+def fold_trials(path: Path, make: Callable[[], SinkT]) -> SinkT:
+    """Feed every finished trial of trials.jsonl to a sink made by `make`, once each, in
+    the order read_trials gives them (first appearance, last record of a re-run trial), without
+    holding the file: memory stays flat however many trials the run has.
+
+    Most files have one line per trial: one pass. When a trial appears twice (`run --resume`
+    ran it again), the first sink is dropped and a second pass feeds the right lines by their
+    offsets. A line that names a trial but is not a valid record (a newer agentcheck's field,
+    a hand edit) is a ConfigError naming the file and line."""
+    sink = make()
+    if not path.exists():
+        return sink
+    where: dict[tuple[str, str, int], tuple[int, int]] = {}  # key -> (offset, line number)
+    rerun = False
+    with path.open("rb") as fh:
+        offset = 0
+        for number, raw in enumerate(fh, start=1):
+            start, offset = offset, offset + len(raw)
+            if not raw.endswith(b"\n"):
+                break  # cut by a crash: resume runs that trial again
+            record = _record_at(raw, path, number)
+            if record is None:
+                continue
+            key = record.key
+            rerun = rerun or key in where
+            where[key] = (start, number)
+            if not rerun:
+                sink.add(record)
+        if not rerun:
+            return sink
+        sink = make()
+        for start, number in where.values():
+            fh.seek(start)
+            record = _record_at(fh.readline(), path, number)
+            assert record is not None  # it was read as a trial record in the first pass
+            sink.add(record)
+    return sink
+
+
+def _record_at(raw: bytes, path: Path, number: int) -> TrialRecord | None:
+    """The trial record on one line; None for a line that is no trial record (skipped, as
+    read_trials does)."""
+    try:
+        data = json.loads(raw.decode("utf-8", errors="replace"))
+    except ValueError:
+        return None
+    if not is_trial_record(data):
+        return None
+    data["vendor"] = sys.intern(data["vendor"])  # shared by every record that holds them
+    data["scenario"] = sys.intern(data["scenario"])
+    try:
+        return parse_record(data)
+    except RecordError as exc:
+        raise ConfigError(f"{path.name} line {number} is not a trial record this agentcheck "
+                          f"reads: {exc}", file=str(path)) from None
+
+
+def trial_states(path: Path) -> dict[tuple[str, str, int], str]:
+    """Each finished trial's termination, by (vendor, scenario, trial): what resume needs to
+    know which trials to run, without holding their records."""
+    return fold_trials(path, _States).states
+
+
+class _States:
+    def __init__(self) -> None:
+        self.states: dict[tuple[str, str, int], str] = {}
+
+    def add(self, record: TrialRecord) -> None:
+        self.states[record.key] = record.termination
 
 
 def is_trial_record(value: Any) -> bool:
@@ -119,20 +227,7 @@ class _Syncer:
         os.close(self.fd)
 
 
-def harness_error_fields(cause: str, message: str) -> dict[str, Any]:
-    """What a trial record holds when agentcheck itself failed: nothing judged, nothing counted
-    against the vendor (`run --resume` runs the trial again)."""
-    return {"passed": False, "score": 0.0, "checks": [], "dimensions": {}, "flags": [],
-            "flag_evidence": {}, "call_sequence": [], "faults_fired": 0,
-            "termination": "harness_error", "error_cause": cause,
-            "error_message": message[:500], "model_calls": 0, "tool_calls": 0,
-            "invalid_calls": 0, "usage": {}, "cost_usd": 0.0, "duration_s": 0.0,
-            "model_latencies": [], "events": []}
-
-
-RECORD_KEYS = ("vendor", "scenario", "scenario_version", "scenario_hash", "variant", "family",
-               "probes", "human_minutes", "trial", "seed", "started_at", "reference_sequence",
-               "tool_set", "usage", "cost_usd", "duration_s")
+RECORD_KEYS = IDENTITY_FIELDS
 """What names a trial (and what it cost): kept when the rest of its record cannot be written."""
 
 _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
@@ -140,12 +235,14 @@ _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": 
 escaped, so one trial is one line for every JSON Lines reader."""
 
 
-def record_line(record: dict[str, Any]) -> str:
+def record_line(record: dict[str, Any] | DictAccess) -> str:
     """One trial's JSON line; a record that cannot be serialised whole does not end the run.
     Nesting too deep for the encoder comes only from what a vendor sent: that trial is its
     malformed reply and fails (a vendor must not turn its trials into agentcheck's errors and
     so out of its verdict). A value JSON has no form for is agentcheck's own fault: a harness
     error, which `run --resume` runs again."""
+    if isinstance(record, DictAccess):
+        record = record.to_json()
     try:
         return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
     except (TypeError, ValueError, RecursionError) as exc:
@@ -205,7 +302,7 @@ class RunFolder:
                 pos -= step
             fh.truncate(0)
 
-    def append(self, record: dict[str, Any]) -> None:
+    def append(self, record: dict[str, Any] | DictAccess) -> None:
         """Write one trial's line and flush it to the OS at once: from here it survives the
         process being killed. The disk sync (surviving a power cut too) follows within half a
         second on a background thread, shared by the lines flushed meanwhile, so the event loop
