@@ -19,23 +19,17 @@ from agentcheck import __version__
 from agentcheck.core.addresses import is_loopback
 from agentcheck.core.redaction import redact
 from agentcheck.judge.scoring import score_trial
-from agentcheck.judge.verdict import summarise
+from agentcheck.judge.verdict import summarise_file
 from agentcheck.results.cells import plan_cells, shard_cells
-from agentcheck.results.files import (
-    RECORD_KEYS,
-    RunFolder,
-    harness_error_fields,
-    now_iso,
-    trial_key,
-)
-from agentcheck.run.trial import run_trial
-from agentcheck.scenario.model import DEFAULT_SYSTEM, Scenario
+from agentcheck.results.files import RunFolder, now_iso, trial_states
+from agentcheck.results.records import TrialRecord, harness_error_record
+from agentcheck.results.summary import Summary
+from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.world import World
-from agentcheck.vendors.agentloop import AgentDriver, HostPool, run_agent_trial
+from agentcheck.vendors.driver import Driver, HostPool
 from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import driver_class
-from agentcheck.vendors.protocols.base import Driver
 from agentcheck.vendors.transport import async_client
 
 
@@ -87,7 +81,7 @@ def make_driver(profile: VendorProfile, client: httpx.AsyncClient) -> Driver:
                       max_retry_wait_s=profile.max_retry_wait_s,
                       max_response_bytes=profile.max_response_bytes,
                       key_env=profile.api_key_env)
-    return driver_class(profile.protocol)(profile, http)
+    return driver_class(profile.protocol, file=profile.source or None)(profile, http)
 
 
 def reference_sequence(scenario: Scenario) -> list[str]:
@@ -95,9 +89,9 @@ def reference_sequence(scenario: Scenario) -> list[str]:
 
 
 async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, trial: int,
-                  seed: int, tool_hosts: HostPool | None = None) -> dict[str, Any]:
+                  seed: int, tool_hosts: HostPool | None = None) -> TrialRecord:
     started = now_iso()
-    record: dict[str, Any] = {
+    named: dict[str, Any] = {
         "vendor": profile.name, "scenario": scenario.id, "scenario_version": scenario.version,
         "scenario_hash": scenario.content_hash, "variant": scenario.variant,
         "family": scenario.family, "probes": list(scenario.probes),
@@ -108,19 +102,15 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
     }
     try:
         world = World(scenario, seed)
-        if isinstance(driver, AgentDriver):  # vendor loop: tool calls come from the tool host
-            traj = await run_agent_trial(scenario, world, driver, tool_hosts)
-        else:
-            session = driver.session(scenario.system or DEFAULT_SYSTEM, world.tool_specs())
-            traj = await run_trial(scenario, world, session)
+        # the harness's loop or the vendor's (then tool calls come from the tool host)
+        traj = await driver.play(scenario, world, tool_hosts)
         score = score_trial(scenario, world, traj)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # agentcheck's fault (e.g. a scenario expression failing)
-        record.update(harness_error_fields(type(exc).__name__, redact(str(exc))))
-        return record
-    record.update(score.to_json())
-    record.update({
+        return harness_error_record(named, type(exc).__name__, redact(str(exc)))
+    # one model, validated: the fields in the order trials.jsonl has always written them
+    return TrialRecord.model_validate({**named, **score.to_json(),
         "termination": traj.termination, "error_cause": traj.error_cause,
         "error_message": traj.error_message, "model_calls": traj.model_calls,
         "tool_calls": len(traj.calls),
@@ -131,15 +121,15 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
         "model_latencies": [round(x, 4) for x in traj.model_latencies],
         "final_answer": traj.final_text[:2000], "events": traj.events,
     })
-    return record
 
 
 async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = None
-                  ) -> dict[str, Any]:
+                  ) -> Summary:
     """Run every trial not already in the folder, and again each one that ended in an
     agentcheck error (its vendor has no verdict until it is judged; the new record replaces the
     old one, as read_trials keeps the last); return the summary of all of them."""
-    done = {trial_key(r) for r in folder.trials() if r.get("termination") != "harness_error"}
+    done = {key for key, ending in trial_states(folder.trials_path).items()
+            if ending != "harness_error"}
     todo = [(v, s, t) for v in plan.vendors for s in plan.scenarios for t in range(plan.trials)
             if (v.name, s.id, t) not in done]
     mine = plan.in_shard()
@@ -176,9 +166,8 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
                 folder.append(record)
             except Exception as exc:  # a full disk, say: this trial is lost (resume runs it
                 # again), not the run, which still ends with its summary and reports
-                record = {**{k: record[k] for k in RECORD_KEYS if k in record},
-                          **harness_error_fields("RecordNotWritten", "the trial's record could "
-                                                 f"not be written: {redact(str(exc))}")}
+                record = harness_error_record(record, "RecordNotWritten", "the trial's record "
+                                              f"could not be written: {redact(str(exc))}")
             finished += 1
             if progress:
                 progress({"done": finished, "total": total, "record": record,
@@ -191,4 +180,4 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
         for client in clients.values():
             await client.aclose()
         folder.close()
-    return summarise(folder.trials(), [v.name for v in plan.vendors])
+    return summarise_file(folder.trials_path, [v.name for v in plan.vendors])
