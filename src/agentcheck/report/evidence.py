@@ -169,16 +169,20 @@ def trial_evidence(record: TrialRecord) -> TrialEvidence:
         omitted_calls=max(0, len(calls) - MAX_CALLS), error=error)
 
 
-EVIDENCE_PER_VENDOR = 200
-"""Failed trials shown in full (report.html) per vendor, of each kind (judged failures, trials
-agentcheck could not judge): the first by scenario and trial. A run of 50,000 trials keeps its
-report readable and its memory flat; the rest are counted, and all are in trials.jsonl."""
+EVIDENCE_PER_SCENARIO = 3
+"""Failed trials of one vendor on one scenario shown in full (the first by trial number): a
+failure that repeats is shown a few times, not a thousand."""
+EVIDENCE_PER_VENDOR = 100
+"""Failed trials of one vendor shown in full, of each kind (judged failures, trials agentcheck
+could not judge), first by scenario and trial. With EVIDENCE_PER_SCENARIO this bounds what the
+reports hold, so the end of a 50,000-trial run needs no more memory than one of 500 and
+report.html stays readable; the rest are counted, and every trial is in trials.jsonl."""
 
 
 @dataclass
 class Failures:
-    """One vendor's failed trials: the first EVIDENCE_PER_VENDOR of each kind in full, by
-    (scenario, trial), and how many there are in all."""
+    """One vendor's failed trials: a bounded sample of each kind in full, by (scenario, trial),
+    and how many there are in all."""
 
     scored: list[TrialEvidence] = field(default_factory=list)
     harness: list[TrialEvidence] = field(default_factory=list)
@@ -191,55 +195,57 @@ class Failures:
 
 
 class _Kept:
-    """The `limit` smallest (scenario, trial) keys seen, with their evidence; evidence is built
-    only for a record that can still be among them."""
+    """The `limit` lowest trial numbers seen of one scenario, with their evidence; evidence is
+    built only for a record that can still be among them."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.items: list[tuple[tuple[str, int], TrialEvidence]] = []
-        self.bar: tuple[str, int] | None = None  # at or above it nothing can enter
+        self.items: list[tuple[int, TrialEvidence]] = []
 
     def offer(self, record: TrialRecord) -> None:
-        key = (record.scenario, record.trial)
-        if self.bar is not None and key >= self.bar:
+        if len(self.items) >= self.limit and record.trial >= self.items[-1][0]:
             return
-        self.items.append((key, trial_evidence(record)))
-        if len(self.items) >= 2 * self.limit:
-            self._trim()
-
-    def _trim(self) -> None:
+        self.items.append((record.trial, trial_evidence(record)))
         self.items.sort(key=lambda kv: kv[0])
         del self.items[self.limit:]
-        if len(self.items) == self.limit:
-            self.bar = self.items[-1][0]
 
-    def sorted(self) -> list[TrialEvidence]:
-        self._trim()
-        return [ev for _, ev in self.items]
+
+class _VendorFailures:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.total = 0
+        self.by_scenario: dict[str, _Kept] = {}
+
+    def add(self, record: TrialRecord) -> None:
+        self.total += 1
+        kept = self.by_scenario.get(record.scenario)
+        if kept is None:
+            kept = self.by_scenario[record.scenario] = _Kept(EVIDENCE_PER_SCENARIO)
+        kept.offer(record)
+
+    def shown(self) -> list[TrialEvidence]:
+        out = [ev for sid in sorted(self.by_scenario) for _, ev in self.by_scenario[sid].items]
+        return out[:self.limit]
 
 
 class FailureSink:
     """Collects the failed trials of a run as its records stream past (results/files.py
-    fold_trials), per vendor in report order, bounded per vendor."""
+    fold_trials), per vendor in report order, bounded per scenario and per vendor."""
 
     def __init__(self, vendor_order: list[str], limit: int = EVIDENCE_PER_VENDOR) -> None:
         self.limit = limit
         self.order = list(vendor_order)
-        self.kept: dict[str, tuple[_Kept, _Kept]] = {}
-        self.totals: dict[str, list[int]] = {}
+        self.kept: dict[str, tuple[_VendorFailures, _VendorFailures]] = {}
 
     def add(self, record: TrialRecord) -> None:
         if record.passed:
             return
         vendor = record.vendor
         if vendor not in self.kept:
-            self.kept[vendor] = (_Kept(self.limit), _Kept(self.limit))
-            self.totals[vendor] = [0, 0]
+            self.kept[vendor] = (_VendorFailures(self.limit), _VendorFailures(self.limit))
             if vendor not in self.order:
                 self.order.append(vendor)
-        kind = 1 if record.harness_error else 0
-        self.totals[vendor][kind] += 1
-        self.kept[vendor][kind].offer(record)
+        self.kept[vendor][1 if record.harness_error else 0].add(record)
 
     def failures(self) -> dict[str, Failures]:
         out: dict[str, Failures] = {}
@@ -248,7 +254,7 @@ class FailureSink:
                 out[vendor] = Failures()
                 continue
             scored, harness = self.kept[vendor]
-            out[vendor] = Failures(scored.sorted(), harness.sorted(), *self.totals[vendor])
+            out[vendor] = Failures(scored.shown(), harness.shown(), scored.total, harness.total)
         return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 from agentcheck.report.assets import CSS, SCRIPT
@@ -205,33 +206,36 @@ def _trial(f: TrialEvidence, anchor: str) -> str:
 def _shown_of(shown: int, total: int) -> str:
     if shown >= total:
         return ""
-    return (f'<p class="note">The first {shown} of {total} are shown; every trial is in '
-            "trials.jsonl.</p>")
+    return (f'<p class="note">{shown} of {total} are shown (the first few of each scenario); '
+            "every trial is in trials.jsonl.</p>")
 
 
-def _evidence(summary: Summary, failures: dict[str, Failures]) -> str:
-    blocks = []
+def _evidence(summary: Summary, failures: dict[str, Failures]) -> Iterator[str]:
+    """The evidence section's body, one vendor at a time: the largest part of the page, never
+    held whole."""
+    yield ('<div class="toolbar"><button type="button" id="expand-all">Expand all</button>'
+           '<button type="button" id="collapse-all">Collapse all</button></div>')
     for i, v in enumerate(summary.vendors):
         items = failures.get(v.name, Failures())
         scored, harness = items.scored, items.harness
         if not items.total:
-            blocks.append(f'<details class="vendor"><summary>{_name(v)}: no failed '
-                          "trial</summary><div></div></details>")
+            yield (f'<details class="vendor"><summary>{_name(v)}: no failed '
+                   "trial</summary><div></div></details>")
             continue
-        trials = "".join(_trial(f, f"t-{i}-{f.scenario}-{f.trial}") for f in scored)
-        trials += _shown_of(len(scored), items.scored_total)
+        yield (f'<details class="vendor"><summary>{_name(v)}: {items.scored_total} '
+               f"failed trial(s) of {v.scored_trials}"
+               + (f", {items.harness_total} agentcheck error(s)" if harness else "")
+               + "</summary><div>")
+        for f in scored:
+            yield _trial(f, f"t-{i}-{f.scenario}-{f.trial}")
+        yield _shown_of(len(scored), items.scored_total)
         if harness:
-            trials += ('<h3>agentcheck errors (could not be judged: no verdict until they are '
-                       "re-run with <code>agentcheck run --resume --out DIR</code>)</h3>"
-                       + "".join(_trial(f, f"h-{i}-{f.scenario}-{f.trial}") for f in harness)
-                       + _shown_of(len(harness), items.harness_total))
-        blocks.append(f'<details class="vendor"><summary>{_name(v)}: {items.scored_total} '
-                      f"failed trial(s) of {v.scored_trials}"
-                      + (f", {items.harness_total} agentcheck error(s)" if harness else "")
-                      + f"</summary><div>{trials}</div></details>")
-    return ('<div class="toolbar"><button type="button" id="expand-all">Expand all</button>'
-            '<button type="button" id="collapse-all">Collapse all</button></div>'
-            + "".join(blocks))
+            yield ('<h3>agentcheck errors (could not be judged: no verdict until they are '
+                   "re-run with <code>agentcheck run --resume --out DIR</code>)</h3>")
+            for f in harness:
+                yield _trial(f, f"h-{i}-{f.scenario}-{f.trial}")
+            yield _shown_of(len(harness), items.harness_total)
+        yield "</div></details>"
 
 
 HOWTO = [
@@ -262,6 +266,13 @@ HOWTO = [
 
 def html_page(summary: Summary, run: dict[str, Any], failures: dict[str, Failures],
               sections: Sections | None = None) -> str:
+    return "".join(html_parts(summary, run, failures, sections))
+
+
+def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failures],
+               sections: Sections | None = None) -> Iterator[str]:
+    """report.html in pieces, in order: written to disk as they come, so a page with hundreds
+    of failed trials is never held whole (nor copied while it is assembled)."""
     vendors = summary.vendors
     sec = sections or build_sections(summary)
     n_scen = len(run.get("scenarios", [])) or len({s.scenario for v in vendors
@@ -300,13 +311,8 @@ def html_page(summary: Summary, run: dict[str, Any], failures: dict[str, Failure
                  "score and flags; a vendor with no verdict has a grey column.",
                  _chart(heatmap(vendors)), _note(vendors)),
         _shared(sec.noisy),
-        _section("evidence", "Evidence for every failed trial",
-                 "Open a trial to see the check that failed with its reason, the tool calls "
-                 "the vendor made and the transcript. Tool calls are recorded by agentcheck, "
-                 "not reported by the vendor.", _evidence(summary, failures)),
-        _section("method", "How to read this report", "", f'<dl class="howto">{howto}</dl>'),
     ]
-    return (
+    yield (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -315,8 +321,18 @@ def html_page(summary: Summary, run: dict[str, Any], failures: dict[str, Failure
         f"<style>{CSS}</style></head><body>"
         f'<header><div class="wrap"><div><h1>agentcheck results</h1><p>{esc(sub)}</p></div>'
         "</div></header>"
-        f'<nav><div class="wrap">{nav}</div></nav>'
-        f'<main class="wrap">{"".join(parts)}</main>'
-        "<footer>Generated by agentcheck from run.json, trials.jsonl and summary.json. "
+        f'<nav><div class="wrap">{nav}</div></nav><main class="wrap">')
+    yield from parts
+    evidence = _section("evidence", "Evidence for every failed trial",
+                        "Open a trial to see the check that failed with its reason, the tool "
+                        "calls the vendor made and the transcript. Tool calls are recorded by "
+                        "agentcheck, not reported by the vendor.", "\0")
+    opening, closing = evidence.split("\0")
+    yield opening
+    yield from _evidence(summary, failures)
+    yield closing
+    yield _section("method", "How to read this report", "", f'<dl class="howto">{howto}</dl>')
+    yield (
+        "</main><footer>Generated by agentcheck from run.json, trials.jsonl and summary.json. "
         "Self-contained: no network, no external fonts or scripts.</footer>"
         f"<script>{SCRIPT}</script></body></html>\n")

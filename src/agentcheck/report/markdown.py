@@ -11,7 +11,7 @@ from typing import Any
 from tabulate import tabulate
 
 from agentcheck.report.completeness import completeness
-from agentcheck.report.evidence import EVIDENCE_PER_VENDOR, Failures
+from agentcheck.report.evidence import Failures
 from agentcheck.report.fmt import (
     NO_VERDICT_MEANING,
     max_k,
@@ -124,8 +124,8 @@ def _failure_lines(failures: Failures) -> list[str]:
         lines.append(line)
     if failures.scored_total > FAILURES_PER_VENDOR:
         where = ("all of them, with transcripts and tool calls, in report.html"
-                 if failures.scored_total <= EVIDENCE_PER_VENDOR else
-                 f"the first {EVIDENCE_PER_VENDOR} with transcripts and tool calls in "
+                 if failures.scored_total == len(failures.scored) else
+                 f"{len(failures.scored)} of them with transcripts and tool calls in "
                  "report.html, all of them in trials.jsonl")
         lines.append(f"- ... and {failures.scored_total - FAILURES_PER_VENDOR} more failed "
                      f"trials ({where})")

@@ -14,10 +14,10 @@ from agentcheck.core.errors import ConfigError
 from agentcheck.judge.verdict import summarise_file
 from agentcheck.report.csvfile import csv_text
 from agentcheck.report.evidence import FailureSink, failed_trials
-from agentcheck.report.htmlpage import html_page
+from agentcheck.report.htmlpage import html_parts
 from agentcheck.report.markdown import markdown
 from agentcheck.report.sections import build_sections
-from agentcheck.results.files import fold_trials, read_json, write_json, write_text
+from agentcheck.results.files import fold_trials, read_json, write_json, write_parts, write_text
 from agentcheck.results.records import TrialRecord
 from agentcheck.results.summary import Summary
 
@@ -36,12 +36,10 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
     else:
         failures = failed_trials(records, order)
     sections = build_sections(summary)
-    outputs = {"report.md": markdown(summary, run, failures, sections),
-               "report.csv": csv_text(summary),
-               "report.html": html_page(summary, run, failures, sections)}
-    for name, text in outputs.items():
-        write_text(folder / name, text)
-    return [folder / name for name in outputs]
+    write_text(folder / "report.md", markdown(summary, run, failures, sections))
+    write_text(folder / "report.csv", csv_text(summary))
+    write_parts(folder / "report.html", html_parts(summary, run, failures, sections))
+    return [folder / name for name in REPORT_FILES]
 
 
 def load_run(run_dir: Path) -> tuple[dict[str, Any], Summary]:

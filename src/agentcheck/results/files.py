@@ -10,7 +10,7 @@ import secrets
 import shutil
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO, TypeVar
@@ -42,6 +42,16 @@ def write_text(path: Path, text: str) -> None:
     as "?" rather than stopping the run before its summary and reports."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8", errors="replace")
+    os.replace(tmp, path)
+
+
+def write_parts(path: Path, parts: Iterable[str]) -> None:
+    """write_text for a text made in pieces (a long report): written as they come, never
+    joined in memory; atomic like write_text."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8", errors="replace") as fh:
+        for part in parts:
+            fh.write(part)
     os.replace(tmp, path)
 
 
@@ -114,36 +124,53 @@ def fold_trials(path: Path, make: Callable[[], SinkT]) -> SinkT:
     the order read_trials gives them (first appearance, last record of a re-run trial), without
     holding the file: memory stays flat however many trials the run has.
 
-    Most files have one line per trial: one pass. When a trial appears twice (`run --resume`
-    ran it again), the first sink is dropped and a second pass feeds the right lines by their
-    offsets. A line that names a trial but is not a valid record (a newer agentcheck's field,
-    a hand edit) is a ConfigError naming the file and line."""
+    Most files have one line per trial: one pass, remembering only a hash of each trial's
+    key. When a trial appears twice (`run --resume` ran it again), that sink is dropped and
+    _fold_reruns reads the file again to feed the right lines by their offsets. A line that
+    names a trial but is not a valid record (a newer agentcheck's field, a hand edit) is a
+    ConfigError naming the file and line."""
     sink = make()
     if not path.exists():
         return sink
-    where: dict[tuple[str, str, int], tuple[int, int]] = {}  # key -> (offset, line number)
+    seen: set[int] = set()  # hashes of the keys: a few bytes a trial, not a tuple and offset
     rerun = False
     with path.open("rb") as fh:
-        offset = 0
         for number, raw in enumerate(fh, start=1):
-            start, offset = offset, offset + len(raw)
             if not raw.endswith(b"\n"):
                 break  # cut by a crash: resume runs that trial again
             record = _record_at(raw, path, number)
             if record is None:
                 continue
-            key = record.key
-            rerun = rerun or key in where
-            where[key] = (start, number)
-            if not rerun:
-                sink.add(record)
-        if not rerun:
-            return sink
+            digest = hash(record.key)
+            if digest in seen:  # a re-run (or, rarely, two keys with one hash): redo exactly
+                rerun = True
+                break
+            seen.add(digest)
+            sink.add(record)
+    if not rerun:
+        return sink
+    del seen
+    return _fold_reruns(path, make)
+
+
+def _fold_reruns(path: Path, make: Callable[[], SinkT]) -> SinkT:
+    """fold_trials for a file where some trial appears more than once: one pass finds each
+    trial's first place and last line, a second feeds those lines in that order."""
+    where: dict[tuple[str, str, int], int] = {}  # key -> offset of its latest line
+    with path.open("rb") as fh:
+        offset = 0
+        for number, raw in enumerate(fh, start=1):
+            start, offset = offset, offset + len(raw)
+            if not raw.endswith(b"\n"):
+                break
+            record = _record_at(raw, path, number)
+            if record is not None:
+                where[record.key] = start  # a re-run keeps its trial's place
         sink = make()
-        for start, number in where.values():
+        for start in where.values():
             fh.seek(start)
-            record = _record_at(fh.readline(), path, number)
-            assert record is not None  # it was read as a trial record in the first pass
+            record = _record_at(fh.readline(), path, 0)
+            assert record is not None  # it was read as a trial record just now
             sink.add(record)
     return sink
 

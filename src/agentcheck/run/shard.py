@@ -10,14 +10,14 @@ one run folder with one summary, as if a single machine had run everything.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from agentcheck.core.addresses import is_loopback
 from agentcheck.core.errors import ConfigError
 from agentcheck.results.cells import Cell, plan_cells, shard_cells
-from agentcheck.results.files import now_iso, read_json, read_trials, trial_key, write_json
+from agentcheck.results.files import now_iso, read_json, read_records, record_line, write_json
+from agentcheck.results.records import TrialRecord
 
 
 def _shard_of(run: dict[str, Any], where: Path) -> tuple[int, int]:
@@ -86,11 +86,11 @@ def merge_runs(dirs: list[Path], out: Path, allow_incomplete: bool = False
     vendor_names = [str(p["name"]) for p in first.get("vendors", [])]
     scenario_ids = [str(s["id"]) for s in first.get("scenarios", [])]
     cells = plan_cells(vendor_names, scenario_ids, int(first["trials"]))
-    records: dict[Cell, dict[str, Any]] = {}
+    records: dict[Cell, TrialRecord] = {}
     for d, _, (index, _) in runs:
         mine = shard_cells(cells, index, count)
-        for record in read_trials(d / "trials.jsonl"):  # a re-run trial: its last record
-            key = trial_key(record)
+        for record in read_records(d / "trials.jsonl"):  # a re-run trial: its last record
+            key = record.key
             if key not in mine:
                 raise ConfigError(f"{d / 'trials.jsonl'} holds trial {key[2]} of {key[1]} for "
                                   f"{key[0]}, which is not in shard {index}/{count}")
@@ -106,8 +106,8 @@ def merge_runs(dirs: list[Path], out: Path, allow_incomplete: bool = False
         out.mkdir(parents=True, exist_ok=True)
         with (out / "trials.jsonl").open("w", encoding="utf-8") as fh:
             for cell in cells:  # one order, whatever order the shards ran in
-                if cell in records:
-                    fh.write(json.dumps(records[cell], ensure_ascii=False) + "\n")
+                if cell in records:  # the line as the shard wrote it
+                    fh.write(record_line(records[cell]) + "\n")
     except OSError as exc:
         raise ConfigError(f"cannot write the merged run to {out}: {exc.strerror}") from None
     merged = {k: v for k, v in first.items() if k != "shard"}
