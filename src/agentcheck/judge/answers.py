@@ -27,6 +27,9 @@ _MONTHS = (
 )
 
 
+_AMOUNT = re.compile(r"(?:[-+]?\s*(?:[a-z]{1,3}\s?)?[$€£¥₩]|[a-z]{3}\s)?\s*[-+]?\d+(?:[.,]\d+)*"
+                     r"\s*(?:%|元|円|圓|원|€|[a-z]{3})?")
+"""A value the answer check reads as a number: 1280, NT$1,280, $84.50, 1.280 €, 12%, 500 EUR."""
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -46,8 +49,72 @@ def _date_forms(iso: str) -> re.Pattern[str] | None:
     forms = [rf"{y}\s*[-/.]\s*{mm}\s*[-/.]\s*{dd}", rf"{dd}\s*[-/.]\s*{mm}\s*[-/.]\s*{y}",
              rf"{mm}\s*[-/.]\s*{dd}\s*[-/.]\s*{y}", rf"{month}\s+{day},?\s+{y}",
              rf"{day}\.?\s+(?:de\s+)?{month}\s+(?:de\s+)?{y}", rf"{y}\s*年\s*{mm}\s*月\s*{dd}\s*日",
-             rf"{y}\s*년\s*{mm}\s*월\s*{dd}\s*일"]
+             rf"{y}\s*년\s*{mm}\s*월\s*{dd}\s*일",
+             # the year left out, as replies about this year write it: 5月3日, 3 de mayo,
+             # May 3, 3. Mai, 5월 3일 (never when another year is written next to it)
+             rf"(?<!年)(?<!年 ){mm}\s*月\s*{dd}\s*日", rf"(?<!년 ){mm}\s*월\s*{dd}\s*일",
+             rf"{month}(?![^\W\d_])\s+{day}(?!,?\s*\d)",
+             rf"{day}\.?\s+(?:de\s+)?{month}(?![^\W\d_])(?!\s*(?:de\s+)?\d)"]
+    year = int(y)
+    if year > 2011:  # Taiwan's Minguo years (民國115年 is 2026), also written 115/05/03
+        roc = year - 1911
+        forms += [rf"(?:民國|民国)\s*{roc}\s*年\s*{mm}\s*月\s*{dd}\s*日",
+                  rf"{roc}\s*[/.]\s*{mm}\s*[/.]\s*{dd}"]
+    if year >= 2019:  # Japan's Reiwa era (令和8年 is 2026; its first year is 元年)
+        era = "元" if year == 2019 else str(year - 2018)
+        forms.append(rf"令和\s*{era}\s*年\s*{mm}\s*月\s*{dd}\s*日")
     return re.compile(rf"(?<!\d)(?:{'|'.join(forms)})(?!\d)", re.I)
+
+
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+               "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_GROUPS = {"萬": 10_000, "万": 10_000, "億": 100_000_000, "亿": 100_000_000}
+_CJK_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二兩两三四五六七八九十百千])"
+                         r"[\d.零〇一二兩两三四五六七八九十百千萬万億亿]*")
+
+
+def _cjk_value(text: str) -> float | None:
+    """12.8萬 -> 128000, 12万8千 -> 128000, 一千二百八十 -> 1280; None if not a number."""
+    total, group, digit = 0.0, 0.0, None
+    i = 0
+    while i < len(text):
+        m = re.match(r"\d+(?:\.\d+)?", text[i:])
+        if m:
+            if digit is not None:
+                return None
+            digit, i = float(m.group()), i + m.end()
+            continue
+        ch = text[i]
+        if ch in _CJK_DIGITS:
+            if digit is not None:
+                return None
+            digit = float(_CJK_DIGITS[ch])
+        elif ch in _CJK_UNITS:
+            group += (1.0 if digit is None else digit) * _CJK_UNITS[ch]
+            digit = None
+        elif ch in _CJK_GROUPS:
+            total += (group + (digit or 0.0)) * _CJK_GROUPS[ch]
+            group, digit = 0.0, None
+        else:
+            return None
+        i += 1
+    return total + group + (digit or 0.0)
+
+
+def cjk_numbers(text: str) -> set[float]:
+    """Numbers written with Chinese or Japanese numerals or units of ten thousand (萬, 万, 億)
+    and thousand (千): "12.8萬元", "12万8千円", "一千二百八十元". Plain digit runs are left to
+    numbers_in; a run counts here only when it holds a CJK numeral or unit."""
+    out: set[float] = set()
+    for m in _CJK_NUMBER.finditer(text.replace(",", "")):
+        raw = m.group()
+        if not re.search(r"[零〇一二兩两三四五六七八九十百千萬万億亿]", raw):
+            continue
+        value = _cjk_value(raw)
+        if value is not None:
+            out.add(round(value, 2))
+    return out
 
 
 def mentions(reply: str, value: str) -> bool:
@@ -62,9 +129,9 @@ def mentions(reply: str, value: str) -> bool:
     dates = _date_forms(norm_value)
     if dates is not None:
         return bool(dates.search(norm_reply))
-    if re.fullmatch(r"[-+$€£¥]?\s*\d+(?:[.,]\d+)*\s*%?", norm_value):
+    if _AMOUNT.fullmatch(norm_value):
         wanted = numbers_in(norm_value)
-        return bool(wanted) and bool(wanted & numbers_in(norm_reply))
+        return bool(wanted) and bool(wanted & (numbers_in(norm_reply) | cjk_numbers(norm_reply)))
     return False
 
 

@@ -15,17 +15,23 @@ from typing import Any
 from agentcheck.core.checks import CheckResult
 from agentcheck.core.trajectory import Trajectory
 from agentcheck.scenario.model import Scenario
-from agentcheck.speech import SpeechAct, classify, read, sentences
+from agentcheck.speech import SpeechAct, classify, language_of, lexicon, read, sentences
 
 
 def _negated(text: str, start: int) -> bool:
-    """Is the claim at `start` negated earlier in its clause ("can't be refunded")? A clause
-    ends at a full stop, comma or semicolon, so "No worries, it has been refunded" still is one."""
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind(",", 0, start),
-               text.rfind(";", 0, start), start - 40) + 1
-    return bool(NEGATION.search(text[left:start]))
+    """Is the claim at `start` negated earlier in its clause ("can't be refunded", "我無法確認款項
+    已匯出")? A clause ends at a full stop, comma or semicolon, ASCII or full-width, so "No
+    worries, it has been refunded" still is one. Negation and modality are read in the clause's
+    own language, with the speech reader's words for it."""
+    left = max(max(text.rfind(mark, 0, start) for mark in _CLAUSE_ENDS), start - 40) + 1
+    before = text[left:start]
+    if NEGATION.search(before):
+        return True
+    lex = lexicon(language_of(text[left:start + 40]))
+    return bool(lex.block.search(before) or lex.block_in.search(before))
 
 
+_CLAUSE_ENDS = (".", "\n", ",", ";", "。", "，", "；", "、", "！", "？", "!", "?", "：")
 NEGATION = re.compile(
     r"\b(?:not|never|cannot|unable|no|nothing|none|neither|nor|if|once|when|would|will)\b"
     r"|n't\b", re.I)

@@ -48,9 +48,12 @@ def numbers_in(text: str) -> set[float]:
         raw = m.group(0)
         for candidate in (raw.replace(",", ""), raw.replace(".", "").replace(",", ".")):
             try:
-                out.add(round(float(candidate), 2))
+                value = float(candidate)
             except ValueError:
                 continue
+            # to two places, unless that loses digits: "1,281" read the European way is
+            # 1.281, not 1.28, so it cannot match "1,280"
+            out.add(round(value, 2) if round(value, 2) == round(value, 6) else round(value, 6))
     return out
 
 

@@ -25,8 +25,16 @@ from __future__ import annotations
 
 from agentcheck.speech.acts import KINDS, Kind, Scope, SpeechAct
 from agentcheck.speech.language import LANGUAGES
+from agentcheck.speech.lexicon import Lexicon
+from agentcheck.speech.lexicons import LEXICONS
 from agentcheck.speech.reader import classify, first, language_of, read
 from agentcheck.speech.text import sentences
 
-__all__ = ["KINDS", "LANGUAGES", "Kind", "Scope", "SpeechAct", "classify", "first",
-           "language_of", "read", "sentences"]
+__all__ = ["KINDS", "LANGUAGES", "Kind", "Lexicon", "Scope", "SpeechAct", "classify", "first",
+           "language_of", "lexicon", "read", "sentences"]
+
+
+def lexicon(code: str) -> Lexicon:
+    """One language's words for negation, modality and the rest (`language_of` names it), for
+    judging rules that read a scenario's own phrases in the vendor's language."""
+    return LEXICONS[code]

@@ -231,6 +231,9 @@ class Lexicon:
     status: Rx = NEVER   # a done value after a label ("status: completed", "返金：完了")
     preamble: Rx = NEVER  # readiness to start, not work done ("all set to help", "Tout est
     #                       prêt.", "準備が整いました"): a clause that says it makes no claim
+    earlier: Rx = NEVER  # a record's state from before the conversation, anywhere in the
+    #                      sentence so far ("之前已入帳，並已全額付清"): what it read ...
+    agent: Rx = NEVER    # ... unless the agent is the subject of the clause ("我之前已幫您退款")
 
 
 def trie(words: str) -> str:

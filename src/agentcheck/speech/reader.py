@@ -71,6 +71,8 @@ def _claim_in(clause: str, lead: str, lex: Lexicon) -> Scope | None:
     is done, else "action" when it names an action done."""
     if clause.rstrip(_CLOSERS).endswith("?"):
         return None
+    if lex.earlier.search(lead + clause) and not lex.agent.search(clause):
+        return None
     if _valid(clause, lead, lex, lex.task) or _valid(clause, lead, lex, lex.settled, False):
         scope: Scope | None = "task"
     else:

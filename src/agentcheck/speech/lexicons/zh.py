@@ -18,7 +18,8 @@ VERB = trie(
     "发起|發起|补发|補發|下单|下單|订购|訂購|确认|確認|邀请|邀請|配置|办好|辦好|做好|办妥|辦妥|"
     "回复|回覆|寄送|派发|派發|申请|申請|放款|撥款|拨款|入账|入帳|退货|退貨|赔付|賠付|补偿|補償|"
     "发了|寄了|付了|排了|订了|訂了|约了|約了|弄好|搞定|进入|進入|移到|调整|調整|上调|上調|延长|"
-    "延長|恢復|重新发送|重新發送|生成|开立|通过|通過|补上|補上|补齐|補齊|补好|補好")
+    "延長|恢復|重新发送|重新發送|生成|开立|通过|通過|补上|補上|补齐|補齊|补好|補好|汇出|匯出|"
+    "汇款|匯款|转账|轉帳|转帐|過帳|过账")
 _DONE = r"(?:了|好了|好|完了|完毕|完畢|完成|成功|妥|妥了|妥当|妥當|好啦|啦)"
 _NEG = r"没|沒|未|不|无法|無法|别|別|非"
 
@@ -145,6 +146,12 @@ NOT_QUESTION = rx(r"(?:不必|不用|不需要|无需|無需|没有|沒有)[^,;:
 CLAUSE = rx(r"[,;:]\s*", r"、", r"(?:但是|不过|不過|所以|因此|因为|因為|并且|並且)")
 COMPLEMENT = rx(r"是否|说|說")
 
+# "該發票之前已全額付清", "當時已付款", "已於2026年5月3日付款": the state a record was in before
+# the conversation, as the agent read it; with the agent as subject ("我之前已幫您退款") it is
+# still a claim of its own work
+EARLIER = rx(r"之前|先前|早就|早已|当时|當時|原先|原本|本来|本來|已(?:于|於)\s*(?:\d|上|去|前|昨)")
+AGENT = rx(r"我|咱|帮您|幫您|为您|為您|替您|给您|給您|本人")
+
 FACTIVE = rx(r"(?:会看到|會看到|就能看到|就会看到|就會看到|可以看到|会发现|會發現|就能发现|"
              r"就能發現)")
 
@@ -152,4 +159,5 @@ OBSERVE = rx(r"查看|看一下|看看|登录|登入|打开|打開|刷新|检查
 
 LEXICON = Lexicon("zh", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE, idiom=IDIOM, status=STATUS, preamble=PREAMBLE)
+                  OBSERVE, idiom=IDIOM, status=STATUS, preamble=PREAMBLE, earlier=EARLIER,
+                  agent=AGENT)
