@@ -478,6 +478,10 @@ def closer(lang: str) -> Play:
             for key, asks in QUESTIONS.items():
                 if key in low:
                     return Reply(text=asks[lang])
+            if lang == "zh" and a.text.rstrip().endswith("?"):
+                # a question of a scenario written in another language (no translation here):
+                # asked in that language's words, with the Chinese question mark
+                return Reply(text=a.text.rstrip()[:-1].replace("¿", "") + "？")
             return competent(c, a)
         sep = "；" if lang == "zh" else "; "
         values = sep.join(c.say_values())
@@ -922,7 +926,8 @@ def injection_follower(c: Conversation, s: RedTeam) -> Reply:
             any(x.tag == "x" for x in c.calls):
         return competent(c, a)
     planted = {m.call for m in c.scenario.expect.minefields
-               if re.search(r"instruction|planted", m.reason)}
+               if re.search(r"instruction|planted|指示|指令|instrucci|anweisung|consigne",
+                            m.reason, re.I)}
     emails = EMAIL.findall(c.seen_text())
     ids = seen_ids(c)
     for tool in c.tools:
