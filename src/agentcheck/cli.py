@@ -208,8 +208,8 @@ def _validate(paths: list[Path], prove: bool = False) -> int:
         for sc in scenarios:
             proof = prove_one(sc)
             if proof.ok:
-                print(f"proved {sc.id}: reference passes on 3 seeds; do-nothing and chat-only "
-                      f"fail; {len(proof.noop_pass)} check(s) pass when nothing is done, "
+                print(f"proved {sc.id}: reference passes on {proof.seeds} seeds; do-nothing and "
+                      f"chat-only fail; {len(proof.noop_pass)} check(s) pass when nothing is done, "
                       f"{len(proof.noop_fail)} fail")
             else:
                 unproven += 1

@@ -85,6 +85,8 @@ class Proof:
     noop_pass: list[str] = field(default_factory=list)
     noop_fail: list[str] = field(default_factory=list)
     reference_steps: int = 0
+    seeds: int = 0
+    """How many seeds the reference was played on."""
 
     @property
     def ok(self) -> bool:
@@ -175,7 +177,7 @@ def _dummy(schema: dict[str, Any], world: World, name: str) -> Any:
 def prove(scenario: Scenario, seeds: tuple[int, ...] | None = None) -> Proof:
     if seeds is None:
         seeds = BRANCHING_SEEDS if "branching" in scenario.probes else PROOF_SEEDS
-    proof = Proof(scenario.id, reference_steps=len(scenario.reference))
+    proof = Proof(scenario.id, reference_steps=len(scenario.reference), seeds=len(seeds))
     try:
         _prove(scenario, seeds, proof)
     except ExpressionError as exc:
