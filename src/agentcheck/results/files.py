@@ -77,7 +77,10 @@ def read_trials(path: Path) -> list[dict[str, Any]]:
     a trial that `run --resume` runs again (it ended in an agentcheck error) gets a second line,
     and that newer line replaces the old record for every reader. A line cut by a crash (the
     last one), and any line that is not a trial record, is skipped: resume runs that trial
-    again."""
+    again.
+
+    The lines as plain dicts, unvalidated and all in memory: for scripts and tests that look at
+    the raw JSON. agentcheck's own readers use read_records or fold_trials (typed, streamed)."""
     if not path.exists():
         return []
     latest: dict[tuple[str, str, int], dict[str, Any]] = {}
