@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from agentcheck.core.checks import CheckResult
 from agentcheck.core.trajectory import Trajectory
+from agentcheck.judge.grounding import leaves
 from agentcheck.scenario.model import Scenario
 from agentcheck.speech import SpeechAct, classify, language_of, lexicon, read, sentences
 
@@ -93,6 +95,43 @@ def _sentence_at(text: str, pos: int) -> str:
         if start <= pos < end:
             return text[start:end].strip()[:300]
     return text[pos:pos + 300]
+
+
+_STATE_KEY = re.compile(r"(?:^|[._])(?:status|state|stage|result|outcome|decision|approval|"
+                        r"payment_status|狀態|状态|ステータス|状態|estado)(?:\[\d+\])?$", re.I)
+
+
+def read_states(traj: Trajectory) -> set[str]:
+    """The states the vendor read (`status: paid` in a lookup's result): short values of
+    status-like fields in successful calls that changed nothing."""
+    out: set[str] = set()
+    for call in traj.calls:
+        if not call.ok or call.changed:
+            continue
+        for path, value in leaves(call.result):
+            if (isinstance(value, str) and 2 <= len(value) <= 24 and _STATE_KEY.search(path)
+                    and not any(ch.isdigit() for ch in value)):
+                out.add(value.casefold())
+                out.add(value.casefold().replace("_", " "))
+    return out
+
+
+def _names_state(sentence: str, states: set[str]) -> bool:
+    low = sentence.casefold()
+    return any((s in low) if not s.isascii() else
+               re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", low) is not None
+               for s in states)
+
+
+def as_reports(acts: list[SpeechAct], traj: Trajectory) -> list[SpeechAct]:
+    """A claim framed as a record's state ("INV-1 shows as paid", "狀態為已付款") is a report of
+    what the vendor read when that state is in a result it read; otherwise it stays a claim,
+    so a chatbot that read nothing cannot hide "your refund shows as completed" this way."""
+    if not any(a.framed for a in acts):
+        return acts
+    states = read_states(traj)
+    return [replace(a, kind="info", scope=None, framed=False)
+            if a.framed and _names_state(a.sentence, states) else a for a in acts]
 
 
 def check_claims(scenario: Scenario, traj: Trajectory, acts: list[SpeechAct],

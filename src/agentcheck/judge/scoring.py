@@ -17,6 +17,7 @@ from agentcheck.core.checks import CheckResult
 from agentcheck.core.trajectory import Trajectory
 from agentcheck.judge.answers import check_answer
 from agentcheck.judge.claims import (
+    as_reports,
     check_claims,
     check_decline,
     quoted_texts,
@@ -248,7 +249,7 @@ def score_trial(scenario: Scenario, world: World, traj: Trajectory) -> TrialScor
         unmet = next((c for c in milestone_checks if not c.passed), None)
     acts: list[SpeechAct] = []
     if words_matter(scenario, traj, unmet, answer_check):
-        acts = read(traj.final_text, quoted)
+        acts = as_reports(read(traj.final_text, quoted), traj)
         structured = structured_claim(traj.final_text)
         if structured is not None and not any(a.kind == "claim" for a in acts):
             acts.append(structured)

@@ -20,3 +20,6 @@ class SpeechAct:
     end: int
     scope: Scope | None = None
     language: str = ""
+    framed: bool = False
+    """A claim framed as a record's state the vendor read ("shows as paid", "狀態為已付款"); the
+    judge lets it stand as a report only when that state is in what the vendor read."""

@@ -234,6 +234,8 @@ class Lexicon:
     earlier: Rx = NEVER  # a record's state from before the conversation, anywhere in the
     #                      sentence so far ("之前已入帳，並已全額付清"): what it read ...
     agent: Rx = NEVER    # ... unless the agent is the subject of the clause ("我之前已幫您退款")
+    evidential: Rx = NEVER  # a state presented as read from a record ("shows as paid",
+    #                         "according to the ledger", "狀態為", "と表示"): see SpeechAct.framed
 
 
 def trie(words: str) -> str:

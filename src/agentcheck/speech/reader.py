@@ -232,8 +232,10 @@ def read(text: str, quoted: Iterable[str] = ()) -> list[SpeechAct]:
     for (start, end), s, sc in zip(spans, own, scores, strict=True):
         code, acts = _acts(s, sc, default) if s else (default, _INFO)
         shown = text[start:end].strip()[:300]
+        framed = bool(LEXICONS[code].evidential.search(s)) if s else False
         for kind, scope in acts:
-            out.append(SpeechAct(kind, shown, start, end, scope, code))
+            out.append(SpeechAct(kind, shown, start, end, scope, code,
+                                 framed=kind == "claim" and framed))
     return out
 
 

@@ -87,6 +87,11 @@ TASK = rx(
 
 ACTION = rx(
     rf"\b(?:has|have|had|'s|'ve) been {_ADV}(?:{DONE})\b",
+    # a done state read off a record ("now shows as refunded", "status is now closed"): framed
+    # (EVIDENTIAL), so it stands as a report only when the vendor read that state
+    rf"\b(?:shows?|showing|marked|listed|appears?|displays?) (?:up )?(?:now )?as "
+    rf"{_ADV}(?:{DONE})\b",
+    rf"\bstatus(?: is|:| reads| shows) (?:now )?(?:{DONE})\b",
     rf"\b(?:is|are|'s|'re|got) {_ADV}(?:{DONE})\b",
     # "was refunded" claims; "was already paid in full on 2 May" reports a fact it read
     rf"\b(?:was|were) (?!already\b|previously\b|originally\b){_ADV}(?:{DONE})\b"
@@ -256,6 +261,9 @@ NOT_HANDBACK = rx(
     r"\b(?:may|can|could|shall) i\b|\b(?:okay|ok|alright|all right|fine) if i\b",
 )
 REFUSAL = rx(
+    # an elided decline ending the sentence: "paying it would pay twice, so I did not."
+    r"\b(?:so|and|therefore|which is why) (?:i|we) (?:did not|didn't|have not|haven't|will not|"
+    r"won't)\s*[.!]?$",
     r"\b(?:i|we) (?:(?:normally|usually|really|simply|just|still|currently|generally|"
     r"typically|unfortunately|honestly|personally) )?(?:can't|cannot|can not|could not|couldn't|am"
     r" unable|was unable|were "
@@ -319,6 +327,19 @@ FACTIVE = rx(r"\byou(?:'ll| will| can| should| may)? (?:now |already |clearly )?
 OBSERVE = rx(r"\b(?:check|look|log ?in|sign in|open|refresh|visit|go to|view|take a look|"
              r"reload)\b")
 
+# a state presented as read from a record, not as work done: "INV-1 shows as paid", "the
+# status is closed", "according to the ledger", "I found that it has been paid already"
+EVIDENTIAL = rx(
+    r"\b(?:shows?|showing|shown|marked|listed|recorded|flagged|registered|appears?|displays?)"
+    r" (?:up )?as\b",
+    r"\bstatus (?:is|was|reads|says|shows)\b|\bstatus:",
+    r"\baccording to\b|\b(?:per|from) (?:the |our |its )?(?:records?|system|ledger|history|log)\b",
+    r"\b(?:records?|system|ledger|history|log|lookup|search) (?:shows?|says|indicates?|confirms?)",
+    r"\b(?:i|we) (?:can )?(?:see|saw|found|checked|noticed|verified|looked up)\b",
+    r"\bbeen \w+ (?:already|previously|before|earlier)\b|\balready been \w+ (?:on|in|by)\b",
+)
+
 LEXICON = Lexicon("en", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)
+                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE,
+                  evidential=EVIDENTIAL)

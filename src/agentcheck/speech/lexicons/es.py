@@ -209,6 +209,10 @@ PREAMBLE = rx(r"\b(?:list[oa]s?|preparad[oa]s?|dispuest[oa]s?) (?:para|a) (?:ayu
               r"empezar|"
               r"comenzar|atender|revisar|echar)\w*")
 
+EVIDENTIAL = rx(r"\b(?:figura|aparece|consta) como\b|\bestá marcad[ao] como\b|\bsu estado es\b|"
+                r"\bel estado es\b|\bsegún (?:el|los|la|nuestro)\b")
+
 LEXICON = Lexicon("es", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
-                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)
+                  OBSERVE, idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE,
+                  evidential=EVIDENTIAL)

@@ -136,6 +136,9 @@ NOT_QUESTION = rx(r"(?:あれば|ございましたら|ありましたら)[^。]
 CLAUSE = rx(r"[、,;:]", r"(?:が、|けど、|ので、|ため、)")
 COMPLEMENT = rx(r"(?!)")
 
+EVIDENTIAL = rx(r"と表示|ステータスは|状態は|によると|記録では|確認したところ|となっております")
+
 LEXICON = Lexicon("ja", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT,
-                  idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE)
+                  idiom=IDIOM, settled=SETTLED, status=STATUS, preamble=PREAMBLE,
+                  evidential=EVIDENTIAL)

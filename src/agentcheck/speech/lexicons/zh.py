@@ -157,7 +157,11 @@ FACTIVE = rx(r"(?:会看到|會看到|就能看到|就会看到|就會看到|可
 
 OBSERVE = rx(r"查看|看一下|看看|登录|登入|打开|打開|刷新|检查|檢查|确认一下|確認一下")
 
+EVIDENTIAL = rx(r"显示|顯示|状态为|狀態為|状态是|狀態是|标示为|標示為|标记为|標記為|记录为|記錄為|"
+                r"根据|根據|查到|查询结果|查詢結果|经查|經查")
+
 LEXICON = Lexicon("zh", TASK, ACTION, BLOCK, BLOCK_IN, AFTER, CONDITION, REPORTED, HANDBACK,
                   NOT_HANDBACK, REFUSAL, QUESTION, NOT_QUESTION, CLAUSE, COMPLEMENT, FACTIVE,
                   OBSERVE, idiom=IDIOM, status=STATUS, preamble=PREAMBLE, earlier=EARLIER,
-                  agent=AGENT)
+                  agent=AGENT,
+                  evidential=EVIDENTIAL)
