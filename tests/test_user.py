@@ -137,3 +137,26 @@ def test_the_scenario_names_its_fact_in_other_languages(reply: str) -> None:
     log_call = load_scenario(SCENARIOS / "sales-crm"
                              / "log-customer-call-and-schedule-follow-up.yaml")
     assert user_for(log_call).answer(reply).turn == 1
+
+
+ZH_RESET = load_scenario(SCENARIOS / "it-helpdesk" /
+                         "zh-tw-reset-password-after-employee-number-check.yaml")
+ES_ROOM = load_scenario(SCENARIOS / "scheduling" /
+                        "es-book-room-and-visitor-pass-for-supplier-audit.yaml")
+
+
+@pytest.mark.parametrize("scenario, confirm, neutral", [
+    (ZH_RESET, "是的，請繼續。", "我沒有其他要補充的了，請繼續處理我的請求。"),
+    (ES_ROOM, "Sí, adelante, por favor.",
+     "No tengo nada más que añadir; por favor, siga con mi solicitud."),
+])
+def test_the_user_answers_in_the_language_it_wrote_in(  # type: ignore[no-untyped-def]
+        scenario, confirm: str,
+                                                      neutral: str) -> None:
+    """A Taiwanese requester is not answered in English, nor in Simplified characters."""
+    question = {"zh": "請問還有其他需要嗎？", "es": "¿Necesita algo más?"}
+    asks_ok = {"zh": "我要幫您重設密碼，可以嗎？", "es": "¿Confirma que reserve la sala?"}
+    lang = "zh" if scenario is ZH_RESET else "es"
+    assert user_for(scenario).answer(question[lang]).text == neutral
+    assert user_for(scenario).answer(asks_ok[lang]).text == confirm
+    assert user_for(REFUND).answer("Shall I go ahead with the refund?").text == CONFIRM

@@ -22,11 +22,34 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from agentcheck.scenario.model import Scenario
-from agentcheck.speech import SpeechAct, read
+from agentcheck.speech import SpeechAct, language_of, read
 
 USER_LEFT = "the agent ended its turn without asking for what the user knows"
 CONFIRM = "Yes, please go ahead."
 NEUTRAL = "I don't have anything more to add; please go ahead with my request."
+# the same two replies in the language the user writes in (the scenario's first turn)
+CONFIRMS = {"en": CONFIRM, "zh-Hant": "是的，請繼續。", "zh-Hans": "是的，请继续。",
+            "ja": "はい、進めてください。", "ko": "네, 진행해 주세요.",
+            "es": "Sí, adelante, por favor.", "pt": "Sim, pode prosseguir.",
+            "de": "Ja, bitte machen Sie weiter.", "fr": "Oui, allez-y, s'il vous plaît."}
+NEUTRALS = {"en": NEUTRAL, "zh-Hant": "我沒有其他要補充的了，請繼續處理我的請求。",
+            "zh-Hans": "我没有其他要补充的了，请继续处理我的请求。",
+            "ja": "特に付け加えることはありません。依頼どおり進めてください。",
+            "ko": "더 드릴 말씀은 없습니다. 요청한 대로 진행해 주세요.",
+            "es": "No tengo nada más que añadir; por favor, siga con mi solicitud.",
+            "pt": "Não tenho mais nada a acrescentar; por favor, prossiga com o meu pedido.",
+            "de": "Ich habe nichts hinzuzufügen; bitte bearbeiten Sie meine Anfrage weiter.",
+            "fr": "Je n'ai rien à ajouter ; merci de poursuivre ma demande."}
+_TRADITIONAL = re.compile("[們這為個來時說會過還應點請單與帳號碼戶務額發訂關閉處辦經]")
+
+
+def user_language(first_turn: str) -> str:
+    """The language of the user's replies: that of the scenario's first turn, with Chinese told
+    apart by script (a Taiwanese requester is not answered in Simplified characters)."""
+    code = language_of(first_turn)
+    if code == "zh":
+        return "zh-Hant" if _TRADITIONAL.search(first_turn) else "zh-Hans"
+    return code if code in CONFIRMS else "en"
 MAX_PROMPTS = 3
 
 # the same fact in the words agents use for it, in the library's languages
@@ -147,6 +170,8 @@ class ScriptedUser:
         self.turns = turns
         self.turn = 0
         self.prompts = 0
+        lang = user_language(turns[0]) if turns else "en"
+        self.confirm, self.neutral = CONFIRMS[lang], NEUTRALS[lang]
 
     def answer(self, reply_text: str, asked: bool = False) -> UserMove:
         """After the agent's reply: what the user says next, or why the conversation ends.
@@ -168,10 +193,10 @@ class ScriptedUser:
         if self.prompts < MAX_PROMPTS and (questions or asked):
             if asks_confirmation(acts):
                 self.prompts += 1
-                return UserMove(text=CONFIRM)
+                return UserMove(text=self.confirm)
             if pending is not None:
                 self.prompts += 1
-                return UserMove(text=NEUTRAL)
+                return UserMove(text=self.neutral)
         if pending is not None:
             return UserMove(end="user_left")
         return UserMove(end="final_answer")
