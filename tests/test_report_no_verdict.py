@@ -243,7 +243,7 @@ def test_merge_shows_no_verdict_and_gates_on_it(
 
 def test_run_says_how_to_get_the_verdict_back(run_and_summary: tuple[Path, Summary],
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from agentcheck.cli import _hint_not_judged
+    from agentcheck.cli.run import hint_not_judged as _hint_not_judged
 
     _hint_not_judged(run_and_summary[1], Path("results/r1"))
     err = capsys.readouterr().err

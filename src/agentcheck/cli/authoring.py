@@ -1,0 +1,97 @@
+"""Commands for writing scenarios: validate (and --prove), new scenario, schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from agentcheck.cli.exits import EXIT_INVALID, EXIT_OK
+from agentcheck.cli.inputs import DEFAULT_ADAPTERS, DEFAULT_SCENARIOS, is_profile
+from agentcheck.core.errors import ConfigError
+
+
+def add_parsers(sub: Any) -> None:
+    """validate, new and schema, in the order `agentcheck --help` lists them."""
+    val = sub.add_parser("validate", help="check scenario files and vendor profiles")
+    val.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                     help="files or folders (default: scenarios/ and adapters/)")
+    val.add_argument("--prove", action="store_true",
+                     help="also prove each scenario fair and discriminating: its reference "
+                          "passes under several seeds, do-nothing and chat-only vendors fail, "
+                          "every minefield is reachable")
+    val.set_defaults(handler=validate_command)
+
+    new = sub.add_parser("new", help="scaffold a new file")
+    new_sub = new.add_subparsers(dest="kind", required=True, metavar="KIND")
+    new_sc = new_sub.add_parser("scenario", help="write a commented, working scenario to edit")
+    new_sc.add_argument("id", help="kebab-case scenario id (the file name)")
+    new_sc.add_argument("--domain", default="general", help="folder under scenarios/")
+    new_sc.add_argument("--dir", type=Path, default=DEFAULT_SCENARIOS, help="scenario root")
+    new_sc.set_defaults(handler=new_scenario)
+
+    sch = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    sch.set_defaults(handler=schema)
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    return validate(args.paths, prove=args.prove)
+
+
+def new_scenario(args: argparse.Namespace) -> int:
+    from agentcheck.scenario.scaffold import new_scenario as scaffold
+
+    path = scaffold(args.id, args.domain, args.dir)
+    print(f"wrote {path}\nnext: edit it, then agentcheck validate --prove {path}")
+    return EXIT_OK
+
+
+def schema(args: argparse.Namespace) -> int:
+    from agentcheck.scenario.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def validate(paths: list[Path], prove: bool = False) -> int:
+    from agentcheck.scenario.model import load_scenarios, scenario_files
+    from agentcheck.vendors.profile import load_profile
+
+    if not paths:
+        paths = [p for p in (DEFAULT_SCENARIOS, DEFAULT_ADAPTERS) if p.exists()]
+        if not paths:
+            raise ConfigError("nothing to validate: no scenarios/ or adapters/ here")
+    files = scenario_files(paths)
+    profiles = [f for f in files if is_profile(f)]
+    scenario_paths = [f for f in files if f not in profiles]
+    scenarios, errors = load_scenarios(scenario_paths)
+    n_profiles = 0
+    for f in profiles:
+        try:
+            load_profile(f)
+            n_profiles += 1
+        except ConfigError as exc:
+            errors.append(exc)
+    for err in errors:
+        print(err.render(), file=sys.stderr)
+    bad_files = len({e.file for e in errors})
+    print(f"{len(scenarios)} scenario(s) and {n_profiles} profile(s) valid, "
+          f"{bad_files} file(s) with errors")
+    unproven = 0
+    if prove:
+        from agentcheck.run.prove import prove as prove_one
+
+        for sc in scenarios:
+            proof = prove_one(sc)
+            if proof.ok:
+                print(f"proved {sc.id}: reference passes on {proof.seeds} seeds; do-nothing and "
+                      f"chat-only fail; {len(proof.noop_pass)} check(s) pass when nothing is done, "
+                      f"{len(proof.noop_fail)} fail")
+            else:
+                unproven += 1
+                for problem in proof.problems:
+                    print(f"{sc.path}: {problem}", file=sys.stderr)
+        print(f"{len(scenarios) - unproven} of {len(scenarios)} scenario(s) proved")
+    return EXIT_INVALID if errors or unproven else EXIT_OK

@@ -1,0 +1,175 @@
+"""`agentcheck run`: a new run from the flags, or `--resume` of the run recorded in run.json."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from agentcheck.cli.exits import EXIT_INTERRUPTED
+from agentcheck.cli.gates import add_gate_args, check_gate_args, gate
+from agentcheck.cli.inputs import DEFAULT_SCENARIOS, load_scenarios_or_fail, vendor_specs
+from agentcheck.cli.report import print_table
+from agentcheck.core.errors import ConfigError
+
+if TYPE_CHECKING:  # imported where used: `agentcheck --help` starts faster
+    from agentcheck.results.summary import Summary
+
+
+def add_parser(sub: Any) -> None:
+    run = sub.add_parser("run", help="evaluate vendors on scenarios (default: built-in demos)")
+    run.add_argument("--vendor", action="append", default=[], metavar="PROFILE",
+                     help="a profile file, a name in adapters/, or a demo vendor name "
+                          "(repeatable; default: the three built-in demo vendors)")
+    run.add_argument("--scenarios", action="append", default=[], type=Path, metavar="PATH",
+                     help="scenario files or folders (repeatable; default: scenarios/)")
+    run.add_argument("--trials", type=int, default=None, metavar="K",
+                     help="trials per scenario and vendor (default 1)")
+    run.add_argument("--concurrency", type=int, default=8, metavar="N",
+                     help="trials in flight at once across vendors (default 8)")
+    run.add_argument("--seed", type=int, default=None,
+                     help="base seed of the generated worlds (default: random, recorded)")
+    run.add_argument("--out", type=Path, default=None, metavar="DIR",
+                     help="run folder (default results/<timestamp>-<id>)")
+    run.add_argument("--resume", action="store_true",
+                     help="continue the run in --out DIR, skipping finished trials")
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.add_argument("--shard", default=None, metavar="I/N",
+                     help="run only shard I of N of the vendor x scenario x trial matrix (needs "
+                          "--seed; combine the shards with agentcheck merge)")
+    add_gate_args(run)
+    run.set_defaults(handler=run_command)
+
+
+class RunSetup(NamedTuple):
+    """What `run` evaluates: from the flags for a new run, from run.json for --resume."""
+
+    specs: list[Any]  # VendorProfile, or a demo vendor's name
+    scenarios: list[Any]
+    trials: int
+    seed: int
+    shard: tuple[int, int] | None
+    recorded: dict[str, Any] | None  # run.json of the run being resumed
+
+
+def run_command(args: argparse.Namespace) -> int:
+    import asyncio  # imported here, not at the top: `agentcheck --help` starts faster
+
+    from agentcheck.judge.verdict import summarise_file
+    from agentcheck.report import write_reports
+    from agentcheck.results.files import RunFolder, default_run_dir, now_iso, write_json
+    from agentcheck.run.progress import ProgressDisplay
+    from agentcheck.run.runner import Plan, execute, trial_seed
+
+    check_run_args(args)
+    out: Path = args.out or default_run_dir()
+    setup = resumed(args, out) if args.resume else fresh(args, out)
+    folder = RunFolder(out)
+    folder.prepare()
+
+    specs, scenarios = setup.specs, setup.scenarios
+    demo = None
+    if any(isinstance(s, str) for s in specs):  # the demo server only when a demo vendor runs
+        from agentcheck.vendors.demo import DemoServer
+
+        demo = DemoServer(scenarios)
+    try:
+        if demo:
+            demo.start()
+            by_name = {p.name: p for p in demo.profiles()}
+            profiles = [by_name[s] if isinstance(s, str) else s for s in specs]
+        else:
+            profiles = list(specs)
+        for p in profiles:
+            p.api_key()  # a missing key is a configuration error before any call
+        plan = Plan(vendors=profiles, scenarios=scenarios, trials=setup.trials,
+                    seed=setup.seed, concurrency=args.concurrency, shard=setup.shard)
+        if demo:
+            for sc in scenarios:
+                for t in range(plan.trials):
+                    demo.expect(sc, trial_seed(setup.seed, sc.id, t))
+        if setup.recorded is None:
+            run_json = {**plan.run_json(), "started_at": now_iso()}
+            write_json(out / "run.json", run_json)
+        else:  # resuming: run.json keeps what it recorded; only the end is updated
+            run_json = setup.recorded
+        progress = None if args.quiet else ProgressDisplay(sys.stderr)
+        interrupted = False
+        try:
+            summary = asyncio.run(execute(plan, folder, progress))
+        except KeyboardInterrupt:
+            interrupted = True
+            summary = summarise_file(folder.trials_path, [p.name for p in profiles])
+        finally:
+            if progress:
+                progress.close()
+        run_json["finished_at"] = now_iso()
+        run_json["complete"] = not interrupted
+        write_json(out / "run.json", run_json)
+        write_json(out / "summary.json", summary)
+        write_reports(out, summary, run_json)
+    finally:
+        if demo:
+            demo.stop()
+    print_table(summary, run_json)
+    print(f"\nresults: {out}/ (summary.json, trials.jsonl, report.md, report.csv, "
+          "report.html)")
+    if interrupted:
+        print(f"interrupted: finished trials are saved; continue with "
+              f"agentcheck run --resume --out {out}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    hint_not_judged(summary, out)
+    return gate(args, summary, run_json)
+
+
+def hint_not_judged(summary: Summary, out: Path) -> None:
+    """The command that gives a vendor its verdict back, with this run's folder filled in."""
+    waiting = [v.name for v in summary.vendors
+               if v.no_verdict is not None and v.no_verdict.kind == "not_judged"]
+    if waiting:
+        print(f"no verdict yet for {', '.join(waiting)}: some trials hit an agentcheck error; "
+              f"re-run them with agentcheck run --resume --out {out}", file=sys.stderr)
+
+
+def check_run_args(args: argparse.Namespace) -> None:
+    check_gate_args(args)
+    if args.concurrency < 1:
+        raise ConfigError("--concurrency must be at least 1")
+    if args.trials is not None and args.trials < 1:
+        raise ConfigError("--trials must be at least 1")
+    if args.resume and args.out is None:
+        raise ConfigError("--resume needs --out DIR (the run folder to continue)")
+    if args.shard is not None and args.seed is None and not args.resume:
+        raise ConfigError("--shard needs --seed S: every shard must generate the same Worlds")
+
+
+def _shard_arg(args: argparse.Namespace) -> tuple[int, int] | None:
+    from agentcheck.results.cells import parse_shard
+
+    return None if args.shard is None else parse_shard(args.shard)
+
+
+def fresh(args: argparse.Namespace, out: Path) -> RunSetup:
+    """A new run: the flags say what to run (default: the demo vendors on scenarios/)."""
+    shard = _shard_arg(args)
+    scenarios = load_scenarios_or_fail(args.scenarios or [DEFAULT_SCENARIOS])
+    specs = vendor_specs(args.vendor)
+    if (out / "trials.jsonl").exists():
+        raise ConfigError(f"{out} already holds a run; use --resume to continue it or "
+                          "choose another --out")
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    return RunSetup(specs, scenarios, args.trials or 1, seed, shard, None)
+
+
+def resumed(args: argparse.Namespace, out: Path) -> RunSetup:
+    """The run recorded in out/run.json, exactly; flags that would change it are refused."""
+    from agentcheck.run.resume import load_recorded_run, refuse_changes
+
+    shard = _shard_arg(args)
+    rec = load_recorded_run(out)
+    refuse_changes(rec, vendors=vendor_specs(args.vendor) if args.vendor else [],
+                   scenarios=load_scenarios_or_fail(args.scenarios) if args.scenarios else [],
+                   trials=args.trials, seed=args.seed, shard=shard, shard_text=args.shard)
+    return RunSetup(rec.vendors, rec.scenarios, rec.trials, rec.seed, rec.shard, rec.run)
