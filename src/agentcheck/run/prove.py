@@ -4,7 +4,9 @@
 - discriminating: a do-nothing vendor and a chat-only vendor fail it;
 - reachable: every minefield can actually be triggered by a schema-valid call;
 - labelled: each check is marked as passing or failing when nothing is done (AppWorld's no-op
-  labels), so reviewers see which checks a lazy vendor gets for free.
+  labels), so reviewers see which checks a lazy vendor gets for free;
+- private variants: the reference still passes, and lazy vendors still fail, under several
+  variant keys (scenario/variants.py), and the proof counts the distinct variants it can show.
 
 Everything runs in-process through the same trial loop and scorer as a real run.
 """
@@ -24,6 +26,7 @@ from agentcheck.run.trial import run_trial
 from agentcheck.scenario.expr import ExpressionError, is_operator, matches, to_text
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import next_action
+from agentcheck.scenario.variants import Variant, VariantWorld, distinct_variants
 from agentcheck.scenario.world import World
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
 
@@ -31,6 +34,9 @@ PROOF_SEEDS = (1, 2, 3)
 BRANCHING_SEEDS = tuple(range(1, 13))
 """A `branching` scenario's reference is played on twelve seeds: with a branch taken one time in
 two, three seeds miss it one time in four; twelve miss it about one time in two thousand."""
+PROOF_KEYS = ("agentcheck-proof-key-1", "agentcheck-proof-key-2", "agentcheck-proof-key-3")
+"""Variant keys every scenario is proved under. Public on purpose: a proof shows the scenario
+survives re-wording and re-naming; a sourcing run's secret key is another one."""
 CHAT_ONLY_REPLY = ("Thanks! I've taken care of everything: it has been processed and updated, "
                    "and you'll get a confirmation shortly.")
 
@@ -38,8 +44,10 @@ CHAT_ONLY_REPLY = ("Thanks! I've taken care of everything: it has been processed
 class ReferenceSession(Session):
     """Plays the reference solution from the conversation, like the demo agent, in-process."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, variant: Variant | None = None) -> None:
+        """`variant`: the trial's private variant; calls are sent under its names."""
         self.scenario = scenario
+        self.variant = variant
         self.history: list[dict[str, Any]] = []
         self.n = 0
 
@@ -54,7 +62,10 @@ class ReferenceSession(Session):
         action = next_action(self.scenario, self.history)
         self.n += 1
         if action.kind == "call":
-            call = ToolCall(f"ref{self.n}", action.name, action.args or {}, "{}")
+            name, args = action.name, action.args or {}
+            if self.variant is not None:
+                name, args = self.variant.to_shown(name, args)
+            call = ToolCall(f"ref{self.n}", name, args, "{}")
             self.history.append({"role": "assistant", "text": "",
                                  "tool_calls": [{"id": call.id}]})
             return ModelTurn(text="", tool_calls=[call])
@@ -87,14 +98,19 @@ class Proof:
     reference_steps: int = 0
     seeds: int = 0
     """How many seeds the reference was played on."""
+    keys: int = 0
+    """How many private-variant keys it was proved under."""
+    variants: int = 0
+    """How many distinct private variants the scenario can show (an upper bound)."""
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _play(scenario: Scenario, session: Session, seed: int) -> tuple[World, TrialScore]:
-    world = World(scenario, seed)
+def _play(scenario: Scenario, session: Session, seed: int,
+          key: str | None = None) -> tuple[World, TrialScore]:
+    world = World(scenario, seed) if key is None else VariantWorld(scenario, seed, key)
     traj = asyncio.run(run_trial(scenario, world, session))
     return world, score_trial(scenario, world, traj)
 
@@ -174,12 +190,16 @@ def _dummy(schema: dict[str, Any], world: World, name: str) -> Any:
     return known[0] if known else "x" * max(int(schema.get("minLength", 1)), 1)
 
 
-def prove(scenario: Scenario, seeds: tuple[int, ...] | None = None) -> Proof:
+def prove(scenario: Scenario, seeds: tuple[int, ...] | None = None,
+          keys: tuple[str, ...] = PROOF_KEYS) -> Proof:
     if seeds is None:
         seeds = BRANCHING_SEEDS if "branching" in scenario.probes else PROOF_SEEDS
-    proof = Proof(scenario.id, reference_steps=len(scenario.reference), seeds=len(seeds))
+    proof = Proof(scenario.id, reference_steps=len(scenario.reference), seeds=len(seeds),
+                  keys=len(keys), variants=distinct_variants(scenario))
     try:
         _prove(scenario, seeds, proof)
+        for i, key in enumerate(keys, 1):
+            _prove_variant(scenario, seeds, key, i, proof)
     except ExpressionError as exc:
         proof.problems.append(f"an expression fails when the scenario runs: {exc}")
     return proof
@@ -213,6 +233,25 @@ def _prove(scenario: Scenario, seeds: tuple[int, ...], proof: Proof) -> None:
         if unreachable:
             proof.problems.append(f"minefield {i} ({scenario.expect.minefields[i].reason}) "
                                   f"can never be hit: {unreachable}")
+
+
+def _prove_variant(scenario: Scenario, seeds: tuple[int, ...], key: str, index: int,
+                   proof: Proof) -> None:
+    """Under a private variant the reference (sent under the variant's names) passes on every
+    seed, and the do-nothing and chat-only vendors still fail."""
+    for seed in seeds:
+        world = VariantWorld(scenario, seed, key)
+        _, score = _play(scenario, ReferenceSession(scenario, world.variant), seed, key)
+        if not score.passed or score.flags:
+            why = _failed_checks(score) or ", ".join(score.flags)
+            proof.problems.append(f"reference solution fails under variant key {index} with "
+                                  f"seed {seed}: {why}")
+            return
+    for label, reply in (("do-nothing", ""), ("chat-only", CHAT_ONLY_REPLY)):
+        _, score = _play(scenario, FixedReplySession(reply), seeds[0], key)
+        if score.passed or score.score > 0:
+            proof.problems.append(f"a {label} vendor is not failed under variant key {index} "
+                                  f"(score {score.score:.2f})")
 
 
 def _prove_secrets(scenario: Scenario, seed: int, proof: Proof) -> None:

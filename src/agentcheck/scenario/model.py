@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -68,6 +69,12 @@ class Turn(Strict):
         description="what this turn gives, in words an agent would ask for it with (e.g. "
                     "'employee number', 'employee ID'); required with only_if_asked. "
                     "The library's synonym list and other languages are added.",
+    )
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="other wordings of this turn, with the same facts (every {{ ... }} value "
+                    "and every literal number or id of `user`); `run --private-variants` says "
+                    "one of them, chosen per trial from a secret key, instead of `user`",
     )
 
     @model_validator(mode="after")
@@ -308,6 +315,7 @@ def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
             saved.add(step.save)
     if sc.task[0].only_if_asked:
         errors.append(src.error(("task", 0, "only_if_asked"), "the first turn is always said"))
+    errors.extend(_variant_errors(sc, src, names))
     for loc, text in _walk_strings(raw, ()):
         if "{{" not in text:
             continue
@@ -315,6 +323,56 @@ def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
             check_template(text)
         except ExpressionError as exc:
             errors.append(src.error(loc, str(exc)))
+    return errors
+
+
+FACT_RE = re.compile(r"\{\{.*?\}\}|[^\s,;:!?()\"']*\d[^\s,;:!?()\"']*|\S+@\S+")
+"""The facts of a turn: template values, and literal words with a digit or an @."""
+
+
+def turn_facts(text: str) -> list[str]:
+    """The facts `text` states, normalised (templates without their spacing, a trailing full
+    stop dropped), in order."""
+    out = []
+    for m in FACT_RE.finditer(text):
+        fact = m.group(0)
+        fact = re.sub(r"\s+", "", fact) if fact.startswith("{{") else fact.rstrip(".")
+        if fact:
+            out.append(fact)
+    return out
+
+
+def _variant_errors(sc: Scenario, src: LocatedData, names: dict[str, int]) -> list[ConfigError]:
+    """Alternatives keep the turn's facts; synonyms are names no other tool has."""
+    errors: list[ConfigError] = []
+    for i, turn in enumerate(sc.task):
+        want = sorted(turn_facts(turn.user))
+        for j, alt in enumerate(turn.alternatives):
+            got = sorted(turn_facts(alt))
+            if got != want:
+                missing = [f for f in want if f not in got] or ["(none)"]
+                extra = [f for f in got if f not in want] or ["(none)"]
+                errors.append(src.error(("task", i, "alternatives", j),
+                                        "an alternative states the same facts as `user` "
+                                        f"(missing: {', '.join(missing)}; not in `user`: "
+                                        f"{', '.join(extra)})"))
+    taken = dict(names)
+    for i, tool in enumerate(sc.tools):
+        for j, syn in enumerate(tool.synonyms):
+            if syn in taken and taken[syn] != i:
+                errors.append(src.error(("tools", i, "synonyms", j),
+                                        f"{syn!r} is already the name or a synonym of another "
+                                        "tool of this scenario"))
+            taken.setdefault(syn, i)
+        props = tool.parameters.get("properties", {})
+        for param, syns in tool.parameter_synonyms.items():
+            if param not in props:
+                errors.append(src.error(("tools", i, "parameter_synonyms", param),
+                                        f"{param!r} is not a parameter of {tool.name!r}"))
+            for j, syn in enumerate(syns):
+                if syn in props and syn != param:
+                    errors.append(src.error(("tools", i, "parameter_synonyms", param, j),
+                                            f"{syn!r} is already a parameter of {tool.name!r}"))
     return errors
 
 

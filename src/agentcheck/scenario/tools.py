@@ -3,13 +3,16 @@ a call has on the World (effects.py), the guards that can refuse it, and injecte
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from agentcheck.scenario.effects import Effect
 from agentcheck.scenario.expect import Condition
 from agentcheck.scenario.strict import Strict
+
+NAME = r"^[a-zA-Z0-9_-]{1,64}$"
+"""A tool or parameter name as every protocol accepts it."""
 
 
 class Guard(Strict):
@@ -36,7 +39,7 @@ class Fault(Strict):
 
 
 class Tool(Strict):
-    name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
+    name: str = Field(pattern=NAME)
     description: str = Field(min_length=1)
     parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object",
                                                                  "properties": {}})
@@ -46,6 +49,15 @@ class Tool(Strict):
     faults: list[Fault] = Field(default_factory=list)
     claims: list[str] = Field(default_factory=list,
                               description="phrases in a reply that claim this tool's action")
+    synonyms: list[Annotated[str, Field(pattern=NAME)]] = Field(
+        default_factory=list,
+        description="other names of this tool (issue_refund for refund_order); "
+                    "`run --private-variants` may show one of them instead of `name`, beside "
+                    "the library's list (scenario/synonyms.yaml)")
+    parameter_synonyms: dict[str, list[Annotated[str, Field(pattern=NAME)]]] = Field(
+        default_factory=dict,
+        description="other names per parameter (order_id: [order_number]), for private "
+                    "variants, beside the library's list")
 
     @property
     def mutates(self) -> bool:
