@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from tabulate import tabulate
 
 from agentcheck.core.addresses import is_loopback
+from agentcheck.core.errors import ConfigError
 from agentcheck.judge.stats import ALPHA, holm, paired_comparison
 from agentcheck.judge.verdict import scenario_rates
 from agentcheck.report.fmt import NO_VERDICT, max_k, money, no_verdict, pct, points
@@ -117,9 +118,33 @@ def _change_verdict(d: dict[str, Any], ahead: float) -> str:
     return "significantly better" if ahead > 0 else "significantly worse"
 
 
+def variants_of(run: dict[str, Any]) -> str | None:
+    """The private-variant key fingerprint a run recorded, or None (no private variants)."""
+    variants = run.get("variants")
+    return str(variants.get("key_fingerprint")) if isinstance(variants, dict) else None
+
+
+def refuse_mixed_variants(a: dict[str, Any], b: dict[str, Any], what: str,
+                          where_a: Path, where_b: Path) -> None:
+    """A ConfigError when two runs were not made under the same private variants: the vendors
+    saw other task wordings and tool names, so their results are not paired."""
+    fa, fb = variants_of(a), variants_of(b)
+    if fa == fb:
+        return
+
+    def says(fp: str | None) -> str:
+        return f"private variants with key fingerprint {fp}" if fp else "no private variants"
+
+    raise ConfigError(f"cannot {what} {where_a} and {where_b}: one ran {says(fa)}, the other "
+                      f"{says(fb)}; vendors saw other wordings and tool names, so the runs are "
+                      "not comparable trial by trial. Run both with the same "
+                      "AGENTCHECK_VARIANT_KEY (or both without --private-variants)")
+
+
 def compare_runs(dir_a: Path, dir_b: Path) -> dict[str, Any]:
     run_a, sum_a = load_run(dir_a)
     run_b, sum_b = load_run(dir_b)
+    refuse_mixed_variants(run_a, run_b, "compare", dir_a, dir_b)
     scen_changes = _scenario_changes(run_a, run_b)
     changed = {c["scenario"] for c in scen_changes}
     same = (set(_scenarios(run_a)) & set(_scenarios(run_b))) - changed

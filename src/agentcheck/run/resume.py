@@ -8,6 +8,7 @@ a bare `--resume` can neither widen a run nor mix two evaluations in one trials.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -202,3 +203,31 @@ def _set_changes(flag: str, before: set[str], now: set[str]) -> list[str]:
 
 def _name(spec: VendorSpec) -> str:
     return spec if isinstance(spec, str) else spec.name
+
+
+def resume_variant_key(run: dict[str, Any], where: str, private_variants: bool,
+                       environ: Mapping[str, str] | None = None) -> str | None:
+    """The private-variant key a resumed run needs: None when it ran without variants (and then
+    --private-variants would change it), else AGENTCHECK_VARIANT_KEY, which must be the key
+    whose fingerprint run.json recorded (the same key and seed replay the same variants)."""
+    from agentcheck.scenario.variants import VARIANT_KEY_ENV, key_fingerprint, variant_key
+
+    recorded = run.get("variants")
+    if not isinstance(recorded, dict):
+        if private_variants:
+            raise ConfigError("--resume continues the run recorded in " + where + " exactly, "
+                              "and it ran without private variants: drop --private-variants, "
+                              "or start a new run with another --out")
+        return None
+    want = str(recorded.get("key_fingerprint"))
+    try:
+        key = variant_key(environ)
+    except ConfigError as exc:
+        raise ConfigError(f"the run in {where} ran with private variants (key fingerprint "
+                          f"{want}): resume it with the same key in {VARIANT_KEY_ENV} "
+                          f"({exc})") from None
+    if key_fingerprint(key) != want:
+        raise ConfigError(f"{VARIANT_KEY_ENV} is not the key the run in {where} was made "
+                          f"with (its fingerprint is {want}, the key given has "
+                          f"{key_fingerprint(key)}); resume with the same key")
+    return key

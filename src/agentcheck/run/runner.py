@@ -24,7 +24,9 @@ from agentcheck.results.cells import plan_cells, shard_cells
 from agentcheck.results.files import RunFolder, now_iso, trial_states
 from agentcheck.results.records import TrialRecord, harness_error_record
 from agentcheck.results.summary import Summary
+from agentcheck.run.second_reader import JudgeSpec, SecondReader, judge_client
 from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.variants import VariantWorld, key_fingerprint
 from agentcheck.scenario.world import World
 from agentcheck.vendors.driver import Driver, HostPool
 from agentcheck.vendors.http import HttpClient
@@ -49,6 +51,10 @@ class Plan:
     meta: dict[str, Any] = field(default_factory=dict)
     shard: tuple[int, int] | None = None
     """(I, N): run only shard I of N of the vendor x scenario x trial matrix (shard.py)."""
+    judge: JudgeSpec | None = None
+    """`--judge PROFILE`: the second reader of every final reply (second_reader.py)."""
+    variant_key: str | None = field(default=None, repr=False)
+    """`--private-variants`: the secret key (never written; run.json has its fingerprint)."""
 
     def run_json(self) -> dict[str, Any]:
         data = {
@@ -62,6 +68,8 @@ class Plan:
         }
         if self.shard is not None:
             data["shard"] = {"index": self.shard[0], "count": self.shard[1]}
+        if self.variant_key is not None:
+            data["variants"] = {"key_fingerprint": key_fingerprint(self.variant_key)}
         return data
 
     def in_shard(self) -> set[tuple[str, str, int]] | None:
@@ -89,7 +97,9 @@ def reference_sequence(scenario: Scenario) -> list[str]:
 
 
 async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, trial: int,
-                  seed: int, tool_hosts: HostPool | None = None) -> TrialRecord:
+                  seed: int, tool_hosts: HostPool | None = None,
+                  variant_key: str | None = None, second: SecondReader | None = None
+                  ) -> TrialRecord:
     started = now_iso()
     named: dict[str, Any] = {
         "vendor": profile.name, "scenario": scenario.id, "scenario_version": scenario.version,
@@ -101,10 +111,15 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
         "tool_set": sorted(t.name for t in scenario.tools),
     }
     try:
-        world = World(scenario, seed)
+        # a private variant renames at the vendor boundary only: the judge reads canonical names
+        world = World(scenario, seed) if variant_key is None else \
+            VariantWorld(scenario, seed, variant_key)
         # the harness's loop or the vendor's (then tool calls come from the tool host)
         traj = await driver.play(scenario, world, tool_hosts)
-        score = score_trial(scenario, world, traj)
+        # the second reader never raises; its labels decide only with --judge-decides
+        reading, acts = (await second.read(traj) if second is not None
+                         and traj.termination != "harness_error" else (None, None))
+        score = score_trial(scenario, world, traj, acts)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # agentcheck's fault (e.g. a scenario expression failing)
@@ -120,6 +135,7 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
         "duration_s": round(traj.duration_s, 4),
         "model_latencies": [round(x, 4) for x in traj.model_latencies],
         "final_answer": traj.final_text[:2000], "events": traj.events,
+        **({"second_reader": reading} if reading is not None else {}),
     })
 
 
@@ -156,12 +172,17 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
             clients[v.name] = client
             drivers[v.name] = make_driver(v, client)
             limits[v.name] = asyncio.Semaphore(v.max_concurrency)
+        second = None
+        if plan.judge is not None:  # "judge:" cannot start a vendor's name
+            client = clients[f"judge:{plan.judge.profile.name}"] = judge_client(
+                plan.judge.profile)
+            second = SecondReader(plan.judge, make_driver(plan.judge.profile, client))
 
         async def one(v: VendorProfile, s: Scenario, t: int) -> None:
             nonlocal finished
             async with global_limit, limits[v.name]:
                 record = await run_one(v, drivers[v.name], s, t, trial_seed(plan.seed, s.id, t),
-                                       tool_hosts)
+                                       tool_hosts, plan.variant_key, second)
             try:
                 folder.append(record)
             except Exception as exc:  # a full disk, say: this trial is lost (resume runs it

@@ -37,6 +37,8 @@ def _identity(run: dict[str, Any]) -> dict[str, Any]:
         "scenarios (id and content hash)": sorted((s["id"], s["hash"])
                                                   for s in run.get("scenarios", [])),
         "vendors": [vendor_identity(p) for p in run.get("vendors", [])],
+        # shards of one evaluation show the same private variants (the key never leaves env)
+        "private variants (key fingerprint)": (run.get("variants") or {}).get("key_fingerprint"),
     }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import identify, next_action
+from agentcheck.scenario.variants import Variant, VariantWorld
 from agentcheck.scenario.world import World
 from agentcheck.vendors.demo_names import DEMO_VENDORS
 from agentcheck.vendors.profile import Prices, VendorProfile
@@ -69,7 +70,8 @@ def _completion(model: str, text: str | None, calls: list[tuple[str, dict[str, A
 
 
 def respond(kind: str, body: dict[str, Any], scenarios: list[Scenario],
-            prompt_chars: int, known_tasks: dict[str, Scenario] | None = None) -> dict[str, Any]:
+            prompt_chars: int, known_tasks: dict[str, Scenario] | None = None,
+            variants: dict[str, Variant] | None = None) -> dict[str, Any]:
     messages = body.get("messages") or []
     model = str(body.get("model", kind))
     steps = sum(1 for m in messages if m.get("role") == "assistant")
@@ -89,7 +91,11 @@ def respond(kind: str, body: dict[str, Any], scenarios: list[Scenario],
                            steps, prompt_chars)
     action = next_action(scenario, history)
     if action.kind == "call":
-        return _completion(model, None, [(action.name, action.args or {})], steps, prompt_chars)
+        call = (action.name, action.args or {})
+        variant = (variants or {}).get(first_user.strip())
+        if variant is not None:  # a private variant's names (see DemoServer.expect)
+            call = variant.to_shown(*call)
+        return _completion(model, None, [call], steps, prompt_chars)
     return _completion(model, action.text, [], steps, prompt_chars)
 
 
@@ -109,6 +115,7 @@ class DemoServer:
         self.scenarios = scenarios
         self.host = host
         self.known_tasks: dict[str, Scenario] = {}
+        self.variants: dict[str, Variant] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -138,7 +145,7 @@ class DemoServer:
                                                    "code": "model_not_found"}})
                         return
                     self._send(200, respond(kind, body, server.scenarios, len(raw),
-                                            server.known_tasks))
+                                            server.known_tasks, server.variants))
                 except (ValueError, KeyError, TypeError, AttributeError) as exc:
                     self._send(400, {"error": {"message": f"bad request: {exc}",
                                                "type": "invalid_request_error"}})
@@ -157,11 +164,21 @@ class DemoServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
                                        daemon=True, name="agentcheck-demo")
 
-    def expect(self, scenario: Scenario, seed: int) -> None:
+    def expect(self, scenario: Scenario, seed: int, variant_key: str | None = None) -> None:
         """Tell the demo agent which task a trial's first message belongs to, for scenarios
-        that share their tools and wording (clean and noisy variants of one task)."""
-        world = World(scenario, seed)
-        self.known_tasks[str(world.render_initial(scenario.task[0].user)).strip()] = scenario
+        that share their tools and wording (clean and noisy variants of one task). With a
+        private variant's key, also how that trial names its tools: the demo agent stands in
+        for a competent agent, which would read the renamed tools and use them; it is told
+        the mapping instead of understanding it (a memorising vendor is told nothing)."""
+        if variant_key is None:
+            world = World(scenario, seed)
+            self.known_tasks[str(world.render_initial(scenario.task[0].user)).strip()] = \
+                scenario
+            return
+        vworld = VariantWorld(scenario, seed, variant_key)
+        first = vworld.user_turns()[0].strip()
+        self.known_tasks[first] = scenario
+        self.variants[first] = vworld.variant
 
     @property
     def base_url(self) -> str:

@@ -131,14 +131,14 @@ def openapi_document(world: World, server_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     result_ref = {"$ref": "#/components/schemas/ToolResult"}
     error_ref = {"$ref": "#/components/schemas/Error"}
-    for tool in world.scenario.tools:
-        description = tool.description or tool.name
-        paths[f"/tools/{tool.name}"] = {"post": {
-            "operationId": tool.name,
+    for tool in world.tool_specs():  # the World's declarations: a private variant's names
+        description = tool["description"] or tool["name"]
+        paths[f"/tools/{tool['name']}"] = {"post": {
+            "operationId": tool["name"],
             "summary": description.strip().splitlines()[0][:120],
             "description": description,
             "requestBody": {"required": True, "content": {
-                "application/json": {"schema": tool.parameters}}},
+                "application/json": {"schema": tool["parameters"]}}},
             "responses": {
                 "200": {"description": "The tool ran. `ok` true: `result` holds its output. "
                                        "`ok` false: `error` says why it refused or failed; "
@@ -307,8 +307,9 @@ class ToolHost:
                           ) -> mcp_types.ListToolsResult:
         session = self._session_of(ctx)
         return mcp_types.ListToolsResult(tools=[
-            mcp_types.Tool(name=t.name, description=t.description, input_schema=t.parameters)
-            for t in session.world.scenario.tools])
+            mcp_types.Tool(name=t["name"], description=t["description"],
+                           input_schema=t["parameters"])
+            for t in session.world.tool_specs()])
 
     async def _call_tool(self, ctx: ServerRequestContext[Any],
                          params: mcp_types.CallToolRequestParams) -> mcp_types.CallToolResult:
