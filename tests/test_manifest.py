@@ -131,3 +131,43 @@ def test_a_missing_or_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"manifest\.json") as info:
         read_manifest(run)
     assert info.value.field == "agentcheck_version"
+
+
+def test_refresh_keeps_a_signed_manifest_when_nothing_changed(tmp_path: Path) -> None:
+    from agentcheck.results.manifest import refresh_manifest
+
+    key = Ed25519PrivateKey.generate()
+    run = _run_folder(tmp_path)
+    signed = write_manifest(run, "0.1.0", env={"AGENTCHECK_SIGNING_KEY": _pem(key)})
+    # re-rendered to the same bytes without the key: the signed manifest stays
+    assert refresh_manifest(run, "0.1.0", intact=True, env={}) is False
+    assert read_manifest(run).signature == signed.signature
+    # another key asks for a new signature; changed files for a new inventory
+    other = Ed25519PrivateKey.generate()
+    assert refresh_manifest(run, "0.1.0", intact=True,
+                            env={"AGENTCHECK_SIGNING_KEY": _pem(other)}) is True
+    assert verify(run, _public_pem(other)) == []
+    (run / "report.md").write_text("# report, re-rendered\n")
+    assert refresh_manifest(run, "0.1.0", intact=True, env={}) is True
+    assert verify(run) == [] and read_manifest(run).signature is None
+    # a folder that had changed before the reports were written is not blessed
+    (run / "trials.jsonl").write_text('{"vendor": "forged"}\n')
+    assert refresh_manifest(run, "0.1.0", intact=False, env={}) is False
+    assert verify(run)[0].startswith("altered: trials.jsonl")
+
+
+def test_the_signing_key_is_registered_for_redaction(tmp_path: Path) -> None:
+    from agentcheck.core.redaction import redact
+    from agentcheck.results.manifest import is_intact, signing_key
+
+    pem = _pem(Ed25519PrivateKey.generate())
+    assert signing_key({"AGENTCHECK_SIGNING_KEY": pem}) is not None
+    body = pem.splitlines()[1]
+    assert body not in redact(f"oops: {pem}") and body not in redact(f"line: {body}")
+    assert signing_key({"AGENTCHECK_SIGNING_KEY": "  "}) is None
+    run = _run_folder(tmp_path)
+    assert is_intact(run)  # no manifest yet: the first one may be written
+    write_manifest(run, "0.1.0", env={})
+    assert is_intact(run)
+    (run / "report.md").unlink()
+    assert not is_intact(run)

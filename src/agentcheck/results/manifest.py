@@ -23,7 +23,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agentcheck.core.errors import ConfigError
-from agentcheck.results.files import read_json, write_json
+from agentcheck.core.redaction import register
+from agentcheck.results.files import read_json, write_text
 
 MANIFEST = "manifest.json"
 KEY_ENV = "AGENTCHECK_SIGNING_KEY"
@@ -137,36 +138,92 @@ def load_public_key(text: str) -> bytes:
     return raw
 
 
+def _public_b64(key: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return base64.b64encode(key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+
 def _key_id(public: bytes) -> str:
     return hashlib.sha256(public).hexdigest()[:16]
 
 
+def signing_key(env: dict[str, str] | None = None) -> Any:
+    """The private key of AGENTCHECK_SIGNING_KEY, or None when it is not set. Commands call this
+    before their work, so a bad key stops a run before any paid vendor call, not after it. The
+    key is registered for redaction: no message or log line can carry it."""
+    key_text = (os.environ if env is None else env).get(KEY_ENV, "").strip()
+    if not key_text:
+        return None
+    register(key_text)
+    for line in key_text.splitlines():  # the PEM body, should a line of it be printed alone
+        if not line.startswith("-----"):
+            register(line.strip())
+    return load_private_key(key_text)
+
+
 def write_manifest(run_dir: Path, version: str, env: dict[str, str] | None = None) -> Manifest:
-    """Inventory the run folder and write manifest.json, signed when the key is set."""
+    """Inventory the run folder and write manifest.json, signed when the key is set. Written
+    last: any file written into the folder afterwards makes verify fail."""
+    key = signing_key(env)
     run_path = run_dir / "run.json"
     run = read_json(run_path) if run_path.exists() else {}
     manifest = Manifest(agentcheck_version=version, run=_what_ran(run if isinstance(run, dict)
                                                                    else {}),
                         files=_inventory(run_dir))
-    key_text = (os.environ if env is None else env).get(KEY_ENV)
-    if key_text:
-        from cryptography.hazmat.primitives import serialization
-
-        key = load_private_key(key_text)
-        public = key.public_key().public_bytes(serialization.Encoding.Raw,
-                                               serialization.PublicFormat.Raw)
-        manifest.signature = Signature(public_key=base64.b64encode(public).decode(),
-                                       key_id=_key_id(public),
+    if key is not None:
+        public = _public_b64(key)
+        manifest.signature = Signature(public_key=public, key_id=_key_id(base64.b64decode(public)),
                                        value=base64.b64encode(key.sign(manifest.body())).decode())
-    write_json(run_dir / MANIFEST, manifest.model_dump(mode="json", exclude_none=True))
+    # not write_json: its redaction could mask a registered secret that happens to appear inside
+    # a hash or the signature; what the manifest copies from run.json was redacted there
+    data = manifest.model_dump(mode="json", exclude_none=True)
+    write_text(run_dir / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return manifest
+
+
+def refresh_manifest(run_dir: Path, version: str, intact: bool,
+                     env: dict[str, str] | None = None) -> bool:
+    """After reports are re-rendered in a run folder: rewrite the manifest, unless the folder
+    no longer matched it before (`intact` False: rewriting would bless the change; verify keeps
+    saying what changed) or the files are byte for byte what it lists and no new key asks for a
+    signature (it keeps its own, so re-rendering a signed pack without the key does not unsign
+    it). True if rewritten."""
+    if not intact:
+        return False
+    key = signing_key(env)
+    path = run_dir / MANIFEST
+    if path.is_file():
+        try:
+            old = Manifest.model_validate_json(path.read_bytes())
+        except ValidationError:
+            old = None
+        if old is not None and old.files == _inventory(run_dir) and (
+                key is None or (old.signature is not None
+                                and old.signature.public_key == _public_b64(key))):
+            return False
+    write_manifest(run_dir, version, env)
+    return True
+
+
+def is_intact(run_dir: Path) -> bool:
+    """True when the folder matches its manifest, or has none yet (a folder written before
+    manifests existed gets its first one); False when the manifest is broken or a file differs."""
+    if not (run_dir / MANIFEST).exists():
+        return True
+    try:
+        return not verify(run_dir)
+    except ConfigError:
+        return False
 
 
 def read_manifest(run_dir: Path) -> Manifest:
     path = run_dir / MANIFEST
     if not path.is_file():
-        raise ConfigError(f"{path}: no manifest; this folder was not written by agentcheck "
-                          "0.2 or later, or the manifest was removed", file=str(path))
+        raise ConfigError("no manifest: the folder was written before agentcheck wrote "
+                          "manifests, by a run that did not finish, or the manifest was removed",
+                          file=str(path))
     try:
         return Manifest.model_validate_json(path.read_bytes())
     except ValidationError as exc:
