@@ -7,6 +7,7 @@ anything a vendor says about it.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
@@ -27,19 +28,94 @@ from agentcheck.scenario.expr import (
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.tools import Tool
 
-_VALIDATORS: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator]] = {}
+Check = Callable[[dict[str, Any]], bool]
+_VALIDATORS: dict[int, tuple[dict[str, Any], jsonschema.protocols.Validator, Check | None]] = {}
 
 
-def _validator(parameters: dict[str, Any]) -> jsonschema.protocols.Validator:
-    """One compiled validator per tool schema for the whole process, not one per trial."""
+def _validator(parameters: dict[str, Any]
+               ) -> tuple[jsonschema.protocols.Validator, Check | None]:
+    """One compiled validator per tool schema for the whole process, not one per trial, and
+    the schema's quick check when it has one (_quick_check)."""
     cached = _VALIDATORS.get(id(parameters))
     if cached is not None and cached[0] is parameters:
-        return cached[1]
+        return cached[1], cached[2]
     if len(_VALIDATORS) >= 4096:
         _VALIDATORS.clear()
     validator = jsonschema.Draft202012Validator(parameters)
-    _VALIDATORS[id(parameters)] = (parameters, validator)
-    return validator
+    quick = _quick_check(parameters)
+    _VALIDATORS[id(parameters)] = (parameters, validator, quick)
+    return validator, quick
+
+
+_ANNOTATIONS = frozenset({"description", "title", "examples", "default", "$comment"})
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: type(v) is int,
+    "number": lambda v: type(v) is int or type(v) is float,
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: type(v) is dict,
+    "array": lambda v: type(v) is list,
+    "null": lambda v: v is None,
+}
+
+
+def _quick_property(schema: Any) -> Callable[[Any], bool] | None:
+    """A property's quick check: one JSON type, with enum (of strings), minimum or minLength."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("type"), str):
+        return None
+    is_type = _TYPES.get(schema["type"])
+    if is_type is None or set(schema) - _ANNOTATIONS - {"type", "enum", "minimum",
+                                                         "minLength"}:
+        return None
+    enum, minimum, min_length = schema.get("enum"), schema.get("minimum"), schema.get(
+        "minLength")
+    if enum is not None and not (isinstance(enum, list) and schema["type"] == "string"):
+        return None
+    if minimum is not None and not (type(minimum) in (int, float)
+                                    and schema["type"] in ("integer", "number")):
+        return None
+    if min_length is not None and not (type(min_length) is int and schema["type"] == "string"):
+        return None
+    strings = [e for e in enum if isinstance(e, str)] if enum is not None else None
+
+    def check(value: Any) -> bool:
+        return (is_type(value)
+                and (strings is None or value in strings)
+                and (minimum is None or value >= minimum)
+                and (min_length is None or len(value) >= min_length))
+    return check
+
+
+def _quick_check(schema: dict[str, Any]) -> Check | None:
+    """For the schemas tools almost always have (an object of typed properties, some required):
+    a plain-Python check that says True only where the JSON-Schema validator says valid. False
+    means "ask the validator", which also finds the error to report, so results are the
+    validator's. None: a schema using anything else, always left to the validator."""
+    if set(schema) - _ANNOTATIONS - {"type", "properties", "required", "additionalProperties"}:
+        return None
+    properties, required = schema.get("properties", {}), schema.get("required", [])
+    extra = schema.get("additionalProperties", True)
+    if schema.get("type", "object") != "object" or not isinstance(properties, dict) or \
+            not isinstance(required, list) or not all(isinstance(r, str) for r in required) or \
+            not isinstance(extra, bool):
+        return None
+    checks = {}
+    for name, sub in properties.items():
+        check = _quick_property(sub)
+        if check is None:
+            return None
+        checks[name] = check
+
+    def quick(args: dict[str, Any]) -> bool:
+        for name, value in args.items():
+            check = checks.get(name)
+            if check is None:
+                if not extra:
+                    return False
+            elif not check(value):
+                return False
+        return all(r in args for r in required)
+    return quick
 
 
 def trial_rng(scenario_id: str, seed: int) -> random.Random:
@@ -127,7 +203,9 @@ class World:
     def _validate_args(self, tool: Tool, args: Any) -> None:
         if not isinstance(args, dict):
             raise ToolError("invalid_arguments", "arguments must be a JSON object")
-        validator = _validator(tool.parameters)
+        validator, quick = _validator(tool.parameters)
+        if quick is not None and quick(args):
+            return
         try:
             if validator.is_valid(args):  # the common case; finding the best error is slower
                 return
@@ -153,16 +231,17 @@ class World:
     # ------------------------------------------------------------------ reading state
     def check(self, cond: Condition) -> bool:
         """Evaluate an outcome condition on the current state (templates use the initial one)."""
-        rendered = self._render_condition(cond)
-        return evaluate_condition(rendered, self.data)
+        return self._evaluate(cond, self.data)
 
     def check_initial(self, cond: Condition) -> bool:
         """Would the condition hold if the vendor had done nothing?"""
-        return evaluate_condition(self._render_condition(cond), self.initial)
+        return self._evaluate(cond, self.initial)
 
-    def _render_condition(self, cond: Condition) -> Condition:
+    def _evaluate(self, cond: Condition, data: dict[str, Any]) -> bool:
+        """evaluate_condition of the condition rendered against the initial World (without
+        building a ConditionSpec for the rendered one)."""
         if isinstance(cond, str):
-            return render_expression(cond, self.initial)
-        return ConditionSpec.model_validate({"path": render_expression(cond.path, self.initial),
-                                             "is": render(cond.is_, self.initial),
-                                             "label": cond.label})
+            return truthy(search(render_expression(cond, self.initial), data))
+        path = render_expression(cond.path, self.initial)
+        expected = render(cond.is_, self.initial)  # rendered before searching, as before
+        return matches(search(path, data), expected)

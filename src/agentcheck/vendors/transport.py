@@ -102,6 +102,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session: aiohttp.ClientSession | None = None
         self._ssl: ssl.SSLContext | None = None
         self._urls: dict[str, URL] = {}
+        self._headers: dict[tuple[tuple[bytes, bytes], ...], tuple[tuple[str, str], ...]] = {}
 
     def _open(self, https: bool) -> aiohttp.ClientSession:
         if https and self._ssl is None:
@@ -128,11 +129,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 self._urls.clear()
             # userinfo is httpx's to send (as Basic auth); aiohttp refuses it next to that header
             target = self._urls[url] = URL(url, encoded=True).with_user(None)
+        raw = tuple(request.headers.raw)
+        headers = self._headers.get(raw)
+        if headers is None:  # a driver sends the same few header sets again and again
+            if len(self._headers) > 64:
+                self._headers.clear()
+            headers = self._headers[raw] = tuple((k.decode("latin-1"), v.decode("latin-1"))
+                                                 for k, v in raw)
         try:
             response = await self._session.request(
                 request.method, target,
-                headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                         for k, v in request.headers.raw],
+                headers=headers,
                 data=body or None, allow_redirects=False, compress=None,
                 timeout=_timeout(timeout.get("pool"), timeout.get("connect"),
                                  timeout.get("read")),
@@ -156,8 +163,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 raise _mapped(exc, during_body=True) from exc
             response.release()
             stream = httpx.ByteStream(data)
-        return httpx.Response(status_code=response.status, headers=list(response.raw_headers),
-                              stream=stream, request=request, extensions=extensions)
+        reply = httpx.Response(status_code=response.status, headers=list(response.raw_headers),
+                               stream=stream, request=request, extensions=extensions)
+        if all(k.isascii() and v.isascii() for k, v in response.raw_headers):
+            # what httpx would find by decoding every header on first use (Headers.encoding)
+            reply.headers.encoding = "ascii"
+        return reply
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -9,6 +9,7 @@ import copy
 import json
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from agentcheck.scenario.expr.bounds import MAX_RENDERED_CHARS, MAX_VALUE_SIZE, check_size
@@ -57,9 +58,17 @@ def to_text(value: Any) -> str:
     return str(value)
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+"""Exact types that a copy shares (immutable); clone is not even called for them."""
+
+
 def clone(value: Any) -> Any:
     """A deep copy of JSON-like data, several times faster than copy.deepcopy (which anything
     else falls back to)."""
+    if type(value) is dict:
+        return {k: v if type(v) in _ATOMS else clone(v) for k, v in value.items()}
+    if type(value) is list:
+        return [v if type(v) in _ATOMS else clone(v) for v in value]
     if isinstance(value, dict):
         return {k: clone(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -94,21 +103,48 @@ def _substitute(text: str, evaluate: Callable[[str], Any], pattern: re.Pattern[s
     return pattern.sub(piece, text)
 
 
+def _split(text: str) -> str | tuple[str, ...]:
+    """A string that is exactly one template: its expression. Mixed text: literal text and
+    expressions alternating (TEMPLATE_RE.split), expressions stripped."""
+    whole = TEMPLATE_RE.fullmatch(text)
+    if whole:
+        return whole.group(1).strip()
+    return tuple(p.strip() if i % 2 else p for i, p in enumerate(TEMPLATE_RE.split(text)))
+
+
+_split_cached = lru_cache(maxsize=8192)(_split)
+"""A scenario's templates are rendered again in every trial: each string is split once."""
+
+
+def _render_text(value: str, ctx: Mapping[str, Any], gen: Generators | None) -> Any:
+    parts = _split_cached(value) if len(value) <= 4096 else _split(value)
+    if isinstance(parts, str):
+        result = _eval_one(parts, ctx, gen)
+        if isinstance(result, (list, dict)):
+            check_size(result, MAX_VALUE_SIZE, "a template's value")
+            # a copy: no part of the World ever shares (or contains) another part
+            return clone(result)
+        return result
+    # as _substitute does: stop as soon as the text passes MAX_RENDERED_CHARS
+    total = len(value)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            part = _text(_eval_one(part, ctx, gen))
+            total += len(part)
+            if total > MAX_RENDERED_CHARS:
+                raise ExpressionError("rendered text is too long")
+        out.append(part)
+    return "".join(out)
+
+
 def render(value: Any, ctx: Mapping[str, Any], gen: Generators | None = None) -> Any:
     """Render templates inside any YAML value. A string that is exactly one `{{ }}` keeps the
     type of its result (a number stays a number); mixed text is interpolated."""
     if isinstance(value, str):
         if "{{" not in value:
             return value
-        whole = TEMPLATE_RE.fullmatch(value)
-        if whole:
-            result = _eval_one(whole.group(1).strip(), ctx, gen)
-            if isinstance(result, (list, dict)):
-                check_size(result, MAX_VALUE_SIZE, "a template's value")
-                # a copy: no part of the World ever shares (or contains) another part
-                return clone(result)
-            return result
-        return _substitute(value, lambda expr: _eval_one(expr, ctx, gen))
+        return _render_text(value, ctx, gen)
     if isinstance(value, dict):
         return {k: render(v, ctx, gen) for k, v in value.items()}
     if isinstance(value, list):
