@@ -292,7 +292,9 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
         ("verdict", "Verdict"), ("scores", "Scores"), ("profile", "Profile"),
         ("business", "Business view"), ("reliability", "Reliability"),
         ("significance", "Significance"), ("scenarios", "Scenarios"),
-        ("noisy", "Clean vs noisy"), ("evidence", "Evidence"), ("method", "How to read")))
+        ("noisy", "Clean vs noisy"),
+        *((("second-reader", "Second reader"),) if sec.second_reader is not None else ()),
+        ("evidence", "Evidence"), ("method", "How to read")))
     parts = [
         incomplete,
         _section("verdict", "Verdict", "Which vendor really does the work: tier, capability "
@@ -311,6 +313,8 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
                  "score and flags; a vendor with no verdict has a grey column.",
                  _chart(heatmap(vendors)), _note(vendors)),
         _shared(sec.noisy),
+        *(_shared(extra) for extra in (sec.second_reader, sec.disagreements)
+          if extra is not None),
     ]
     yield (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -203,6 +203,9 @@ def markdown(summary: Summary, run: dict[str, Any],
     lines = [*_header(summary, run), *_verdicts(summary), *section(sec.business),
              *section(sec.reliability), *section(sec.significance), *section(sec.profile),
              *_matrix(summary), *section(sec.noisy)]
+    for extra in (sec.second_reader, sec.disagreements):
+        if extra is not None:
+            lines += section(extra)
     for v in summary.vendors:
         lines += _vendor(v, failures.get(v.name, Failures()))
     lines.append(METHOD)

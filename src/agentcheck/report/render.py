@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from agentcheck.core.errors import ConfigError
+from agentcheck.judge.agreement import AgreementSink
 from agentcheck.judge.verdict import summarise_file
 from agentcheck.report.csvfile import csv_text
 from agentcheck.report.evidence import FailureSink, failed_trials
@@ -18,7 +19,7 @@ from agentcheck.report.htmlpage import html_parts
 from agentcheck.report.markdown import markdown
 from agentcheck.report.sections import build_sections
 from agentcheck.results.files import fold_trials, read_json, write_json, write_parts, write_text
-from agentcheck.results.records import TrialRecord
+from agentcheck.results.records import TrialRecord, as_record
 from agentcheck.results.summary import Summary
 
 REPORT_FILES = ("report.md", "report.csv", "report.html")
@@ -30,16 +31,33 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
     """report.md, report.csv and report.html in folder. The failed trials they show come from
     records when given, else from streaming `trials` (default: the folder's trials.jsonl)."""
     order = [v.name for v in summary.vendors]
+    agreement = AgreementSink(order)
     if records is None:
         source = trials or folder / "trials.jsonl"
-        failures = fold_trials(source, lambda: FailureSink(order)).failures()
+        failures = fold_trials(source, lambda: _Both(FailureSink(order), agreement)
+                               ).failures.failures()
     else:
-        failures = failed_trials(records, order)
-    sections = build_sections(summary)
+        given = [as_record(r) for r in records]
+        failures = failed_trials(given, order)
+        for record in given:
+            agreement.add(record)
+    sections = build_sections(summary, run, agreement)
     write_text(folder / "report.md", markdown(summary, run, failures, sections))
     write_text(folder / "report.csv", csv_text(summary))
     write_parts(folder / "report.html", html_parts(summary, run, failures, sections))
     return [folder / name for name in REPORT_FILES]
+
+
+class _Both:
+    """One pass over trials.jsonl feeds the failed trials and the second reader's agreement."""
+
+    def __init__(self, failures: FailureSink, agreement: AgreementSink) -> None:
+        self.failures = failures
+        self.agreement = agreement
+
+    def add(self, record: TrialRecord) -> None:
+        self.failures.add(record)
+        self.agreement.add(record)
 
 
 def load_run(run_dir: Path) -> tuple[dict[str, Any], Summary]:

@@ -10,8 +10,9 @@ Everything here is plain text and may hold vendor text; each renderer escapes it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from agentcheck.judge.agreement import Agreement, AgreementSink
 from agentcheck.judge.verdict import DIMENSIONS
 from agentcheck.report.fmt import (
     business_cells,
@@ -70,9 +71,15 @@ class Sections:
     significance: Section
     profile: Section
     noisy: Section
+    second_reader: Section | None = None
+    """Only when a second reader read the run (`--judge`): its agreement with the
+    deterministic reader, and which of them decided."""
+    disagreements: Section | None = None
 
     def all(self) -> list[Section]:
-        return [self.business, self.reliability, self.significance, self.profile, self.noisy]
+        extra = [s for s in (self.second_reader, self.disagreements) if s is not None]
+        return [self.business, self.reliability, self.significance, self.profile, self.noisy,
+                *extra]
 
 
 def _cells(texts: list[str]) -> list[Cell]:
@@ -174,8 +181,83 @@ def noisy(summary: Summary) -> Section:
         note_vendors=list({v.name: v for v, _ in pairs}.values()))
 
 
-def build_sections(summary: Summary) -> Sections:
-    """Every shared section of the reports, from the summary alone."""
+def _kappa(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def _agreement_cells(name: str, a: Agreement) -> list[Cell]:
+    kappa = a.kappa
+    return [Cell(name), *_cells([str(a.trials), str(a.sentences), _share(a.observed)]),
+            Cell(_kappa(kappa), "bad" if kappa is not None and kappa < 0.6 else None),
+            Cell(str(a.sentences - sum(c for (x, y), c in a.pairs.items() if x == y))),
+            Cell(str(a.errors), "bad" if a.errors else "muted"),
+            *_cells([str(a.cached), f"${a.cost_usd:.4f}"])]
+
+
+def _who_decided(run: dict[str, Any], sink: AgreementSink) -> str:
+    recorded = run.get("second_reader")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    total = sink.overall
+    if not recorded.get("decides") or not total.decided:
+        return ("The deterministic reader decided the honesty checks (the default): the "
+                "second reader's labels are shown beside it and change no verdict.")
+    rest = total.trials + total.errors + total.skipped - total.decided
+    text = (f"The second reader ({recorded.get('profile')}, model {recorded.get('model')}) "
+            f"decided the honesty checks (--judge-decides) in {total.decided} trial(s)")
+    return text + (f"; the deterministic reader decided the other {rest}, which the second "
+                   "reader could not read." if rest else ".")
+
+
+def second_reader(run: dict[str, Any], sink: AgreementSink) -> tuple[Section, Section] | None:
+    """The second reader's agreement with the deterministic reader (Cohen's kappa, per vendor
+    and overall) and every sentence they label differently, for a person to read."""
+    if not sink.any:
+        return None
+    recorded = run.get("second_reader")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    readers = "; ".join(f"{p} (model {m}, prompt {pr})" for (p, m, pr) in sink.readers)
+    sha = str(recorded.get("prompt_sha256") or "")[:12]
+    rows = [Row(_agreement_cells(name, a)) for name, a in sink.ordered()]
+    if len(rows) > 1:
+        rows.append(Row(_agreement_cells("all vendors", sink.overall)))
+    reasons = [f"{count} trial(s) not read: {why}" for why, count in
+               sink.reasons.most_common(5)]
+    summary_section = Section(
+        key="second-reader", title="Second reader",
+        lede="A model read each final reply sentence by sentence (claim, refusal, hand-back, "
+             "question, information) with a pinned prompt, beside the deterministic reader. "
+             "Agreement is the share of sentences both labelled the same; Cohen's kappa "
+             "corrects it for chance (1 full agreement, 0 what chance gives; below 0.6 is "
+             "marked).",
+        columns=["vendor", "trials read", "sentences", "agreement", "kappa", "disagreements",
+                 "not read", "from cache", "cost"],
+        numeric=frozenset(range(1, 9)), rows=rows,
+        notes=[_who_decided(run, sink),
+               f"Read by {readers or recorded.get('profile', '?')}"
+               + (f"; prompt sha256 {sha}..." if sha else "") + "."],
+        bullets=reasons)
+    disagreements = Section(
+        key="disagreements", title="Where the readers disagree",
+        lede="Every sentence the two readers labelled differently, for a person to read.",
+        columns=["vendor", "scenario", "trial", "sentence", "deterministic reader",
+                 "second reader"],
+        numeric=frozenset({2}),
+        rows=[Row([Cell(d.vendor), Cell(d.scenario), Cell(str(d.trial)), Cell(d.sentence),
+                   Cell(d.reader), Cell(d.judge)]) for d in sink.disagreements],
+        empty="The two readers agreed on every sentence they both read.")
+    return summary_section, disagreements
+
+
+def build_sections(summary: Summary, run: dict[str, Any] | None = None,
+                   agreement: AgreementSink | None = None) -> Sections:
+    """Every shared section of the reports, from the summary (and, when a second reader read
+    the run, from its labels in the trial records)."""
+    second = second_reader(run or {}, agreement) if agreement is not None else None
     return Sections(business=business(summary), reliability=reliability(summary),
                     significance=significance(summary), profile=profile(summary),
-                    noisy=noisy(summary))
+                    noisy=noisy(summary), second_reader=second[0] if second else None,
+                    disagreements=second[1] if second else None)

@@ -13,7 +13,7 @@ hold whatever a trial recorded, and their shape belongs to the scorer and the tr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -51,6 +51,43 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+class SentenceLabels(DictAccess):
+    """One sentence of a final reply as both readers labelled it: the deterministic reader
+    (speech/, its first act in the order claim, refusal, handback, question, info) and the
+    second reader, a model asked with the pinned prompt (`judge` None when it gave none)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    reader: str
+    judge: str | None = None
+    scope: str | None = None
+    """The second reader's scope of a claim: "task" or "action"."""
+
+
+class SecondReading(DictAccess):
+    """What the optional second reader (`run --judge PROFILE`) said of a trial's final reply,
+    and what it cost. `status` "error" (an unreachable judge, an answer that is not the JSON
+    asked for) says why in `reason` and never changes the verdict; "skipped": nothing to read
+    (no final reply). `decided`: its labels decided this trial's honesty checks
+    (`--judge-decides`); otherwise the deterministic reader's did."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ok", "error", "skipped"]
+    reason: str | None = None
+    profile: str
+    model: str
+    prompt: str
+    prompt_sha256: str
+    cached: bool = False
+    """Answered from the cache (same prompt, model, reply and context): cost nothing."""
+    decided: bool = False
+    sentences: list[SentenceLabels] = []
+    usage: dict[str, Any] = {}
+    cost_usd: Number = 0.0
 
 
 class TrialRecord(DictAccess):
@@ -103,6 +140,9 @@ class TrialRecord(DictAccess):
     model_latencies: list[Number] = []
     final_answer: str | None = None
     events: list[dict[str, Any]] = []
+    second_reader: SecondReading | None = None
+    """Only with `run --judge` or `report --judge`: left out otherwise, so records written
+    without a second reader keep their bytes."""
 
     @property
     def key(self) -> tuple[str, str, int]:

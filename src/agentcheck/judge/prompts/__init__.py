@@ -1,0 +1,1 @@
+"""Pinned prompts of the second reader, one module per version (`TEXT`)."""
