@@ -6,7 +6,9 @@ queue, `Exchange`, the SDK-referee helpers `drain` and `judge`); `checked` adds 
 check-then-play servers the protocols share. Then one module per protocol: `openai_chat` (Chat
 Completions) and `openai_chat_stream` (its streamed and Azure forms), `openai_responses`
 (Responses), `anthropic` (Messages, JSON and streamed), `gemini` (generateContent), and `zoo`
-(Chat Completions vendors that misbehave on purpose). Fakes built on an SDK's own server run under
-uvicorn (`asgi`): `a2a` (agents on the official a2a-sdk server) and `http_agent` (a task API
-described only by a profile). Each protocol fake carries its SDK referee.
+(Chat Completions vendors that misbehave on purpose), `judge` (a judge model for the second
+reader, answering from a labelling function of the sentences it is asked about). Fakes built on
+an SDK's own server run under uvicorn (`asgi`): `a2a` (agents on the official a2a-sdk server)
+and `http_agent` (a task API described only by a profile). Each protocol fake carries its SDK
+referee.
 """
