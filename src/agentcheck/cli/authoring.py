@@ -86,9 +86,10 @@ def validate(paths: list[Path], prove: bool = False) -> int:
         for sc in scenarios:
             proof = prove_one(sc)
             if proof.ok:
-                print(f"proved {sc.id}: reference passes on {proof.seeds} seeds; do-nothing and "
-                      f"chat-only fail; {len(proof.noop_pass)} check(s) pass when nothing is done, "
-                      f"{len(proof.noop_fail)} fail")
+                print(f"proved {sc.id}: reference passes on {proof.seeds} seeds and under "
+                      f"{proof.keys} private-variant keys ({proof.variants:,} distinct "
+                      f"variants); do-nothing and chat-only fail; {len(proof.noop_pass)} check(s) "
+                      f"pass when nothing is done, {len(proof.noop_fail)} fail")
             else:
                 unproven += 1
                 for problem in proof.problems:
