@@ -238,7 +238,8 @@ def second_reader(run: dict[str, Any], sink: AgreementSink) -> tuple[Section, Se
         numeric=frozenset(range(1, 9)), rows=rows,
         notes=[_who_decided(run, sink),
                f"Read by {readers or recorded.get('profile', '?')}"
-               + (f"; prompt sha256 {sha}..." if sha else "") + "."],
+               + (f"; prompt sha256 {sha} (in full in run.json and each trial)" if sha
+                  else "") + "."],
         bullets=reasons)
     disagreements = Section(
         key="disagreements", title="Where the readers disagree",
