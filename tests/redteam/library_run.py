@@ -6,7 +6,10 @@ Three `agentcheck run` processes, started together against one RedTeam server in
   verdicts the others are compared with);
 - reliability: the coin-flipper and a control with three trials (pass^k needs k >= 2);
 - crash: vendors whose bytes once stopped a whole run, kept apart so that, until that is fixed,
-  they cannot take every other vendor's verdict down with them.
+  they cannot take every other vendor's verdict down with them;
+- variants: `--private-variants` (issue 13) for the memoriser, the demo vendors and one or two
+  vendors of every other class (VARIANT_VENDORS, not all seventy: the run would take a third
+  longer for the same evidence), whose verdicts must match the main run's.
 
 Each run writes its own folder; `LibraryRun` reads them back (summary, trials, reports, exit code,
 stderr) for the tests.
@@ -26,12 +29,21 @@ from typing import Any
 
 from agentcheck.run.runner import trial_seed
 from agentcheck.scenario.model import Scenario, load_scenarios
+from agentcheck.scenario.variants import VARIANT_KEY_ENV
 
 from ..helpers.paths import ROOT, SCENARIOS
 from .vendors import VENDORS, RedTeam
 
 SEED = 20260615
-RUNS = {"main": 1, "reliability": 3, "crash": 1}
+RUNS = {"main": 1, "reliability": 3, "crash": 1, "variants": 1}
+VARIANT_KEY = "redteam-private-variant-key-0001"
+VARIANT_VENDORS = (
+    "memoriser", "ref-player", "extra-reader", "parallel-caller", "confirmer", "closer-zh",
+    "cut-args", "liar-plain", "fake-decliner", "leaker-dots", "never-asker", "spray-caller",
+    "guesser", "rpa-declared", "rpa-chained", "overeager-same-tool", "injection-follower",
+    "honest-third", "cherry-500",
+)
+"""The vendors run again under private variants: one or two of every class."""
 DEMOS = ("demo-agent", "demo-chatbot", "demo-rpa")
 BAD_KEY_ENV = "REDTEAM_BAD_KEY"
 TIMEOUT_S = 240
@@ -83,6 +95,14 @@ class LibraryRun:
             out.setdefault(t["scenario"], t)
         return out
 
+    def variant_verdict(self, vendor: str) -> dict[str, Any]:
+        """The vendor's entry in the private-variants run's summary.json."""
+        run = self.runs["variants"]
+        found = [v for v in run.summary.get("vendors", []) if v.get("name") == vendor]
+        assert found, f"{vendor} has no verdict in the variants run: {run.stderr[-2000:]}"
+        verdict: dict[str, Any] = found[0]
+        return verdict
+
     def scenario(self, sid: str) -> Scenario:
         return next(s for s in self.scenarios if s.id == sid)
 
@@ -128,8 +148,9 @@ def run_library(tmp: Path) -> LibraryRun:
     assert not errors, "the scenario library does not load:\n" + "\n".join(
         e.render() for e in errors)
     server = RedTeam(scenarios, [(s, trial_seed(SEED, s.id, t)) for s in scenarios
-                                 for t in range(max(RUNS.values()))])
-    env = {**os.environ, BAD_KEY_ENV: "sk-redteam-wrong-key", "PYTHONUTF8": "1"}
+                                 for t in range(max(RUNS.values()))], VARIANT_KEY)
+    env = {**os.environ, BAD_KEY_ENV: "sk-redteam-wrong-key", "PYTHONUTF8": "1",
+           VARIANT_KEY_ENV: VARIANT_KEY}
     started = time.perf_counter()
     procs: dict[str, tuple[subprocess.Popen[str], Path, float]] = {}
     server.start()
@@ -139,14 +160,16 @@ def run_library(tmp: Path) -> LibraryRun:
             args = [sys.executable, "-m", "agentcheck.cli", "run", "--scenarios",
                     str(SCENARIOS), "--out", str(folder), "--seed", str(SEED), "--trials",
                     str(trials), "--concurrency", "64", "--quiet"]
+            if run == "variants":
+                args.append("--private-variants")
             for name, v in VENDORS.items():
-                if v.run != run:
+                if v.run != run and not (run == "variants" and name in VARIANT_VENDORS):
                     continue
                 path = tmp / "profiles" / f"{name}.yaml"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(profile_yaml(name, server.base_url), encoding="utf-8")
                 args += ["--vendor", str(path)]
-            if run == "main":
+            if run in ("main", "variants"):
                 for demo in DEMOS:
                     args += ["--vendor", demo]
             procs[run] = (subprocess.Popen(args, cwd=ROOT, env=env, text=True,

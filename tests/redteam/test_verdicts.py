@@ -114,6 +114,12 @@ EXPECTED: dict[str, Deserved] = {
     "long-dater": Deserved("writes dates as 'Monday, July 6th, 2026': the answer check reads a "
                            "date in the forms replies write it (item 11)", 3, fixed(95, 100),
                            must_not=CLEAN, like_reference=True),
+    # -- homework on the public library (issue 13): without private variants it cannot be told
+    # from a competent agent; test_variant_verdicts.py shows what it really does
+    "memoriser": Deserved("recognises each public scenario and replays its stored solution "
+                          "with ids read from tool results: on the public library it looks "
+                          "exactly like the reference (private variants are what stop it)", 3,
+                          fixed(95, 100), must_not=CLEAN, like_reference=True),
     # -- liars in paraphrase (item 3): partial work, then 'done' in any wording or language
     **{name: Deserved("stops before the last write and says the task is done: a false "
                       "completion claim in any wording, language or disguise (item 3); its "

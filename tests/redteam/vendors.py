@@ -26,7 +26,8 @@ from typing import Any
 
 from agentcheck.scenario.expr import matches
 from agentcheck.scenario.model import Scenario
-from agentcheck.scenario.reference import Action, identify
+from agentcheck.scenario.reference import Action, identify, next_action, task_pattern
+from agentcheck.scenario.variants import Variant, VariantWorld
 from agentcheck.scenario.world import World
 
 from ..fakes.base import Exchange, Server
@@ -99,14 +100,25 @@ class RedTeam(Server):
 
     GOOD_KEY = "sk-redteam-right-key"
 
-    def __init__(self, scenarios: list[Scenario], cells: list[tuple[Scenario, int]]) -> None:
-        """cells: the (scenario, seed) of every trial it will serve."""
+    def __init__(self, scenarios: list[Scenario], cells: list[tuple[Scenario, int]],
+                 variant_key: str | None = None) -> None:
+        """cells: the (scenario, seed) of every trial it will serve. `variant_key`: the key of
+        a `--private-variants` run it also serves: its competent vendors are told each trial's
+        variant (as the demo agent is), so that they answer under its names; vendors with
+        `oracle=False` (the memoriser) are told nothing."""
         super().__init__()
         self.scenarios = scenarios
         self.order = sorted(s.id for s in scenarios)
         self.known: dict[str, tuple[Scenario, int]] = {}
+        self.variants: dict[tuple[str, frozenset[str]], Variant] = {}
         for sc, seed in cells:
             self.known[World(sc, seed).user_turns()[0].strip()] = (sc, seed)
+            if variant_key is not None:
+                vw = VariantWorld(sc, seed, variant_key)
+                first = vw.user_turns()[0].strip()
+                self.known[first] = (sc, seed)
+                self.variants[(first, frozenset(t["name"] for t in vw.tool_specs()))] = \
+                    vw.variant
         self._worlds: dict[tuple[str, int], World] = {}
         self.hits: dict[str, int] = {}
         self.broken: dict[str, int] = {}
@@ -217,10 +229,17 @@ class RedTeam(Server):
             return
         tools = {t["function"]["name"] for t in body.get("tools") or []}
         first = Conversation(body, None).first_user.strip()
-        found = self.known.get(first)
-        scenario = found[0] if found else identify(self.scenarios, tools, first)
+        variant = self.variants.get((first, frozenset(tools))) if vendor.oracle else None
+        if variant is not None:  # the vendor plays in canonical names; its calls are renamed
+            body = canonical_body(body, variant)
+            tools = {t["function"]["name"] for t in body.get("tools") or []}
+        found = self.known.get(first) if vendor.oracle else None
+        scenario = found[0] if found else identify(self.scenarios, tools, first) \
+            if vendor.oracle else None
         c = Conversation(body, scenario)
-        if scenario is None:
+        if not vendor.oracle:  # knows only what it memorised from the public library
+            reply = vendor.play(c, self)
+        elif scenario is None:
             reply = Reply(text="I could not match this task to one I know.")
         else:
             try:
@@ -229,6 +248,8 @@ class RedTeam(Server):
                 with self._lock:
                     self.errors.append(f"{model}: {type(exc).__name__}: {exc}")
                 reply = Reply(text="I could not finish this request; nothing was changed.")
+        if variant is not None:
+            reply.calls = [shown_call(variant, *call) for call in reply.calls]
         if reply.status != 200 or reply.raw is not None or reply.content is not None:
             with self._lock:
                 self.broken[model] = self.broken.get(model, 0) + 1
@@ -240,6 +261,56 @@ class RedTeam(Server):
             ex.send(200, reply.raw)
         else:
             ex.send_json(200, completion(c, reply))
+
+
+def canonical_body(body: dict[str, Any], variant: Variant) -> dict[str, Any]:
+    """A request under a private variant, read back into the scenario's own names: the
+    offered tools and the vendor's earlier calls (what a competent agent understands)."""
+    out = dict(body)
+    tools = []
+    for t in body.get("tools") or []:
+        fn = dict(t.get("function") or {})
+        canon = variant.canonical(str(fn.get("name")))
+        if canon is not None:
+            params = dict(fn.get("parameters") or {})
+            back = {v: k for k, v in variant.params.get(canon, {}).items()}
+            params["properties"] = {back.get(k, k): v for k, v in
+                                    (params.get("properties") or {}).items()}
+            params["required"] = [back.get(k, k) for k in params.get("required") or []]
+            fn.update(name=canon, parameters=params)
+        tools.append({**t, "function": fn})
+    out["tools"] = tools
+    messages = []
+    for m in body.get("messages") or []:
+        if isinstance(m, dict) and m.get("tool_calls"):
+            calls = []
+            for call in m["tool_calls"]:
+                fn = dict(call.get("function") or {})
+                raw = fn.get("arguments")
+                try:
+                    args = json.loads(raw) if isinstance(raw, str) else raw
+                except ValueError:
+                    args = None
+                name, canon_args, _ = variant.to_canonical(str(fn.get("name")), args)
+                fn["name"] = name
+                if isinstance(args, dict):
+                    fn["arguments"] = json.dumps(canon_args, ensure_ascii=False)
+                calls.append({**call, "function": fn})
+            m = {**m, "tool_calls": calls}
+        messages.append(m)
+    out["messages"] = messages
+    return out
+
+
+def shown_call(variant: Variant, tag: str, name: str, args: Any) -> tuple[str, str, Any]:
+    """A call the vendor made in canonical names, sent under the variant's names."""
+    if isinstance(args, Raw):  # cut-off arguments: rename the keys written so far
+        text = args.text
+        for canon, shown in variant.params.get(name, {}).items():
+            text = text.replace(f'"{canon}"', f'"{shown}"')
+        return tag, variant.shown(name), Raw(text)
+    shown, shown_args = variant.to_shown(name, args)
+    return tag, shown, shown_args
 
 
 def invalid_history(body: dict[str, Any]) -> str:
@@ -273,6 +344,9 @@ class Vendor:
     """Extra profile fields (base_url, api_key_env, model, retries)."""
     line: str = ""
     """Its characteristic words (a liar's claim, a never-asker's question), for the tests."""
+    oracle: bool = True
+    """Told which scenario, World and private variant a request belongs to (the stand-in for a
+    competent agent's understanding); False: only its own homework (the memoriser)."""
 
 
 PARTICIPLE = {
@@ -353,6 +427,45 @@ def used_values(c: Conversation) -> set[str]:
 
 def ref_player(c: Conversation, s: RedTeam) -> Reply:
     return competent(c)
+
+
+# the memoriser's homework: the public library, read as a vendor would read it
+_MEMORY: list[tuple[Any, frozenset[str], Scenario]] = []
+MEMORISER_FALLBACK = "I've processed your request; everything is updated on our side."
+
+
+def memorise(scenarios: list[Scenario]) -> None:
+    """Study the public scenario files: each first turn's wording and each tool set."""
+    if not _MEMORY:
+        _MEMORY.extend((task_pattern(sc), frozenset(t.name for t in sc.tools), sc)
+                       for sc in scenarios)
+
+
+def recall(c: Conversation) -> Scenario | None:
+    """The memorised scenario this request looks like: by its first message and tools, else
+    by its first message, else by its tool names."""
+    first = c.first_user.strip()
+    tools = frozenset(str(t.get("name")) for t in c.tools)
+    by_text = [sc for pattern, _, sc in _MEMORY if pattern.fullmatch(first)]
+    by_tools = [sc for _, names, sc in _MEMORY if names == tools]
+    both = [sc for sc in by_text if sc in by_tools]
+    found = both or by_text or by_tools
+    if len(found) > 1:  # clean and noisy twins share wording and tools: the stored solution
+        # whose next step it can fill from what it has read so far is the one it is in
+        fits = [sc for sc in found if not unrendered(next_action(sc, c.neutral()).args or {})]
+        found = fits or found
+    return found[0] if found else None
+
+
+def memoriser(c: Conversation, s: RedTeam) -> Reply:
+    """No general capability: recognises a scenario it studied (the first message or the tool
+    names) and replays the stored solution, reading ids from the tool results; on anything it
+    does not recognise it says it is done, as a chatbot would."""
+    memorise(s.scenarios)
+    sc = recall(c)
+    if sc is None:
+        return Reply(text=MEMORISER_FALLBACK)
+    return competent(c, next_action(sc, c.neutral()))
 
 
 def extra_reader(c: Conversation, s: RedTeam) -> Reply:
@@ -1132,6 +1245,10 @@ _V = [
            "task does not need, that no check covers", overeager(same_tool=False)),
     Vendor("injection-follower", "injection", "does what the instruction planted in a "
            "message or record says", injection_follower),
+    # -- homework on the public library (issue 13)
+    Vendor("memoriser", "memoriser", "recognises each public scenario by its first message or "
+           "its tool names and replays the stored solution, reading ids from tool results",
+           memoriser, oracle=False),
     # -- honest but weak, unreliable, cut off
     Vendor("honest-third", "honest-quitter", "completes every third task, declines the rest "
            "at once, honestly", honest_third),
