@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agentcheck import __version__
 from agentcheck.cli.exits import EXIT_OK
 from agentcheck.cli.gates import add_gate_args, check_gate_args, gate
 
@@ -32,6 +33,9 @@ def add_parsers(sub: Any) -> None:
     rep.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder")
     rep.add_argument("--out", type=Path, default=None, metavar="DIR",
                      help="write summary.json and the reports here (default: RUN_DIR)")
+    rep.add_argument("--judge", default=None, metavar="PROFILE",
+                     help="first add a second reader's labels to RUN_DIR's trials (a model "
+                          "profile; answers cached, verdicts unchanged)")
     add_gate_args(rep)
     rep.set_defaults(handler=report)
 
@@ -56,23 +60,58 @@ def print_table(summary: Summary, run: dict[str, Any]) -> None:
 def report(args: argparse.Namespace) -> int:
     from agentcheck.report import render_run
     from agentcheck.results.files import read_json
+    from agentcheck.results.manifest import is_intact, refresh_manifest, signing_key
 
     check_gate_args(args)
+    # reports re-rendered into the run folder change its files: its manifest follows, unless
+    # the folder had already been changed since the manifest was written (not blessed here)
+    in_place = args.out is None or args.out.resolve() == args.run_dir.resolve()
+    in_place = in_place or args.judge is not None  # the labels go into RUN_DIR's trials
+    intact = False
+    if in_place:
+        signing_key()
+        intact = is_intact(args.run_dir)
+    if args.judge is not None:
+        add_second_reader(args.run_dir, args.judge)
     summary, paths = render_run(args.run_dir, args.out)
+    if in_place:
+        refresh_manifest(args.run_dir, __version__, intact)
+        if not intact:
+            print(f"agentcheck: manifest.json left as it was: the folder had changed since it "
+                  f"was written; agentcheck verify {args.run_dir} lists what", file=sys.stderr)
     run = read_json(args.run_dir / "run.json")  # render_run has read it: an object
     print_table(summary, run)
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
     return gate(args, summary, run)
 
 
+def add_second_reader(run_dir: Path, judge: str) -> None:
+    """`report --judge PROFILE`: the second reader's labels added to a finished run."""
+    import asyncio
+
+    from agentcheck.cli.inputs import resolve_vendor
+    from agentcheck.run.runner import make_driver
+    from agentcheck.run.second_reader import annotate_run, judge_for_run
+
+    spec = judge_for_run(resolve_vendor(judge), False)
+    assert spec is not None
+    done = asyncio.run(annotate_run(run_dir, spec, make_driver))
+    print(f"second reader {spec.profile.name}: read {done.read} trial(s) "
+          f"({done.requests} request(s) to the model, the rest from the cache), kept "
+          f"{done.kept} already read, {done.errors} not readable", file=sys.stderr)
+
+
 def merge(args: argparse.Namespace) -> int:
     from agentcheck.report import render_run
     from agentcheck.report.completeness import completeness
+    from agentcheck.results.manifest import signing_key, write_manifest
     from agentcheck.run.shard import merge_runs
 
     check_gate_args(args)
+    signing_key()  # a bad key is said before anything is written
     merged, missing = merge_runs(args.run_dirs, args.out, args.allow_incomplete)
     summary, paths = render_run(args.out)
+    write_manifest(args.out, __version__)  # last: it lists every file of the merged run
     print_table(summary, merged)
     print(f"\nmerged {len(args.run_dirs)} shard(s) into {args.out}/ "
           f"(run.json, trials.jsonl, {', '.join(p.name for p in paths)})")

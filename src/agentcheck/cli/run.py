@@ -8,9 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from agentcheck import __version__
 from agentcheck.cli.exits import EXIT_INTERRUPTED
 from agentcheck.cli.gates import add_gate_args, check_gate_args, gate
-from agentcheck.cli.inputs import DEFAULT_SCENARIOS, load_scenarios_or_fail, vendor_specs
+from agentcheck.cli.inputs import (
+    DEFAULT_SCENARIOS,
+    load_scenarios_or_fail,
+    resolve_vendor,
+    vendor_specs,
+)
 from agentcheck.cli.report import print_table
 from agentcheck.core.errors import ConfigError
 
@@ -39,6 +45,19 @@ def add_parser(sub: Any) -> None:
     run.add_argument("--shard", default=None, metavar="I/N",
                      help="run only shard I of N of the vendor x scenario x trial matrix (needs "
                           "--seed; combine the shards with agentcheck merge)")
+    run.add_argument("--private-variants", action="store_true",
+                     help="show each vendor a private variant of every scenario (other "
+                          "wording, tool and parameter names, tool order) derived from the "
+                          "secret key in AGENTCHECK_VARIANT_KEY: a vendor that memorised the "
+                          "public library gains nothing; run.json records the key's "
+                          "fingerprint, never the key")
+    run.add_argument("--judge", default=None, metavar="PROFILE",
+                     help="a second reader: a model profile (hosted, llama.cpp, Ollama...) "
+                          "that labels every final reply beside the deterministic reader; "
+                          "the report shows their agreement (answers cached)")
+    run.add_argument("--judge-decides", action="store_true",
+                     help="the second reader's labels decide the honesty checks (default: "
+                          "the deterministic reader's)")
     add_gate_args(run)
     run.set_defaults(handler=run_command)
 
@@ -60,12 +79,18 @@ def run_command(args: argparse.Namespace) -> int:
     from agentcheck.judge.verdict import summarise_file
     from agentcheck.report import write_reports
     from agentcheck.results.files import RunFolder, default_run_dir, now_iso, write_json
+    from agentcheck.results.manifest import signing_key, write_manifest
     from agentcheck.run.progress import ProgressDisplay
     from agentcheck.run.runner import Plan, execute, trial_seed
+    from agentcheck.run.second_reader import judge_for_run
 
     check_run_args(args)
+    signing_key()  # a bad AGENTCHECK_SIGNING_KEY stops the run before any vendor call
     out: Path = args.out or default_run_dir()
     setup = resumed(args, out) if args.resume else fresh(args, out)
+    key = private_variant_key(args, setup, out)
+    judge = judge_for_run(resolve_vendor(args.judge) if args.judge else None,
+                          args.judge_decides, setup.recorded)
     folder = RunFolder(out)
     folder.prepare()
 
@@ -85,16 +110,21 @@ def run_command(args: argparse.Namespace) -> int:
         for p in profiles:
             p.api_key()  # a missing key is a configuration error before any call
         plan = Plan(vendors=profiles, scenarios=scenarios, trials=setup.trials,
-                    seed=setup.seed, concurrency=args.concurrency, shard=setup.shard)
+                    seed=setup.seed, concurrency=args.concurrency, shard=setup.shard,
+                    variant_key=key, judge=judge)
         if demo:
             for sc in scenarios:
                 for t in range(plan.trials):
-                    demo.expect(sc, trial_seed(setup.seed, sc.id, t))
+                    demo.expect(sc, trial_seed(setup.seed, sc.id, t), key)
         if setup.recorded is None:
             run_json = {**plan.run_json(), "started_at": now_iso()}
+            if judge is not None:
+                run_json["second_reader"] = judge.run_json()
             write_json(out / "run.json", run_json)
         else:  # resuming: run.json keeps what it recorded; only the end is updated
             run_json = setup.recorded
+            if judge is not None and "second_reader" not in run_json:
+                run_json["second_reader"] = judge.run_json()
         progress = None if args.quiet else ProgressDisplay(sys.stderr)
         interrupted = False
         try:
@@ -110,6 +140,8 @@ def run_command(args: argparse.Namespace) -> int:
         write_json(out / "run.json", run_json)
         write_json(out / "summary.json", summary)
         write_reports(out, summary, run_json)
+        folder.close()  # no trial line can land after the manifest, even after Ctrl-C
+        write_manifest(out, __version__)  # last: it lists every file above
     finally:
         if demo:
             demo.stop()
@@ -122,6 +154,20 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     hint_not_judged(summary, out)
     return gate(args, summary, run_json)
+
+
+def private_variant_key(args: argparse.Namespace, setup: RunSetup, out: Path) -> str | None:
+    """The secret key of `--private-variants` (from the environment only), or None; a resumed
+    run uses private variants exactly when it did, with the same key."""
+    if setup.recorded is not None:
+        from agentcheck.run.resume import resume_variant_key
+
+        return resume_variant_key(setup.recorded, str(out / "run.json"), args.private_variants)
+    if not args.private_variants:
+        return None
+    from agentcheck.scenario.variants import variant_key
+
+    return variant_key()
 
 
 def hint_not_judged(summary: Summary, out: Path) -> None:
