@@ -37,10 +37,10 @@ def inline_fsync() -> None:
     from agentcheck.core.redaction import redact
     from agentcheck.results import files as results
 
-    def append(self: Any, record: dict[str, Any]) -> None:
+    def append(self: Any, record: Any) -> None:
         if self._fh is None:
-            self._fh = self.trials_path.open("a", encoding="utf-8")
-        self._fh.write(redact(json.dumps(record, ensure_ascii=False)) + "\n")
+            self._fh = self.trials_path.open("a", encoding="utf-8", errors="replace")
+        self._fh.write(redact(results.record_line(record)) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
