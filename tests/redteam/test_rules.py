@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from agentcheck.run.runner import trial_seed
-from agentcheck.scenario.user import CONFIRM
+from agentcheck.scenario.user import CONFIRMS, user_language
 from agentcheck.scenario.world import World
 
 from .library_run import SEED, LibraryRun
@@ -123,14 +123,16 @@ def test_asking_for_the_fact_in_any_language_releases_it(library: LibraryRun,
 def test_a_confirmation_request_is_answered(library: LibraryRun, name: str,
                                             marker: str) -> None:
     """Item 11: 'Shall I go ahead and ...?', and asking leave in French, Korean or with 'May
-    I', gets a yes from the scripted user."""
+    I', gets a yes from the scripted user, in the language the user writes in."""
     answered = 0
     for t in library.trials(name):
         evs = t.get("events", [])
         asked = [i for i, e in enumerate(evs) if e.get("type") == "assistant"
                  and marker in (e.get("text") or "")]
         if asked:
-            assert any(e.get("type") == "user" and e.get("text") == CONFIRM
+            first = next(e["text"] for e in evs if e.get("type") == "user")
+            yes = CONFIRMS[user_language(first)]
+            assert any(e.get("type") == "user" and e.get("text") == yes
                        for e in evs[asked[0]:]), t["scenario"]
             answered += 1
     assert answered >= 10
