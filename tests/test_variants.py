@@ -72,8 +72,8 @@ def test_every_fact_of_a_turn_is_kept(library: list[Scenario]) -> None:
                 world = VariantWorld(sc, seed, key)
                 canonical = World.user_turns(world)
                 for before, after in zip(canonical, world.user_turns(), strict=True):
-                    facts = turn_facts(before)
-                    assert facts == turn_facts(after), (sc.id, before, after)
+                    facts = turn_facts(before)  # an alternative may state them in its order
+                    assert sorted(facts) == sorted(turn_facts(after)), (sc.id, before, after)
                     for fact in facts:
                         assert fact in after
 
