@@ -203,7 +203,7 @@ class HttpClient:
         self.max_response_bytes = max_response_bytes
         self.key_env = key_env
         self._urls: dict[str, httpx.URL] = {}
-        self._headers: dict[tuple[tuple[str, str], ...], list[tuple[bytes, bytes]]] = {}
+        self._headers: dict[tuple[Any, ...], tuple[list[tuple[bytes, bytes]], bool]] = {}
         self._timeout = client.timeout.as_dict()
 
     async def post_json(self, url: str, body: Any, headers: dict[str, str]) -> HttpReply:
@@ -257,23 +257,36 @@ class HttpClient:
     def _request(self, method: str, url: str, body: Any, headers: dict[str, str]
                  ) -> httpx.Request:
         """The request `client.build_request(method, url, json=body, headers=headers)` builds,
-        for less: the client's default headers merged with `headers` once per distinct set, the
-        body encoded as httpx encodes JSON (or taken as is when a driver passes JSON it encoded
-        itself, as `bytes`)."""
-        key = tuple(headers.items())
-        merged = self._headers.get(key)
-        if merged is None:
+        for less: the client's default headers merged with `headers`, and the Host header,
+        once per distinct set; the body encoded as httpx encodes JSON (or taken as is when a
+        driver passes JSON it encoded itself, as `bytes`). Passed as a stream, the request is
+        not prepared again: its headers are the ones httpx's preparation gives, in its order
+        (Host, a zero Content-Length for an empty POST, the merged headers, Content-Length)."""
+        parsed = self._url(url)
+        method = method.upper()
+        key = (tuple(headers.items()), parsed.netloc, method, body is None)
+        prepared = self._headers.get(key)
+        if prepared is None:
             if len(self._headers) > 64:
                 self._headers.clear()
-            merged = self._headers[key] = list(
-                httpx.Headers({**self.client.headers, **headers}).raw)
-        if body is None:
-            content = None
-        else:
-            content = body if isinstance(body, bytes) else encode_json(body)
-            merged = [*merged, (b"Content-Type", b"application/json")]
-        return httpx.Request(method, self._url(url), headers=merged, content=content,
-                             extensions={"timeout": self._timeout})
+            merged = list(httpx.Headers({**self.client.headers, **headers}).raw)
+            if body is not None:
+                merged.append((b"Content-Type", b"application/json"))
+            names = {k.lower() for k, _ in merged}
+            length = b"content-length" in names
+            auto = [(b"Host", parsed.netloc)] if b"host" not in names and parsed.host else []
+            if body is None and not length and b"transfer-encoding" not in names and \
+                    method in ("POST", "PUT", "PATCH"):
+                auto.append((b"Content-Length", b"0"))
+            prepared = self._headers[key] = (auto + merged, body is not None and not length)
+        raw, add_length = prepared
+        content = b"" if body is None else body if isinstance(body, bytes) else encode_json(body)
+        if add_length:
+            raw = [*raw, (b"Content-Length", str(len(content)).encode("ascii"))]
+        request = httpx.Request(method, parsed, headers=raw, stream=httpx.ByteStream(content),
+                                extensions={"timeout": self._timeout})
+        request.read()  # as httpx does for a body given whole: `request.content` is there
+        return request
 
     async def _once(self, url: str, body: Any, headers: dict[str, str], method: str = "POST"
                     ) -> tuple[int, Any, httpx.Headers]:
