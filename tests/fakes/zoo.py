@@ -96,7 +96,7 @@ class Zoo(Server):
             done = last.get("id") if isinstance(last, dict) else None
             self.ok(ex, completion(f"I refunded order {done} in full."))
 
-    # -- the fault matrix (tests/test_fault_matrix.py): one misbehaviour each
+    # -- the fault matrix (tests/run/test_fault_matrix.py): one misbehaviour each
 
     def m_sleeper(self, ex: Exchange, body: dict[str, Any]) -> None:
         """Answers long after any sensible timeout."""

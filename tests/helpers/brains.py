@@ -13,7 +13,8 @@ returns a `Move`: text, tool calls, or both. Brains, chosen by the request's mod
 
 Each protocol's wire format is read back into the neutral conversation by `chat_history`,
 `anthropic_history`, `responses_history` and `gemini_history`; writing a Move in a protocol's
-reply format is the job of that protocol's scripted server (tests/test_protocol_equivalence.py).
+reply format is the job of that protocol's scripted server
+(tests/vendors/test_protocol_equivalence.py).
 
 Standard library and agentcheck only.
 """

@@ -1,5 +1,5 @@
 """Driving one protocol driver against a loopback server the way the runner does: what the
-driver tests (tests/test_openai_chat.py, test_openai_responses.py, test_gemini.py,
+driver tests (tests/vendors/test_openai_chat.py, test_openai_responses.py, test_gemini.py,
 test_anthropic.py, test_streaming.py) and tests/fakes/anthropic.py share. Each binds a
 `Conversation` to its system prompt, user turn and tools, and a profile factory to its defaults.
 """

@@ -1,6 +1,6 @@
 """JSON Schemas of the results contract, generated from the models: one trials.jsonl line
 (TrialRecord) and summary.json (Summary). They ship in the package (results/schemas/) so tools
-in any language can validate a run folder; tests/test_results_schema.py fails when a model
+in any language can validate a run folder; tests/results/test_results_schema.py fails when a model
 changes and the files were not regenerated:
 
     python -m agentcheck.results.schema

@@ -8,7 +8,8 @@ tests keep speaking httpx: this module only swaps what is under `httpx.AsyncClie
 Behaviour kept from httpx's transport, so nothing above notices the swap:
 - every aiohttp failure leaves as the httpx exception a caller expects (ConnectError,
   ConnectTimeout, ReadTimeout, RemoteProtocolError, ReadError, ...), whether it happens before
-  the reply or while its body streams (tests/test_transport.py runs the fault matrix on both);
+  the reply or while its body streams (tests/vendors/test_transport.py runs the fault matrix on
+  both);
 - bodies arrive undecoded (httpx decodes gzip and friends, so size caps apply after decoding);
 - cookies, redirects and auth stay with httpx; aiohttp keeps no cookie jar;
 - httpx's timeouts map onto aiohttp's: connect -> sock_connect, read -> sock_read (between two

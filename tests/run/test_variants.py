@@ -1,0 +1,234 @@
+"""Private variants (issue 13): derived from a secret key, deterministic, different per key,
+meaning kept, canonical names for the judge, and the key never written anywhere."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agentcheck.core.errors import ConfigError
+from agentcheck.judge.scoring import score_trial
+from agentcheck.run.prove import ReferenceSession, prove
+from agentcheck.run.trial import run_trial
+from agentcheck.scenario.model import Scenario, load_scenarios, turn_facts
+from agentcheck.scenario.source import LocatedData
+from agentcheck.scenario.variants import (
+    VARIANT_KEY_ENV,
+    VariantWorld,
+    derive,
+    distinct_variants,
+    key_fingerprint,
+    rephrase,
+    variant_key,
+)
+from agentcheck.scenario.world import World
+
+from ..helpers.paths import ROOT, SCENARIOS
+
+KEY = "test-variant-key-0123456789"
+OTHER = "another-variant-key-98765"
+
+
+@pytest.fixture(scope="module")
+def library() -> list[Scenario]:
+    scenarios, errors = load_scenarios([SCENARIOS])
+    assert not errors
+    return scenarios
+
+
+def test_the_same_key_and_seed_give_the_same_variant(library: list[Scenario]) -> None:
+    for sc in library:
+        a, b = VariantWorld(sc, 7, KEY), VariantWorld(sc, 7, KEY)
+        assert a.variant == b.variant
+        assert a.user_turns() == b.user_turns() and a.tool_specs() == b.tool_specs()
+
+
+def test_different_keys_give_different_surfaces(library: list[Scenario]) -> None:
+    differ = sum(1 for sc in library if VariantWorld(sc, 7, KEY).tool_specs()
+                 != VariantWorld(sc, 7, OTHER).tool_specs())
+    assert differ >= 0.9 * len(library)
+
+
+def test_every_tool_is_renamed_and_no_canonical_name_is_shown(library: list[Scenario]) -> None:
+    for sc in library:
+        specs = VariantWorld(sc, 3, KEY).tool_specs()
+        shown = [t["name"] for t in specs]
+        assert len(set(shown)) == len(shown)
+        assert not set(shown) & {t.name for t in sc.tools}, sc.id
+
+
+def test_every_fact_of_a_turn_is_kept(library: list[Scenario]) -> None:
+    """The variant's turn states each fact of the canonical turn (the World's generated
+    values and every literal word with a digit or an @)."""
+    for sc in library:
+        for seed in (1, 2, 3, 4):
+            for key in (KEY, OTHER):
+                world = VariantWorld(sc, seed, key)
+                canonical = World.user_turns(world)
+                for before, after in zip(canonical, world.user_turns(), strict=True):
+                    facts = turn_facts(before)  # an alternative may state them in its order
+                    assert sorted(facts) == sorted(turn_facts(after)), (sc.id, before, after)
+                    for fact in facts:
+                        assert fact in after
+
+
+def test_generic_rephrasing_changes_the_surface_not_the_facts() -> None:
+    text = "Hi, I'm ana@example.com. Can you refund order ORD-12 for 84.50? I don't need it."
+    out = rephrase(text, 2, 1, False, 1)
+    assert out != text
+    assert out.startswith("Hello, I am ana@example.com.")
+    assert "Could you refund order ORD-12 for 84.50?" in out and "do not" in out
+    assert rephrase("お疲れさまです。ORD-1 をお願いします。", 2, 1, False, 1) == \
+        "お疲れさまです。ORD-1 をお願いします。"
+
+
+def test_the_reference_and_lazy_vendors_under_variants(library: list[Scenario]) -> None:
+    proofs = [prove(sc, keys=(KEY, OTHER)) for sc in library]
+    assert [p.problems for p in proofs if p.problems] == []
+    assert all(p.variants > 1000 for p in proofs)
+
+
+def test_a_replay_in_canonical_names_fails_under_variants(library: list[Scenario]) -> None:
+    """What a memorising vendor sends: the stored solution in the public names."""
+    for sc in library:
+        if sc.declines:
+            continue
+        world = VariantWorld(sc, 5, KEY)
+        traj = asyncio.run(run_trial(sc, world, ReferenceSession(sc)))
+        assert score_trial(sc, world, traj).score < 0.5, sc.id
+        first = next(e for e in traj.events if e["type"] == "tool")
+        assert first["error_kind"] in ("unknown_tool", "invalid_arguments"), sc.id
+
+
+def test_calls_come_back_in_canonical_names(library: list[Scenario]) -> None:
+    sc = next(s for s in library if s.id == "refund-damaged-order")
+    world = VariantWorld(sc, 5, KEY)
+    traj = asyncio.run(run_trial(sc, world, ReferenceSession(sc, world.variant)))
+    tools = [e for e in traj.events if e["type"] == "tool"]
+    assert [e["name"] for e in tools] == ["lookup_customer", "list_orders", "refund_order"]
+    assert "order_id" in tools[-1]["args"]
+    assert score_trial(sc, world, traj).passed
+
+
+def test_a_renamed_parameter_under_its_canonical_name_is_refused(
+        library: list[Scenario]) -> None:
+    sc = next(s for s in library if s.id == "refund-damaged-order")
+    world = VariantWorld(sc, 5, KEY)
+    shown = world.variant.shown("refund_order")
+    renamed = world.variant.params["refund_order"]["order_id"]
+    assert renamed != "order_id"
+    result = world.call(shown, {"order_id": world.data["orders"][0]["id"]})
+    assert result.error_kind == "invalid_arguments" and "order_id" in str(result.error)
+    result = world.call("refund_order", {renamed: world.data["orders"][0]["id"]})
+    assert result.error_kind == "unknown_tool" and shown in str(result.error)
+    assert world.data["orders"][0]["status"] == "delivered"
+
+
+def test_tool_order_and_names_are_shared_by_a_control_group(library: list[Scenario]) -> None:
+    """Scenarios offering the same tools show the same API under one key, so a fixed script
+    over them is still one script (the `scripted` flag)."""
+    groups: dict[frozenset[str], list[Scenario]] = {}
+    for sc in library:
+        groups.setdefault(frozenset(t.name for t in sc.tools), []).append(sc)
+    shared = [g for g in groups.values() if len(g) > 1]
+    assert shared
+    for group in shared:
+        seen = {(derive(sc, KEY, 1).order, tuple(sorted(derive(sc, KEY, 9).tools.items())))
+                for sc in group if not any(t.synonyms for t in sc.tools)}
+        assert len(seen) <= 1
+
+
+def test_the_key_comes_from_the_environment_only() -> None:
+    with pytest.raises(ConfigError, match=VARIANT_KEY_ENV):
+        variant_key({})
+    with pytest.raises(ConfigError, match="too short"):
+        variant_key({VARIANT_KEY_ENV: "abc"})
+    assert variant_key({VARIANT_KEY_ENV: KEY}) == KEY
+    assert key_fingerprint(KEY) != key_fingerprint(OTHER) and len(key_fingerprint(KEY)) == 16
+    assert KEY not in key_fingerprint(KEY)
+
+
+def test_alternatives_must_keep_the_facts() -> None:
+    from agentcheck.scenario.model import parse_scenario
+    from agentcheck.scenario.source import load_file
+
+    src = load_file(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")
+    data = json.loads(json.dumps(src.data))
+    data["task"][0]["alternatives"] = ["Please refund my broken order."]
+    with pytest.raises(ConfigError) as exc:
+        parse_scenario(LocatedData(data, src.lines, src.file), "refund-damaged-order")
+    text = exc.value.render()
+    assert "task[0].alternatives[0]" in text and "customers[0].email" in text
+    assert "refund-damaged-order.yaml:" in text
+
+
+def test_distinct_variants_counts_wordings_names_and_orders(library: list[Scenario]) -> None:
+    sc = next(s for s in library if s.id == "refund-damaged-order")
+    assert distinct_variants(sc) >= 2 * 2 * 2 * 6
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agentcheck.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_private_variants_run(tmp_path: Path) -> None:
+    """The demo vendors keep their tiers; run.json has the fingerprint and no file holds the
+    key; without the key the run is a configuration error; resume, merge and compare refuse
+    to mix keys."""
+    sc = [str(SCENARIOS / "customer-service"), str(SCENARIOS / "it-helpdesk")]
+    base = {k: v for k, v in os.environ.items() if k != VARIANT_KEY_ENV}
+    env = {**base, VARIANT_KEY_ENV: KEY}
+    scen = [a for s in sc for a in ("--scenarios", s)]
+    plain = _run(["run", *scen, "--seed", "4", "--out", str(tmp_path / "a"), "--quiet"], base)
+    assert plain.returncode == 0, plain.stderr
+    private = _run(["run", *scen, "--seed", "4", "--out", str(tmp_path / "b"), "--quiet",
+                    "--private-variants"], env)
+    assert private.returncode == 0, private.stderr
+    tiers = {}
+    for name in ("a", "b"):
+        summary = json.loads((tmp_path / name / "summary.json").read_text())
+        tiers[name] = {v["name"]: (v["tier"], v["flags"]) for v in summary["vendors"]}
+    assert tiers["a"] == tiers["b"]
+    assert tiers["b"]["demo-agent"][0] == 3 and tiers["b"]["demo-chatbot"][0] == 0
+    run = json.loads((tmp_path / "b" / "run.json").read_text())
+    assert run["variants"] == {"key_fingerprint": key_fingerprint(KEY)}
+    assert "variants" not in json.loads((tmp_path / "a" / "run.json").read_text())
+    for path in (tmp_path / "b").rglob("*"):
+        if path.is_file():
+            assert KEY not in path.read_text(errors="replace"), path
+
+    missing = _run(["run", *scen, "--out", str(tmp_path / "c"), "--private-variants"], base)
+    assert missing.returncode == 2 and VARIANT_KEY_ENV in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+    compared = _run(["compare", str(tmp_path / "a"), str(tmp_path / "b")], env)
+    assert compared.returncode == 2 and "private variants" in compared.stderr
+
+    wrong = _run(["run", "--resume", "--out", str(tmp_path / "b")],
+                 {**base, VARIANT_KEY_ENV: OTHER})
+    assert wrong.returncode == 2 and "not the key" in wrong.stderr
+    assert OTHER not in wrong.stderr and KEY not in wrong.stderr
+    widen = _run(["run", "--resume", "--out", str(tmp_path / "a"), "--private-variants"], env)
+    assert widen.returncode == 2 and "without private variants" in widen.stderr
+    same = _run(["run", "--resume", "--out", str(tmp_path / "b"), "--quiet"], env)
+    assert same.returncode == 0, same.stderr
+
+
+def test_shards_of_other_keys_are_not_merged(tmp_path: Path) -> None:
+    sc = str(SCENARIOS / "customer-service" / "refund-damaged-order.yaml")
+    base = {k: v for k, v in os.environ.items() if k != VARIANT_KEY_ENV}
+    for i, key in ((1, KEY), (2, OTHER)):
+        done = _run(["run", "--scenarios", sc, "--vendor", "demo-agent", "--seed", "3",
+                     "--shard", f"{i}/2", "--out", str(tmp_path / str(i)), "--quiet",
+                     "--private-variants"], {**base, VARIANT_KEY_ENV: key})
+        assert done.returncode == 0, done.stderr
+    merged = _run(["merge", str(tmp_path / "1"), str(tmp_path / "2"), "--out",
+                   str(tmp_path / "m")], base)
+    assert merged.returncode == 2 and "private variants" in merged.stderr
