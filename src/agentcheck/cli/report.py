@@ -36,6 +36,9 @@ def add_parsers(sub: Any) -> None:
     rep.add_argument("--judge", default=None, metavar="PROFILE",
                      help="first add a second reader's labels to RUN_DIR's trials (a model "
                           "profile; answers cached, verdicts unchanged)")
+    rep.add_argument("--lang", default=None, metavar="LANG",
+                     help="language of report.md and report.html: en or zh-TW (default: the "
+                          "language the run recorded, else en)")
     add_gate_args(rep)
     rep.set_defaults(handler=report)
 
@@ -59,10 +62,12 @@ def print_table(summary: Summary, run: dict[str, Any]) -> None:
 
 def report(args: argparse.Namespace) -> int:
     from agentcheck.report import render_run
+    from agentcheck.report.messages import check_lang
     from agentcheck.results.files import read_json
     from agentcheck.results.manifest import is_intact, refresh_manifest, signing_key
 
     check_gate_args(args)
+    check_lang(args.lang)
     # reports re-rendered into the run folder change its files: its manifest follows, unless
     # the folder had already been changed since the manifest was written (not blessed here)
     in_place = args.out is None or args.out.resolve() == args.run_dir.resolve()
@@ -73,7 +78,7 @@ def report(args: argparse.Namespace) -> int:
         intact = is_intact(args.run_dir)
     if args.judge is not None:
         add_second_reader(args.run_dir, args.judge)
-    summary, paths = render_run(args.run_dir, args.out)
+    summary, paths = render_run(args.run_dir, args.out, args.lang)
     if in_place:
         refresh_manifest(args.run_dir, __version__, intact)
         if not intact:

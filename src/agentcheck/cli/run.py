@@ -58,6 +58,9 @@ def add_parser(sub: Any) -> None:
     run.add_argument("--judge-decides", action="store_true",
                      help="the second reader's labels decide the honesty checks (default: "
                           "the deterministic reader's)")
+    run.add_argument("--lang", default=None, metavar="LANG",
+                     help="language of report.md and report.html: en (default) or zh-TW; "
+                          "recorded in run.json, so `report` re-renders in it")
     add_gate_args(run)
     run.set_defaults(handler=run_command)
 
@@ -135,6 +138,8 @@ def run_command(args: argparse.Namespace) -> int:
         finally:
             if progress:
                 progress.close()
+        if args.lang:
+            run_json["report_lang"] = args.lang
         run_json["finished_at"] = now_iso()
         run_json["complete"] = not interrupted
         write_json(out / "run.json", run_json)
@@ -180,7 +185,10 @@ def hint_not_judged(summary: Summary, out: Path) -> None:
 
 
 def check_run_args(args: argparse.Namespace) -> None:
+    from agentcheck.report.messages import check_lang
+
     check_gate_args(args)
+    check_lang(args.lang)
     if args.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
     if args.trials is not None and args.trials < 1:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentcheck.report.messages import t
 from agentcheck.results.records import TrialRecord, as_record
 
 # which failed check explains a failure best, first
@@ -100,18 +101,18 @@ def failed_checks(record: TrialRecord) -> list[FailedCheck]:
 def _headline(record: TrialRecord, checks: list[FailedCheck]) -> str:
     term = record.termination
     if term == "harness_error":
-        return (f"agentcheck error (not judged; --resume re-runs it): "
-                f"{record.error_cause or ''}").strip()
+        return t("ev.harness", cause=record.error_cause or "").strip()
     if term == "cut_off":
-        lead = "reply cut off by the vendor's output limit"
+        lead = t("ev.cut_off")
         return lead + (f"; {checks[0].reason}" if checks else "")
     if term not in ("final_answer", "user_left"):
         cause = record.error_cause
-        lead = f"ended by {term}" + (f" ({cause})" if cause else "")
+        lead = t("ev.ended", termination=term) + (f" ({cause})" if cause else "")
         return lead + (f"; {checks[0].reason}" if checks else "")
     if checks:
-        return checks[0].reason or f"{checks[0].kind} check failed: {checks[0].name}"
-    return "the trial did not pass"
+        return checks[0].reason or t("ev.check_failed", kind=checks[0].kind,
+                                     name=checks[0].name)
+    return t("ev.not_passed")
 
 
 def _calls(events: list[dict[str, Any]]) -> list[ToolCall]:
@@ -147,8 +148,7 @@ def _transcript(events: list[dict[str, Any]]) -> tuple[list[Message], int]:
     if len(msgs) <= TRANSCRIPT_HEAD + TRANSCRIPT_TAIL:
         return msgs, 0
     omitted = len(msgs) - TRANSCRIPT_HEAD - TRANSCRIPT_TAIL
-    gap = Message("gap", f"... {omitted} message(s) left out here; the full trajectory is in "
-                         "trials.jsonl ...")
+    gap = Message("gap", t("ev.gap", omitted=omitted))
     return [*msgs[:TRANSCRIPT_HEAD], gap, *msgs[-TRANSCRIPT_TAIL:]], omitted
 
 

@@ -4,30 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from agentcheck.report.messages import CATALOGUES, EN, current, t
 from agentcheck.results.summary import Comparison, Percentiles, ScenarioResult, VendorVerdict
 
-TIER_MEANING = {
-    0: "does not call tools when the task needs them",
-    1: "calls tools but cannot chain them into multi-step work",
-    2: "completes chained, planned multi-step tasks",
-    3: "completes multi-step tasks and recovers from faults, messy data and multi-turn work, "
-       "safely and reliably",
-}
-FLAG_MEANING = {
-    "hallucinated_actions": "claims actions it did not take",
-    "hands_work_back": "hands the work back to the user",
-    "scripted": "runs the same script whatever the task",
-    "unsafe_action": "took a forbidden or unsafe action",
-    "unreliable": "succeeds once but not reliably on repeat",
-    "collateral_damage": "changed records the task did not involve",
-}
 NO_VERDICT = "no verdict"
-NO_VERDICT_MEANING = {
-    "unavailable": "the vendor mostly failed to answer (unreachable, unknown model, rejected "
-                   "key...), so its tasks say nothing about its capability",
-    "not_judged": "some of its trials hit an agentcheck error and could not be judged; "
-                  "a verdict on the rest could be cherry-picked",
-}
+"""The English label, for the CSV, `compare` and the gates; reports use nv_label()."""
+NO_VERDICT_KINDS = ("unavailable", "not_judged")
+TIER_MEANING = {i: EN[f"tier.meaning.{i}"] for i in range(4)}
+"""English, for callers outside a report; reports use tier_meaning()."""
+FLAG_MEANING = {k.removeprefix("flag."): v for k, v in EN.items() if k.startswith("flag.")}
+"""English, for callers outside a report; reports use flag_meaning()."""
+
+
+def _known(key: str) -> bool:
+    return key in CATALOGUES[current()]
+
+
+def tier_meaning(tier: int) -> str:
+    return t(f"tier.meaning.{tier}")
+
+
+def tier_name(v: VendorVerdict) -> str:
+    """The tier's name in the report's language (the summary records it in English)."""
+    key = f"tier.name.{v.tier}"
+    return t(key) if v.tier is not None and _known(key) else v.tier_name
+
+
+def flag_meaning(flag: str) -> str:
+    """What a flag means; the flag's identifier itself when the catalogue does not know it."""
+    return t(f"flag.{flag}") if _known(f"flag.{flag}") else flag
+
+
+def no_verdict_meaning(kind: str | None) -> str | None:
+    return t(f"nv.meaning.{kind}") if kind in NO_VERDICT_KINDS else None
+
+
+def nv_label() -> str:
+    return t("nv")
+
+
+def dimension(d: str) -> str:
+    return t(f"dim.{d}") if _known(f"dim.{d}") else d.replace("_", " ")
 
 
 def pct(x: float | None, digits: int = 0) -> str:
@@ -68,7 +85,7 @@ def points(drop: float | None) -> str:
     if drop is None:
         return "-"
     value = round(100 * drop)
-    return f"{value:+d} pts" if value else "0 pts"
+    return t("unit.pts", value=value) if value else t("unit.pts.zero")
 
 
 def max_k(pass_hat_k: dict[str, Any]) -> str | None:
@@ -104,7 +121,7 @@ def business_cells(v: VendorVerdict, of_baseline: bool = False) -> list[str]:
     helped = v.completed_without_help
     saved = hours(v.human_minutes_saved_per_1000_tasks)
     if of_baseline:
-        saved += f" of {hours(v.human_minutes_per_1000_tasks)}"
+        saved = t("of", part=saved, whole=hours(v.human_minutes_per_1000_tasks))
     drop = v.noisy_drop.mean_drop
     return [f"{helped}/{n} ({pct(helped / n if n else None)})",
             money(v.cost_per_trial_usd), money(v.cost_per_completed_task_usd),
@@ -116,14 +133,16 @@ def no_verdict(v: VendorVerdict) -> str | None:
     """Why a vendor has no verdict, or None when it has one. A summary without a tier counts as
     no verdict too, so that no report ever shows a tier or a clean bill that is not there."""
     if v.no_verdict is not None:
-        return v.no_verdict.reason or v.no_verdict.kind or NO_VERDICT
-    return NO_VERDICT if v.tier is None else None
+        return v.no_verdict.reason or v.no_verdict.kind or nv_label()
+    return nv_label() if v.tier is None else None
 
 
 def no_verdict_kind(v: VendorVerdict) -> str:
     """'unavailable' or 'not judged' (or plain 'no verdict'), for badges and CSV cells."""
     kind = v.no_verdict.kind if v.no_verdict is not None else None
-    return kind.replace("_", " ") if kind else NO_VERDICT
+    if kind in NO_VERDICT_KINDS:
+        return t(f"nv.kind.{kind}")
+    return kind.replace("_", " ") if kind else nv_label()
 
 
 def verdict_mark(v: VendorVerdict) -> str | None:
@@ -132,7 +151,8 @@ def verdict_mark(v: VendorVerdict) -> str | None:
     if no_verdict(v) is None:
         return None
     kind = no_verdict_kind(v)
-    return NO_VERDICT if kind == NO_VERDICT else f"{NO_VERDICT}: {kind}"
+    label = nv_label()
+    return label if kind == label else t("nv.with", label=label, reason=kind)
 
 
 def without_verdict(vendors: list[VendorVerdict]) -> list[str]:
@@ -147,18 +167,19 @@ def no_verdict_note(vendors: list[VendorVerdict], chart: bool = False) -> str | 
     names = without_verdict(vendors)
     if not names:
         return None
-    one = len(names) == 1
-    left_out = f"; the chart leaves {'it' if one else 'them'} out" if chart else ""
-    return (f"No verdict for {', '.join(names)} (marked \"{NO_VERDICT}\"): "
-            f"{'its' if one else 'their'} numbers are for diagnosis, not a verdict{left_out}.")
+    n = "one" if len(names) == 1 else "many"
+    left_out = t(f"nv.note.chart.{n}") if chart else ""
+    return t(f"nv.note.{n}", names=t("list.sep").join(names), label=nv_label(),
+             left_out=left_out)
 
 
 def tier_text(v: VendorVerdict) -> str:
     """'3 autonomous agent', or 'no verdict: <reason>'."""
     reason = no_verdict(v)
     if reason is None:
-        return f"{v.tier} {v.tier_name}"
-    return reason if reason == NO_VERDICT else f"{NO_VERDICT}: {reason}"
+        return t("tier.text", tier=v.tier, name=tier_name(v))
+    label = nv_label()
+    return reason if reason == label else t("nv.with", label=label, reason=reason)
 
 
 def score_text(v: VendorVerdict) -> str:
@@ -173,10 +194,10 @@ def reliability_cells(v: VendorVerdict, ks: list[str]) -> list[str]:
     """One vendor's row of the reliability table, after its name: pass^k for each k, whether it
     is flagged unreliable ('-' with no verdict: no flag there is no clean bill) and the
     scenarios that flip ('none')."""
-    unreliable = ("yes" if "unreliable" in v.flags else
-                  "no" if no_verdict(v) is None else "-")
+    unreliable = (t("yes") if "unreliable" in v.flags else
+                  t("no") if no_verdict(v) is None else "-")
     return [*(pct(v.pass_hat_k.get(k)) for k in ks), unreliable,
-            ", ".join(v.flipping_scenarios) or "none"]
+            ", ".join(v.flipping_scenarios) or t("none")]
 
 
 def profile_cells(v: VendorVerdict, dimensions: tuple[str, ...]) -> list[str]:
@@ -198,20 +219,27 @@ def significance_notes(vendors: list[VendorVerdict],
     vendors are left out for having no verdict (there is nothing to rank them by)."""
     out = []
     if not comparisons:
-        out.append("Only one vendor: nothing to compare." if len(vendors) < 2 else
-                   "Fewer than two vendors have a verdict: nothing to compare.")
+        out.append(t("sig.one_vendor") if len(vendors) < 2 else t("sig.too_few"))
     names = without_verdict(vendors)
     if names and len(vendors) > 1:
-        out.append(f"Left out: {', '.join(names)} (no verdict, so nothing to rank "
-                   f"{'it' if len(names) == 1 else 'them'} by).")
+        n = "one" if len(names) == 1 else "many"
+        out.append(t(f"sig.left_out.{n}", names=t("list.sep").join(names)))
     return out
 
 
 def flag_words(v: VendorVerdict) -> str:
     if not v.flags:
-        return "no red flags"
-    return "; ".join(f"{FLAG_MEANING.get(f, f)} ({f}, {v.flag_counts.get(f, 0)})"
-                     for f in v.flags)
+        return t("flags.none")
+    return t("flags.sep").join(t("flags.item", meaning=flag_meaning(f), flag=f,
+                                 count=v.flag_counts.get(f, 0)) for f in v.flags)
+
+
+def flag_sentence(v: VendorVerdict) -> str | None:
+    """The last of vendor_sentences: its red flags, or that it has none (only with a
+    verdict: no flag among trials that could not be judged proves nothing)."""
+    if v.flags:
+        return t("sent.red_flags", flags=flag_words(v))
+    return t("sent.no_red_flags") if no_verdict(v) is None else None
 
 
 def vendor_sentences(v: VendorVerdict) -> list[str]:
@@ -219,49 +247,49 @@ def vendor_sentences(v: VendorVerdict) -> list[str]:
     n = v.scored_trials
     reason = no_verdict(v)
     if reason is not None or v.tier is None:  # numbers shown, but they are not a verdict
-        out = ["No verdict." if reason in (None, NO_VERDICT) else f"No verdict: {reason}."]
+        out = [t("sent.no_verdict") if reason in (None, nv_label()) else
+               t("sent.no_verdict_reason", reason=reason)]
     else:
-        out = [f"Tier {v.tier}, {v.tier_name}: {TIER_MEANING[v.tier]}."]
+        out = [t("sent.tier", tier=v.tier, name=tier_name(v), meaning=tier_meaning(v.tier))]
         if v.tier < 3 and v.tier_reasons:
-            out.append("Not higher because: " + "; ".join(v.tier_reasons) + ".")
+            out.append(t("sent.not_higher", reasons="; ".join(v.tier_reasons)))
     helped = v.completed_without_help
-    done = f"{pct(v.completion_rate)}, 95% CI {pct_ci(v.completion_ci)}"
+    done = t("sent.done", rate=pct(v.completion_rate), ci=pct_ci(v.completion_ci))
     if helped == v.completed_tasks:
-        out.append(f"Completed {helped} of {n} tasks without human help ({done}).")
+        out.append(t("sent.completed", helped=helped, n=n, done=done))
     else:
-        out.append(f"Completed {v.completed_tasks} of {n} tasks ({done}), {helped} of "
-                   "them without human help.")
+        out.append(t("sent.completed_helped", done_n=v.completed_tasks, n=n, done=done,
+                     helped=helped))
     k = max_k(v.pass_hat_k)
     if v.reliability_measured and k:
-        out.append(f"Chance that {k} attempts at the same task all succeed: "
-                   f"{pct(v.pass_hat_k[k])} (one attempt: {pct(v.pass_hat_k['1'])}).")
+        out.append(t("sent.passk", k=k, rate=pct(v.pass_hat_k[k]),
+                     one=pct(v.pass_hat_k["1"])))
     cost = v.cost_per_completed_task_usd
-    out.append(f"Costs {money(cost)} per completed task" if cost is not None
-               else "Completed no task, so it has no cost per completed task")
-    out[-1] += f" ({money(v.cost_per_trial_usd)} per attempt)."
+    attempt = money(v.cost_per_trial_usd)
+    out.append(t("sent.cost", cost=money(cost), attempt=attempt) if cost is not None
+               else t("sent.no_cost", attempt=attempt))
     saved = v.human_minutes_saved_per_1000_tasks
     base = v.human_minutes_per_1000_tasks
     if saved is not None and base:
-        share = f"about {hours(saved)}" if saved >= 30 else "none"
-        out.append(f"Saves {share} of the {hours(base)} of human work per 1,000 such tasks.")
+        share = (t("sent.saves.about", hours=hours(saved)) if saved >= 30
+                 else t("sent.saves.none"))
+        out.append(t("sent.saves", share=share, base=hours(base)))
     noisy = v.noisy_drop
     if noisy.mean_drop is not None and any(f.clean_rate or f.noisy_rate
                                            for f in noisy.families):
         out.append(noisy_sentence(noisy.mean_drop))
-    if v.flags:
-        out.append("Red flags: " + flag_words(v) + ".")
-    elif reason is None:  # no flag among trials that could not be judged proves nothing
-        out.append("No red flags.")
+    flags = flag_sentence(v)
+    if flags is not None:
+        out.append(flags)
     return out
 
 
 def noisy_sentence(drop: float) -> str:
     if abs(drop) < 0.005:
-        return "Completes as many tasks on messy data as on clean data."
+        return t("noisy.same")
     if drop > 0:
-        return (f"On messy data (typos, missing fields, tool faults) it completes "
-                f"{100 * drop:.0f} percentage points fewer tasks than on clean data.")
-    return f"On messy data it completes {-100 * drop:.0f} percentage points more tasks."
+        return t("noisy.fewer", drop=f"{100 * drop:.0f}")
+    return t("noisy.more", gain=f"{-100 * drop:.0f}")
 
 
 def significance_summary(comparisons: list[Comparison]) -> list[str]:
@@ -270,22 +298,17 @@ def significance_summary(comparisons: list[Comparison]) -> list[str]:
     if found or not comparisons:
         return found
     most = max(c.a_better + c.b_better for c in comparisons)
-    hint = (f" Only up to {most} scenario(s) separate any two vendors; at least 6 are "
-            "needed before any difference can be significant." if most < 6 else "")
-    return ["No vendor is significantly better than another on this run: add scenarios or "
-            "trials to separate them." + hint]
+    hint = t("sig.none.hint", most=most) if most < 6 else ""
+    return [t("sig.none") + hint]
 
 
 def comparison_sentence(c: Comparison) -> str:
     if c.significant and c.better:
         worse = c.b if c.better == c.a else c.a
-        return (f"{c.better} completes more tasks than {worse} "
-                f"(significant, p = {c.p_adjusted:.3g} after Holm).")
+        return t("sig.better", better=c.better, worse=worse, p=f"{c.p_adjusted:.3g}")
     nonzero = c.a_better + c.b_better
     if nonzero and c.min_reachable_p >= 0.05:
-        return (f"{c.a} and {c.b}: not significantly different; only {nonzero} "
-                f"scenario(s) separate them, too few for any test to be sure (6 needed).")
+        return t("sig.few", a=c.a, b=c.b, n=nonzero)
     if not nonzero:
-        return f"{c.a} and {c.b}: the same pass rate on every scenario."
-    return (f"{c.a} and {c.b}: not significantly different "
-            f"(p = {c.p_adjusted:.3g} after Holm).")
+        return t("sig.same", a=c.a, b=c.b)
+    return t("sig.not", a=c.a, b=c.b, p=f"{c.p_adjusted:.3g}")

@@ -16,17 +16,20 @@ from agentcheck.report.assets import CSS, SCRIPT
 from agentcheck.report.completeness import completeness
 from agentcheck.report.evidence import Failures, TrialEvidence
 from agentcheck.report.fmt import (
-    FLAG_MEANING,
-    NO_VERDICT_MEANING,
-    TIER_MEANING,
+    flag_meaning,
+    flag_sentence,
     max_k,
     no_verdict,
     no_verdict_kind,
+    no_verdict_meaning,
     no_verdict_note,
+    tier_meaning,
+    tier_name,
     tier_text,
     vendor_sentences,
     verdict_mark,
 )
+from agentcheck.report.messages import t
 from agentcheck.report.sections import Cell, Section, Sections, build_sections
 from agentcheck.report.svg import (
     esc,
@@ -94,8 +97,8 @@ def _vendor_meta(run: dict[str, Any]) -> dict[str, str]:
     out = {}
     for p in run.get("vendors", []):
         if isinstance(p, dict) and p.get("name"):
-            bits = [f"model {p['model']}" if p.get("model") else "",
-                    f"version {p['version']}" if p.get("version") else "",
+            bits = [t("html.meta.model", model=p["model"]) if p.get("model") else "",
+                    t("html.meta.version", version=p["version"]) if p.get("version") else "",
                     str(p.get("protocol") or "")]
             out[str(p["name"])] = " \u00b7 ".join(b for b in bits if b)
     return out
@@ -106,13 +109,15 @@ def _cards(summary: Summary, run: dict[str, Any]) -> str:
     cards = []
     for v in summary.vendors:
         reason = no_verdict(v)
-        chips = "".join(f'<span class="chip" title="{esc(FLAG_MEANING.get(f, f))}">'
+        chips = "".join(f'<span class="chip" title="{esc(flag_meaning(f))}">'
                         f"{esc(f)}</span>" for f in v.flags)
         if not chips:  # the green chip is a clean bill: only for a vendor with a verdict
-            chips = ('<span class="chip ok">no red flags</span>' if reason is None
-                     else '<span class="chip warn">no verdict</span>')
+            chips = (f'<span class="chip ok">{esc(t("html.chip.no_flags"))}</span>'
+                     if reason is None else
+                     f'<span class="chip warn">{esc(t("nv"))}</span>')
+        flags = flag_sentence(v)  # shown as chips
         sentences = "".join(f"<li>{esc(s)}</li>" for s in vendor_sentences(v)[1:]
-                            if not s.startswith(("Red flags", "No red flags")))
+                            if s != flags)
         cards.append(
             f'<div class="card"><h3><span>{esc(v.name)}</span>{_badge(v)}</h3>'
             f'<div class="meta">{esc(meta.get(v.name, ""))}</div>'
@@ -124,25 +129,24 @@ def _cards(summary: Summary, run: dict[str, Any]) -> str:
 
 def _badge(v: VendorVerdict) -> str:
     if no_verdict(v) is None and v.tier is not None:
-        return tier_badge(v.tier, v.tier_name)
+        return tier_badge(v.tier, tier_name(v))
     return no_verdict_badge(no_verdict_kind(v))
 
 
 def _score(v: VendorVerdict) -> str:
     if no_verdict(v) is not None or v.capability_ci is None or v.capability_score is None:
-        return ('<div class="score"><b>-</b><span>/ 100 capability: no verdict, so no '
-                "score</span></div>")
+        return f'<div class="score"><b>-</b><span>{esc(t("html.score.none"))}</span></div>'
     lo, hi = v.capability_ci
     return (f'<div class="score"><b>{v.capability_score:.0f}</b>'
-            f"<span>/ 100 capability (95% CI {lo:.0f}-{hi:.0f})</span></div>")
+            f"<span>{esc(t('html.score', lo=f'{lo:.0f}', hi=f'{hi:.0f}'))}</span></div>")
 
 
 def _meaning(v: VendorVerdict) -> str:
     """What the tier means, or why there is none."""
     if no_verdict(v) is None and v.tier is not None:
-        return TIER_MEANING[v.tier]
-    kind = v.no_verdict.kind if v.no_verdict is not None else None
-    why = f" ({NO_VERDICT_MEANING[kind]})" if kind in NO_VERDICT_MEANING else ""
+        return tier_meaning(v.tier)
+    meaning = no_verdict_meaning(v.no_verdict.kind if v.no_verdict is not None else None)
+    why = t("html.meaning.why", meaning=meaning) if meaning is not None else ""
     return f"{tier_text(v)}{why}."
 
 
@@ -176,92 +180,75 @@ def _trial(f: TrialEvidence, anchor: str) -> str:
         f'<div class="check"><span class="kind">{esc(c.kind)}</span>{esc(c.name)}'
         f"<div>{esc(c.reason)}</div>"
         + (f"<blockquote>{esc(c.excerpt)}</blockquote>" if c.excerpt else "") + "</div>"
-        for c in f.checks) or '<p class="note">No check failed; see the termination.</p>'
+        for c in f.checks) or f'<p class="note">{esc(t("html.no_check"))}</p>'
     flags = "".join(f'<li><span class="chip">{esc(k)}</span> {esc(v)}</li>'
                     for k, v in f.flags.items())
-    calls = _table(["step", "tool", "arguments", "result or error"], [
+    calls = _table([esc(t(f"html.col.{c}")) for c in ("step", "tool", "arguments", "result")],
+                   [
         [str(c.step if c.step is not None else ""), f'<span class="mono">{esc(c.name)}</span>',
          f"<code>{esc(c.args)}</code>",
          (f"<code>{esc(c.outcome)}</code>" if c.ok else
           f'<span class="err">{esc(c.outcome)}</span>')
-         + (f' <span class="note">({c.changes} change(s))</span>' if c.changes else "")]
+         + (f' <span class="note">{esc(t("html.changes", count=c.changes))}</span>'
+            if c.changes else "")]
         for c in f.calls], {0}, "calls") if f.calls else \
-        '<p class="note">No tool call was made.</p>'
+        f'<p class="note">{esc(t("html.no_call"))}</p>'
     lines = "".join(f'<li class="{esc(m.role)}"><span class="role">{esc(m.role)}</span>'
                     f'<span class="text">{esc(m.text)}</span></li>' for m in f.transcript)
     error = f'<p class="err">{esc(f.error)}</p>' if f.error else ""
     return (f'<details class="trial" id="{esc(anchor)}"><summary>'
             f'<span class="scn">{esc(f.scenario)} #{f.trial}</span>'
             f'<span class="why">{esc(f.headline)}</span>'
-            f'<span class="term">{esc(f.termination)} \u00b7 score {100 * f.score:.0f}</span>'
-            f'</summary><div class="trial-body">{error}<h4>Failed checks</h4>{checks}'
-            + (f"<h4>Flags</h4><ul>{flags}</ul>" if flags else "")
-            + f"<h4>Tool calls ({len(f.calls) + f.omitted_calls})</h4>{calls}"
-            + (f'<p class="note">The first {len(f.calls)} are shown; the other '
-               f"{f.omitted_calls} are in trials.jsonl.</p>" if f.omitted_calls else "")
-            + f'<h4>Transcript</h4><ol class="transcript">{lines}</ol>'
-            + f'<p class="note">seed {esc(f.seed)}</p></div></details>')
+            f'<span class="term">{esc(f.termination)} \u00b7 '
+            f'{esc(t("html.trial.score", score=f"{100 * f.score:.0f}"))}</span>'
+            f'</summary><div class="trial-body">{error}'
+            f'<h4>{esc(t("html.trial.failed_checks"))}</h4>{checks}'
+            + (f'<h4>{esc(t("html.trial.flags"))}</h4><ul>{flags}</ul>' if flags else "")
+            + f'<h4>{esc(t("html.trial.calls", count=len(f.calls) + f.omitted_calls))}</h4>'
+            + calls
+            + (f'<p class="note">{esc(t("html.trial.first_calls", shown=len(f.calls), rest=f.omitted_calls))}</p>'  # noqa: E501
+               if f.omitted_calls else "")
+            + f'<h4>{esc(t("html.trial.transcript"))}</h4><ol class="transcript">{lines}</ol>'
+            + f'<p class="note">{esc(t("html.trial.seed", seed=f.seed))}</p></div></details>')
 
 
 def _shown_of(shown: int, total: int) -> str:
     if shown >= total:
         return ""
-    return (f'<p class="note">{shown} of {total} are shown (the first few of each scenario); '
-            "every trial is in trials.jsonl.</p>")
+    return f'<p class="note">{esc(t("html.shown_of", shown=shown, total=total))}</p>'
 
 
 def _evidence(summary: Summary, failures: dict[str, Failures]) -> Iterator[str]:
     """The evidence section's body, one vendor at a time: the largest part of the page, never
     held whole."""
-    yield ('<div class="toolbar"><button type="button" id="expand-all">Expand all</button>'
-           '<button type="button" id="collapse-all">Collapse all</button></div>')
+    yield (f'<div class="toolbar"><button type="button" id="expand-all">'
+           f'{esc(t("html.expand"))}</button><button type="button" id="collapse-all">'
+           f'{esc(t("html.collapse"))}</button></div>')
     for i, v in enumerate(summary.vendors):
         items = failures.get(v.name, Failures())
         scored, harness = items.scored, items.harness
         if not items.total:
-            yield (f'<details class="vendor"><summary>{_name(v)}: no failed '
-                   "trial</summary><div></div></details>")
+            yield (f'<details class="vendor"><summary>{t("html.vendor.none", name=_name(v))}'
+                   "</summary><div></div></details>")
             continue
-        yield (f'<details class="vendor"><summary>{_name(v)}: {items.scored_total} '
-               f"failed trial(s) of {v.scored_trials}"
-               + (f", {items.harness_total} agentcheck error(s)" if harness else "")
+        yield ('<details class="vendor"><summary>'
+               + t("html.vendor.failed", name=_name(v), failed=items.scored_total,
+                   trials=v.scored_trials)
+               + (t("html.vendor.harness", count=items.harness_total) if harness else "")
                + "</summary><div>")
         for f in scored:
             yield _trial(f, f"t-{i}-{f.scenario}-{f.trial}")
         yield _shown_of(len(scored), items.scored_total)
         if harness:
-            yield ('<h3>agentcheck errors (could not be judged: no verdict until they are '
-                   "re-run with <code>agentcheck run --resume --out DIR</code>)</h3>")
+            yield f"<h3>{t('html.harness.title')}</h3>"
             for f in harness:
                 yield _trial(f, f"h-{i}-{f.scenario}-{f.trial}")
             yield _shown_of(len(harness), items.harness_total)
         yield "</div></details>"
 
 
-HOWTO = [
-    ("Tier", "The anti-washing verdict from what the vendor did: 0 chat only, 1 tool-assisted, "
-             "2 multi-step agent, 3 autonomous agent. Each card says why it is not higher."),
-    ("No verdict", "No tier and no score. \"unavailable\": the vendor mostly failed to "
-                   "answer (unreachable, unknown model, rejected key), which says nothing "
-                   "about its capability. \"not judged\": some trials hit an agentcheck error; "
-                   "agentcheck run --resume --out DIR re-runs them."),
-    ("Capability score", "0-100, the mean over scenarios of the trial scores (outcome, "
-                         "milestones, answer; halved for false claims, zero for unsafe "
-                         "actions), with a 95% interval."),
-    ("Tasks completed", "Trials that passed every check, judged on the simulated world's "
-                        "final state, never on what the vendor says it did."),
-    ("pass^k", "The chance that k attempts at the same task all succeed; a steep fall from "
-               "pass^1 means the vendor is unreliable."),
-    ("Significance", "A paired test over scenarios (exact Wilcoxon signed-rank, Holm-adjusted "
-                     "over all pairs). 'Not significant' means the run does not separate the "
-                     "vendors: add scenarios or trials."),
-    ("Cost and time", "Vendor cost from token usage and the profile's prices; time is wall "
-                      "clock per task and per model call."),
-    ("Human work saved", "Each scenario's human baseline in minutes x the vendor's success "
-                         "rate, per 1,000 tasks; a failed task saves nothing."),
-    ("Clean \u2192 noisy", "The same task with messy data and tool faults: the drop is how "
-                           "much a clean demo overstates production."),
-]
+HOWTO = ("tier", "nv", "score", "tasks", "passk", "sig", "cost", "saved", "noisy")
+"""The terms explained under "How to read this report", by their catalogue keys."""
 
 
 def html_page(summary: Summary, run: dict[str, Any], failures: dict[str, Failures],
@@ -277,66 +264,60 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
     sec = sections or build_sections(summary)
     n_scen = len(run.get("scenarios", [])) or len({s.scenario for v in vendors
                                                      for s in v.scenarios})
-    sub = (f"Run started {run.get('started_at', '?')} \u00b7 {len(vendors)} vendor(s) \u00b7 "
-           f"{n_scen} scenario(s) \u00b7 {run.get('trials', '?')} trial(s) each \u00b7 seed "
-           f"{run.get('seed', '?')} \u00b7 agentcheck {run.get('agentcheck_version', '?')}")
+    sub = t("html.sub", started=run.get("started_at", "?"), vendors=len(vendors),
+            scenarios=n_scen, trials=run.get("trials", "?"), seed=run.get("seed", "?"),
+            version=run.get("agentcheck_version", "?"))
     state = completeness(run, summary)
     incomplete = ("" if state.complete else
-                  f'<section class="warn"><b>Incomplete run:</b> {esc(state.text())}. These '
-                  f"numbers cover only the trials that finished; {esc(state.next_step())}."
-                  "</section>")
+                  '<section class="warn">'
+                  + t("html.incomplete", what=esc(state.text()), next=esc(state.next_step()))
+                  + "</section>")
     ks = [max_k(v.pass_hat_k) for _, v in judged(vendors)]
     passk = any(k and int(k) > 1 for k in ks)
-    howto = "".join(f"<dt>{esc(a)}</dt><dd>{esc(b)}</dd>" for a, b in HOWTO)
-    nav = "".join(f'<a href="#{a}">{esc(b)}</a>' for a, b in (
-        ("verdict", "Verdict"), ("scores", "Scores"), ("profile", "Profile"),
-        ("business", "Business view"), ("reliability", "Reliability"),
-        ("significance", "Significance"), ("scenarios", "Scenarios"),
-        ("noisy", "Clean vs noisy"),
-        *((("second-reader", "Second reader"),) if sec.second_reader is not None else ()),
-        ("evidence", "Evidence"), ("method", "How to read")))
+    howto = "".join(f"<dt>{esc(t(f'howto.{k}'))}</dt><dd>{esc(t(f'howto.{k}.text'))}</dd>"
+                    for k in HOWTO)
+    nav = "".join(f'<a href="#{a}">{esc(t(f"html.nav.{b}"))}</a>' for a, b in (
+        ("verdict", "verdict"), ("scores", "scores"), ("profile", "profile"),
+        ("business", "business"), ("reliability", "reliability"),
+        ("significance", "significance"), ("scenarios", "scenarios"),
+        ("noisy", "noisy"),
+        *((("second-reader", "second"),) if sec.second_reader is not None else ()),
+        ("evidence", "evidence"), ("method", "method")))
     parts = [
         incomplete,
-        _section("verdict", "Verdict", "Which vendor really does the work: tier, capability "
-                 "score, tasks completed, cost and red flags.", _cards(summary, run)),
-        _section("scores", "Capability score with 95% confidence interval",
-                 "Dots are scores, bars their 95% intervals, coloured by tier. Vendors whose "
-                 "bars overlap are not significantly different on this score.",
+        _section("verdict", t("html.verdict.title"), esc(t("html.verdict.lede")),
+                 _cards(summary, run)),
+        _section("scores", t("html.scores.title"), esc(t("html.scores.lede")),
                  _chart(score_chart(vendors))),
         _shared(sec.profile, _judged_chart(vendors, profile_chart(vendors)), charted=True),
         _shared(sec.business, _judged_chart(vendors, pareto_chart(vendors)), charted=True),
         _shared(sec.reliability, _chart(passk_chart(vendors)) if passk else "",
                 charted=passk),
         _shared(sec.significance),
-        _section("scenarios", "Vendor \u00d7 scenario",
-                 "Trials passed per scenario, red (none) to green (all). Hover a cell for the "
-                 "score and flags; a vendor with no verdict has a grey column.",
+        _section("scenarios", t("html.scenarios.title"), esc(t("html.scenarios.lede")),
                  _chart(heatmap(vendors)), _note(vendors)),
         _shared(sec.noisy),
         *(_shared(extra) for extra in (sec.second_reader, sec.disagreements)
           if extra is not None),
     ]
     yield (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f'<!doctype html>\n<html lang="{t("html.lang")}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
-        "<title>agentcheck results</title>"
+        f"<title>{esc(t('title'))}</title>"
         f"<style>{CSS}</style></head><body>"
-        f'<header><div class="wrap"><div><h1>agentcheck results</h1><p>{esc(sub)}</p></div>'
+        f'<header><div class="wrap"><div><h1>{esc(t("title"))}</h1><p>{esc(sub)}</p></div>'
         "</div></header>"
         f'<nav><div class="wrap">{nav}</div></nav><main class="wrap">')
     yield from parts
-    evidence = _section("evidence", "Evidence for every failed trial",
-                        "Open a trial to see the check that failed with its reason, the tool "
-                        "calls the vendor made and the transcript. Tool calls are recorded by "
-                        "agentcheck, not reported by the vendor.", "\0")
+    evidence = _section("evidence", t("html.evidence.title"), esc(t("html.evidence.lede")),
+                        "\0")
     opening, closing = evidence.split("\0")
     yield opening
     yield from _evidence(summary, failures)
     yield closing
-    yield _section("method", "How to read this report", "", f'<dl class="howto">{howto}</dl>')
+    yield _section("method", t("html.method.title"), "", f'<dl class="howto">{howto}</dl>')
     yield (
-        "</main><footer>Generated by agentcheck from run.json, trials.jsonl and summary.json. "
-        "Self-contained: no network, no external fonts or scripts.</footer>"
+        f"</main><footer>{esc(t('html.footer'))}</footer>"
         f"<script>{SCRIPT}</script></body></html>\n")

@@ -13,19 +13,22 @@ from tabulate import tabulate
 from agentcheck.report.completeness import completeness
 from agentcheck.report.evidence import Failures
 from agentcheck.report.fmt import (
-    NO_VERDICT_MEANING,
+    dimension,
     max_k,
     no_verdict,
+    no_verdict_meaning,
     no_verdict_note,
     pct,
     pct_ci,
     scenario_grid,
+    tier_name,
     tier_text,
     vendor_sentences,
     verdict_mark,
 )
+from agentcheck.report.messages import DEFAULT, current, t
 from agentcheck.report.sections import Row, Section, Sections, build_sections
-from agentcheck.report.table import HEADERS, rows
+from agentcheck.report.table import headers, rows
 from agentcheck.results.summary import Summary, VendorVerdict
 
 FAILURES_PER_VENDOR = 10
@@ -55,21 +58,19 @@ def _note(vendors: list[VendorVerdict]) -> list[str]:
 
 
 def _header(summary: Summary, run: dict[str, Any]) -> list[str]:
-    lines = ["# agentcheck results", "",
-             f"Run started {run.get('started_at', '?')}, seed {run.get('seed')}, "
-             f"{run.get('trials')} trial(s) per scenario, {len(run.get('scenarios', []))} "
-             f"scenarios, {len(summary.vendors)} vendor(s); agentcheck "
-             f"{run.get('agentcheck_version', '?')}.", ""]
+    lines = [t("md.title"), "",
+             t("md.run", started=run.get("started_at", "?"), seed=run.get("seed"),
+               trials=run.get("trials"), scenarios=len(run.get("scenarios", [])),
+               vendors=len(summary.vendors), version=run.get("agentcheck_version", "?")), ""]
     state = completeness(run, summary)
     if not state.complete:
-        lines += [f"> **Incomplete run**: {esc(state.text())}. These numbers cover only the "
-                  f"trials that finished; {esc(state.next_step())}.", ""]
+        lines += [t("md.incomplete", what=esc(state.text()), next=esc(state.next_step())), ""]
     return lines
 
 
 def _verdicts(summary: Summary) -> list[str]:
     body = [[esc(r[0]), esc(r[1]), *r[2:]] for r in rows(summary)]
-    lines = ["## Verdict", "", tabulate(body, headers=HEADERS, tablefmt="github"), ""]
+    lines = [t("md.verdict"), "", tabulate(body, headers=headers(), tablefmt="github"), ""]
     for v in summary.vendors:
         lines.append(f"- **{esc(v.name)}**: " + " ".join(vendor_sentences(v)))
     return [*lines, ""]
@@ -103,11 +104,12 @@ def _matrix(summary: Summary) -> list[str]:
         row = [esc(sid), variant[sid]]
         for v in vendors:
             s = cells[sid].get(v.name)
-            row.append(f"{s.passed}/{s.trials}" + (" (flips)" if s.flips else "")
+            row.append(f"{s.passed}/{s.trials}" + (t("md.matrix.flips") if s.flips else "")
                        if s else "-")
         body.append(row)
-    return ["## Vendor x scenario", "", "Trials passed per scenario.", "",
-            _table(body, ["scenario", "variant", *(_name(v) for v in vendors)]), "",
+    return [t("md.matrix"), "", t("md.matrix.lede"), "",
+            _table(body, [t("md.col.scenario"), t("md.col.variant"),
+                          *(_name(v) for v in vendors)]), "",
             *_note(vendors)]
 
 
@@ -118,28 +120,23 @@ def _failure_lines(failures: Failures) -> list[str]:
         line = f"- `{esc(f.scenario)}` #{f.trial}: {esc(f.headline)}"
         quote = next((c.excerpt for c in f.checks if c.excerpt), "")
         if quote:
-            line += f' ("{esc(quote[:200])}")'
+            line += t("md.quote", quote=esc(quote[:200]))
         if f.error:  # the vendor's error message, as report.html shows it
-            line += f" (error: {esc(f.error)})"
+            line += t("md.error", error=esc(f.error))
         lines.append(line)
     if failures.scored_total > FAILURES_PER_VENDOR:
-        where = ("all of them, with transcripts and tool calls, in report.html"
-                 if failures.scored_total == len(failures.scored) else
-                 f"{len(failures.scored)} of them with transcripts and tool calls in "
-                 "report.html, all of them in trials.jsonl")
-        lines.append(f"- ... and {failures.scored_total - FAILURES_PER_VENDOR} more failed "
-                     f"trials ({where})")
+        where = (t("md.more.all") if failures.scored_total == len(failures.scored) else
+                 t("md.more.some", shown=len(failures.scored)))
+        lines.append(t("md.more", more=failures.scored_total - FAILURES_PER_VENDOR,
+                       where=where))
     harness = failures.harness
     if harness:
-        lines.append(f"- {failures.harness_total} trial(s) hit an agentcheck error and could "
-                     "not be "
-                     "judged: no verdict until they are re-run (`agentcheck run --resume "
-                     "--out DIR`):")
+        lines.append(t("md.harness", count=failures.harness_total))
         lines += [f"  - `{esc(f.scenario)}` #{f.trial}: {esc(f.error or f.headline)}"
                   for f in harness[:FAILURES_PER_VENDOR]]
         if failures.harness_total > FAILURES_PER_VENDOR:
-            lines.append(f"  - ... and {failures.harness_total - FAILURES_PER_VENDOR} more "
-                         "(all of them in report.html)")
+            lines.append(t("md.harness.more",
+                           more=failures.harness_total - FAILURES_PER_VENDOR))
     return lines
 
 
@@ -147,52 +144,39 @@ def _verdict_heading(v: VendorVerdict) -> str:
     reason = no_verdict(v)
     if reason is not None:
         return f"## {esc(v.name)}: {esc(tier_text(v))}"
-    return f"## {esc(v.name)}: tier {v.tier} ({v.tier_name})"
+    return t("md.vendor.tier", name=esc(v.name), tier=v.tier, tier_name=tier_name(v))
 
 
 def _vendor(v: VendorVerdict, failures: Failures) -> list[str]:
     lines = [_verdict_heading(v), ""]
     if no_verdict(v) is not None:
-        kind = v.no_verdict.kind if v.no_verdict is not None else None
-        if kind in NO_VERDICT_MEANING:
-            lines += [f"No verdict: {NO_VERDICT_MEANING[kind]}. The numbers below are shown "
-                      "for diagnosis, not as a verdict.", ""]
+        meaning = no_verdict_meaning(v.no_verdict.kind if v.no_verdict is not None else None)
+        if meaning is not None:
+            lines += [t("md.vendor.nv", meaning=meaning), ""]
     elif v.tier_reasons:
-        lines += ["Why not higher: " + esc("; ".join(v.tier_reasons)) + ".", ""]
+        lines += [t("md.vendor.why", reasons=esc("; ".join(v.tier_reasons))), ""]
     for flag in v.flags:
         lines.append(f"- **{flag}** ({v.flag_counts[flag]}): "
                      + " | ".join(esc(e) for e in v.flag_evidence[flag]))
     if v.flags:
         lines.append("")
-    dims = ", ".join(f"{k} {pct(x)}" for k, x in v.dimensions.items())
-    lines += [f"Dimensions: {dims}.", ""]
+    # English has always named the dimensions by their identifiers here (tool_use)
+    dims = t("list.sep").join(f"{k if current() == DEFAULT else dimension(k)} {pct(x)}"
+                              for k, x in v.dimensions.items())
+    lines += [t("md.vendor.dims", dims=dims), ""]
     k = max_k(v.pass_hat_k) or "1"
     body = [[esc(s.scenario), f"{s.passed}/{s.trials}",
              f"{pct(s.pass_rate)} ({pct_ci(s.pass_rate_ci)})",
              pct(s.pass_hat_k.get(k)), f"{s.score or 0:.0f}",
-             "yes" if s.flips else "", esc(", ".join(s.flags))]
+             t("yes") if s.flips else "", esc(", ".join(s.flags))]
             for s in v.scenarios]
-    lines += [_table(body, ["scenario", "passed", "pass rate (95% CI)", f"pass^{k}", "score",
-                            "flips", "flags"]), ""]
+    lines += [_table(body, [t("md.col.scenario"), t("md.col.passed"), t("md.col.rate"),
+                            f"pass^{k}", t("md.col.score"), t("md.col.flips"),
+                            t("col.flags")]), ""]
     if failures.total:
-        heading = "Failed trials:" if failures.scored_total else "Trials not counted:"
+        heading = t("md.failed") if failures.scored_total else t("md.not_counted")
         lines += [heading, "", *_failure_lines(failures), ""]
     return lines
-
-
-METHOD = """## How to read these numbers
-
-- **score (95% CI)**: capability 0-100, the mean over scenarios of the mean trial score; the
-  interval is a 95% Wilson interval with one observation per scenario.
-- **tasks completed**: trials that passed every check; rates carry 95% Wilson intervals.
-- **pass^k**: tau-bench's unbiased estimate of the chance that k attempts all succeed.
-- **no verdict**: no tier and no score for a vendor that mostly failed to answer
-  ("unavailable": unreachable, unknown model, rejected key) or that has trials agentcheck
-  could not judge (its own errors; `agentcheck run --resume --out DIR` re-runs them).
-- **significance**: exact Wilcoxon signed-rank test over scenarios, Holm-adjusted; with fewer
-  than 6 scenarios that separate two vendors no difference can be significant.
-- Full formulas: docs/scoring.md in the agentcheck repository.
-"""
 
 
 def markdown(summary: Summary, run: dict[str, Any],
@@ -208,5 +192,5 @@ def markdown(summary: Summary, run: dict[str, Any],
             lines += section(extra)
     for v in summary.vendors:
         lines += _vendor(v, failures.get(v.name, Failures()))
-    lines.append(METHOD)
+    lines.append(t("md.method"))
     return "\n".join(lines)

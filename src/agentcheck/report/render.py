@@ -17,6 +17,7 @@ from agentcheck.report.csvfile import csv_text
 from agentcheck.report.evidence import FailureSink, failed_trials
 from agentcheck.report.htmlpage import html_parts
 from agentcheck.report.markdown import markdown
+from agentcheck.report.messages import check_lang, language
 from agentcheck.report.sections import build_sections
 from agentcheck.results.files import fold_trials, read_json, write_json, write_parts, write_text
 from agentcheck.results.records import TrialRecord, as_record
@@ -27,9 +28,14 @@ REPORT_FILES = ("report.md", "report.csv", "report.html")
 
 def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
                   records: Iterable[TrialRecord | dict[str, Any]] | None = None,
-                  trials: Path | None = None) -> list[Path]:
+                  trials: Path | None = None, lang: str | None = None) -> list[Path]:
     """report.md, report.csv and report.html in folder. The failed trials they show come from
-    records when given, else from streaming `trials` (default: the folder's trials.jsonl)."""
+    records when given, else from streaming `trials` (default: the folder's trials.jsonl).
+    report.md and report.html are in `lang`, else in the language run.json records
+    (`report_lang`, written by `run --lang`), else English; report.csv is always English (its
+    cells are the results contract)."""
+    lang = lang or (run.get("report_lang") if isinstance(run.get("report_lang"), str)
+                    else None)
     order = [v.name for v in summary.vendors]
     agreement = AgreementSink(order)
     if records is None:
@@ -41,10 +47,11 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
         failures = failed_trials(given, order)
         for record in given:
             agreement.add(record)
-    sections = build_sections(summary, run, agreement)
-    write_text(folder / "report.md", markdown(summary, run, failures, sections))
+    with language(lang):
+        sections = build_sections(summary, run, agreement)
+        write_text(folder / "report.md", markdown(summary, run, failures, sections))
+        write_parts(folder / "report.html", html_parts(summary, run, failures, sections))
     write_text(folder / "report.csv", csv_text(summary))
-    write_parts(folder / "report.html", html_parts(summary, run, failures, sections))
     return [folder / name for name in REPORT_FILES]
 
 
@@ -74,15 +81,17 @@ def load_run(run_dir: Path) -> tuple[dict[str, Any], Summary]:
     return run, summary
 
 
-def render_run(run_dir: Path, out: Path | None = None) -> tuple[Summary, list[Path]]:
+def render_run(run_dir: Path, out: Path | None = None,
+               lang: str | None = None) -> tuple[Summary, list[Path]]:
     """Recompute summary.json from trials.jsonl and write it with every report to out
-    (default: the run folder itself)."""
+    (default: the run folder itself), in `lang` (default: the run's recorded language)."""
+    check_lang(lang)
     run, summary = load_run(run_dir)
     out = out or run_dir
     try:
         out.mkdir(parents=True, exist_ok=True)
         write_json(out / "summary.json", summary)
-        paths = write_reports(out, summary, run, trials=run_dir / "trials.jsonl")
+        paths = write_reports(out, summary, run, trials=run_dir / "trials.jsonl", lang=lang)
     except OSError as exc:
         raise ConfigError(f"cannot write reports to {out}: {exc.strerror}") from None
     return summary, [out / "summary.json", *paths]

@@ -16,6 +16,7 @@ from agentcheck.judge.agreement import Agreement, AgreementSink
 from agentcheck.judge.verdict import DIMENSIONS
 from agentcheck.report.fmt import (
     business_cells,
+    dimension,
     noisy_rows,
     profile_cells,
     reliability_cells,
@@ -23,6 +24,7 @@ from agentcheck.report.fmt import (
     significance_summary,
     table_ks,
 )
+from agentcheck.report.messages import t
 from agentcheck.results.summary import Comparison, Summary, VendorVerdict
 
 Tone = Literal["bad", "good", "muted"]
@@ -83,27 +85,21 @@ class Sections:
 
 
 def _cells(texts: list[str]) -> list[Cell]:
-    return [Cell(t) for t in texts]
+    return [Cell(s) for s in texts]
 
 
 def business(summary: Summary) -> Section:
     vendors = summary.vendors
     return Section(
-        key="business", title="Business view",
-        lede="What a buyer pays and gets: tasks finished end to end with no person stepping "
-             "in, vendor cost, response time, and human work saved (each scenario's human "
-             "baseline x the vendor's success rate). The last column is the change in "
-             "completion from clean to messy data (the PoC bubble): 0 is robust, -40 pts means "
-             "40 points fewer tasks done once data gets messy.",
-        columns=["vendor", "completed without help", "cost / attempt", "cost / completed task",
-                 "time per task p50 / p95", "time per model step p50 / p95",
-                 "human work saved / 1,000 tasks", "clean \u2192 noisy"],
+        key="business", title=t("business.title"), lede=t("business.lede"),
+        columns=[t("col.vendor"), *(t(f"business.col.{c}") for c in (
+            "helped", "cost_attempt", "cost_task", "time_task", "time_step", "saved",
+            "noisy"))],
         numeric=frozenset(range(1, 8)),
         rows=[Row(_cells(business_cells(v, of_baseline=True)), v) for v in vendors],
         note_vendors=vendors)
 
 
-_RELIABILITY_TONES: dict[str, Tone] = {"yes": "bad", "no": "muted"}
 
 
 def reliability(summary: Summary) -> Section:
@@ -112,24 +108,23 @@ def reliability(summary: Summary) -> Section:
     rows = []
     for v in vendors:
         *rates, unreliable, flips = reliability_cells(v, ks)
-        rows.append(Row([*_cells(rates), Cell(unreliable, _RELIABILITY_TONES.get(unreliable)),
-                         Cell(flips, "muted" if flips == "none" else None)], v))
+        tone: Tone | None = ("bad" if unreliable == t("yes") else
+                             "muted" if unreliable == t("no") else None)
+        rows.append(Row([*_cells(rates), Cell(unreliable, tone),
+                         Cell(flips, "muted" if flips == t("none") else None)], v))
     return Section(
-        key="reliability", title="Reliability",
-        lede="pass^k is the chance that k attempts at the same task all succeed. A vendor that "
-             "passes once but not on repeat is flagged unreliable (pass^1 minus pass^K is 20 "
-             "points or more). Scenarios that flip passed on some trials and failed on others.",
-        columns=["vendor", *(f"pass^{k}" for k in ks), "unreliable", "scenarios that flip"],
+        key="reliability", title=t("reliability.title"), lede=t("reliability.lede"),
+        columns=[t("col.vendor"), *(f"pass^{k}" for k in ks), t("reliability.col.unreliable"),
+                 t("reliability.col.flips")],
         numeric=frozenset(range(1, len(ks) + 1)), rows=rows,
-        notes=[] if len(ks) > 1 else ["Reliability was not measured: run with --trials 3 or "
-                                      "more."],
+        notes=[] if len(ks) > 1 else [t("reliability.not_measured")],
         note_vendors=vendors)
 
 
 def _verdict_cell(c: Comparison) -> Cell:
     if c.better:
-        return Cell(f"{c.better} is better", "good")
-    return Cell("not significant", "muted")
+        return Cell(t("significance.is_better", name=c.better), "good")
+    return Cell(t("significance.not_significant"), "muted")
 
 
 def significance(summary: Summary) -> Section:
@@ -137,30 +132,25 @@ def significance(summary: Summary) -> Section:
     overlap = [f"{v.name} ~ {', '.join(v.not_significantly_different_from)}"
                for v in summary.vendors if v.not_significantly_different_from]
     return Section(
-        key="significance", title="Which differences are real",
-        lede="Each pair of vendors is compared scenario by scenario (same tasks, same generated "
-             "worlds) with an exact Wilcoxon signed-rank test on per-scenario pass rates; "
-             "p-values are Holm-adjusted over all pairs, significant below 0.05.",
-        columns=["vendor A", "vendor B", "scenarios", "A better", "B better", "same", "p",
-                 "p (Holm)", "verdict", "score intervals overlap"],
+        key="significance", title=t("significance.title"), lede=t("significance.lede"),
+        columns=[t(f"significance.col.{c}") for c in (
+            "a", "b", "scenarios", "a_better", "b_better", "same", "p", "p_holm", "verdict",
+            "overlap")],
         numeric=frozenset(range(2, 8)),
         rows=[Row([Cell(c.a), Cell(c.b), *_cells([str(c.scenarios), str(c.a_better),
                                                    str(c.b_better), str(c.ties),
                                                    f"{c.p_value:.3g}", f"{c.p_adjusted:.3g}"]),
-                   _verdict_cell(c), Cell("yes" if c.intervals_overlap else "no")])
+                   _verdict_cell(c), Cell(t("yes") if c.intervals_overlap else t("no"))])
               for c in comps],
         bullets=[*significance_summary(comps), *significance_notes(summary.vendors, comps)],
-        after=["Score intervals that overlap (not significantly different on the capability "
-               "score): " + "; ".join(overlap) + "."] if overlap else [])
+        after=[t("significance.overlap", pairs="; ".join(overlap))] if overlap else [])
 
 
 def profile(summary: Summary) -> Section:
     vendors = summary.vendors
     return Section(
-        key="profile", title="Capability profile",
-        lede="Mean per dimension over the trials where it applies ('-': the run had no such "
-             "trial).",
-        columns=["vendor", *(d.replace("_", " ") for d in DIMENSIONS)],
+        key="profile", title=t("profile.title"), lede=t("profile.lede"),
+        columns=[t("col.vendor"), *(dimension(d) for d in DIMENSIONS)],
         numeric=frozenset(range(1, len(DIMENSIONS) + 1)),
         rows=[Row(_cells(profile_cells(v, DIMENSIONS)), v) for v in vendors],
         note_vendors=vendors)
@@ -169,15 +159,12 @@ def profile(summary: Summary) -> Section:
 def noisy(summary: Summary) -> Section:
     pairs = noisy_rows(summary.vendors)
     return Section(
-        key="noisy", title="Clean vs noisy data",
-        lede="The same task on clean data and on messy data (typos, missing fields, "
-             "inconsistent formats, transient tool faults): a demo on clean data overstates "
-             "what production will see by the drop (the PoC bubble).",
-        columns=["vendor", "task family", "clean", "noisy", "change"],
+        key="noisy", title=t("noisy.title"), lede=t("noisy.lede"),
+        columns=[t("col.vendor"), *(t(f"noisy.col.{c}") for c in (
+            "family", "clean", "noisy", "change"))],
         numeric=frozenset({2, 3, 4}),
         rows=[Row(_cells(cells), v) for v, cells in pairs],
-        empty="No clean/noisy pair in this run: add scenarios that share a family with "
-              "variant: noisy to measure it.",
+        empty=t("noisy.empty"),
         note_vendors=list({v.name: v for v, _ in pairs}.values()))
 
 
@@ -203,13 +190,11 @@ def _who_decided(run: dict[str, Any], sink: AgreementSink) -> str:
     recorded = recorded if isinstance(recorded, dict) else {}
     total = sink.overall
     if not recorded.get("decides") or not total.decided:
-        return ("The deterministic reader decided the honesty checks (the default): the "
-                "second reader's labels are shown beside it and change no verdict.")
+        return t("second.default")
     rest = total.trials + total.errors + total.skipped - total.decided
-    text = (f"The second reader ({recorded.get('profile')}, model {recorded.get('model')}) "
-            f"decided the honesty checks (--judge-decides) in {total.decided} trial(s)")
-    return text + (f"; the deterministic reader decided the other {rest}, which the second "
-                   "reader could not read." if rest else ".")
+    text = t("second.decided", profile=recorded.get("profile"), model=recorded.get("model"),
+             decided=total.decided)
+    return text + (t("second.decided.rest", rest=rest) if rest else ".")
 
 
 def second_reader(run: dict[str, Any], sink: AgreementSink) -> tuple[Section, Section] | None:
@@ -219,37 +204,32 @@ def second_reader(run: dict[str, Any], sink: AgreementSink) -> tuple[Section, Se
         return None
     recorded = run.get("second_reader")
     recorded = recorded if isinstance(recorded, dict) else {}
-    readers = "; ".join(f"{p} (model {m}, prompt {pr})" for (p, m, pr) in sink.readers)
+    readers = "; ".join(t("second.reader", profile=p, model=m, prompt=pr)
+                        for (p, m, pr) in sink.readers)
     sha = str(recorded.get("prompt_sha256") or "")[:12]
     rows = [Row(_agreement_cells(name, a)) for name, a in sink.ordered()]
     if len(rows) > 1:
-        rows.append(Row(_agreement_cells("all vendors", sink.overall)))
-    reasons = [f"{count} trial(s) not read: {why}" for why, count in
+        rows.append(Row(_agreement_cells(t("second.all"), sink.overall)))
+    reasons = [t("second.not_read", count=count, why=why) for why, count in
                sink.reasons.most_common(5)]
     summary_section = Section(
-        key="second-reader", title="Second reader",
-        lede="A model read each final reply sentence by sentence (claim, refusal, hand-back, "
-             "question, information) with a pinned prompt, beside the deterministic reader. "
-             "Agreement is the share of sentences both labelled the same; Cohen's kappa "
-             "corrects it for chance (1 full agreement, 0 what chance gives; below 0.6 is "
-             "marked).",
-        columns=["vendor", "trials read", "sentences", "agreement", "kappa", "disagreements",
-                 "not read", "from cache", "cost"],
+        key="second-reader", title=t("second.title"), lede=t("second.lede"),
+        columns=[t("col.vendor"), *(t(f"second.col.{c}") for c in (
+            "trials", "sentences", "agreement", "kappa", "disagreements", "not_read", "cache",
+            "cost"))],
         numeric=frozenset(range(1, 9)), rows=rows,
         notes=[_who_decided(run, sink),
-               f"Read by {readers or recorded.get('profile', '?')}"
-               + (f"; prompt sha256 {sha} (in full in run.json and each trial)" if sha
-                  else "") + "."],
+               t("second.read_by", readers=readers or recorded.get("profile", "?"))
+               + (t("second.sha", sha=sha) if sha else "") + "."],
         bullets=reasons)
     disagreements = Section(
-        key="disagreements", title="Where the readers disagree",
-        lede="Every sentence the two readers labelled differently, for a person to read.",
-        columns=["vendor", "scenario", "trial", "sentence", "deterministic reader",
-                 "second reader"],
+        key="disagreements", title=t("disagree.title"), lede=t("disagree.lede"),
+        columns=[t("col.vendor"), *(t(f"disagree.col.{c}") for c in (
+            "scenario", "trial", "sentence", "reader", "judge"))],
         numeric=frozenset({2}),
         rows=[Row([Cell(d.vendor), Cell(d.scenario), Cell(str(d.trial)), Cell(d.sentence),
                    Cell(d.reader), Cell(d.judge)]) for d in sink.disagreements],
-        empty="The two readers agreed on every sentence they both read.")
+        empty=t("disagree.empty"))
     return summary_section, disagreements
 
 

@@ -11,7 +11,16 @@ from typing import Any
 
 from agentcheck.judge.verdict import DIMENSIONS
 from agentcheck.report.evidence import clip
-from agentcheck.report.fmt import money, no_verdict, pct, scenario_grid, table_ks, verdict_mark
+from agentcheck.report.fmt import (
+    dimension,
+    money,
+    no_verdict,
+    pct,
+    scenario_grid,
+    table_ks,
+    verdict_mark,
+)
+from agentcheck.report.messages import t
 from agentcheck.results.summary import VendorVerdict
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948",
@@ -97,12 +106,12 @@ def spread(ys: list[float], gap: float = 14.0, lo: float = -1e9,
 
 def tier_badge(tier: int, name: str) -> str:
     """A pill: the tier number on the tier's colour, then its name."""
-    return _pill(f"Tier {tier}", name, TIER_COLORS.get(tier, MUTED))
+    return _pill(t("svg.tier", tier=tier), name, TIER_COLORS.get(tier, MUTED))
 
 
 def no_verdict_badge(kind: str) -> str:
     """The pill of a vendor without a tier: grey, never a tier's colour."""
-    return _pill("No verdict", kind, MUTED)
+    return _pill(t("svg.no_verdict"), kind, MUTED)
 
 
 def _pill(label: str, name: str, color: str) -> str:
@@ -127,21 +136,21 @@ def score_chart(vendors: list[VendorVerdict]) -> str:
         return left + plot * score / 100
 
     body = []
-    for t in range(0, 101, 25):
-        body += [_line(x(t), top - 4, x(t), height - 26),
-                 _text(x(t), height - 10, str(t), "middle", MUTED)]
+    for tick in range(0, 101, 25):
+        body += [_line(x(tick), top - 4, x(tick), height - 26),
+                 _text(x(tick), height - 10, str(tick), "middle", MUTED)]
     for i, v in enumerate(vendors):
         cy = top + row * i + row / 2
         if v.capability_score is None or not v.capability_ci:
             body += [_text(left - 10, cy + 4, _fit(v.name, left - 12), "end",
                            title=v.name),
-                     _text(left + 8, cy + 4, "no verdict: no score", fill=MUTED,
-                           title=f"{v.name}: no verdict")]
+                     _text(left + 8, cy + 4, t("svg.no_score"), fill=MUTED,
+                           title=t("svg.no_score.tip", name=v.name))]
             continue
         lo, hi = v.capability_ci
         color = TIER_COLORS.get(v.tier, MUTED) if v.tier is not None else MUTED
-        tip = (f"{v.name}: {v.capability_score:.0f} (95% CI {lo:.0f}-{hi:.0f}), "
-               f"tier {v.tier}")
+        tip = t("svg.score.tip", name=v.name, score=f"{v.capability_score:.0f}",
+                lo=f"{lo:.0f}", hi=f"{hi:.0f}", tier=v.tier)
         body += [_text(left - 10, cy + 4, _fit(v.name, left - 12), "end", title=v.name),
                  _rect(x(lo), cy - 5, x(hi) - x(lo), 10, color, 5, tip,
                        ' fill-opacity="0.25"'),
@@ -149,7 +158,7 @@ def score_chart(vendors: list[VendorVerdict]) -> str:
                  f'fill="{color}" stroke="#fff" stroke-width="2"><title>{esc(tip)}</title>'
                  "</circle>",
                  _text(left + plot + 10, cy + 4, f"{v.capability_score:.0f}", weight="600")]
-    return _svg(width, height, "Capability score with 95% confidence interval", body)
+    return _svg(width, height, t("svg.score.label"), body)
 
 
 def profile_chart(vendors: list[VendorVerdict]) -> str:
@@ -171,26 +180,26 @@ def profile_chart(vendors: list[VendorVerdict]) -> str:
         lx, ly = left + (n % per_row) * 175, 4 + 22 * (n // per_row)
         body += [_rect(lx, ly, 12, 12, vendor_color(i), 2),
                  _text(lx + 18, ly + 10, _fit(v.name, 150), title=v.name)]
-    for t in range(0, 101, 25):
-        gx = left + plot * t / 100
+    for tick in range(0, 101, 25):
+        gx = left + plot * tick / 100
         body += [_line(gx, top - 4, gx, height - 22),
-                 _text(gx, height - 8, f"{t}%", "middle", MUTED)]
+                 _text(gx, height - 8, f"{tick}%", "middle", MUTED)]
     for d, dim in enumerate(DIMENSIONS):
         gy = top + group * d
-        body.append(_text(left - 10, gy + (group - gap) / 2 + 4, dim.replace("_", " "), "end",
+        body.append(_text(left - 10, gy + (group - gap) / 2 + 4, dimension(dim), "end",
                           weight="600"))
         for n, (i, v) in enumerate(shown):
             value = v.dimensions.get(dim)
             y = gy + n * bar
-            tip = f"{v.name}, {dim.replace('_', ' ')}: {pct(value)}"
+            tip = f"{v.name}, {dimension(dim)}: {pct(value)}"
             if value is None:
-                body.append(_text(left + 4, y + bar - 3, "n/a", fill=MUTED, size="10",
+                body.append(_text(left + 4, y + bar - 3, t("svg.na"), fill=MUTED, size="10",
                                   title=tip))
                 continue
             w = max(plot * value, 2)
             body += [_rect(left, y + 1, w, bar - 2, vendor_color(i), 2, tip),
                      _text(left + w + 5, y + bar - 3, pct(value), fill=MUTED, size="10")]
-    return _svg(width, height, "Capability profile per dimension", body)
+    return _svg(width, height, t("svg.profile.label"), body)
 
 
 def pareto_chart(vendors: list[VendorVerdict]) -> str:
@@ -228,9 +237,9 @@ def pareto_chart(vendors: list[VendorVerdict]) -> str:
     for c in ticks:
         body += [_line(x(c), top, x(c), top + plot_h),
                  _text(x(c), top + plot_h + 16, money(c), "middle", MUTED)]
-    body += [_text(left + plot_w / 2, height - 4, "cost per attempt (USD"
-                   + (", log scale)" if use_log else ")"), "middle", MUTED),
-             _text(12, top + plot_h / 2, "tasks completed", "middle", MUTED)
+    body += [_text(left + plot_w / 2, height - 4,
+                   t("svg.cost_axis.log") if use_log else t("svg.cost_axis"), "middle", MUTED),
+             _text(12, top + plot_h / 2, t("svg.tasks_axis"), "middle", MUTED)
              .replace("<text ", f'<text transform="rotate(-90 12 {top + plot_h / 2:.0f})" ', 1)]
     frontier, best = [], -1.0
     for _, _, c, r in sorted(pts, key=lambda p: (p[2], -p[3])):
@@ -243,11 +252,11 @@ def pareto_chart(vendors: list[VendorVerdict]) -> str:
                     'stroke-width="1.5" stroke-dasharray="5 4"/>')
     label_y = spread([y(r) + 4 for _, _, _, r in pts], 14, top + 4, top + plot_h - 4)
     for n, (i, v, c, r) in enumerate(pts):
-        tip = f"{v.name}: {pct(r)} of tasks at {money(c)} per attempt"
+        tip = t("svg.pareto.tip", name=v.name, rate=pct(r), cost=money(c))
         body += [f'<circle cx="{x(c):.1f}" cy="{y(r):.1f}" r="7" fill="{vendor_color(i)}" '
                  f'stroke="#fff" stroke-width="2"><title>{esc(tip)}</title></circle>',
                  _text(x(c) + 11, label_y[n], _fit(v.name, right - 14), title=tip)]
-    return _svg(width, height, "Cost per attempt against tasks completed (Pareto)", body)
+    return _svg(width, height, t("svg.pareto.label"), body)
 
 
 def heat_color(rate: float | None) -> str:
@@ -257,8 +266,8 @@ def heat_color(rate: float | None) -> str:
     stops = ((0.0, (217, 45, 32)), (0.5, (247, 144, 9)), (1.0, (18, 183, 106)))
     for (p0, c0), (p1, c1) in pairwise(stops):
         if rate <= p1:
-            t = (rate - p0) / (p1 - p0)
-            rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1, strict=True)]
+            frac = (rate - p0) / (p1 - p0)
+            rgb = [round(a + (b - a) * frac) for a, b in zip(c0, c1, strict=True)]
             return "#{:02x}{:02x}{:02x}".format(*rgb)
     return "#12b76a"
 
@@ -279,22 +288,23 @@ def heatmap(vendors: list[VendorVerdict]) -> str:
         body.append(_text(left + col * j + col / 2, name_y, _fit(v.name, col - 6),
                           "middle", weight="600", title=v.name))
         if marks[j]:
-            body.append(_text(left + col * j + col / 2, top - 10, "no verdict", "middle",
+            body.append(_text(left + col * j + col / 2, top - 10, t("svg.heat.nv"), "middle",
                               MUTED, size="10", title=f"{v.name}: {marks[j]}"))
     for i, sid in enumerate(scenarios):
         cy = top + row * i
         body.append(_text(left - 50, cy + row / 2 + 4, _fit(sid, left - 60), "end", title=sid))
         if variant[sid] == "noisy":
             body += [_rect(left - 44, cy + 5, 38, 14, "#fef0c7", 7),
-                     _text(left - 25, cy + 15.5, "noisy", "middle", "#93370d", size="9")]
+                     _text(left - 25, cy + 15.5, t("svg.heat.noisy"), "middle", "#93370d",
+                           size="9")]
         for j, v in enumerate(vendors):
             s = cells[sid].get(v.name)
             rate = None if s is None else s.pass_rate
-            tip = (f"{v.name} on {sid}: not run" if s is None else
-                   f"{v.name} on {sid}: {s.passed}/{s.trials} passed "
-                   f"({pct(rate)}), score {s.score or 0:.0f}"
-                   + (", flips between trials" if s.flips else "")
-                   + (f", flags: {', '.join(s.flags)}" if s.flags else ""))
+            tip = (t("svg.heat.not_run", name=v.name, scenario=sid) if s is None else
+                   t("svg.heat.tip", name=v.name, scenario=sid, passed=s.passed,
+                     trials=s.trials, rate=pct(rate), score=f"{s.score or 0:.0f}")
+                   + (t("svg.heat.flips") if s.flips else "")
+                   + (t("svg.heat.flags", flags=", ".join(s.flags)) if s.flags else ""))
             if marks[j]:
                 tip += f" ({marks[j]})"
             color = NO_VERDICT_CELL if marks[j] and s is not None else heat_color(rate)
@@ -303,7 +313,7 @@ def heatmap(vendors: list[VendorVerdict]) -> str:
             fill = INK if marks[j] or rate is None or 0.3 < rate < 0.8 else "#fff"
             body.append(_text(left + col * j + col / 2, cy + row / 2 + 4, label, "middle",
                               fill, "600"))
-    return _svg(width, height, "Vendor x scenario: trials passed", body)
+    return _svg(width, height, t("svg.heat.label"), body)
 
 
 def passk_chart(vendors: list[VendorVerdict]) -> str:
@@ -345,4 +355,4 @@ def passk_chart(vendors: list[VendorVerdict]) -> str:
                           strict=True):
         body.append(_text(x(kmax) + 10, ly, _fit(vendors[i].name, right - 14),
                           fill=vendor_color(i), weight="600", title=vendors[i].name))
-    return _svg(width, height, "pass^k: chance that k attempts all succeed", body)
+    return _svg(width, height, t("svg.passk.label"), body)

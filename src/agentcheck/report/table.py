@@ -5,10 +5,19 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from agentcheck.report.fmt import max_k, no_verdict, pct, score_text, tier_text
+from agentcheck.report.messages import t
 from agentcheck.results.summary import Summary
 
-HEADERS = ["vendor", "tier", "score (95% CI)", "tasks completed", "pass^k", "flags",
-           "cost/task", "p50 s"]
+_HEADER_KEYS = ("col.vendor", "col.tier", "col.score_ci", "col.tasks_completed", "col.passk",
+                "col.flags", "col.cost_task", "col.p50")
+
+
+def headers() -> list[str]:
+    """The columns, in the current report language (English outside a report)."""
+    return [t(k) for k in _HEADER_KEYS]
+
+
+HEADERS = headers()
 
 
 def rows(summary: Summary) -> list[list[str]]:
@@ -26,7 +35,7 @@ def rows(summary: Summary) -> list[list[str]]:
             f"{v.completed_tasks}/{v.scored_trials} ({pct(v.completion_rate)})",
             f"^{k} {pct(pk[k])}" if k else "-",
             # "none" would read as a clean bill; with no verdict there is none to give
-            ", ".join(v.flags) or ("none" if judged else "-"),
+            ", ".join(v.flags) or (t("none") if judged else "-"),
             "-" if cost is None else f"${cost:.4f}",
             "-" if p50 is None else f"{p50:.2f}",
         ])
@@ -34,4 +43,4 @@ def rows(summary: Summary) -> list[list[str]]:
 
 
 def table(summary: Summary, tablefmt: str = "simple") -> str:
-    return tabulate(rows(summary), headers=HEADERS, tablefmt=tablefmt)
+    return tabulate(rows(summary), headers=headers(), tablefmt=tablefmt)
