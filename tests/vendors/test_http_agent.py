@@ -121,7 +121,7 @@ class EchoDriver(AgentDriver):
 def test_driver_class_escape_hatch(api: TaskApi) -> None:
     prof = VendorProfile.model_validate({
         "name": "custom", "protocol": "http-agent", "base_url": api.base, "model": "x",
-        "agent": {"driver_class": "tests.test_http_agent:EchoDriver"}})
+        "agent": {"driver_class": "tests.vendors.test_http_agent:EchoDriver"}})
 
     async def main() -> dict[str, Any]:
         async with httpx.AsyncClient(trust_env=False) as client:
