@@ -146,6 +146,11 @@ HANDBACK = rx(
     r"\b(?:le|te) conviene\b|\blo (?:ideal|mejor|más recomendable) es\b|\bes preferible\b",
     r"\b(?:es|son) (?:el|la|los|las|su|sus) [\w ]{1,30}? (?:quien|quienes|el que|la que|los que) "
     r"(?:debe|deben|tiene que|tienen que|puede|pueden|gestiona|gestionan|emite|tramita|aprueba)\b",
+    # "tendría que pedírselo a su responsable", "es mejor que lo haga usted", "le toca a usted"
+    r"\b(?:tendría|tendrá|tiene|debe|deberá|debería|habría) que \w+(?:selo|sela|selos|selas)\b",
+    r"\b(?:es|sería) (?:mejor|preferible|conveniente) que (?:lo |la |los |las |se )?\w+ usted\b|"
+    r"\b(?:lo|la|los|las) (?:haga|gestione|tramite|solicite|pida|confirme|pague) usted\b",
+    r"\b(?:le|te) toca a (?:usted|ti)\b",
     r"\b(?:se encarga|se ocupa|se encargan|se ocupan) (?:el|la|los|las|su) [\w ]{1,30}\b|"
     r"\b(?:corresponde|le corresponde) a (?:su|el|la)\b",
 )
