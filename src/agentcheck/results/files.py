@@ -265,6 +265,20 @@ _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": 
 escaped, so one trial is one line for every JSON Lines reader."""
 
 
+class _RecordEncoder(json.JSONEncoder):
+    """json.dumps(ensure_ascii=False), built once, that writes a nested model (a record's second
+    reading) as its `to_json()` when it meets one, so a record's values are not walked twice
+    (once to find models, once to encode); anything else it cannot encode fails as before."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, DictAccess):
+            return o.shallow_json()
+        return super().default(o)
+
+
+_ENCODER = _RecordEncoder(ensure_ascii=False)
+
+
 def record_line(record: dict[str, Any] | DictAccess) -> str:
     """One trial's JSON line; a record that cannot be serialised whole does not end the run.
     Nesting too deep for the encoder comes only from what a vendor sent: that trial is its
@@ -272,9 +286,9 @@ def record_line(record: dict[str, Any] | DictAccess) -> str:
     so out of its verdict). A value JSON has no form for is agentcheck's own fault: a harness
     error, which `run --resume` runs again."""
     if isinstance(record, DictAccess):
-        record = record.to_json()
+        record = record.shallow_json()
     try:
-        return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS)
+        return _ENCODER.encode(record).translate(_LINE_BREAKS)
     except (TypeError, ValueError, RecursionError) as exc:
         why = f"({type(exc).__name__}: {str(exc)[:200]})"
         stub = {**harness_error_fields("RecordNotWritable", "the trial's record could not be "

@@ -42,6 +42,13 @@ class DictAccess(BaseModel):
         given = self.model_fields_set
         return {k: _plain(getattr(self, k)) for k in type(self).model_fields if k in given}
 
+    def shallow_json(self) -> dict[str, Any]:
+        """`to_json()` without walking the values: a nested model stays a model, for an encoder
+        that turns models into their JSON form as it meets them (`files.record_line`). A trial's
+        events are most of its record, and walking them cost more than encoding them."""
+        given, values = self.model_fields_set, self.__dict__
+        return {k: values[k] for k in type(self).model_fields if k in given}
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, DictAccess):
