@@ -11,7 +11,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -24,7 +24,6 @@ from agentcheck.results.cells import plan_cells, shard_cells
 from agentcheck.results.files import RunFolder, now_iso, trial_states
 from agentcheck.results.records import TrialRecord, harness_error_record
 from agentcheck.results.summary import Summary
-from agentcheck.run.second_reader import JudgeSpec, SecondReader, judge_client
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.variants import VariantWorld, key_fingerprint
 from agentcheck.scenario.world import World
@@ -33,6 +32,9 @@ from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import driver_class
 from agentcheck.vendors.transport import async_client
+
+if TYPE_CHECKING:  # imported where used: only `--judge` needs the second reader (~0.04 s)
+    from agentcheck.run.second_reader import JudgeSpec, SecondReader
 
 
 def trial_seed(base_seed: int, scenario_id: str, trial: int) -> int:
@@ -174,6 +176,8 @@ async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = Non
             limits[v.name] = asyncio.Semaphore(v.max_concurrency)
         second = None
         if plan.judge is not None:  # "judge:" cannot start a vendor's name
+            from agentcheck.run.second_reader import SecondReader, judge_client
+
             client = clients[f"judge:{plan.judge.profile.name}"] = judge_client(
                 plan.judge.profile)
             second = SecondReader(plan.judge, make_driver(plan.judge.profile, client))
