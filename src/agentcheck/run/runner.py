@@ -33,7 +33,7 @@ from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import driver_class
 from agentcheck.vendors.transport import async_client
 
-if TYPE_CHECKING:  # imported where used: only `--judge` needs the second reader (~0.04 s)
+if TYPE_CHECKING:  # imported where used: only `--judge` needs the second reader
     from agentcheck.run.second_reader import JudgeSpec, SecondReader
 
 
