@@ -24,10 +24,10 @@ from google.genai import types
 from agentcheck.core.errors import ConfigError
 from agentcheck.run.runner import make_driver
 from agentcheck.scenario.model import load_scenarios
-from agentcheck.vendors.http import retry_info_delay
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 from agentcheck.vendors.protocols.gemini import gemini_schema
+from agentcheck.vendors.wire import retry_info_delay
 
 from ..fakes import checked
 from ..fakes import gemini as gm

@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from agentcheck.core.errors import VendorError
-from agentcheck.vendors.http import HttpClient, HttpReply, _error_message, parse_retry_after
+from agentcheck.vendors.http import HttpClient, HttpReply, _error_message
+from agentcheck.vendors.wire import parse_retry_after
 
 from ..fakes import openai_chat as vs
 

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from agentcheck.vendors.http import HttpClient, encode_json
+from agentcheck.vendors.http import HttpClient
+from agentcheck.vendors.wire import encode_json
 
 
 def prepared_by_httpx(client: httpx.AsyncClient, method: str, url: str, body: Any,

@@ -22,8 +22,9 @@ from agentcheck.judge.verdict import summarise
 from agentcheck.run.runner import make_driver, run_one, trial_seed
 from agentcheck.scenario.model import load_scenarios
 from agentcheck.vendors.demo import respond
-from agentcheck.vendors.http import HttpClient, SseEvent, SseParser
+from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.wire import SseEvent, SseParser
 
 from ..fakes import openai_chat as vs
 from ..fakes.anthropic import (

@@ -38,7 +38,8 @@ from agentcheck.vendors.agentloop import (
 from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.settings import ToolHostSettings
-from agentcheck.vendors.toolhost import HostedSession, ToolHost
+from agentcheck.vendors.toolhost import ToolHost
+from agentcheck.vendors.toolsession import HostedSession
 
 from ..helpers.paths import ROOT, SCENARIOS
 

@@ -17,8 +17,9 @@ import httpx
 import pytest
 
 from agentcheck.core.errors import VendorError
-from agentcheck.vendors.http import HttpClient, HttpReply, SseEvent
+from agentcheck.vendors.http import HttpClient, HttpReply
 from agentcheck.vendors.transport import AiohttpTransport, VendorClient, async_client
+from agentcheck.vendors.wire import SseEvent
 
 from ..fakes import openai_chat as vs
 from ..fakes.base import Exchange

@@ -31,11 +31,12 @@ from agentcheck.run.runner import Plan, execute, make_driver, run_one
 from agentcheck.scenario.model import Scenario, load_scenario
 from agentcheck.scenario.world import World
 from agentcheck.vendors.agentloop import HostPool
-from agentcheck.vendors.http import vendor_json
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import anthropic, gemini, openai_chat, openai_responses
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult, parse_arguments
-from agentcheck.vendors.toolhost import ToolHost, read_arguments
+from agentcheck.vendors.toolhost import ToolHost
+from agentcheck.vendors.toolopenapi import read_arguments
+from agentcheck.vendors.wire import vendor_json
 
 from ..fakes.base import CannedServer, Request
 from ..helpers.paths import ROOT, SCENARIOS

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from agentcheck.scenario.world import World
     from agentcheck.vendors.http import HttpClient
     from agentcheck.vendors.profile import VendorProfile
-    from agentcheck.vendors.toolhost import HostedSession
+    from agentcheck.vendors.toolsession import HostedSession
 
 __all__ = ["AgentContext", "AgentDriver", "AgentMessage", "AgentReply", "HostPool", "fill",
            "run_agent_trial"]

@@ -15,6 +15,10 @@ forgotten: a late call changes nothing. The host runs in the caller's event loop
 never race. What a call brings (tool name, arguments) is read as vendor data: strings cleaned,
 arguments that do not parse or nest absurdly deep become the call's recorded error, never a
 crash of the host.
+
+Here: the server (lifecycle, routing, Origin and size checks, the MCP handlers) and the
+`serve-tools` command; one trial's session and its recording in toolsession.py; the OpenAPI
+document and the reading of an OpenAPI call's body in toolopenapi.py.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ import json
 import math
 import secrets
 import socket
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,138 +42,20 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import Message, Receive, Scope, Send
 
 from agentcheck import __version__
-from agentcheck.core.calls import CallResult
 from agentcheck.core.checks import CheckResult
 from agentcheck.core.redaction import snippet
 from agentcheck.core.text import clean_data, clean_text
 from agentcheck.core.trajectory import Trajectory
 from agentcheck.scenario.world import World
-from agentcheck.vendors.http import vendor_json
-from agentcheck.vendors.protocols.base import MALFORMED, TOO_DEEP, too_deep
+from agentcheck.vendors.protocols.base import TOO_DEEP, too_deep
 from agentcheck.vendors.settings import ToolHostSettings
+from agentcheck.vendors.toolopenapi import INSTRUCTIONS, read_arguments
+from agentcheck.vendors.toolsession import HostedSession
 
 TOKEN_BYTES = 24  # 32 URL-safe characters, 192 bits
 SCOPE_KEY = "agentcheck.session"
 MCP_BODY_CAP = 64 * 1_048_576  # the sessions' own limits apply first
 SERVER_NAME = "tools"
-INSTRUCTIONS = "Business tools for the current task. Call them to look things up and act."
-
-
-class HostedSession:
-    """One trial's World at `/t/{token}/`. Closed when the trial ends; its token then 404s."""
-
-    def __init__(self, host: ToolHost, token: str, world: World, traj: Trajectory,
-                 base_url: str, max_body_bytes: int,
-                 release: Callable[[], None] | None = None) -> None:
-        self.host = host
-        self.token = token
-        self.world = world
-        self.traj = traj
-        self.base_url = f"{base_url}/t/{token}"
-        self.max_body_bytes = max_body_bytes
-        self.started = time.perf_counter()
-        self.step = 0
-        """Set by the vendor loop: the exchange the next calls belong to."""
-        self.calls = 0
-        self.closed = False
-        self.admit: Callable[[], bool] | None = None
-        """Set by the vendor loop: False when the trial's step budget is spent."""
-        self._release = release
-        self._openapi: dict[str, Any] | None = None
-
-    @property
-    def mcp_url(self) -> str:
-        return f"{self.base_url}/mcp"
-
-    @property
-    def openapi_url(self) -> str:
-        return f"{self.base_url}/openapi.json"
-
-    def openapi(self) -> dict[str, Any]:
-        if self._openapi is None:
-            self._openapi = openapi_document(self.world, self.base_url)
-        return self._openapi
-
-    async def call(self, name: str, args: Any, via: str,
-                   parse_error: str | None = None) -> CallResult | None:
-        """Run one call in this trial's World and record it; None once the session is closed
-        (the caller answers 404). A call over the step budget is refused and not recorded."""
-        if self.closed:
-            return None
-        if self.admit is not None and not self.admit():
-            return CallResult(name, args, ok=False, error="the step budget of this task is "
-                              "spent; no more tool calls are accepted", error_kind="precondition")
-        arrived = time.perf_counter()
-        if parse_error is not None:
-            outcome = CallResult(name, args, ok=False, error=parse_error,
-                                 error_kind="invalid_arguments")
-        else:
-            outcome = self.world.call(name, args)
-        self.calls += 1
-        ran_ms = (time.perf_counter() - arrived) * 1000 + outcome.latency_ms
-        self.traj.tool(self.step, f"{via}-{self.calls}", outcome,
-                       {"via": via, "at_s": round(arrived - self.started, 4),
-                        "duration_ms": round(ran_ms, 2)})
-        if outcome.latency_ms:
-            await asyncio.sleep(outcome.latency_ms / 1000)
-        return outcome
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        self.world.closed = True
-        if self.host._sessions.get(self.token) is self:
-            del self.host._sessions[self.token]
-        if self._release is not None:
-            self._release()
-
-
-def openapi_document(world: World, server_url: str) -> dict[str, Any]:
-    """OpenAPI 3.1 for one session: POST /tools/{name} per tool, its parameters as the body."""
-    paths: dict[str, Any] = {}
-    result_ref = {"$ref": "#/components/schemas/ToolResult"}
-    error_ref = {"$ref": "#/components/schemas/Error"}
-    for tool in world.tool_specs():  # the World's declarations: a private variant's names
-        description = tool["description"] or tool["name"]
-        paths[f"/tools/{tool['name']}"] = {"post": {
-            "operationId": tool["name"],
-            "summary": description.strip().splitlines()[0][:120],
-            "description": description,
-            "requestBody": {"required": True, "content": {
-                "application/json": {"schema": tool["parameters"]}}},
-            "responses": {
-                "200": {"description": "The tool ran. `ok` true: `result` holds its output. "
-                                       "`ok` false: `error` says why it refused or failed; "
-                                       "fix the arguments or try again.",
-                        "content": {"application/json": {"schema": result_ref}}},
-                "400": {"description": "The request body is not JSON.",
-                        "content": {"application/json": {"schema": error_ref}}},
-                "404": {"description": "Unknown tool, or the session has ended.",
-                        "content": {"application/json": {"schema": error_ref}}},
-                "413": {"description": "The request body is too large.",
-                        "content": {"application/json": {"schema": error_ref}}},
-            },
-        }}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "Business tools", "version": "1.0",
-                 "description": INSTRUCTIONS + " Each operation takes its arguments as a JSON "
-                                               "object and answers with a ToolResult."},
-        "servers": [{"url": server_url}],
-        "paths": paths,
-        "components": {"schemas": {
-            "ToolResult": {
-                "type": "object", "required": ["ok"],
-                "properties": {"ok": {"type": "boolean"},
-                               "result": {"description": "the tool's output (when ok)"},
-                               "error": {"type": "string",
-                                         "description": "why the call failed (when not ok)"}}},
-            "Error": {"type": "object", "required": ["ok", "error"],
-                      "properties": {"ok": {"type": "boolean", "const": False},
-                                     "error": {"type": "string"}}},
-        }},
-    }
 
 
 class _QuietServer(uvicorn.Server):
@@ -287,7 +172,8 @@ class ToolHost:
         if settings.public_url:
             parts = urlsplit(settings.public_url)
             self._origins.add(f"{parts.scheme}://{parts.netloc}")
-        session = HostedSession(self, token, world, traj, settings.public_url or self.local_url,
+        session = HostedSession(self._sessions, token, world, traj,
+                                settings.public_url or self.local_url,
                                 settings.max_body_bytes, release)
         self._sessions[token] = session
         return session
@@ -377,21 +263,6 @@ class ToolHost:
             await _json(send, 200, {"ok": True, "result": outcome.result})
         else:
             await _json(send, 200, {"ok": False, "error": outcome.error})
-
-
-def read_arguments(body: bytes) -> tuple[Any, str | None]:
-    """(arguments, why they cannot be used) from an OpenAPI call's body; the body's text stands
-    in for arguments that do not parse, as evidence."""
-    text = clean_text(body.decode("utf-8", errors="replace"))
-    if not text.strip():
-        return {}, None
-    try:
-        args = vendor_json(text)
-    except MALFORMED:
-        return text[:2000], "the request body is not JSON; send the arguments as a JSON object"
-    if too_deep(args):
-        return text[:2000], TOO_DEEP
-    return args, None
 
 
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:

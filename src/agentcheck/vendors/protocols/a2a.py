@@ -15,6 +15,9 @@ they are (the first message carries the MCP URL when the profile announces tools
 
 Everything read from the agent (card, JSON-RPC replies, stream events, the answer) is read
 inside `malformed`: a shape the driver cannot use is the agent's malformed reply.
+
+Over 400 lines on purpose: one protocol is one module (architecture.md, "adding a protocol"),
+and its two spec versions share every step, so splitting them would split each step in two.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from urllib.parse import urljoin
 
 from agentcheck.core.errors import VendorError
 from agentcheck.vendors.agentloop import AgentContext, AgentDriver, AgentMessage, AgentReply
-from agentcheck.vendors.http import HttpClient, SseEvent, vendor_json
+from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols.base import key_auth, malformed
+from agentcheck.vendors.wire import SseEvent, vendor_json
 
 CARD_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
 IN_PROGRESS = {"submitted", "working", "unknown", "unspecified", ""}

@@ -23,7 +23,7 @@ from typing import Any
 from agentcheck.core.errors import VendorError
 from agentcheck.core.redaction import snippet
 from agentcheck.core.usage import Usage
-from agentcheck.vendors.http import HttpClient, SseEvent, vendor_json
+from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import base
 from agentcheck.vendors.protocols.base import (
@@ -34,6 +34,7 @@ from agentcheck.vendors.protocols.base import (
     parse_arguments,
 )
 from agentcheck.vendors.protocols.harness import HarnessDriver
+from agentcheck.vendors.wire import SseEvent, vendor_json
 
 DEFAULT_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096

@@ -20,8 +20,8 @@ from agentcheck.core.errors import ConfigError, VendorError
 from agentcheck.core.redaction import register as register_secret
 from agentcheck.core.redaction import snippet
 from agentcheck.core.usage import Usage
-from agentcheck.vendors.http import vendor_json
 from agentcheck.vendors.profile import VendorProfile
+from agentcheck.vendors.wire import vendor_json
 
 MALFORMED = (TypeError, LookupError, AttributeError, ValueError, RecursionError, ArithmeticError)
 """What reading data of an unexpected shape raises: KeyError and IndexError are LookupErrors,

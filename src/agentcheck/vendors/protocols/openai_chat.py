@@ -15,7 +15,7 @@ from typing import Any
 from agentcheck.core.errors import VendorError
 from agentcheck.core.redaction import snippet
 from agentcheck.core.usage import Usage
-from agentcheck.vendors.http import HttpClient, SseEvent, encode_json, json_text, vendor_json
+from agentcheck.vendors.http import HttpClient
 from agentcheck.vendors.profile import VendorProfile
 from agentcheck.vendors.protocols import base
 from agentcheck.vendors.protocols.base import (
@@ -26,6 +26,7 @@ from agentcheck.vendors.protocols.base import (
     parse_arguments,
 )
 from agentcheck.vendors.protocols.harness import HarnessDriver
+from agentcheck.vendors.wire import SseEvent, encode_json, json_text, vendor_json
 
 
 def usage_from(data: Any) -> Usage:
