@@ -216,3 +216,35 @@ def test_invalid_utf8_in_error_body_is_tolerated(vendor_server: vs.VendorServer)
 
     assert err.cause == "http_error"
     assert "oops" in str(err)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/" + "a" * 70_000, "http://[zz]/x"])
+def test_a_url_httpx_refuses_is_the_vendors_malformed_reply(url: str) -> None:
+    """An A2A card or a task link can carry any URL: one httpx cannot request is the vendor's
+    malformed reply, never an agentcheck error that would withhold the trial from judging."""
+    async def main() -> None:
+        async with httpx.AsyncClient() as client:
+            http = HttpClient(client, "v", max_retries=0)
+            with pytest.raises(VendorError) as info:
+                await http.post_json(url, {}, {})
+            assert info.value.cause == "malformed"
+            with pytest.raises(VendorError) as info:
+                await http.post_sse(url, {}, {}, lambda event: True)
+            assert info.value.cause == "malformed"
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("base_url", ["http://bad host/v1", "http://", "https://x.com/a b",
+                                      "https://x.com/" + "v" * 9000])
+def test_a_profile_base_url_httpx_would_refuse_is_a_configuration_error(
+        tmp_path: Any, base_url: str) -> None:
+    """The other half of the rule above: a URL the buyer wrote is caught when the profile
+    loads, with the file and field, so a bad URL met at request time is the vendor's."""
+    from agentcheck.core.errors import ConfigError
+    from agentcheck.vendors.profile import load_profile
+
+    path = tmp_path / "v.yaml"
+    path.write_text(f"name: v\nprotocol: openai-chat\nbase_url: {base_url!r}\nmodel: m\n")
+    with pytest.raises(ConfigError) as info:
+        load_profile(path)
+    assert "base_url" in str(info.value) and str(path) in str(info.value)

@@ -85,15 +85,19 @@ def run_command(args: argparse.Namespace) -> int:
     from agentcheck.results.manifest import signing_key, write_manifest
     from agentcheck.run.progress import ProgressDisplay
     from agentcheck.run.runner import Plan, execute, trial_seed
-    from agentcheck.run.second_reader import judge_for_run
 
     check_run_args(args)
     signing_key()  # a bad AGENTCHECK_SIGNING_KEY stops the run before any vendor call
     out: Path = args.out or default_run_dir()
     setup = resumed(args, out) if args.resume else fresh(args, out)
     key = private_variant_key(args, setup, out)
-    judge = judge_for_run(resolve_vendor(args.judge) if args.judge else None,
-                          args.judge_decides, setup.recorded)
+    judge = None
+    if args.judge or args.judge_decides or "second_reader" in (setup.recorded or {}):
+        # only then: the second reader's module and its driver lookup cost start-up time
+        from agentcheck.run.second_reader import judge_for_run
+
+        judge = judge_for_run(resolve_vendor(args.judge) if args.judge else None,
+                              args.judge_decides, setup.recorded)
     folder = RunFolder(out)
     folder.prepare()
 

@@ -120,8 +120,19 @@ class HttpClient:
         if parsed is None:
             if len(self._urls) > 64:
                 self._urls.clear()
-            parsed = self._urls[url] = httpx.URL(url)
+            try:
+                parsed = httpx.URL(url)
+            except httpx.InvalidURL as exc:
+                raise self._bad_url(exc) from None
+            self._urls[url] = parsed
         return parsed
+
+    def _bad_url(self, exc: httpx.InvalidURL) -> VendorError:
+        """A URL httpx refuses (too long, bad characters): profiles' base URLs are checked when
+        they load, so what is left came from the vendor (an A2A card's `url`, a task link) and
+        is its malformed reply, not agentcheck's error."""
+        return VendorError("malformed", f"{self.vendor}: cannot request the URL it gave: "
+                           f"{snippet(str(exc), 200)}")
 
     def _request(self, method: str, url: str, body: Any, headers: dict[str, str]
                  ) -> httpx.Request:
@@ -291,6 +302,8 @@ class HttpClient:
                             break
                     if not done and not deliver(parser.finish()):
                         raise cut("the stream ended before its end marker")
+        except httpx.InvalidURL as exc:
+            raise self._bad_url(exc) from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
             if received and isinstance(exc, httpx.TimeoutException):
                 raise cut(f"no data within the timeout ({type(exc).__name__})") from None

@@ -38,7 +38,9 @@ class VendorProfile(BaseModel):
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
     protocol: str = Field(min_length=1)
-    base_url: str = Field(pattern=r"^https?://")
+    # a host, and nothing httpx would refuse at request time (spaces, control characters, an
+    # absurd length): a bad base URL is the profile's error, never the vendor's reply
+    base_url: str = Field(pattern=r"^https?://[^\s/?#]+(?:[/?#][^\s]*)?$", max_length=8000)
     model: str = Field(min_length=1)
     api_key_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     timeout_s: float = Field(default=60, gt=0, le=3600)
