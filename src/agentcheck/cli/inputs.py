@@ -13,8 +13,9 @@ DEFAULT_ADAPTERS = Path("adapters")
 
 
 def is_profile(path: Path) -> bool:
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    try:  # the head only: a huge file is refused by its size when loaded, never read whole
+        with path.open("rb") as fh:
+            head = fh.read(4000).decode("utf-8", errors="replace")
     except OSError:
         return False
     return any(line.startswith("protocol:") for line in head.splitlines())

@@ -69,6 +69,9 @@ def list_library(args: argparse.Namespace) -> int:
         print()
         print(pairs_line(scenarios))
         return EXIT_INVALID if errors else EXIT_OK
+    print(f"Scenarios ({len(scenarios)} in {DEFAULT_SCENARIOS}/; run a subset with "
+          "--scenarios PATH)")
+    print()
     print(tabulate([[s.id, s.domain, s.variant, ", ".join(s.probes), s.title]
                     for s in scenarios],
                    headers=["scenario", "domain", "variant", "probes", "title"]))
@@ -76,14 +79,19 @@ def list_library(args: argparse.Namespace) -> int:
         print(f"({len({e.file for e in errors})} invalid scenario file(s); "
               "run agentcheck validate)", file=sys.stderr)
     print()
-    rows = [[name, "openai-chat", "built-in demo", "-"] for name in DEMO_VENDORS]
+    print(f"Vendors (what --vendor accepts: a name below, or the path of any profile; the demo "
+          f"vendors are built in, the others are profiles in {DEFAULT_ADAPTERS}/)")
+    print()
+    # the first column is what --vendor takes: a demo vendor's name, a profile's file name
+    # without .yaml (resolve_vendor looks the name up as adapters/NAME.yaml)
+    rows = [[name, name, "openai-chat", name, "built-in demo"] for name in DEMO_VENDORS]
     for f in profile_files(DEFAULT_ADAPTERS):
         try:
             prof = load_profile(f)
-            rows.append([prof.name, prof.protocol, prof.model, str(f)])
+            rows.append([f.stem, prof.name, prof.protocol, prof.model, str(f)])
         except ConfigError as exc:
-            rows.append([f.stem, "INVALID", exc.detail[:60], str(f)])
-    print(tabulate(rows, headers=["vendor", "protocol", "model", "profile"]))
+            rows.append([f.stem, "-", "INVALID", exc.detail[:60], str(f)])
+    print(tabulate(rows, headers=["--vendor", "shown as", "protocol", "model", "profile"]))
     return EXIT_OK
 
 

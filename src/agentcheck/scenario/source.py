@@ -7,6 +7,7 @@ bombs, deep nesting) fail fast with a clear message.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -136,12 +137,21 @@ def load_text(text: str, file: str) -> LocatedData:
 
 
 def load_file(path: Path) -> LocatedData:
+    """A scenario or profile file; one over MAX_FILE_BYTES (1 MB, some 50 times the largest
+    scenario in the library) is refused by its size, before any of it is read, and at most
+    MAX_FILE_BYTES + 1 bytes are ever read (a file that grows, a pipe, /dev/zero)."""
+    too_big = f"file is {{}} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit for " \
+              "scenarios and profiles"
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise ConfigError(too_big.format(f"{size:,}"), file=str(path))
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", file=str(path)) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ConfigError(f"file is larger than {MAX_FILE_BYTES} bytes", file=str(path))
+        raise ConfigError(too_big.format(f"more than {MAX_FILE_BYTES:,}"), file=str(path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

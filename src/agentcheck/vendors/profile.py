@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from agentcheck.core.errors import ConfigError
 from agentcheck.core.redaction import mask_credentials, register_credentials
 from agentcheck.scenario.source import LocatedData, format_loc, load_file
-from agentcheck.vendors.settings import AgentSettings, check_agent_settings
+from agentcheck.vendors.settings import AGENT_PROTOCOLS, AgentSettings, check_agent_settings
 
 AuthStyle = Literal["bearer", "api-key", "x-api-key", "x-goog-api-key", "query-key", "none"]
 
@@ -41,6 +41,9 @@ class VendorProfile(BaseModel):
     # a host, and nothing httpx would refuse at request time (spaces, control characters, an
     # absurd length): a bad base URL is the profile's error, never the vendor's reply
     base_url: str = Field(pattern=r"^https?://[^\s/?#]+(?:[/?#][^\s]*)?$", max_length=8000)
+    # required for model APIs (sent in every request); a vendor-run agent (a2a, http-agent)
+    # names its product itself, so there it may be left out and the profile's name stands in
+    # wherever a model name is shown (run.json, reports, list)
     model: str = Field(min_length=1)
     api_key_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     timeout_s: float = Field(default=60, gt=0, le=3600)
@@ -65,6 +68,14 @@ class VendorProfile(BaseModel):
         default="stateful", description="openai-responses: previous_response_id or full history")
     agent: AgentSettings | None = Field(
         default=None, description="a2a, http-agent: vendor-run agents (hosted tools, requests)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _agent_model_defaults_to_name(cls, data: Any) -> Any:
+        if (isinstance(data, dict) and data.get("model") is None
+                and data.get("protocol") in AGENT_PROTOCOLS and isinstance(data.get("name"), str)):
+            return {**data, "model": data["name"]}
+        return data
 
     @model_validator(mode="after")
     def _agent_fits_protocol(self) -> VendorProfile:
@@ -113,6 +124,10 @@ def _from_data(src: LocatedData) -> VendorProfile:
         loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
         msg = {"extra_forbidden": "unknown field",
                "missing": "required field is missing"}.get(err["type"], err["msg"])
+        if loc == ("model",) and err["type"] in ("missing", "string_type"):
+            msg = (f"required for protocol {src.data.get('protocol')!r}: the model name sent in "
+                   "every request (only vendor-run agents, " + ", ".join(AGENT_PROTOCOLS)
+                   + ", may leave it out)")
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
         raise ConfigError(msg + more, file=src.file, line=src.line_of(loc),
                           field=format_loc(loc)) from None
