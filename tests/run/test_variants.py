@@ -23,8 +23,12 @@ from agentcheck.scenario.variants import (
     VariantWorld,
     derive,
     distinct_variants,
+    facts,
     key_fingerprint,
+    language,
+    reorder_sentences,
     rephrase,
+    sentence_orders,
     variant_key,
 )
 from agentcheck.scenario.world import World
@@ -72,9 +76,9 @@ def test_every_fact_of_a_turn_is_kept(library: list[Scenario]) -> None:
                 world = VariantWorld(sc, seed, key)
                 canonical = World.user_turns(world)
                 for before, after in zip(canonical, world.user_turns(), strict=True):
-                    facts = turn_facts(before)  # an alternative may state them in its order
-                    assert sorted(facts) == sorted(turn_facts(after)), (sc.id, before, after)
-                    for fact in facts:
+                    said = facts(before)  # an alternative may state them in its order
+                    assert sorted(said) == sorted(facts(after)), (sc.id, before, after)
+                    for fact in said:
                         assert fact in after
 
 
@@ -84,8 +88,75 @@ def test_generic_rephrasing_changes_the_surface_not_the_facts() -> None:
     assert out != text
     assert out.startswith("Hello, I am ana@example.com.")
     assert "Could you refund order ORD-12 for 84.50?" in out and "do not" in out
-    assert rephrase("お疲れさまです。ORD-1 をお願いします。", 2, 1, False, 1) == \
-        "お疲れさまです。ORD-1 をお願いします。"
+    assert rephrase("Guten Tag, bitte ORD-1 erstatten.", 2, 1, False, 1) == \
+        "Guten Tag, bitte ORD-1 erstatten."  # a language it has no phrases for: as it is
+
+
+def test_generic_rephrasing_of_spanish_chinese_and_japanese_turns() -> None:
+    es = "Hola, la auditoría AUD-7 ya tiene fecha. ¿Puedes reservar una sala?"
+    assert language(es) == "es"
+    assert rephrase(es, 0, 1, False, 0) == \
+        "La auditoría AUD-7 ya tiene fecha. ¿Puedes reservar una sala? Gracias."
+    assert rephrase(es, 2, 0, False, 0).startswith("Buenas, la auditoría AUD-7")
+    assert rephrase("Claro, su correo es a@b.es. Gracias.", 0, 2, False, 0, first=False) == \
+        "Claro, su correo es a@b.es. Gracias."  # already thanks: no second sign-off
+    zh = "您好，我是 a@b.tw。請幫我把訂單 ORD-3 退款。"
+    assert language(zh) == "zh"
+    assert rephrase(zh, 3, 2, False, 0) == "哈囉，我是 a@b.tw。請幫我把訂單 ORD-3 退款。感謝！"
+    assert rephrase(zh, 0, 0, False, 0) == "我是 a@b.tw。請幫我把訂單 ORD-3 退款。"
+    assert rephrase("好的，員工編號是 E-1。謝謝。", 1, 1, False, 0, first=False) == \
+        "好的，員工編號是 E-1。謝謝。"
+    ja = "お疲れさまです。受注 O-1 の出荷手配をお願いします。"
+    assert language(ja) == "ja"
+    assert rephrase(ja, 2, 1, False, 0) == \
+        "お世話になっております。受注 O-1 の出荷手配をお願いします。よろしくお願いします。"
+    for text in (es, zh, ja):
+        for g in range(4):
+            for s in range(4):
+                assert facts(rephrase(text, g, s, False, 0)) == facts(text)
+
+
+def test_independent_sentences_are_reordered_and_references_stay_put() -> None:
+    text = ("Hi, I'm {{ customers[0].email }}. My order {{ orders[0].id }} arrived broken. "
+            "My phone number is {{ customers[0].phone }}. Can you refund order "
+            "{{ orders[0].id }} in full? It was a gift. Thanks.")
+    assert sentence_orders(text) == 6  # three independent sentences between the fixed ones
+    seen = {reorder_sentences(text, seed) for seed in range(40)}
+    assert len(seen) == 6 and text in seen
+    assert reorder_sentences(text, 5) == reorder_sentences(text, 5)
+    for out in seen:
+        assert out.startswith("Hi, I'm {{ customers[0].email }}. ")
+        assert out.endswith(" It was a gift. Thanks.")  # refers back: stays after them
+        assert sorted(turn_facts(out)) == sorted(turn_facts(text))
+    # a sentence that refers back by a pronoun or a leading "Also"/"And" never moves
+    fixed = "My order {{ orders[0].id }} arrived broken. Please refund it. Also email me."
+    assert sentence_orders(fixed) == 1 and reorder_sentences(fixed, 3) == fixed
+    # abbreviations and the values inside templates do not end a sentence
+    assert sentence_orders("Pay Acme Inc. Today is fine. Send {{ a.b }} now.") == 2
+    # Chinese: only sentences that name a fact and refer back to nothing move
+    zh = "您好。訂單 {{ orders[0].id }} 壞了。我的帳號是 {{ customers[0].email }}。他們說可以退。"
+    assert sentence_orders(zh) == 2
+    assert {reorder_sentences(zh, s) for s in range(20)} == {
+        zh, "您好。我的帳號是 {{ customers[0].email }}。訂單 {{ orders[0].id }} 壞了。"
+            "他們說可以退。"}
+
+
+def test_sentence_order_is_per_key_and_used_only_without_alternatives(
+        library: list[Scenario]) -> None:
+    sc = next(s for s in library if s.id == "refund-duplicate-charge-pci-safe")
+    assert not sc.task[0].alternatives and sentence_orders(sc.task[0].user) == 2
+    firsts = {VariantWorld(sc, seed, key).user_turns()[0] for seed in range(8)
+              for key in (KEY, OTHER)}
+    bodies = {t.split(". ", 1)[1][:6] for t in firsts}
+    assert bodies == {"Please", "You ch"}  # both orders of the two movable sentences
+    assert VariantWorld(sc, 3, KEY).user_turns() == VariantWorld(sc, 3, KEY).user_turns()
+    for s in library:  # an authored alternative is used as written (then re-phrased)
+        for i, turn in enumerate(s.task):
+            if turn.alternatives:
+                world = VariantWorld(s, 2, KEY)
+                choice = world.variant.turns[i]
+                template = turn.user if choice == 0 else turn.alternatives[choice - 1]
+                assert facts(world.user_turns()[i]) == facts(world.render_initial(template))
 
 
 def test_the_reference_and_lazy_vendors_under_variants(library: list[Scenario]) -> None:
@@ -219,6 +290,20 @@ def test_a_private_variants_run(tmp_path: Path) -> None:
     assert widen.returncode == 2 and "without private variants" in widen.stderr
     same = _run(["run", "--resume", "--out", str(tmp_path / "b"), "--quiet"], env)
     assert same.returncode == 0, same.stderr
+
+
+def test_the_demo_agent_completes_the_whole_library_under_variants(tmp_path: Path) -> None:
+    """Re-ordered sentences, re-phrased Spanish, Chinese and Japanese turns and the authored
+    alternatives of the whole library: the demo agent (which plays the reference under the
+    variant's names) still completes every scenario, under two keys."""
+    base = {k: v for k, v in os.environ.items() if k != VARIANT_KEY_ENV}
+    for i, key in enumerate((KEY, OTHER)):
+        done = _run(["run", "--scenarios", str(SCENARIOS), "--vendor", "demo-agent", "--seed",
+                     str(4 + i), "--out", str(tmp_path / str(i)), "--quiet",
+                     "--private-variants"], {**base, VARIANT_KEY_ENV: key})
+        assert done.returncode == 0, done.stderr
+        vendor = json.loads((tmp_path / str(i) / "summary.json").read_text())["vendors"][0]
+        assert vendor["tier"] == 3 and vendor["completed_tasks"] == vendor["trials"] == 49
 
 
 def test_shards_of_other_keys_are_not_merged(tmp_path: Path) -> None:

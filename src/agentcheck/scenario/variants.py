@@ -1,11 +1,15 @@
+# ruff: noqa: RUF001  (full-width punctuation of Chinese and Japanese turns is the point)
 """Private variants: the same task, checks and World behind another surface, derived from a
 secret key, so that a vendor that memorised the public scenario library gains nothing.
 
 A variant changes only what the vendor sees:
 
-- the user's turns: one of the scenario's `alternatives` (or its `user` text), then, for English
-  turns, a generic re-phrasing (greeting, sign-off, contractions, "can you"/"could you") that is
-  kept only when every fact of the turn (ids, amounts, emails, any word with a digit) survives;
+- the user's turns: one of the scenario's `alternatives` (or its `user` text); a turn with no
+  authored alternative may have its independent sentences re-ordered (a sentence that refers
+  back, by a pronoun or a leading "Also"/"And"/"也"/"それ", a greeting and a thanks stay put);
+  then a generic re-phrasing (English: greeting, sign-off, contractions, "can you"/"could you";
+  Spanish, Chinese, Japanese: greeting and sign-off), each kept only when every fact of the
+  turn (ids, amounts, emails, any word with a digit) survives;
 - tool and parameter names: synonyms from the scenario (`tools[i].synonyms`,
   `tools[i].parameter_synonyms`) and the library's list (synonyms.yaml), possibly in camelCase,
   with the names rewritten in descriptions and tool errors; the tools in another order.
@@ -60,6 +64,47 @@ _CONTRACTIONS = (("I'm", "I am"), ("I've", "I have"), ("don't", "do not"),
                  ("didn't", "did not"), ("hasn't", "has not"), ("haven't", "have not"))
 _REQUESTS = ("Can you", "Could you", "Would you")
 _IDENT_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+")
+
+# greetings and sign-offs of the other library languages ("" = none); the greeting pattern
+# strips the turn's own, the thanks pattern says the turn already thanks
+_OTHER_PHRASES: dict[str, tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str],
+                                 re.Pattern[str]]] = {
+    "es": (("", "Hola, ", "Buenas, ", "Buenos días, "),
+           ("", " Gracias.", " ¡Muchas gracias!", " Gracias de antemano."),
+           re.compile(r"^(?:hola|buenas tardes|buenos días|buenas)\b\s*[,!.]?\s*", re.I),
+           re.compile(r"gracias", re.I)),
+    "zh": (("", "您好，", "你好，", "哈囉，"),
+           ("", "謝謝。", "感謝！", "麻煩了，謝謝。"),
+           re.compile(r"^(?:您好|你好|哈囉|嗨)[，,！!。]?\s*"),
+           re.compile(r"謝|感謝|感恩")),
+    "ja": (("", "お疲れさまです。", "お世話になっております。"),
+           ("", "よろしくお願いします。", "よろしくお願いいたします。"),
+           re.compile(r"^(?:お疲れさまです|お疲れ様です|お世話になっております)[。、]?\s*"),
+           re.compile(r"よろしく")),
+}
+_ES_LOWER = re.compile(r"^(?:La|El|Los|Las|Mi|Mis|Necesito|Me|Tengo|Quiero|Quisiera|Ya)\b")
+_CJK_RE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_KANA_RE = re.compile(r"[\u3040-\u30ff]")
+_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}")
+# a sentence ends at . ! ? (not after a common abbreviation) before a capital, a template or
+# an opening ¿ ¡; or at a CJK full stop, ! or ?
+_SENTENCE_END = re.compile(r"(?<!\bInc\.)(?<!\bLtd\.)(?<!\bNo\.)(?<!\bSt\.)(?<!\bDr\.)"
+                           r"(?<!\bMr\.)(?<!\bMs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)"
+                           r"(?<=[.!?])\s+(?=[A-Z\x00¿¡])|(?<=[。！？])\s*(?=\S)")
+# words by which a sentence refers back to an earlier one (it stays after what precedes it)
+_REFERS_BACK = re.compile(
+    r"^(?:also|and|but|so|then|sure|yes|of course|plus|or|however|otherwise|instead|once|"
+    r"after that|afterwards|which|too|still|también|y|pero|así que|entonces|además|claro|sí)\b"
+    r"|\b(?:it|its|it's|that|this|these|those|they|they're|them|their|theirs|there|he|she|"
+    r"him|her|his|same|above|afterwards|then|again|instead|otherwise|else|one|the rest|"
+    r"the former|the latter|the other|"
+    r"lo|le|les|su|sus|eso|esto|esa|ese|este|esta|ello|allí|ahí)\b"
+    r"|[他她它這这那其該该此也再又還还同並并而]|所以|因此|然後|另外"
+    r"|それ|これ|その|この|あの|そちら|こちら|先方|彼|また|さらに|なお|同じ|上記", re.I)
+_GREETING_OR_THANKS = re.compile(
+    r"^(?:hi there|hi|hello|hey|good (?:morning|afternoon)|good news|great news|sorry|thanks|"
+    r"thank you|hola|buenas|buenos días|gracias)\b"
+    r"|^(?:您好|你好|哈囉|嗨|謝謝|感謝|お疲れ|お世話|よろしく)", re.I)
 
 
 # --------------------------------------------------------------------------- the key
@@ -154,6 +199,8 @@ class Variant:
     """Per user turn: 0 for `user`, k for `alternatives[k - 1]`."""
     phrasing: tuple[tuple[int, int, bool, int], ...]
     """Per user turn: (greeting, sign-off, contract or expand, request form) choices."""
+    reorder: tuple[int, ...] = ()
+    """Per user turn: the seed of its sentence order (used when it has no alternatives)."""
     _back: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -247,6 +294,8 @@ class Variant:
         for i, turn in enumerate(scenario.task):
             choice = self.turns[i] if i < len(self.turns) else 0
             template = turn.user if choice == 0 else turn.alternatives[choice - 1]
+            if not turn.alternatives and i < len(self.reorder):
+                template = reorder_sentences(template, self.reorder[i])
             text = str(world.render_initial(template))
             out.append(rephrase(text, *self.phrasing[i], first=i == 0)
                        if i < len(self.phrasing) else text)
@@ -265,12 +314,113 @@ def _is_english(text: str) -> bool:
         bool(re.search(r"\b(?:the|a|an|my|please|is|to|for|I|you|of|and)\b", text))
 
 
+def language(text: str) -> str | None:
+    """"en", "es", "zh" or "ja" when the turn is plainly in one of them, else None."""
+    if _KANA_RE.search(text):
+        return "ja"
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return "zh"
+    if re.search(r"[¿¡ñ]|\b(?:hola|por favor|puedes|podrías|necesito|gracias|para la|"
+                 r"de la|que)\b", text, re.I):
+        return "es"
+    return "en" if _is_english(text) else None
+
+
+def facts(text: str) -> list[str]:
+    """`turn_facts` of a rendered turn, with CJK letters and punctuation as word breaks (a
+    value written against Chinese or Japanese text is a fact of its own)."""
+    return turn_facts(_CJK_RE.sub(" ", text))
+
+
+def _sentences(template: str) -> list[str]:
+    """The sentences of a turn's template, templates kept whole."""
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(m.group(0))
+        return f"\x00{len(held) - 1}\x00"
+
+    masked = _TEMPLATE_RE.sub(hold, template.strip())
+    parts = [p for p in _SENTENCE_END.split(masked) if p.strip()]
+    return [re.sub(r"\x00(\d+)\x00", lambda m: held[int(m.group(1))], p.strip())
+            for p in parts]
+
+
+def _movable(sentence: str) -> bool:
+    """Whether a sentence stands on its own: no reference back, not the greeting or a thanks;
+    in Chinese and Japanese (which drop pronouns) only a sentence that names a fact."""
+    bare = _TEMPLATE_RE.sub(" ", sentence).strip()
+    if _REFERS_BACK.search(bare) or _GREETING_OR_THANKS.match(bare):
+        return False
+    if _CJK_RE.search(bare):
+        return bool(turn_facts(_CJK_RE.sub(" ", sentence)))
+    return True
+
+
+def _runs(sentences: list[str]) -> list[list[int]]:
+    """Runs of consecutive movable sentences: each may be re-ordered within itself."""
+    runs: list[list[int]] = [[]]
+    for i, sentence in enumerate(sentences):
+        if _movable(sentence):
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if len(r) > 1]
+
+
+def sentence_orders(template: str) -> int:
+    """How many orders of its sentences `reorder_sentences` can give a turn."""
+    return math.prod(math.factorial(len(r)) for r in _runs(_sentences(template)))
+
+
+def reorder_sentences(template: str, seed: int) -> str:
+    """The turn with its independent sentences in another order (seeded): a sentence that
+    refers back, the greeting and a thanks keep their place. Every fact is kept."""
+    sentences = _sentences(template)
+    runs = _runs(sentences)
+    if not runs:
+        return template
+    rng = random.Random(seed)
+    order = list(range(len(sentences)))
+    for run in runs:
+        shuffled = list(run)
+        rng.shuffle(shuffled)
+        for slot, src in zip(run, shuffled, strict=True):
+            order[slot] = src
+    cjk = bool(_CJK_RE.search(template))
+    out = ("" if cjk else " ").join(sentences[i] for i in order)
+    return out if sorted(turn_facts(out)) == sorted(turn_facts(template)) else template
+
+
+def _rephrase_other(text: str, lang: str, greeting: int, sign_off: int, first: bool) -> str:
+    greetings, sign_offs, greeting_re, thanks_re = _OTHER_PHRASES[lang]
+    out = text.strip()
+    if first:
+        body = greeting_re.sub("", out, count=1)
+        lead = greetings[greeting % len(greetings)]
+        if body and (body != out or lead):
+            if lang == "es" and lead and _ES_LOWER.match(body):
+                body = body[:1].lower() + body[1:]
+            elif lang == "es" and not lead:
+                body = body[:1].upper() + body[1:]
+            out = lead + body
+    tail = sign_offs[sign_off % len(sign_offs)]
+    if tail and not thanks_re.search(out) and out[-1:] in ".!?。！？":
+        out += tail
+    return out
+
+
 def rephrase(text: str, greeting: int, sign_off: int, contract: bool, request: int, *,
              first: bool = True) -> str:
-    """A generic re-phrasing of an English turn (other languages are returned as they are).
-    Kept only when every fact of `text` is still in it, in the same order."""
-    if not _is_english(text):
+    """A generic re-phrasing of a turn: English gets a greeting, a sign-off, contractions and
+    a request form; Spanish, Chinese and Japanese a greeting and a sign-off; other text is
+    returned as it is. Kept only when every fact of `text` is still in it, in the same order."""
+    lang = language(text)
+    if lang is None:
         return text
+    if lang != "en":
+        out = _rephrase_other(text, lang, greeting, sign_off, first)
+        return out if facts(out) == facts(text) else text
     out = text.strip()
     if first:
         body = _GREETING_RE.sub("", out, count=1)
@@ -340,7 +490,9 @@ def derive(scenario: Scenario, key: str, seed: int) -> Variant:
     phrasing = tuple((turns_rng.randrange(len(GREETINGS)), turns_rng.randrange(len(SIGN_OFFS)),
                       turns_rng.random() < 0.5, turns_rng.randrange(len(_REQUESTS)))
                      for _ in scenario.task)
-    return Variant(scenario.id, shown, params, tuple(t.name for t in order), turns, phrasing)
+    reorder = tuple(turns_rng.getrandbits(32) for _ in scenario.task)
+    return Variant(scenario.id, shown, params, tuple(t.name for t in order), turns, phrasing,
+                   reorder)
 
 
 def distinct_variants(scenario: Scenario) -> int:
@@ -348,9 +500,16 @@ def distinct_variants(scenario: Scenario) -> int:
     change nothing in a turn still count): wordings x phrasings x tool names x orders."""
     count = 1
     for i, turn in enumerate(scenario.task):
-        wordings = 1 + len(turn.alternatives)
-        english = _is_english(turn.user)
-        phrasings = (len(GREETINGS) if i == 0 else 1) * len(SIGN_OFFS) * 2 if english else 1
+        wordings = 1 + len(turn.alternatives) if turn.alternatives else \
+            sentence_orders(turn.user)
+        lang = language(turn.user)
+        if lang == "en":
+            phrasings = (len(GREETINGS) if i == 0 else 1) * len(SIGN_OFFS) * 2
+        elif lang is not None:
+            greetings, sign_offs, _, _ = _OTHER_PHRASES[lang]
+            phrasings = (len(greetings) if i == 0 else 1) * len(sign_offs)
+        else:
+            phrasings = 1
         count *= wordings * phrasings
     for tool in scenario.tools:
         count *= 2 * max(1, len(tool_name_candidates(scenario, tool.name)))
