@@ -295,7 +295,7 @@ def test_report_md_shows_the_error_message_of_each_trial_report_html_shows(
     text = (run_dir / "report.md").read_text()
     glitchy = text.split("## glitchy: ")[1].split("\n## ")[0]
     for t in range(3):
-        assert f"  - `refund-damaged-order` #{t}: TypeError: agentcheck's own bug" in glitchy
+        assert f"  - refund-damaged-order #{t}: TypeError: agentcheck's own bug" in glitchy
     assert "(error: connection: connection refused by 127.0.0.1:9)" in text
     html = (run_dir / "report.html").read_text()
     assert "TypeError: agentcheck&#x27;s own bug" in html  # the same message, on both

@@ -111,6 +111,10 @@ class VendorTally:
         if not r.passed:
             s.failed = True
         for dim, value in r.dimensions.items():
+            if value is None and dim == "recovery" and "recovery" in r.probes and not r.passed:
+                # a recovery scenario the vendor failed before its fault fired: it never
+                # showed it can recover, which is 0, not "not measured"
+                value = 0.0
             if value is not None:
                 acc = self.dims.setdefault(dim, [0, 0])
                 acc[0] += value

@@ -28,6 +28,7 @@ class Completeness:
     unfinished_shards: list[str] = field(default_factory=list)  # merged in, never finished
     merged: bool = False
     marked_incomplete: bool = False  # run.json says complete: false
+    shard: tuple[int, int] | None = None  # (I, N): this run is shard I of N of a larger run
 
     @property
     def complete(self) -> bool:
@@ -45,7 +46,8 @@ class Completeness:
             parts.append(f"shard{'s' if len(self.unfinished_shards) > 1 else ''} "
                          + ", ".join(self.unfinished_shards) + " did not finish")
         if self.interrupted:
-            parts.append("interrupted")
+            parts.append(f"shard {self.shard[0]} of {self.shard[1]} was interrupted"
+                         if self.shard else "interrupted")
         elif self.marked_incomplete and not parts:
             parts.append("run.json marks it incomplete")
         missing = self.planned - self.finished
@@ -127,12 +129,27 @@ def completeness(run: dict[str, Any], summary: Summary | Mapping[str, int]) -> C
         have = {i for i, _ in shards}
         missing_shards = [f"{i}/{count}" for i in range(1, count + 1) if i not in have]
     marked = run.get("complete") is False
+    shard = shard_of(run)
     unfinished = ([str(m.get("shard")) for m in merged_from if m.get("complete") is False]
                   if marked else [])
     return Completeness(
         interrupted=marked and not merged_from, planned=planned_total, finished=finished,
         never_ran=never_ran, short=short, missing_shards=missing_shards,
-        unfinished_shards=unfinished, merged=bool(merged_from), marked_incomplete=marked)
+        unfinished_shards=unfinished, merged=bool(merged_from), marked_incomplete=marked,
+        shard=shard)
+
+
+def shard_of(run: dict[str, Any]) -> tuple[int, int] | None:
+    """(I, N) when run.json is that of shard I of N (`agentcheck run --shard I/N`), else None:
+    its report covers only its slice of the matrix and says so."""
+    shard = run.get("shard")
+    if not isinstance(shard, dict):
+        return None
+    try:
+        index, count = int(shard["index"]), int(shard["count"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (index, count) if 1 <= index <= count else None
 
 
 def incomplete_text(run: dict[str, Any], summary: Summary) -> str | None:

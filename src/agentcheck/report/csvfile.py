@@ -20,6 +20,10 @@ COLUMNS = [
     "scenario_version", "scenario_hash", "probes",
     # "unavailable" or "not_judged" when the vendor has no verdict (tier then says why)
     "no_verdict",
+    # the vendor's own red flags (summary.json's `flags`, ";"-separated), on each of its rows:
+    # `flags` above is the scenario's, and a vendor-level flag such as `unreliable` or
+    # `scripted` is in no scenario's
+    "vendor_flags",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,7 +50,8 @@ def csv_rows(summary: Summary) -> list[list[Any]]:
         if not v.scenarios:
             # a vendor none of whose trials could be judged has no scenario result: one row
             out.append([cell(x) for x in (v.name, tier, score, "", "", 0, 0, None, None, "",
-                                          v.tier_name, *[None] * 14, state)])
+                                          v.tier_name, *[None] * 14, state,
+                                          ";".join(v.flags))])
             continue
         for s in v.scenarios:
             ci = s.pass_rate_ci or [None, None]
@@ -58,7 +63,7 @@ def csv_rows(summary: Summary) -> list[list[Any]]:
                 s.pass_hat_k.get(k) if k else None, s.flips,
                 s.human_minutes, s.cost_usd, s.cost_per_trial_usd,
                 s.latency_s.p50, s.latency_s.p95, s.scenario_version,
-                s.scenario_hash, ";".join(s.probes), state)])
+                s.scenario_hash, ";".join(s.probes), state, ";".join(v.flags))])
     return out
 
 

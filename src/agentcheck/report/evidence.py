@@ -158,7 +158,8 @@ def trial_evidence(record: TrialRecord) -> TrialEvidence:
     calls = _calls(record.events)
     error = ""
     if record.error_message:
-        error = clip(f"{record.error_cause or ''}: {record.error_message}", 400)
+        cause = record.error_cause
+        error = clip(f"{cause}: {record.error_message}" if cause else record.error_message, 400)
     return TrialEvidence(
         vendor=record.vendor, scenario=record.scenario, trial=record.trial, seed=record.seed,
         termination=record.termination, score=float(record.score or 0.0),

@@ -312,3 +312,47 @@ def comparison_sentence(c: Comparison) -> str:
     if not nonzero:
         return t("sig.same", a=c.a, b=c.b)
     return t("sig.not", a=c.a, b=c.b, p=f"{c.p_adjusted:.3g}")
+
+
+def scenario_titles(run: dict[str, Any] | None) -> dict[str, str]:
+    """Scenario id -> title, as run.json records them (an older run.json has no titles)."""
+    out: dict[str, str] = {}
+    for s in (run or {}).get("scenarios") or []:
+        if isinstance(s, dict) and s.get("id") is not None and s.get("title"):
+            out[str(s["id"])] = str(s["title"])
+    return out
+
+
+def scenario_label(sid: str, titles: dict[str, str]) -> str:
+    """'Refund a damaged order [refund-damaged-order]', or the id alone without a title."""
+    title = titles.get(sid)
+    return f"{title} [{sid}]" if title and title != sid else sid
+
+
+def ties_once(vendors: list[VendorVerdict]) -> list[tuple[str, list[str]]]:
+    """Each pair of vendors whose score intervals overlap, once: (vendor, the vendors after it
+    in report order that it is tied with), so A ~ B is never followed by B ~ A."""
+    seen: set[frozenset[str]] = set()
+    out: list[tuple[str, list[str]]] = []
+    for v in vendors:
+        others = []
+        for other in v.not_significantly_different_from:
+            pair = frozenset((v.name, other))
+            if pair not in seen and other != v.name:
+                seen.add(pair)
+                others.append(other)
+        if others:
+            out.append((v.name, others))
+    return out
+
+
+def flags_used(vendors: list[VendorVerdict]) -> list[str]:
+    """Every flag a report names (a vendor's or one of its scenarios'), first seen first."""
+    found: dict[str, None] = {}
+    for v in vendors:
+        for f in v.flags:
+            found.setdefault(f)
+        for s in v.scenarios:
+            for f in s.flags:
+                found.setdefault(f)
+    return list(found)

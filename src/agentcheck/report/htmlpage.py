@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentcheck.report.assets import CSS, SCRIPT
-from agentcheck.report.completeness import completeness
+from agentcheck.report.completeness import completeness, shard_of
 from agentcheck.report.evidence import Failures, TrialEvidence
 from agentcheck.report.fmt import (
     flag_meaning,
@@ -272,6 +272,10 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
                   '<section class="warn">'
                   + t("html.incomplete", what=esc(state.text()), next=esc(state.next_step()))
                   + "</section>")
+    shard = shard_of(run)
+    if shard is not None:
+        incomplete = ('<section class="warn">' + t("html.shard", index=shard[0], count=shard[1])
+                      + "</section>" + incomplete)
     ks = [max_k(v.pass_hat_k) for _, v in judged(vendors)]
     passk = any(k and int(k) > 1 for k in ks)
     howto = "".join(f"<dt>{esc(t(f'howto.{k}'))}</dt><dd>{esc(t(f'howto.{k}.text'))}</dd>"

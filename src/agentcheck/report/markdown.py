@@ -10,10 +10,13 @@ from typing import Any
 
 from tabulate import tabulate
 
-from agentcheck.report.completeness import completeness
-from agentcheck.report.evidence import Failures
+from agentcheck.judge.tally import EVIDENCE_PER_FLAG
+from agentcheck.report.completeness import completeness, shard_of
+from agentcheck.report.evidence import Failures, clip
 from agentcheck.report.fmt import (
     dimension,
+    flag_meaning,
+    flags_used,
     max_k,
     no_verdict,
     no_verdict_meaning,
@@ -21,6 +24,9 @@ from agentcheck.report.fmt import (
     pct,
     pct_ci,
     scenario_grid,
+    scenario_label,
+    scenario_titles,
+    tier_meaning,
     tier_name,
     tier_text,
     vendor_sentences,
@@ -36,10 +42,15 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
 def esc(text: Any) -> str:
-    """Plain text for Markdown: one line, no HTML, no emphasis or table breaks."""
+    """Plain text for Markdown, the one escape of every text report.md shows (vendor text,
+    names, scenario ids and titles, flags, numbers in tables): one line (newlines would break a
+    table row), no HTML, no emphasis, code, links or table breaks (backslash, backticks,
+    asterisks, underscores, brackets, pipes), and no heading (a leading #). It is never put
+    inside a code span, where a backslash would show."""
     s = " ".join(str(text).split())
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return "\\" + s if s.startswith("#") else s
 
 
 def _table(body: list[list[Any]], headers: list[str]) -> str:
@@ -62,6 +73,9 @@ def _header(summary: Summary, run: dict[str, Any]) -> list[str]:
              t("md.run", started=run.get("started_at", "?"), seed=run.get("seed"),
                trials=run.get("trials"), scenarios=len(run.get("scenarios", [])),
                vendors=len(summary.vendors), version=run.get("agentcheck_version", "?")), ""]
+    shard = shard_of(run)
+    if shard is not None:
+        lines += [t("md.shard", index=shard[0], count=shard[1]), ""]
     state = completeness(run, summary)
     if not state.complete:
         lines += [t("md.incomplete", what=esc(state.text()), next=esc(state.next_step())), ""]
@@ -69,10 +83,24 @@ def _header(summary: Summary, run: dict[str, Any]) -> list[str]:
 
 
 def _verdicts(summary: Summary) -> list[str]:
-    body = [[esc(r[0]), esc(r[1]), *r[2:]] for r in rows(summary)]
+    body = [[esc(c) for c in r] for r in rows(summary)]
     lines = [t("md.verdict"), "", tabulate(body, headers=headers(), tablefmt="github"), ""]
     for v in summary.vendors:
         lines.append(f"- **{esc(v.name)}**: " + " ".join(vendor_sentences(v)))
+    return [*lines, ""]
+
+
+def _definitions(summary: Summary) -> list[str]:
+    """What each tier and flag the report names means, so a memo can quote it as it is."""
+    tiers = sorted({v.tier for v in summary.vendors
+                    if v.tier is not None and no_verdict(v) is None})
+    flags = flags_used(summary.vendors)
+    if not tiers and not flags:
+        return []
+    lines = [t("md.defs"), "", t("md.defs.lede"), ""]
+    lines += [t("md.defs.tier", tier=i, name=esc(t(f"tier.name.{i}")),
+                meaning=esc(tier_meaning(i))) for i in tiers]
+    lines += [t("md.defs.flag", flag=esc(f), meaning=esc(flag_meaning(f))) for f in flags]
     return [*lines, ""]
 
 
@@ -96,12 +124,12 @@ def section(sec: Section) -> list[str]:
     return [*lines, *_note(sec.note_vendors)]
 
 
-def _matrix(summary: Summary) -> list[str]:
+def _matrix(summary: Summary, titles: dict[str, str]) -> list[str]:
     vendors = summary.vendors
     cells, variant = scenario_grid(vendors)
     body = []
     for sid in sorted(cells):
-        row = [esc(sid), variant[sid]]
+        row = [esc(scenario_label(sid, titles)), esc(variant[sid])]
         for v in vendors:
             s = cells[sid].get(v.name)
             row.append(f"{s.passed}/{s.trials}" + (t("md.matrix.flips") if s.flips else "")
@@ -113,14 +141,14 @@ def _matrix(summary: Summary) -> list[str]:
             *_note(vendors)]
 
 
-def _failure_lines(failures: Failures) -> list[str]:
+def _failure_lines(failures: Failures, titles: dict[str, str]) -> list[str]:
     scored = failures.scored
     lines = []
     for f in scored[:FAILURES_PER_VENDOR]:
-        line = f"- `{esc(f.scenario)}` #{f.trial}: {esc(f.headline)}"
+        line = f"- {esc(scenario_label(f.scenario, titles))} #{f.trial}: {esc(f.headline)}"
         quote = next((c.excerpt for c in f.checks if c.excerpt), "")
         if quote:
-            line += t("md.quote", quote=esc(quote[:200]))
+            line += t("md.quote", quote=esc(clip(quote, 200)))
         if f.error:  # the vendor's error message, as report.html shows it
             line += t("md.error", error=esc(f.error))
         lines.append(line)
@@ -132,7 +160,8 @@ def _failure_lines(failures: Failures) -> list[str]:
     harness = failures.harness
     if harness:
         lines.append(t("md.harness", count=failures.harness_total))
-        lines += [f"  - `{esc(f.scenario)}` #{f.trial}: {esc(f.error or f.headline)}"
+        lines += [f"  - {esc(scenario_label(f.scenario, titles))} #{f.trial}: "
+                  f"{esc(f.error or f.headline)}"
                   for f in harness[:FAILURES_PER_VENDOR]]
         if failures.harness_total > FAILURES_PER_VENDOR:
             lines.append(t("md.harness.more",
@@ -147,7 +176,7 @@ def _verdict_heading(v: VendorVerdict) -> str:
     return t("md.vendor.tier", name=esc(v.name), tier=v.tier, tier_name=tier_name(v))
 
 
-def _vendor(v: VendorVerdict, failures: Failures) -> list[str]:
+def _vendor(v: VendorVerdict, failures: Failures, titles: dict[str, str]) -> list[str]:
     lines = [_verdict_heading(v), ""]
     if no_verdict(v) is not None:
         meaning = no_verdict_meaning(v.no_verdict.kind if v.no_verdict is not None else None)
@@ -156,16 +185,21 @@ def _vendor(v: VendorVerdict, failures: Failures) -> list[str]:
     elif v.tier_reasons:
         lines += [t("md.vendor.why", reasons=esc("; ".join(v.tier_reasons))), ""]
     for flag in v.flags:
-        lines.append(f"- **{flag}** ({v.flag_counts[flag]}): "
-                     + " | ".join(esc(e) for e in v.flag_evidence[flag]))
+        shown = v.flag_evidence.get(flag, [])
+        count = v.flag_counts.get(flag, len(shown))
+        # the judge keeps the first EVIDENCE_PER_FLAG trials' evidence: say how many it cut
+        # (a vendor-level flag such as unreliable has one line for all its count)
+        cut = count - len(shown) if len(shown) >= EVIDENCE_PER_FLAG else 0
+        lines.append(f"- **{esc(flag)}** ({count}): " + " | ".join(esc(e) for e in shown)
+                     + (t("md.and_more", more=cut) if cut > 0 else ""))
     if v.flags:
         lines.append("")
     # English has always named the dimensions by their identifiers here (tool_use)
     dims = t("list.sep").join(f"{k if current() == DEFAULT else dimension(k)} {pct(x)}"
                               for k, x in v.dimensions.items())
-    lines += [t("md.vendor.dims", dims=dims), ""]
+    lines += [t("md.vendor.dims", dims=esc(dims)), ""]
     k = max_k(v.pass_hat_k) or "1"
-    body = [[esc(s.scenario), f"{s.passed}/{s.trials}",
+    body = [[esc(scenario_label(s.scenario, titles)), f"{s.passed}/{s.trials}",
              f"{pct(s.pass_rate)} ({pct_ci(s.pass_rate_ci)})",
              pct(s.pass_hat_k.get(k)), f"{s.score or 0:.0f}",
              t("yes") if s.flips else "", esc(", ".join(s.flags))]
@@ -175,7 +209,7 @@ def _vendor(v: VendorVerdict, failures: Failures) -> list[str]:
                             t("col.flags")]), ""]
     if failures.total:
         heading = t("md.failed") if failures.scored_total else t("md.not_counted")
-        lines += [heading, "", *_failure_lines(failures), ""]
+        lines += [heading, "", *_failure_lines(failures, titles), ""]
     return lines
 
 
@@ -184,13 +218,15 @@ def markdown(summary: Summary, run: dict[str, Any],
              sections: Sections | None = None) -> str:
     failures = failures or {}
     sec = sections or build_sections(summary)
+    titles = scenario_titles(run)
     lines = [*_header(summary, run), *_verdicts(summary), *section(sec.business),
              *section(sec.reliability), *section(sec.significance), *section(sec.profile),
-             *_matrix(summary), *section(sec.noisy)]
+             *_matrix(summary, titles), *section(sec.noisy)]
     for extra in (sec.second_reader, sec.disagreements):
         if extra is not None:
             lines += section(extra)
     for v in summary.vendors:
-        lines += _vendor(v, failures.get(v.name, Failures()))
+        lines += _vendor(v, failures.get(v.name, Failures()), titles)
+    lines += _definitions(summary)
     lines.append(t("md.method"))
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from agentcheck.report.fmt import (
     significance_notes,
     significance_summary,
     table_ks,
+    ties_once,
 )
 from agentcheck.report.messages import t
 from agentcheck.results.summary import Comparison, Summary, VendorVerdict
@@ -129,8 +130,7 @@ def _verdict_cell(c: Comparison) -> Cell:
 
 def significance(summary: Summary) -> Section:
     comps = summary.comparisons
-    overlap = [f"{v.name} ~ {', '.join(v.not_significantly_different_from)}"
-               for v in summary.vendors if v.not_significantly_different_from]
+    overlap = [f"{name} ~ {', '.join(others)}" for name, others in ties_once(summary.vendors)]
     return Section(
         key="significance", title=t("significance.title"), lede=t("significance.lede"),
         columns=[t(f"significance.col.{c}") for c in (

@@ -241,7 +241,8 @@ def pareto_chart(vendors: list[VendorVerdict]) -> str:
                    t("svg.cost_axis.log") if use_log else t("svg.cost_axis"), "middle", MUTED),
              _text(12, top + plot_h / 2, t("svg.tasks_axis"), "middle", MUTED)
              .replace("<text ", f'<text transform="rotate(-90 12 {top + plot_h / 2:.0f})" ', 1)]
-    frontier, best = [], -1.0
+    # best starts at 0: a vendor that completed nothing is no efficient choice, however cheap
+    frontier, best = [], 0.0
     for _, _, c, r in sorted(pts, key=lambda p: (p[2], -p[3])):
         if r > best:
             frontier.append((x(c), y(r)))
