@@ -131,6 +131,12 @@ def test_independent_sentences_are_reordered_and_references_stay_put() -> None:
     # a sentence that refers back by a pronoun or a leading "Also"/"And" never moves
     fixed = "My order {{ orders[0].id }} arrived broken. Please refund it. Also email me."
     assert sentence_orders(fixed) == 1 and reorder_sentences(fixed, 3) == fixed
+    # ids of one kind keep their order (a reference reads the first one), other facts move
+    two = "Refund ORD-1 please. Also check. Cancel ORD-2 too. My email is {{ u[0].email }}."
+    assert {reorder_sentences("Refund ORD-1. Cancel ORD-2. Call me.", s) for s in range(30)} \
+        == {"Refund ORD-1. Cancel ORD-2. Call me.", "Refund ORD-1. Call me. Cancel ORD-2.",
+            "Call me. Refund ORD-1. Cancel ORD-2."}
+    assert reorder_sentences(two, 1) == two  # "Also", "too": nothing moves
     # abbreviations and the values inside templates do not end a sentence
     assert sentence_orders("Pay Acme Inc. Today is fine. Send {{ a.b }} now.") == 2
     # Chinese: only sentences that name a fact and refer back to nothing move

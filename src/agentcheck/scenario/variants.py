@@ -97,7 +97,7 @@ _REFERS_BACK = re.compile(
     r"after that|afterwards|which|too|still|también|y|pero|así que|entonces|además|claro|sí)\b"
     r"|\b(?:it|its|it's|that|this|these|those|they|they're|them|their|theirs|there|he|she|"
     r"him|her|his|same|above|afterwards|then|again|instead|otherwise|else|one|the rest|"
-    r"the former|the latter|the other|"
+    r"the former|the latter|the other|too|as well|"
     r"lo|le|les|su|sus|eso|esto|esa|ese|este|esta|ello|allí|ahí)\b"
     r"|[他她它這这那其該该此也再又還还同並并而]|所以|因此|然後|另外"
     r"|それ|これ|その|この|あの|そちら|こちら|先方|彼|また|さらに|なお|同じ|上記", re.I)
@@ -389,7 +389,22 @@ def reorder_sentences(template: str, seed: int) -> str:
             order[slot] = src
     cjk = bool(_CJK_RE.search(template))
     out = ("" if cjk else " ").join(sentences[i] for i in order)
-    return out if sorted(turn_facts(out)) == sorted(turn_facts(template)) else template
+    before, after = turn_facts(template), turn_facts(out)
+    if sorted(before) != sorted(after) or any(
+            [f for f in after if _kind(f) == kind] != [f for f in before if _kind(f) == kind]
+            for kind in {_kind(f) for f in before}):
+        return template  # a reference reads the first id of a kind: their order is kept
+    return out
+
+
+def _kind(fact: str) -> str:
+    """What a fact is, as a reference reads it: a template's last attribute (`id`, `email`),
+    an email, or a literal's letters before its first digit (`ORD` of ORD-12)."""
+    if fact.startswith("{{"):
+        return "{{" + re.split(r"[.\[(]", fact.strip("{} "))[-1]
+    if "@" in fact:
+        return "@"
+    return re.split(r"\d", fact, maxsplit=1)[0].rstrip("-_#")
 
 
 def _rephrase_other(text: str, lang: str, greeting: int, sign_off: int, first: bool) -> str:
