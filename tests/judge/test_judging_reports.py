@@ -120,3 +120,13 @@ def test_state_words_come_only_from_status_fields_of_reads(tmp_path: Path) -> No
         CallResult("get_x", {}, ok=False, error="boom"),
     ]
     assert read_states(traj) == {"delivered", "paid", "on_hold", "on hold"}
+
+
+@pytest.mark.parametrize("reply", [
+    "Invoice {inv} shows as paid and the duplicate has been paid too ({pay}).",
+    "The original invoice's status is paid, and I have paid the new one as well ({pay}).",
+])
+def test_a_claim_slipped_in_beside_a_read_state_is_still_a_claim(reply: str) -> None:
+    """Naming a state the vendor read does not cover another claim in the same sentence."""
+    score = _run(EN, ReferenceThenSay(EN, reply.format(**_ids(EN))))
+    assert "hallucinated_actions" in score.flags
