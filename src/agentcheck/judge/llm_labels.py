@@ -25,8 +25,8 @@ from agentcheck.core.trajectory import Trajectory
 from agentcheck.judge.claims import as_reports, quoted_texts
 from agentcheck.speech import KINDS, Kind, Scope, SpeechAct, read, sentences
 
-PROMPT = "speech_acts_v1"
-"""The prompt's name and version (judge/prompts/speech_acts_v1.py): a new wording is a new
+PROMPT = "speech_acts_v2"
+"""The prompt's name and version (judge/prompts/speech_acts_v2.py): a new wording is a new
 module (and a new cache key), never an edit of this one, so every recorded label names the
 exact words that produced it."""
 
