@@ -65,10 +65,6 @@ def money(x: float | None) -> str:
     return f"${x:.4f}" if x < 1 else f"${x:,.2f}"
 
 
-def secs(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f} s"
-
-
 def secs_pair(lat: Percentiles) -> str:
     """p50 / p95 of a latency, in seconds."""
     if lat.p50 is None:
