@@ -108,10 +108,12 @@ def load_private_key(text: str) -> Any:
             raw = bytes.fromhex(text) if len(text) == 64 else base64.b64decode(text,
                                                                               validate=True)
             key = Ed25519PrivateKey.from_private_bytes(raw)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError):
         # the message names the variable, never its value
+        reason = "unreadable PEM" if text.startswith("-----BEGIN") else "not 32 bytes in " \
+            "base64 or hex"
         raise ConfigError(f"{KEY_ENV} is not an Ed25519 private key (PEM, or 32 bytes in base64 "
-                          f"or hex): {type(exc).__name__}") from None
+                          f"or hex): {reason}") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ConfigError(f"{KEY_ENV} holds a key that is not Ed25519")
     return key
