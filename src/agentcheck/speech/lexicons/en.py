@@ -185,10 +185,11 @@ REPORTED = rx(
     r"reported|stated|explained|confirmed|let me know|informed)\b",
     r"^your (?:request|message|note|email) (?:said|says|asked|mentioned|was to)\b",
     r"^(?:according to you|as you (?:said|mentioned|wrote)),? (?:the|your|it|this|that)\b",
-    r"^according to (?:the |your |our )?(?:log|logs|system|records?|history|notes|crm|tool|"
-    r"ticket|audit trail)\b",
-    r"^the (?:system|log|record|tool|crm|history|audit trail) (?:says|shows|states|indicates)\b",
 )
+# "according to the system, ..." and "the log shows ..." are not reported speech: they frame a
+# state as read from a record (EVIDENTIAL), which the judge accepts as a report only when the
+# vendor read that state; as reported speech they let "according to the system, your refund has
+# been issued" pass with no reads at all
 
 HANDBACK = rx(
     rf"\byou(?:'ll| will| would|'d|'re| are)? (?:need to|have to|must|should|may want to|"
