@@ -19,14 +19,16 @@ from agentcheck.scenario.expr.bounds import (
     value_size,
 )
 from agentcheck.scenario.expr.errors import ExpressionError
+from agentcheck.scenario.expr.selectors import SelectorFunctions
 
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-class ScenarioFunctions(jp_functions.Functions):  # type: ignore[misc]
-    """Extra JMESPath functions: pure text helpers, used mostly by reference solutions."""
+class ScenarioFunctions(SelectorFunctions):
+    """Extra JMESPath functions: pure text helpers, used mostly by reference solutions, and
+    the selectors (selectors.py: a value by its label, a record by a rule)."""
 
     @jp_functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
     def _func_email_in(self, text: str | None) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import jmespath
 from jmespath import visitor as jp_visitor
-from jmespath.exceptions import JMESPathError
+from jmespath.exceptions import JMESPathError, ParseError
 
 from agentcheck.scenario.expr.bounds import MAX_STEPS, budget, spend, value_size
 from agentcheck.scenario.expr.errors import ExpressionError
@@ -57,7 +57,22 @@ def compile_path(expr: str) -> Any:
 
 
 def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """The whole reason, on one line: a parse error's several lines (reason, expression, caret)
+    become the reason and where it lies ('at column 12, after ...')."""
+    text = str(exc)
+    if not text:
+        return type(exc).__name__
+    lines = text.splitlines()
+    if not isinstance(exc, ParseError) or len(lines) < 2:
+        return " ".join(line.strip() for line in lines)
+    pos = exc.lex_position if isinstance(exc.lex_position, int) else None
+    expr = exc.expression if isinstance(exc.expression, str) else None
+    head = lines[0].rstrip(": ").removesuffix(", for expression")
+    if pos is None or expr is None:
+        return head
+    column = "" if "at column" in head else f" at column {pos + 1}"
+    where = f"{head}{column}, after {expr[:pos]!r}"
+    return where + (f", before {expr[pos:]!r}" if expr[pos:] else " (the end)")
 
 
 _SIMPLE_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[-?[0-9]+\])*")
