@@ -328,8 +328,9 @@ def language(text: str) -> str | None:
 
 def facts(text: str) -> list[str]:
     """`turn_facts` of a rendered turn, with CJK letters and punctuation as word breaks (a
-    value written against Chinese or Japanese text is a fact of its own)."""
-    return turn_facts(_CJK_RE.sub(" ", text))
+    value written against Chinese or Japanese text is a fact of its own; brackets around an
+    email or id are not part of it: "(a@b.example)" and "a@b.example." are one fact)."""
+    return [f.lstrip("([<").rstrip(")]>.,;:!?") for f in turn_facts(_CJK_RE.sub(" ", text))]
 
 
 def _sentences(template: str) -> list[str]:
