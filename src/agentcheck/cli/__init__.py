@@ -13,7 +13,7 @@ import os
 import sys
 
 from agentcheck import __version__
-from agentcheck.cli import authoring, inspect, report, run, verify
+from agentcheck.cli import authoring, history, inspect, report, run, verify
 from agentcheck.cli.exits import (
     EXIT_GATE,
     EXIT_INTERRUPTED,
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run.add_parser(sub)
     report.add_parsers(sub)
+    history.add_parser(sub)
     verify.add_parser(sub)
     authoring.add_parsers(sub)
     inspect.add_parsers(sub)
