@@ -6,11 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentcheck.cli.exits import EXIT_INVALID, EXIT_OK
 from agentcheck.cli.inputs import DEFAULT_ADAPTERS, DEFAULT_SCENARIOS, is_profile
 from agentcheck.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from agentcheck.scenario.model import Scenario
 
 
 def add_parsers(sub: Any) -> None:
@@ -67,6 +70,7 @@ def validate(paths: list[Path], prove: bool = False) -> int:
     profiles = [f for f in files if is_profile(f)]
     scenario_paths = [f for f in files if f not in profiles]
     scenarios, errors = load_scenarios(scenario_paths)
+    errors.extend(_lint(scenarios))
     n_profiles = 0
     for f in profiles:
         try:
@@ -77,7 +81,9 @@ def validate(paths: list[Path], prove: bool = False) -> int:
     for err in errors:
         print(err.render(), file=sys.stderr)
     bad_files = len({e.file for e in errors})
-    print(f"{len(scenarios)} scenario(s) and {n_profiles} profile(s) valid, "
+    linted = {e.file for e in errors}
+    print(f"{len([s for s in scenarios if s.path not in linted])} scenario(s) and "
+          f"{n_profiles} profile(s) valid, "
           f"{bad_files} file(s) with errors")
     unproven = 0
     if prove:
@@ -96,3 +102,14 @@ def validate(paths: list[Path], prove: bool = False) -> int:
                     print(f"{sc.path}: {problem}", file=sys.stderr)
         print(f"{len(scenarios) - unproven} of {len(scenarios)} scenario(s) proved")
     return EXIT_INVALID if errors or unproven else EXIT_OK
+
+
+def _lint(scenarios: list[Scenario]) -> list[ConfigError]:
+    """The static checks (scenario/lint.py) of every scenario that loaded."""
+    from agentcheck.scenario.lint import lint
+    from agentcheck.scenario.source import load_file
+
+    errors: list[ConfigError] = []
+    for sc in scenarios:
+        errors.extend(lint(sc, load_file(Path(sc.path))))
+    return errors
