@@ -22,6 +22,7 @@ from typing import Any
 import jsonschema
 
 from agentcheck.judge.scoring import TrialScore, score_trial
+from agentcheck.run.schema_values import make_value
 from agentcheck.run.trial import run_trial
 from agentcheck.scenario.expr import ExpressionError, is_operator, matches, to_text
 from agentcheck.scenario.model import Scenario
@@ -174,20 +175,10 @@ def minefield_call(scenario: Scenario, index: int, world: World) -> dict[str, An
 
 
 def _dummy(schema: dict[str, Any], world: World, name: str) -> Any:
-    if "enum" in schema:
-        return schema["enum"][0]
-    kind = schema.get("type", "string")
-    if kind in ("number", "integer"):
-        return schema.get("minimum", 1)
-    if kind == "boolean":
-        return True
-    if kind == "array":
-        return []
-    if kind == "object":
-        return {}
-    known = [r.get(name) for records in world.data.values() for r in records
-             if isinstance(r.get(name), str)]
-    return known[0] if known else "x" * max(int(schema.get("minLength", 1)), 1)
+    """A value the parameter's schema accepts (pattern, format, lengths, enum, bounds), one of
+    the World's values under that name when one fits."""
+    known = [r.get(name) for records in world.data.values() for r in records if name in r]
+    return make_value(schema, known)
 
 
 def prove(scenario: Scenario, seeds: tuple[int, ...] | None = None,
