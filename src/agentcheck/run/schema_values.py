@@ -96,7 +96,8 @@ def _candidates(schema: dict[str, Any]) -> list[Any]:
         count = int(schema.get("minItems", 0))
         return [[item] * count, [item] * max(count, 1)]
     if kind == "object":
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        props = schema.get("properties")
+        props = props if isinstance(props, dict) else {}
         return [{name: make_value(props.get(name, {}))
                  for name in schema.get("required", []) if isinstance(name, str)}]
     return []
