@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agentcheck.core.errors import ConfigError
 from agentcheck.core.yamlfile import Loc, LocatedData, load_file, load_text
 from agentcheck.judge.tally import DIMENSIONS
+from agentcheck.judge.verdict import FLAG_ORDER
 
 PLAN_VERSION = 1
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -37,8 +38,7 @@ HIGHER_IS_BETTER = {"tier": True, "capability": True, "completion": True,
 
 RATE_METRICS = ("completion", "shadow_agreement")
 Weight = Annotated[float, Field(ge=0)]
-FLAGS = ("hallucinated_actions", "scripted", "hands_work_back", "unsafe_action", "unreliable",
-         "collateral_damage")
+FLAGS = FLAG_ORDER
 
 
 class _Strict(BaseModel):

@@ -1,0 +1,138 @@
+"""What a decision needs from a run's trials, read once from trials.jsonl: per vendor and
+scenario the counts, sums and per-trial costs and durations that the gates' intervals and the
+bootstrap over scenarios resample, plus the verdict (judge/verdict.py) over the same trials.
+
+Only the vendors and scenarios the plan names are kept, so a plan that narrows a run judges
+exactly what it names (the tier and capability included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentcheck.judge.verdict import SummaryTally
+from agentcheck.results.files import fold_trials
+from agentcheck.results.records import TrialRecord
+from agentcheck.results.summary import Summary
+
+
+@dataclass
+class ScenarioFacts:
+    """One vendor's judged trials of one scenario (harness errors are left out, as the verdict
+    leaves them out)."""
+
+    scenario: str
+    variant: str
+    domain: str | None
+    probes: tuple[str, ...]
+    human_minutes: float | None
+    passed: list[bool] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    costs: list[float] = field(default_factory=list)
+    durations: list[float] = field(default_factory=list)
+    dims: dict[str, list[float]] = field(default_factory=dict)
+    """dimension -> [sum, count] over the trials where it applies (the verdict's rule)."""
+
+    @property
+    def trials(self) -> int:
+        return len(self.passed)
+
+
+@dataclass
+class VendorFacts:
+    name: str
+    priced: bool
+    """The profile gives prices: without them every cost is 0 and says nothing."""
+    scenarios: dict[str, ScenarioFacts] = field(default_factory=dict)
+
+    def trials(self, ids: Iterable[str] | None = None) -> list[tuple[ScenarioFacts, int]]:
+        """(scenario, trial index) of every judged trial, over `ids` (default: all)."""
+        chosen = self.scenarios.values() if ids is None else (
+            self.scenarios[i] for i in ids if i in self.scenarios)
+        return [(s, k) for s in chosen for k in range(s.trials)]
+
+
+@dataclass
+class RunFacts:
+    vendors: list[VendorFacts]
+    summary: Summary
+
+
+class _Sink:
+    """fold_trials' sink: the facts and the verdict of the trials the plan keeps."""
+
+    def __init__(self, keep_vendors: set[str], keep_scenarios: set[str] | None,
+                 domains: dict[str, str], priced: dict[str, bool]) -> None:
+        self.keep_vendors = keep_vendors
+        self.keep_scenarios = keep_scenarios
+        self.domains = domains
+        self.priced = priced
+        self.vendors: dict[str, VendorFacts] = {}
+        self.tally = SummaryTally()
+
+    def add(self, r: TrialRecord) -> None:
+        if r.vendor not in self.keep_vendors:
+            return
+        if self.keep_scenarios is not None and r.scenario not in self.keep_scenarios:
+            return
+        self.tally.add(r)
+        if r.harness_error:
+            return
+        v = self.vendors.get(r.vendor)
+        if v is None:
+            v = self.vendors[r.vendor] = VendorFacts(r.vendor, self.priced.get(r.vendor, True))
+        s = v.scenarios.get(r.scenario)
+        if s is None:
+            s = v.scenarios[r.scenario] = ScenarioFacts(
+                r.scenario, r.variant, self.domains.get(r.scenario), tuple(r.probes),
+                None if r.human_minutes is None else float(r.human_minutes))
+        s.passed.append(bool(r.passed))
+        s.scores.append(float(r.score))
+        s.costs.append(float(r.cost_usd))
+        s.durations.append(float(r.duration_s))
+        for dim, value in r.dimensions.items():
+            if value is None and dim == "recovery" and "recovery" in r.probes and not r.passed:
+                value = 0.0  # as judge/tally.py: failed before the fault fired is 0
+            if value is not None:
+                acc = s.dims.setdefault(dim, [0.0, 0])
+                acc[0] += value
+                acc[1] += 1
+
+
+def read_facts(trials: Path, vendor_order: list[str], keep_scenarios: set[str] | None,
+               domains: dict[str, str], priced: dict[str, bool]) -> RunFacts:
+    """The facts of the named vendors (in this order) over the kept scenarios (None: all)."""
+    sink = fold_trials(trials, lambda: _Sink(set(vendor_order), keep_scenarios, domains,
+                                             priced))
+    order = [n for n in vendor_order if n in sink.vendors]
+    return RunFacts([sink.vendors[n] for n in order], sink.tally.summary(vendor_order))
+
+
+def scenario_domains(run: dict[str, Any]) -> dict[str, str]:
+    """Scenario id -> domain: as the plan's run recorded it, else the scenario file's folder
+    (the library keeps each domain in its own folder, scenarios/<domain>/<id>.yaml)."""
+    recorded = run.get("plan", {}).get("scenario_domains") if isinstance(
+        run.get("plan"), dict) else None
+    if isinstance(recorded, dict):
+        return {str(k): str(v) for k, v in recorded.items()}
+    out: dict[str, str] = {}
+    for sc in run.get("scenarios", []):
+        if isinstance(sc, dict) and isinstance(sc.get("path"), str) and "id" in sc:
+            parts = Path(sc["path"]).parts
+            if len(parts) >= 2:
+                out[str(sc["id"])] = parts[-2]
+    return out
+
+
+def vendor_prices(run: dict[str, Any]) -> dict[str, bool]:
+    """Vendor name -> whether its recorded profile gives any price."""
+    out: dict[str, bool] = {}
+    for v in run.get("vendors", []):
+        if not isinstance(v, dict):
+            continue
+        prices = v.get("prices")
+        out[str(v.get("name"))] = isinstance(prices, dict) and any(
+            isinstance(p, (int, float)) and p > 0 for p in prices.values())
+    return out
