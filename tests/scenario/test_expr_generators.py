@@ -13,7 +13,7 @@ from agentcheck.scenario.expr.generators import MAX_GENERATED_CHARS, parse_gener
 
 
 def gen(seed: int = 1) -> Generators:
-    return Generators(random.Random(seed))
+    return Generators(random.Random(seed), today="2026-05-04")
 
 
 def test_same_seed_same_values_other_seed_other_values() -> None:

@@ -35,7 +35,7 @@ from agentcheck.scenario.expr import (
     search,
     to_text,
 )
-from agentcheck.scenario.model import DEFAULT_SYSTEM, Scenario
+from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import ReferencePlay, play_reference
 from agentcheck.scenario.world import World
 from agentcheck.speech import SpeechAct, read
@@ -230,7 +230,7 @@ def score_trial(scenario: Scenario, world: World, traj: Trajectory,
     def reference() -> ReferencePlay:
         return play_reference(scenario, world.seed, world.initial)
 
-    guessed = made_up_values(scenario, traj, scenario.system or DEFAULT_SYSTEM,
+    guessed = made_up_values(scenario, traj, world.system_prompt(),
                              lambda: reference().arguments)
     made_up = [m for m in guessed if m.writes]
     fabricated = {m.call_index for m in guessed}

@@ -21,6 +21,7 @@ import jsonschema
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from agentcheck.core.errors import ConfigError
+from agentcheck.scenario.clock import Clock
 from agentcheck.scenario.effects import FIELDS_OF, OnCollection, Selecting
 from agentcheck.scenario.expect import Expect
 from agentcheck.scenario.expr import (
@@ -141,7 +142,11 @@ class Scenario(Strict):
     variant: Literal["clean", "noisy"] = "clean"
     family: str | None = Field(default=None, pattern=KEBAB,
                                description="clean and noisy variants of one task share a family")
-    system: str | None = Field(default=None, description="system prompt; a neutral one if unset")
+    system: str | None = Field(default=None, description="system prompt; a neutral one if unset "
+                                                          "(templates: {{ today() }})")
+    clock: Clock | None = Field(default=None,
+                                description="the trial's simulated today, read by today(), "
+                                            "now() and the date generators")
     world: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     tools: list[Tool] = Field(min_length=1)
     task: list[Turn] = Field(min_length=1)

@@ -25,7 +25,9 @@ from agentcheck.scenario.expr import (
     search,
     truthy,
 )
-from agentcheck.scenario.model import Scenario
+from agentcheck.scenario.expr.dates import CLOCK
+from agentcheck.scenario.expr.errors import LookupMissing
+from agentcheck.scenario.model import DEFAULT_SYSTEM, Scenario
 from agentcheck.scenario.tools import Tool
 
 Check = Callable[[dict[str, Any]], bool]
@@ -138,12 +140,18 @@ class World:
         fresh seeded source: still reproducible, though not those of a World built whole)."""
         self.scenario = scenario
         self.seed = seed
-        self.gen = Generators(trial_rng(scenario.id, seed))
+        # the clock is its own entry of the data every expression sees (CLOCK), so today()
+        # answers in generation, effects, guards, checks and reference plays alike
+        self.clock = scenario.clock.draw(scenario.id, seed) if scenario.clock else None
+        self.gen = Generators(trial_rng(scenario.id, seed),
+                              today=self.clock["today"] if self.clock else None)
         self.data: dict[str, list[dict[str, Any]]] = {}
         if initial is not None:
             self.data = clone(initial)
             self.initial = initial  # read-only, like every World's initial state
         else:
+            if self.clock is not None:
+                self.data[CLOCK] = [dict(self.clock)]
             for name, records in scenario.world.items():
                 self.data[name] = []
                 for record in records:
@@ -156,6 +164,10 @@ class World:
     def render_initial(self, value: Any) -> Any:
         """Render a template against the World as it was generated (task text, expectations)."""
         return render(value, self.initial)
+
+    def system_prompt(self) -> str:
+        """The system prompt a trial sends, with this World's values (`{{ today() }}`)."""
+        return str(self.render_initial(self.scenario.system or DEFAULT_SYSTEM))
 
     def user_turns(self) -> list[str]:
         """The scripted user's turns, with this World's generated values."""
@@ -194,6 +206,10 @@ class World:
                               latency_ms=latency)
         except ToolError as exc:
             return CallResult(name, args, ok=False, error=str(exc), error_kind=exc.kind)
+        except LookupMissing as exc:
+            # lookup('options', args.option_id) with an id the World does not hold: what a
+            # backend answers for an unknown id
+            return CallResult(name, args, ok=False, error=str(exc), error_kind="not_found")
         except ExpressionError as exc:
             # the scenario's own expression failed on these arguments: report it to the vendor
             # as a tool error, like a real backend returning 400

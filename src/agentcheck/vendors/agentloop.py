@@ -85,6 +85,7 @@ class AgentContext:
         self.session = session
         self.settings = settings
         self.turns = world.user_turns()
+        self.system = world.system_prompt() if scenario.system else None  # {{ today() }}
         from agentcheck.scenario.user import (
             ScriptedUser,  # the speech-act reader: only when a trial runs
         )
@@ -107,8 +108,8 @@ class AgentContext:
         if self.exchanges:
             raise RuntimeError("first_message() is called once per trial")
         instructions = None
-        if self.settings.send_instructions and self.scenario.system:
-            instructions = self.scenario.system.strip()
+        if self.settings.send_instructions and self.system:
+            instructions = self.system.strip()
         note = None
         if self.settings.announce_tools:
             note = str(fill(self.settings.tools_message,

@@ -6,3 +6,8 @@ from __future__ import annotations
 
 class ExpressionError(ValueError):
     """A template, condition or selector that cannot be parsed or evaluated."""
+
+
+class LookupMissing(ExpressionError):
+    """`lookup('options', args.option_id)` found no record: the World answers the vendor with
+    a not_found tool error, as a real backend would for an unknown id."""

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from jmespath import functions as jp_functions
 
+from agentcheck.scenario.expr import dates
 from agentcheck.scenario.expr.bounds import (
     MAX_RENDERED_CHARS,
     MAX_STEPS,
@@ -20,6 +22,26 @@ from agentcheck.scenario.expr.bounds import (
 )
 from agentcheck.scenario.expr.errors import ExpressionError
 from agentcheck.scenario.expr.selectors import SelectorFunctions
+
+DATE_FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
+    "date": (dates.make_date, 3, 3),
+    "add_days": (dates.add_days, 2, 2),
+    "add_months": (dates.add_months, 2, 2),
+    "add_business_days": (dates.add_business_days, 2, 3),
+    "working_days": (dates.working_days, 2, 3),
+    "is_business_day": (dates.business_day, 1, 2),
+    "month_end": (dates.month_end, 1, 1),
+    "month_start": (dates.month_start, 1, 1),
+    "weekday": (dates.weekday, 1, 1),
+    "next_weekday": (dates.next_weekday, 2, 2),
+    "to_days": (dates.to_days, 1, 1),
+    "days_between": (dates.days_between, 2, 2),
+    "to_zone": (dates.to_zone, 2, 2),
+    "local_date": (dates.local_date, 2, 2),
+}
+"""Date functions (dates.py): name -> (function, fewest and most arguments). They take any JSON
+values; each checks its own arguments and says what it expected. null (a missing field) in gives
+null out."""
 
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -67,6 +89,19 @@ class ScenarioFunctions(SelectorFunctions):
             if isinstance(needle, (list, dict)):  # every comparison walks the needle
                 steps *= 1 + value_size(needle, MAX_STEPS)
         spend(steps)
+        date_function = DATE_FUNCTIONS.get(function_name)
+        if date_function is not None:
+            fn, fewest, most = date_function
+            if not fewest <= len(resolved_args) <= most:
+                count = str(fewest) if fewest == most else f"{fewest} to {most}"
+                raise ExpressionError(f"{function_name}() takes {count} arguments, got "
+                                      f"{len(resolved_args)}")
+            if any(arg is None for arg in resolved_args[:fewest]):
+                return None  # a missing field: null, as a condition on it is simply false
+            try:
+                return fn(*resolved_args)
+            except ExpressionError as exc:
+                raise ExpressionError(f"{function_name}(): {exc}") from None
         return super().call_function(function_name, resolved_args)
 
     @jp_functions.signature({"types": []})  # type: ignore[untyped-decorator]

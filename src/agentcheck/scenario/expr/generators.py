@@ -11,6 +11,7 @@ import string
 from functools import lru_cache
 from typing import Any
 
+from agentcheck.scenario.expr import dates
 from agentcheck.scenario.expr.errors import ExpressionError
 
 MAX_GENERATED_CHARS = 64
@@ -41,10 +42,13 @@ class Generators:
     """Seeded value generators; one instance per World so every trial is reproducible."""
 
     NAMES = ("id", "email", "name", "first_name", "last_name", "company", "amount", "integer",
-             "digits", "pick", "phone", "date")
+             "digits", "pick", "phone", "date", "date_from_today", "business_date_from_today",
+             "moment_from_today")
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, today: str | None = None) -> None:
         self.rng = rng
+        self.today = today
+        """The trial's simulated day (the scenario's clock), for the *_from_today generators."""
 
     def call(self, name: str, args: list[Any]) -> Any:
         fn = getattr(self, "gen_" + name, None)
@@ -103,12 +107,51 @@ class Generators:
     def gen_phone(self) -> str:
         return f"+1-555-{self.rng.randint(100, 999)}-{self.rng.randint(1000, 9999)}"
 
-    def gen_date(self, start: str = "2026-01-01", span_days: int = 300) -> str:
+    def gen_date(self, start: str | int = "2026-01-01", span_days: int = 300,
+                 day: int | None = None) -> str:
+        """A day drawn from `span_days` after `start`; date(2026, 5, 3) is that fixed day, as
+        in conditions."""
+        if day is not None:
+            return dates.make_date(start, span_days, day)
         if not 0 <= int(span_days) <= 100_000:
             raise ValueError("span_days must be between 0 and 100000")
-        day = datetime.date.fromisoformat(start) + datetime.timedelta(
+        drawn = datetime.date.fromisoformat(str(start)) + datetime.timedelta(
             days=self.rng.randint(0, int(span_days)))
-        return day.isoformat()
+        return drawn.isoformat()
+
+    def _today(self, name: str) -> datetime.date:
+        if self.today is None:
+            raise ExpressionError(f"{name}() needs the scenario's clock (add `clock: {{today: "
+                                  "2026-05-04}` to the scenario)")
+        return datetime.date.fromisoformat(self.today)
+
+    def _offset(self, low: int, high: int | None) -> int:
+        low, high = int(low), int(low if high is None else high)
+        if not -dates.MAX_SPAN_DAYS <= low <= high <= dates.MAX_SPAN_DAYS:
+            raise ValueError(f"need low <= high, both within {dates.MAX_SPAN_DAYS} days")
+        return self.rng.randint(low, high)
+
+    def gen_date_from_today(self, low: int = 1, high: int | None = None) -> str:
+        """A day `low` to `high` days from the trial's today (negative: before)."""
+        today = self._today("date_from_today")
+        return (today + datetime.timedelta(days=self._offset(low, high))).isoformat()
+
+    def gen_business_date_from_today(self, low: int = 1, high: int | None = None) -> str:
+        """A business day `low` to `high` business days after the trial's today (negative:
+        before); today itself never counts."""
+        today = self._today("business_date_from_today")
+        return dates.add_business_days(today.isoformat(), self._offset(low, high))
+
+    def gen_moment_from_today(self, low: int = 1, high: int | None = None,
+                              zone: str = "UTC") -> str:
+        """A moment `low` to `high` days from the start of the trial's today, at a whole
+        quarter hour, written in `zone` (an IANA name) with its offset."""
+        today = self._today("moment_from_today")
+        offset = self._offset(low, high)
+        minutes = self.rng.randint(0, 24 * 4 - 1) * 15
+        start = datetime.datetime.combine(today + datetime.timedelta(days=offset),
+                                          datetime.time(), tzinfo=dates.zone(zone))
+        return (start + datetime.timedelta(minutes=minutes)).isoformat()
 
 
 @lru_cache(maxsize=4096)

@@ -1,11 +1,13 @@
 """Matchers: how `where:` clauses, guards, outcome conditions and milestone arguments compare a
 value with what the scenario expects: a plain value (compared as a clerk would: case, spaces
-and number formats ignored) or an operator mapping such as `{not: ...}` or `{gte: 100}`."""
+and number formats ignored) or an operator mapping such as `{not: ...}` or `{gte: 100}`; the
+order operators compare two ISO dates as dates (`{lte: '{{ orders[0].promised }}'}`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from agentcheck.scenario.expr import dates
 from agentcheck.scenario.expr.templates import to_text
 
 OPERATORS = ("equals", "not", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "exists")
@@ -70,7 +72,10 @@ def _operator(op: str, actual: Any, want: Any) -> bool:
         return isinstance(actual, str) and to_text(want).casefold() in actual.casefold()
     a, w = _num(actual), _num(want)
     if a is None or w is None:
-        return False
+        order = dates.compare(actual, want)  # two ISO dates: {lte: '2026-05-04'}
+        if order is None:
+            return False
+        a, w = float(order), 0.0
     return {"gt": a > w, "gte": a >= w, "lt": a < w, "lte": a <= w}[op]
 
 

@@ -10,11 +10,14 @@ from functools import lru_cache
 from typing import Any
 
 import jmespath
+from jmespath import ast as jp_ast
+from jmespath import parser as jp_parser
 from jmespath import visitor as jp_visitor
 from jmespath.exceptions import JMESPathError, ParseError
 
 from agentcheck.scenario.expr.bounds import MAX_STEPS, budget, spend, value_size
-from agentcheck.scenario.expr.errors import ExpressionError
+from agentcheck.scenario.expr.dates import CLOCK
+from agentcheck.scenario.expr.errors import ExpressionError, LookupMissing
 from agentcheck.scenario.expr.functions import ScenarioFunctions
 
 MAX_EXPRESSION_CHARS = 2000
@@ -26,12 +29,73 @@ def _bounded_equals(a: Any, b: Any) -> bool:
     return bool(jp_visitor._equals(a, b))
 
 
+ROOT_FUNCTIONS = ("today", "now", "lookup", "root")
+"""Functions that read the data the whole expression is evaluated over, not their arguments:
+the trial's clock (`today()`, `now()`), a record of a collection (`lookup`), and the root itself
+(`root()`, so a filter can compare each record with `root().args.max_price`)."""
+
+
+def _clock(root: Any, name: str) -> Any:
+    clock = root.get(CLOCK) if isinstance(root, Mapping) else None
+    if not (isinstance(clock, list) and clock and isinstance(clock[0], Mapping)):
+        raise ExpressionError(f"{name}() needs the scenario's clock (add `clock: {{today: "
+                              "2026-05-04}` to the scenario)")
+    return clock[0].get(name)
+
+
+def lookup(root: Any, args: list[Any]) -> Any:
+    """`lookup('options', value)`: the first record of the collection whose `id` is `value`;
+    `lookup('options', 'code', value)` by another field. None found is a LookupMissing."""
+    if len(args) not in (2, 3) or not isinstance(args[0], str) or \
+            (len(args) == 3 and not isinstance(args[1], str)):
+        raise ExpressionError("lookup() takes a collection name, an optional field name and a "
+                              "value: lookup('options', args.option_id)")
+    collection, field, value = (args[0], "id", args[1]) if len(args) == 2 else args
+    records = root.get(collection) if isinstance(root, Mapping) else None
+    if not isinstance(records, list) or collection == CLOCK:
+        raise ExpressionError(f"lookup(): no collection {collection!r}")
+    spend(len(records))
+    from agentcheck.scenario.expr.matchers import loose_equal  # matchers -> templates -> here
+
+    if value is not None and not isinstance(value, (list, dict)):
+        for record in records:
+            if isinstance(record, Mapping) and loose_equal(record.get(field), value):
+                return record
+    shown = "nothing" if value is None else repr(value)
+    raise LookupMissing(f"no {collection} record has {field} {shown}")
+
+
+class _Parser(jp_parser.Parser):  # type: ignore[misc]
+    """JMESPath's parser, also reading a bare number as a literal (`add_days(today(), 3)`,
+    `[?total > 10]`, where JMESPath wants `3` in backticks); `[0]` stays an index."""
+
+    _CACHE: dict[str, Any] = {}
+
+    def _token_nud_number(self, token: dict[str, Any]) -> Any:
+        return jp_ast.literal(token["value"])
+
+
 class _Interpreter(jp_visitor.TreeInterpreter):  # type: ignore[misc]
-    """JMESPath's interpreter, paying one step per node it visits."""
+    """JMESPath's interpreter, paying one step per node it visits, with ROOT_FUNCTIONS."""
 
     COMPARATOR_FUNC = {**jp_visitor.TreeInterpreter.COMPARATOR_FUNC,
                        "eq": _bounded_equals,
                        "ne": lambda a, b: not _bounded_equals(a, b)}
+
+    def __init__(self, options: Any, root: Any) -> None:
+        super().__init__(options)
+        self.root = root
+
+    def visit_function_expression(self, node: dict[str, Any], value: Any) -> Any:
+        name = node["value"]
+        if name not in ROOT_FUNCTIONS:
+            return super().visit_function_expression(node, value)
+        args = [self.visit(child, value) for child in node["children"]]
+        if name == "lookup":
+            return lookup(self.root, args)
+        if args:
+            raise ExpressionError(f"{name}() takes no arguments")
+        return self.root if name == "root" else _clock(self.root, name)
 
     def visit(self, node: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         left = budget.left
@@ -51,7 +115,7 @@ def compile_path(expr: str) -> Any:
     if len(expr) > MAX_EXPRESSION_CHARS:
         raise ExpressionError(f"expression longer than {MAX_EXPRESSION_CHARS} characters")
     try:
-        return jmespath.compile(expr)
+        return jp_parser.ParsedResult(expr, _Parser().parse(expr).parsed)
     except JMESPathError as exc:
         raise ExpressionError(f"invalid expression {expr!r}: {_short(exc)}") from None
 
@@ -112,7 +176,7 @@ def search(expr: str, data: Mapping[str, Any]) -> Any:
     outer = budget.left
     budget.left = MAX_STEPS
     try:
-        return _Interpreter(_OPTIONS).visit(compile_path(expr).parsed, data)
+        return _Interpreter(_OPTIONS, data).visit(compile_path(expr).parsed, data)
     except RecursionError:
         raise ExpressionError(f"cannot evaluate {expr!r}: nested too deeply") from None
     except JMESPathError as exc:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentcheck.core.calls import CallResult
 from agentcheck.core.redaction import redact, redact_data
-from agentcheck.scenario.model import DEFAULT_SYSTEM
 from agentcheck.vendors.driver import Driver, DriverKind, packages_of, play_trial
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolResult
 
@@ -37,7 +36,7 @@ class HarnessDriver(Driver):
                    hosts: HostPool | None = None) -> Trajectory:
         # a session that cannot be built (a profile the driver refuses) is not a trial: it
         # raises to the runner, as before any vendor was asked
-        session = self.session(scenario.system or DEFAULT_SYSTEM, world.tool_specs())
+        session = self.session(world.system_prompt(), world.tool_specs())
         return await run_trial(scenario, world, session, vendor=self.profile.name,
                                code=packages_of(self, session))
 
