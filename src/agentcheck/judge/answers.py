@@ -3,6 +3,7 @@ vendor writing in another language would use (case, width, number and date notat
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -31,11 +32,70 @@ _AMOUNT = re.compile(r"(?:[-+]?\s*(?:[a-z]{1,3}\s?)?[$€£¥₩]|[a-z]{3}\s)?\s
                      r"\s*(?:%|元|円|圓|원|€|[a-z]{3})?")
 """A value the answer check reads as a number: 1280, NT$1,280, $84.50, 1.280 €, 12%, 500 EUR."""
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})[t ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?"
+                         r"(?:z|[+-]\d{2}:?\d{2})?")
+"""A moment as the World keeps it (casefolded: 2026-05-04t14:30:00-04:00): its day and its
+time of day, as written in its own offset, are what a reply must say."""
+
+
+def _month_number(name: str) -> int | None:
+    name = name.rstrip(".")
+    for i, names in enumerate(_MONTHS):
+        if name in names:
+            return i + 1
+    return None
+
+
+_MONTH_WORD = r"([^\W\d_]+\.?)"
+_WRITTEN_DATES = (  # (pattern, order of year, month, day groups), on casefolded text
+    (re.compile(r"(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})"), "ymd"),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日號号]"), "ymd"),
+    (re.compile(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"), "ymd"),
+    (re.compile(rf"{_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"), "mdy"),
+    (re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:of\s+|de\s+)?{_MONTH_WORD},?"
+                r"\s+(?:de\s+)?(\d{4})"), "dmy"),
+)
+
+
+def written_date(text: str) -> str | None:
+    """The ISO day of a date written out in full, the way an author may write an expected
+    value: '3 May 2026', 'May 3, 2026', '2026/5/3', '2026年5月3日'; None for anything else."""
+    norm = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    for pattern, order in _WRITTEN_DATES:
+        m = pattern.fullmatch(norm)
+        if m is None:
+            continue
+        parts = dict(zip(order, m.groups(), strict=True))
+        month = int(parts["m"]) if parts["m"].isdigit() else _month_number(parts["m"])
+        try:
+            return datetime.date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _time_forms(hour: int, minute: int) -> str:
+    """The ways a reply may write a time of day: 14:30, 14h30, 14.30, 2:30 pm, 2:30pm,
+    14時30分, 14点30分, 下午2:30, 下午2點30分, 午後2時30分; on the hour also 2 pm, 14時, 下午2點."""
+    h12 = hour % 12 or 12
+    half = "(?:pm|p\\.m\\.)" if hour >= 12 else "(?:am|a\\.m\\.)"
+    noon = "(?:下午|晚上|中午|午後)" if hour >= 12 else "(?:上午|早上|凌晨|午前)"
+    mm = f"{minute:02d}"
+    forms = [rf"0?{hour}\s*[:h.]\s*{mm}(?!\s*[:.]?\d)", rf"0?{h12}\s*[:.]\s*{mm}\s*{half}",
+             rf"0?{hour}\s*[時时点點]\s*{mm}\s*分", rf"{noon}\s*0?{h12}\s*[:：]\s*{mm}",
+             rf"{noon}\s*0?{h12}\s*[時时点點]\s*{mm}\s*分?"]
+    if minute == 0:
+        forms += [rf"0?{h12}\s*{half}", rf"0?{hour}\s*[時时点點](?!\s*\d)",
+                  rf"{noon}\s*0?{h12}\s*[時时点點]"]
+    if minute == 30:
+        forms += [rf"0?{hour}\s*[時时点點]半", rf"{noon}\s*0?{h12}\s*[時时点點]半"]
+    return rf"(?<![\d:.])(?:{'|'.join(forms)})(?!\d)"
 
 
 def _date_forms(iso: str) -> re.Pattern[str] | None:
     """The ways a reply may write an ISO date: 2026-07-06, 2026/7/6, 06.07.2026, 7/6/2026,
-    July 6, 2026, 6 July 2026, 6 de julio de 2026, 6. Juli 2026, 2026年7月6日, 2026년 7월 6일."""
+    July 6, 2026, 6 July 2026, 6th of July 2026, 6 de julio de 2026, 6. Juli 2026, 2026年7月6日,
+    2026년 7월 6일. Day first with dots (06.07.2026); 07/06/2026 is read both ways."""
     m = _ISO_DATE.fullmatch(iso.strip())
     if m is None:
         return None
@@ -47,14 +107,15 @@ def _date_forms(iso: str) -> re.Pattern[str] | None:
     name = "|".join(re.escape(n) for n in _MONTHS[mo - 1])
     month = rf"(?:{name})\.?"
     forms = [rf"{y}\s*[-/.]\s*{mm}\s*[-/.]\s*{dd}", rf"{dd}\s*[-/.]\s*{mm}\s*[-/.]\s*{y}",
-             rf"{mm}\s*[-/.]\s*{dd}\s*[-/.]\s*{y}", rf"{month}\s+{day},?\s+{y}",
-             rf"{day}\.?\s+(?:de\s+)?{month}\s+(?:de\s+)?{y}", rf"{y}\s*年\s*{mm}\s*月\s*{dd}\s*日",
+             rf"{mm}\s*[-/]\s*{dd}\s*[-/]\s*{y}", rf"{month}\s+{day},?\s+{y}",
+             rf"{day}\.?\s+(?:of\s+|de\s+)?{month},?\s+(?:de\s+)?{y}",
+             rf"{y}\s*年\s*{mm}\s*月\s*{dd}\s*[日號号]",
              rf"{y}\s*년\s*{mm}\s*월\s*{dd}\s*일",
              # the year left out, as replies about this year write it: 5月3日, 3 de mayo,
              # May 3, 3. Mai, 5월 3일 (never when another year is written next to it)
-             rf"(?<!年)(?<!年 ){mm}\s*月\s*{dd}\s*日", rf"(?<!년 ){mm}\s*월\s*{dd}\s*일",
+             rf"(?<!年)(?<!年 ){mm}\s*月\s*{dd}\s*[日號号]", rf"(?<!년 ){mm}\s*월\s*{dd}\s*일",
              rf"{month}(?![^\W\d_])\s+{day}(?!,?\s*\d)",
-             rf"{day}\.?\s+(?:de\s+)?{month}(?![^\W\d_])(?!\s*(?:de\s+)?\d)"]
+             rf"{day}\.?\s+(?:of\s+|de\s+)?{month}(?![^\W\d_])(?!,?\s*(?:de\s+)?\d)"]
     year = int(y)
     if year > 2011:  # Taiwan's Minguo years (民國115年 is 2026), also written 115/05/03
         roc = year - 1911
@@ -63,7 +124,8 @@ def _date_forms(iso: str) -> re.Pattern[str] | None:
     if year >= 2019:  # Japan's Reiwa era (令和8年 is 2026; its first year is 元年)
         era = "元" if year == 2019 else str(year - 2018)
         forms.append(rf"令和\s*{era}\s*年\s*{mm}\s*月\s*{dd}\s*日")
-    return re.compile(rf"(?<!\d)(?:{'|'.join(forms)})(?!\d)", re.I)
+    # no digit may follow, unless the form ends in a unit (2026年5月4日14時30分)
+    return re.compile(rf"(?<!\d)(?:{'|'.join(forms)})(?:(?<=[日號号일])|(?!\d))", re.I)
 
 
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -126,7 +188,13 @@ def mentions(reply: str, value: str) -> bool:
     norm_value = " ".join(unicodedata.normalize("NFKC", value).casefold().split())
     if norm_value in norm_reply:
         return True
-    dates = _date_forms(norm_value)
+    moment = _ISO_MOMENT.fullmatch(norm_value)
+    if moment is not None:  # the day and the time of day, each in any form
+        day = _date_forms(moment.group(1))
+        hour, minute = int(moment.group(2)), int(moment.group(3))
+        return day is not None and hour < 24 and minute < 60 and bool(
+            day.search(norm_reply)) and bool(re.search(_time_forms(hour, minute), norm_reply))
+    dates = _date_forms(written_date(norm_value) or norm_value)
     if dates is not None:
         return bool(dates.search(norm_reply))
     if _AMOUNT.fullmatch(norm_value):
