@@ -1,4 +1,5 @@
-"""Commands for writing scenarios: validate (and --prove), new scenario, schema."""
+"""Commands for writing scenarios and plans: validate (and --prove), new scenario, new plan,
+schema."""
 
 from __future__ import annotations
 
@@ -35,7 +36,16 @@ def add_parsers(sub: Any) -> None:
     new_sc.add_argument("--dir", type=Path, default=DEFAULT_SCENARIOS, help="scenario root")
     new_sc.set_defaults(handler=new_scenario)
 
-    sch = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    new_plan = new_sub.add_parser("plan", help="write a commented evaluation plan (vendors, "
+                                               "scenarios, business gates, weights) to edit")
+    new_plan.add_argument("path", nargs="?", type=Path, default=Path("evaluation.yaml"),
+                          help="where to write it (default: evaluation.yaml)")
+    new_plan.set_defaults(handler=new_plan_command)
+
+    sch = sub.add_parser("schema", help="print the JSON Schema of scenario files (or of "
+                                        "evaluation plans: schema plan)")
+    sch.add_argument("kind", nargs="?", choices=("scenario", "plan"), default="scenario",
+                     help="scenario (default) or plan")
     sch.set_defaults(handler=schema)
 
 
@@ -51,7 +61,20 @@ def new_scenario(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def new_plan_command(args: argparse.Namespace) -> int:
+    from agentcheck.decision.scaffold import new_plan
+
+    path = new_plan(args.path)
+    print(f"wrote {path}\nnext: edit it, then agentcheck run --plan {path}")
+    return EXIT_OK
+
+
 def schema(args: argparse.Namespace) -> int:
+    if getattr(args, "kind", "scenario") == "plan":
+        from agentcheck.decision.plan import json_schema as plan_schema
+
+        print(json.dumps(plan_schema(), indent=2))
+        return EXIT_OK
     from agentcheck.scenario.model import json_schema
 
     print(json.dumps(json_schema(), indent=2))

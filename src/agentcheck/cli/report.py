@@ -39,6 +39,11 @@ def add_parsers(sub: Any) -> None:
     rep.add_argument("--lang", default=None, metavar="LANG",
                      help="language of report.md and report.html: en or zh-TW (default: the "
                           "language the run recorded, else en)")
+    rep.add_argument("--plan", type=Path, default=None, metavar="FILE",
+                     help="re-judge the run under this evaluation plan (an edited copy of "
+                          "its plan, say), without re-running any vendor; exit 3 when no "
+                          "vendor passes every gate (default: the plan the run was made with, "
+                          "if any)")
     add_gate_args(rep)
     rep.set_defaults(handler=report)
 
@@ -78,7 +83,10 @@ def report(args: argparse.Namespace) -> int:
         intact = is_intact(args.run_dir)
     if args.judge is not None:
         add_second_reader(args.run_dir, args.judge)
-    summary, paths = render_run(args.run_dir, args.out, args.lang)
+    from agentcheck.cli.plan import decision_for_report
+
+    decision = decision_for_report(args.run_dir, args.plan)
+    summary, paths = render_run(args.run_dir, args.out, args.lang, decision)
     if in_place:
         refresh_manifest(args.run_dir, __version__, intact)
         if not intact:
@@ -87,7 +95,15 @@ def report(args: argparse.Namespace) -> int:
     run = read_json(args.run_dir / "run.json")  # render_run has read it: an object
     print_table(summary, run)
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
-    return gate(args, summary, run)
+    code = gate(args, summary, run)
+    if decision is not None:
+        from agentcheck.cli.plan import exit_code
+        from agentcheck.report.decision import console_text
+
+        print(console_text(decision))
+        if args.plan is not None:  # the CI gate of a plan: no vendor passed every gate
+            code = max(code, exit_code(decision))
+    return code
 
 
 def add_second_reader(run_dir: Path, judge: str) -> None:

@@ -61,6 +61,11 @@ def add_parser(sub: Any) -> None:
     run.add_argument("--lang", default=None, metavar="LANG",
                      help="language of report.md and report.html: en (default) or zh-TW; "
                           "recorded in run.json, so `report` re-renders in it")
+    run.add_argument("--plan", type=Path, default=None, metavar="FILE",
+                     help="an evaluation plan (evaluation.yaml): its vendors, scenarios, "
+                          "trials and seed, and the business gates and weights the report "
+                          "decides by; --trials and --seed override its own; exit 3 when no "
+                          "vendor passes every gate")
     add_gate_args(run)
     run.set_defaults(handler=run_command)
 
@@ -74,6 +79,8 @@ class RunSetup(NamedTuple):
     seed: int
     shard: tuple[int, int] | None
     recorded: dict[str, Any] | None  # run.json of the run being resumed
+    plan: Any = None  # the evaluation plan (decision.plan.LoadedPlan) the run decides by
+    plan_record: dict[str, Any] | None = None  # what run.json records of it (cli/plan.py)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -125,6 +132,11 @@ def run_command(args: argparse.Namespace) -> int:
                     demo.expect(sc, trial_seed(setup.seed, sc.id, t), key)
         if setup.recorded is None:
             run_json = {**plan.run_json(), "started_at": now_iso()}
+            if setup.plan is not None:  # the plan's bytes and hash go with the run
+                from agentcheck.cli.plan import keep
+
+                run_json["plan"] = setup.plan_record
+                keep(setup.plan, out)
             if judge is not None:
                 run_json["second_reader"] = judge.run_json()
             write_json(out / "run.json", run_json)
@@ -148,7 +160,13 @@ def run_command(args: argparse.Namespace) -> int:
         run_json["complete"] = not interrupted
         write_json(out / "run.json", run_json)
         write_json(out / "summary.json", summary)
-        write_reports(out, summary, run_json)
+        decision = None
+        if setup.plan is not None or setup.recorded is not None:
+            from agentcheck.cli.plan import judge_run, recorded_plan
+
+            loaded = setup.plan or recorded_plan(out, run_json)
+            decision = judge_run(loaded, out, run_json) if loaded is not None else None
+        write_reports(out, summary, run_json, decision=decision)
         folder.close()  # no trial line can land after the manifest, even after Ctrl-C
         write_manifest(out, __version__)  # last: it lists every file above
     finally:
@@ -162,7 +180,14 @@ def run_command(args: argparse.Namespace) -> int:
               f"agentcheck run --resume --out {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     hint_not_judged(summary, out)
-    return gate(args, summary, run_json)
+    code = gate(args, summary, run_json)
+    if decision is not None:
+        from agentcheck.cli.plan import exit_code
+        from agentcheck.report.decision import console_text
+
+        print(console_text(decision))
+        code = max(code, exit_code(decision))
+    return code
 
 
 def private_variant_key(args: argparse.Namespace, setup: RunSetup, out: Path) -> str | None:
@@ -201,6 +226,15 @@ def check_run_args(args: argparse.Namespace) -> None:
         raise ConfigError("--resume needs --out DIR (the run folder to continue)")
     if args.shard is not None and args.seed is None and not args.resume:
         raise ConfigError("--shard needs --seed S: every shard must generate the same Worlds")
+    if args.plan is not None:
+        given = [flag for flag, value in (("--vendor", args.vendor),
+                                          ("--scenarios", args.scenarios),
+                                          ("--resume", args.resume), ("--shard", args.shard))
+                 if value]
+        if given:
+            raise ConfigError(f"--plan cannot be combined with {' or '.join(given)}: the plan "
+                              "names the vendors and scenarios (a resumed run keeps its plan; "
+                              "shards of a plan are not supported yet)")
 
 
 def _shard_arg(args: argparse.Namespace) -> tuple[int, int] | None:
@@ -210,8 +244,20 @@ def _shard_arg(args: argparse.Namespace) -> tuple[int, int] | None:
 
 
 def fresh(args: argparse.Namespace, out: Path) -> RunSetup:
-    """A new run: the flags say what to run (default: the demo vendors on scenarios/)."""
+    """A new run: the flags say what to run (default: the demo vendors on scenarios/), or
+    the evaluation plan given with --plan (its trials and seed unless the flags give them)."""
     shard = _shard_arg(args)
+    if args.plan is not None:
+        from agentcheck.cli import plan as plans
+
+        loaded = plans.load(args.plan)
+        sel = plans.select(loaded)
+        if (out / "trials.jsonl").exists():
+            raise ConfigError(f"{out} already holds a run; choose another --out")
+        seed = args.seed if args.seed is not None else loaded.plan.seed
+        seed = seed if seed is not None else secrets.randbelow(2**31)
+        return RunSetup(sel.specs, sel.scenarios, args.trials or loaded.plan.trials, seed,
+                        shard, None, loaded, plans.record(loaded, sel))
     scenarios = load_scenarios_or_fail(args.scenarios or [DEFAULT_SCENARIOS])
     specs = vendor_specs(args.vendor)
     if (out / "trials.jsonl").exists():

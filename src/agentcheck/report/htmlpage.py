@@ -12,8 +12,10 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
+from agentcheck.decision.model import Decision
 from agentcheck.report.assets import CSS, SCRIPT
 from agentcheck.report.completeness import completeness, shard_of
+from agentcheck.report.decision import decision_sections
 from agentcheck.report.evidence import Failures, TrialEvidence
 from agentcheck.report.fmt import (
     flag_meaning,
@@ -252,12 +254,13 @@ HOWTO = ("tier", "nv", "score", "tasks", "passk", "sig", "cost", "saved", "noisy
 
 
 def html_page(summary: Summary, run: dict[str, Any], failures: dict[str, Failures],
-              sections: Sections | None = None) -> str:
-    return "".join(html_parts(summary, run, failures, sections))
+              sections: Sections | None = None, decision: Decision | None = None) -> str:
+    return "".join(html_parts(summary, run, failures, sections, decision))
 
 
 def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failures],
-               sections: Sections | None = None) -> Iterator[str]:
+               sections: Sections | None = None, decision: Decision | None = None
+               ) -> Iterator[str]:
     """report.html in pieces, in order: written to disk as they come, so a page with hundreds
     of failed trials is never held whole (nor copied while it is assembled)."""
     vendors = summary.vendors
@@ -281,7 +284,8 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
     howto = "".join(f"<dt>{esc(t(f'howto.{k}'))}</dt><dd>{esc(t(f'howto.{k}.text'))}</dd>"
                     for k in HOWTO)
     nav = "".join(f'<a href="#{a}">{esc(t(f"html.nav.{b}"))}</a>' for a, b in (
-        ("verdict", "verdict"), ("scores", "scores"), ("profile", "profile"),
+        ("verdict", "verdict"), *((("decision", "decision"),) if decision else ()),
+        ("scores", "scores"), ("profile", "profile"),
         ("business", "business"), ("reliability", "reliability"),
         ("significance", "significance"), ("scenarios", "scenarios"),
         ("noisy", "noisy"),
@@ -291,6 +295,7 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
         incomplete,
         _section("verdict", t("html.verdict.title"), esc(t("html.verdict.lede")),
                  _cards(summary, run)),
+        *(_shared(s) for s in (decision_sections(decision) if decision else [])),
         _section("scores", t("html.scores.title"), esc(t("html.scores.lede")),
                  _chart(score_chart(vendors))),
         _shared(sec.profile, _judged_chart(vendors, profile_chart(vendors)), charted=True),

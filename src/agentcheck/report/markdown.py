@@ -10,8 +10,10 @@ from typing import Any
 
 from tabulate import tabulate
 
+from agentcheck.decision.model import Decision
 from agentcheck.judge.tally import EVIDENCE_PER_FLAG
 from agentcheck.report.completeness import completeness, shard_of
+from agentcheck.report.decision import decision_sections
 from agentcheck.report.evidence import Failures, clip
 from agentcheck.report.fmt import (
     dimension,
@@ -215,11 +217,13 @@ def _vendor(v: VendorVerdict, failures: Failures, titles: dict[str, str]) -> lis
 
 def markdown(summary: Summary, run: dict[str, Any],
              failures: dict[str, Failures] | None = None,
-             sections: Sections | None = None) -> str:
+             sections: Sections | None = None, decision: Decision | None = None) -> str:
     failures = failures or {}
     sec = sections or build_sections(summary)
     titles = scenario_titles(run)
-    lines = [*_header(summary, run), *_verdicts(summary), *section(sec.business),
+    decided = [] if decision is None else [
+        line for s in decision_sections(decision) for line in section(s)]
+    lines = [*_header(summary, run), *_verdicts(summary), *decided, *section(sec.business),
              *section(sec.reliability), *section(sec.significance), *section(sec.profile),
              *_matrix(summary, titles), *section(sec.noisy)]
     for extra in (sec.second_reader, sec.disagreements):

@@ -277,6 +277,7 @@ EN: dict[str, str] = {
     "html.meta.model": "model {model}",
     "html.meta.version": "version {version}",
     "html.nav.verdict": "Verdict",
+    "html.nav.decision": "Decision",
     "html.nav.scores": "Scores",
     "html.nav.profile": "Profile",
     "html.nav.business": "Business view",
@@ -394,6 +395,67 @@ EN: dict[str, str] = {
     "ev.not_passed": "the trial did not pass",
     "ev.gap": "... {omitted} message(s) left out here; the full trajectory is in "
               "trials.jsonl ...",
+    # the decision under an evaluation plan (report/decision.py)
+    "dec.gates.title": "Decision: business gates",
+    "dec.gates.lede": "Each gate of the evaluation plan, judged on its 95% interval: met when "
+                      "the whole interval is on the right side of the target, not met when the "
+                      "whole interval is on the wrong side, cannot tell when it straddles the "
+                      "target or there is too little data (run more trials: roughly how many "
+                      "in all is said). A vendor passes a stage when every gate of it is met; "
+                      "later stages count only for vendors that passed the earlier ones.",
+    "dec.plan": "Plan {name} ({file}, sha256 {sha}).",
+    "dec.rejudged": "Re-judged under an edited plan: the run was made with the plan of sha256 "
+                    "{sha}, kept in its folder as plan.yaml.",
+    "dec.judged_after": "The run was made without a plan: judged under this one afterwards.",
+    "dec.col.stage": "stage",
+    "dec.col.gate": "gate",
+    "dec.col.target": "target",
+    "dec.col.value": "measured",
+    "dec.col.interval": "95% interval",
+    "dec.col.verdict": "verdict",
+    "dec.col.why": "why",
+    "dec.verdict.met": "met",
+    "dec.verdict.not_met": "not met",
+    "dec.verdict.cannot_tell": "cannot tell",
+    "dec.more": " (about {n} trials in all)",
+    "dec.never": "never",
+    "dec.unbounded": "unbounded",
+    "dec.stage.not_judged": "{stage} (not judged: an earlier stage was not passed)",
+    "dec.passed": "{vendor} passed every gate.",
+    "dec.stopped": "{vendor} did not pass stage {stage}.",
+    "dec.no_gates": "The plan has no gates.",
+    "dec.none_passed": "No vendor passed every gate: run --plan and report --plan exit with "
+                       "code 3.",
+    "dec.score.title": "Decision: weighted score",
+    "dec.score.lede": "Each criterion scaled 0-1 (higher is better; cost and latency as the "
+                      "best vendor's value over this vendor's), weighted and summed. The "
+                      "interval is a bootstrap over scenarios; a vendor is tied with the "
+                      "leader when the interval of their difference reaches 0. The top choice "
+                      "is the best score among the vendors that passed every gate.",
+    "dec.weights": "Weights (normalised to sum 1): {weights}.",
+    "dec.bootstrap": "Intervals from {n} bootstrap resamples, seed {seed}.",
+    "dec.col.rank": "rank",
+    "dec.col.gates": "passed every gate",
+    "dec.col.score": "weighted score",
+    "dec.col.tied": "tied with the leader",
+    "dec.leader": "Top choice: {vendor}.",
+    "dec.leader.none_passed": "No vendor passed every gate; the best weighted score is "
+                              "{vendor}'s, for information only.",
+    "dec.tied": "Statistically tied with {leader}: {vendors}.",
+    "dec.tied.none": "No vendor is statistically tied with {leader}.",
+    "dec.no_vendor": "No vendor of the plan is in this run.",
+    "dec.crit.title": "Decision: criteria",
+    "dec.crit.lede": "Each criterion's 0-1 score per vendor, before weighting.",
+    "dec.sens.title": "Decision: weight sensitivity",
+    "dec.sens.lede": "How far each weight can move, the others keeping their proportions, "
+                     "before {leader} stops being the top choice, and who takes over.",
+    "dec.col.criterion": "criterion",
+    "dec.col.weight": "weight",
+    "dec.col.up": "raised, the choice changes at",
+    "dec.col.down": "lowered, the choice changes at",
+    "dec.sens.at": "{w} ({vendor})",
+    "dec.sens.never": "never",
+    "dec.sens.one": "Only one candidate: no weight changes the choice.",
 }
 
 ZH_TW: dict[str, str] = {
@@ -608,6 +670,7 @@ ZH_TW: dict[str, str] = {
     "html.meta.model": "模型 {model}",
     "html.meta.version": "版本 {version}",
     "html.nav.verdict": "評定",
+    "html.nav.decision": "決策",
     "html.nav.scores": "分數",
     "html.nav.profile": "能力剖析",
     "html.nav.business": "商業觀點",
@@ -707,6 +770,60 @@ ZH_TW: dict[str, str] = {
     "ev.check_failed": "{kind} 檢查失敗：{name}",
     "ev.not_passed": "試驗未通過",
     "ev.gap": "……此處省略 {omitted} 則訊息；完整軌跡見 trials.jsonl……",
+    # the decision under an evaluation plan (report/decision.py)
+    "dec.gates.title": "決策：業務門檻",
+    "dec.gates.lede": "評估計畫的每道門檻都以其 95% 區間判定：整個區間落在目標的正確一側為「達成」，"
+                      "整個區間落在錯誤一側為「未達成」，區間跨越目標或資料太少則為「尚無法判定」"
+                      "（請增加試驗次數，並附上大約需要的總次數）。廠商須達成某階段的每道門檻才算通過該階段；"
+                      "後面的階段只對通過前面階段的廠商計入。",
+    "dec.plan": "計畫 {name}（{file}，sha256 {sha}）。",
+    "dec.rejudged": "以修改後的計畫重新判定：本次執行所用計畫的 sha256 為 {sha}，保存在執行資料夾的 "
+                    "plan.yaml。",
+    "dec.judged_after": "本次執行未使用計畫：事後依此計畫判定。",
+    "dec.col.stage": "階段",
+    "dec.col.gate": "門檻",
+    "dec.col.target": "目標",
+    "dec.col.value": "量測值",
+    "dec.col.interval": "95% 區間",
+    "dec.col.verdict": "判定",
+    "dec.col.why": "原因",
+    "dec.verdict.met": "達成",
+    "dec.verdict.not_met": "未達成",
+    "dec.verdict.cannot_tell": "尚無法判定",
+    "dec.more": "（總共約需 {n} 次試驗）",
+    "dec.never": "從不",
+    "dec.unbounded": "無上限",
+    "dec.stage.not_judged": "{stage}（未判定：未通過前面的階段）",
+    "dec.passed": "{vendor} 達成所有門檻。",
+    "dec.stopped": "{vendor} 未通過階段 {stage}。",
+    "dec.no_gates": "此計畫沒有門檻。",
+    "dec.none_passed": "沒有廠商達成所有門檻：run --plan 與 report --plan 以結束碼 3 結束。",
+    "dec.score.title": "決策：加權分數",
+    "dec.score.lede": "每項準則縮放到 0-1（越高越好；成本與延遲為最佳廠商的數值除以此廠商的數值），"
+                      "加權後加總。區間以情境自助抽樣（bootstrap）求得；若與領先者差距的區間觸及 0，"
+                      "即與領先者在統計上並列。首選為達成所有門檻的廠商中分數最高者。",
+    "dec.weights": "權重（正規化為總和 1）：{weights}。",
+    "dec.bootstrap": "區間來自 {n} 次自助重抽樣，種子 {seed}。",
+    "dec.col.rank": "名次",
+    "dec.col.gates": "達成所有門檻",
+    "dec.col.score": "加權分數",
+    "dec.col.tied": "與領先者並列",
+    "dec.leader": "首選：{vendor}。",
+    "dec.leader.none_passed": "沒有廠商達成所有門檻；加權分數最高的是 {vendor}，僅供參考。",
+    "dec.tied": "與 {leader} 在統計上並列：{vendors}。",
+    "dec.tied.none": "沒有廠商與 {leader} 在統計上並列。",
+    "dec.no_vendor": "計畫中的廠商都不在本次執行中。",
+    "dec.crit.title": "決策：各項準則",
+    "dec.crit.lede": "各廠商每項準則在加權前的 0-1 分數。",
+    "dec.sens.title": "決策：權重敏感度",
+    "dec.sens.lede": "每個權重可以調整多少（其他權重維持比例），{leader} 才不再是首選，以及由誰取代。",
+    "dec.col.criterion": "準則",
+    "dec.col.weight": "權重",
+    "dec.col.up": "調高時，首選在此改變",
+    "dec.col.down": "調低時，首選在此改變",
+    "dec.sens.at": "{w}（{vendor}）",
+    "dec.sens.never": "不會",
+    "dec.sens.one": "只有一個候選廠商：任何權重都不會改變選擇。",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-TW": ZH_TW}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from agentcheck.core.errors import ConfigError
+from agentcheck.decision.model import Decision
 from agentcheck.judge.agreement import AgreementSink
 from agentcheck.judge.verdict import summarise_file
 from agentcheck.report.csvfile import csv_text
@@ -28,12 +29,14 @@ REPORT_FILES = ("report.md", "report.csv", "report.html")
 
 def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
                   records: Iterable[TrialRecord | dict[str, Any]] | None = None,
-                  trials: Path | None = None, lang: str | None = None) -> list[Path]:
+                  trials: Path | None = None, lang: str | None = None,
+                  decision: Decision | None = None) -> list[Path]:
     """report.md, report.csv and report.html in folder. The failed trials they show come from
     records when given, else from streaming `trials` (default: the folder's trials.jsonl).
     report.md and report.html are in `lang`, else in the language run.json records
     (`report_lang`, written by `run --lang`), else English; report.csv is always English (its
-    cells are the results contract)."""
+    cells are the results contract). `decision`: the run judged under an evaluation plan
+    (decision/judge.py), shown after the verdict."""
     lang = lang or (run.get("report_lang") if isinstance(run.get("report_lang"), str)
                     else None)
     order = [v.name for v in summary.vendors]
@@ -49,8 +52,9 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
             agreement.add(record)
     with language(lang):
         sections = build_sections(summary, run, agreement)
-        write_text(folder / "report.md", markdown(summary, run, failures, sections))
-        write_parts(folder / "report.html", html_parts(summary, run, failures, sections))
+        write_text(folder / "report.md", markdown(summary, run, failures, sections, decision))
+        write_parts(folder / "report.html", html_parts(summary, run, failures, sections,
+                                                       decision))
     write_text(folder / "report.csv", csv_text(summary))
     return [folder / name for name in REPORT_FILES]
 
@@ -81,17 +85,19 @@ def load_run(run_dir: Path) -> tuple[dict[str, Any], Summary]:
     return run, summary
 
 
-def render_run(run_dir: Path, out: Path | None = None,
-               lang: str | None = None) -> tuple[Summary, list[Path]]:
+def render_run(run_dir: Path, out: Path | None = None, lang: str | None = None,
+               decision: Decision | None = None) -> tuple[Summary, list[Path]]:
     """Recompute summary.json from trials.jsonl and write it with every report to out
-    (default: the run folder itself), in `lang` (default: the run's recorded language)."""
+    (default: the run folder itself), in `lang` (default: the run's recorded language), with
+    the decision under a plan when given."""
     check_lang(lang)
     run, summary = load_run(run_dir)
     out = out or run_dir
     try:
         out.mkdir(parents=True, exist_ok=True)
         write_json(out / "summary.json", summary)
-        paths = write_reports(out, summary, run, trials=run_dir / "trials.jsonl", lang=lang)
+        paths = write_reports(out, summary, run, trials=run_dir / "trials.jsonl", lang=lang,
+                              decision=decision)
     except OSError as exc:
         raise ConfigError(f"cannot write reports to {out}: {exc.strerror}") from None
     return summary, [out / "summary.json", *paths]
