@@ -101,6 +101,16 @@ def test_one_trial_never_meets_a_gate(tmp_path: Path) -> None:
     assert not d.vendors[0].passed_all and not d.candidates
 
 
+def test_a_low_target_is_not_met_by_one_lucky_trial(tmp_path: Path) -> None:
+    plan = ("vendors: [a]\nstages:\n  - name: one\n    gates:\n"
+            "      - {metric: completion, at_least: 0.2}\n      - {metric: capability, "
+            "at_least: 20}\n")
+    d = judged(tmp_path, [record("a", "s00", 0, True)], plan)  # Wilson of 1/1: 0.21 .. 1
+    gates = d.vendors[0].stages[0].gates
+    assert [g.verdict for g in gates] == ["cannot_tell", "cannot_tell"]
+    assert all("at least 10 needed" in g.reason for g in gates)
+
+
 def test_enough_trials_meet_every_gate_and_tier_at_its_target(tmp_path: Path) -> None:
     d = judged(tmp_path, many("a", 30, 3, 3), ALL_GATES.replace("at_least: 1}", "at_least: 3}"))
     gates = d.vendors[0].stages[0].gates

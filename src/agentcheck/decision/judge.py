@@ -48,8 +48,9 @@ BOOTSTRAP = 1000
 SEED = 20261202
 """The bootstrap's fixed seed: re-judging a run gives the same intervals every time."""
 MIN_TRIALS = 10
-"""Fewer judged trials than this and a gate judged by resampling (cost) or by absence (a
-flag never raised) cannot be met: ten trials is the least that says anything."""
+"""Fewer judged trials than this and no gate can be met, however its interval falls (one
+passed trial has a Wilson interval of 21-100%, enough to 'meet' a target of 20%): ten trials
+is the least that says anything. Not met stays not met (a raised flag is a fact)."""
 
 
 def _r(x: float | None, digits: int = 6) -> float | None:
@@ -120,6 +121,11 @@ class _GateJudge:
         else:
             measure: Callable[[Gate], _Measured] = getattr(self, "_" + gate.metric)
             m = measure(gate)
+            trials = v.scored_trials if gate.metric in ("tier", "capability") else m.n
+            if m.verdict == "met" and trials < MIN_TRIALS:  # a lucky few trials meet nothing
+                m = m._replace(verdict="cannot_tell", more=MIN_TRIALS,
+                               reason=f"{m.reason}; only {trials} trial(s), at least "
+                                      f"{MIN_TRIALS} needed")
         return GateResult(stage=stage, label=_label(gate), metric=gate.metric,
                           op=">=" if gate.higher_is_better else "<=", target=gate.target,
                           value=_r(m.value), interval=m.interval, n=m.n, verdict=m.verdict,
