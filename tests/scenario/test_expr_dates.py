@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from agentcheck.scenario.expr import ExpressionError, matches, render, search
 from agentcheck.scenario.expr.dates import CLOCK
+from agentcheck.scenario.expr.errors import LookupMissing
 
 CTX = {CLOCK: [{"today": "2026-05-04", "now": "2026-05-04T09:00:00-04:00",
                 "timezone": "America/New_York"}],
@@ -66,6 +67,12 @@ CTX = {CLOCK: [{"today": "2026-05-04", "now": "2026-05-04T09:00:00-04:00",
     ("to_zone('2026-01-15T12:00:00Z', 'America/New_York')", "2026-01-15T07:00:00-05:00"),
     ("days_between('2026-05-03T20:00:00-04:00', '2026-05-04T08:00:00+08:00')", 0.0),
     ("to_days('2026-05-03T20:00:00-04:00') == to_days('2026-05-04T08:00:00+08:00')", True),
+    ("at('2026-07-01', '10:30', 'America/Chicago')", "2026-07-01T10:30:00-05:00"),
+    ("lookup('orders', 'ord-2').due", "2026-06-30"),  # ids compared as a clerk would
+    ("lookup('orders', 'due', '2026-05-01').id", "ORD-1"),
+    ("lookup('orders', orders[0].missing)", None),  # a null key: null, as a condition reads it
+    ("at('2026-01-05', '10:30', 'America/Chicago')", "2026-01-05T10:30:00-06:00"),  # winter
+    ("at('2026-05-04T23:00:00+08:00', '07:00')", "2026-05-04T07:00:00+00:00"),
 ])
 def test_date_functions(expr: str, value: object) -> None:
     assert search(expr, CTX) == value
@@ -111,6 +118,13 @@ def test_order_operators_compare_iso_dates(actual: object, expected: object,
 def test_bad_dates_say_what_is_wrong(expr: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=message.replace("(", r"\(").replace(")", r"\)")):
         search(expr, CTX)
+
+
+def test_a_lookup_that_misses_names_what_it_looked_for() -> None:
+    with pytest.raises(LookupMissing, match=r"^no orders record has id 'ORD-9'$"):
+        search("lookup('orders', 'ORD-9')", CTX)
+    with pytest.raises(ExpressionError, match="no collection 'order'"):
+        search("lookup('order', 'ORD-1')", CTX)
 
 
 def test_today_without_a_clock_says_how_to_declare_one() -> None:

@@ -252,3 +252,13 @@ def clock_moment(day: str, time: str, tz: str) -> str:
 def business_day(value: Any, holidays: Any = None) -> bool:
     """Is the day (of a day or moment) Monday to Friday and not one of the holidays?"""
     return is_business_day(day_of(value), holidays_of(holidays))
+
+
+def at_time(value: Any, time: Any, name: Any = "UTC") -> str:
+    """The moment at a local time of day on a day, in a zone, with the offset in force then:
+    at('2026-07-01', '10:30', 'America/Chicago') is 2026-07-01T10:30:00-05:00."""
+    text = str(time).strip()
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", text):
+        raise ExpressionError(f"time must be HH:MM, got {time!r}")
+    hour, minute = (int(p) for p in text.split(":"))
+    return iso(dt.datetime.combine(day_of(value), dt.time(hour, minute), tzinfo=zone(name)))

@@ -38,6 +38,7 @@ DATE_FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
     "days_between": (dates.days_between, 2, 2),
     "to_zone": (dates.to_zone, 2, 2),
     "local_date": (dates.local_date, 2, 2),
+    "at": (dates.at_time, 2, 3),
 }
 """Date functions (dates.py): name -> (function, fewest and most arguments). They take any JSON
 values; each checks its own arguments and says what it expected. null (a missing field) in gives
@@ -103,6 +104,27 @@ class ScenarioFunctions(SelectorFunctions):
             except ExpressionError as exc:
                 raise ExpressionError(f"{function_name}(): {exc}") from None
         return super().call_function(function_name, resolved_args)
+
+    # today(), now(), lookup() and root() read the data the whole expression is evaluated over,
+    # so the interpreter answers them (query.py, ROOT_FUNCTIONS); these entries only name them
+    # in the function table, with their arguments
+
+    @jp_functions.signature()  # type: ignore[untyped-decorator]
+    def _func_today(self) -> str:
+        raise ExpressionError("today() is answered by the interpreter")
+
+    @jp_functions.signature()  # type: ignore[untyped-decorator]
+    def _func_now(self) -> str:
+        raise ExpressionError("now() is answered by the interpreter")
+
+    @jp_functions.signature()  # type: ignore[untyped-decorator]
+    def _func_root(self) -> Any:
+        raise ExpressionError("root() is answered by the interpreter")
+
+    @jp_functions.signature({"types": ["string"]},  # type: ignore[untyped-decorator]
+                            {"types": [], "variadic": True})
+    def _func_lookup(self, collection: str, *key: Any) -> Any:
+        raise ExpressionError("lookup() is answered by the interpreter")
 
     @jp_functions.signature({"types": []})  # type: ignore[untyped-decorator]
     def _func_to_string(self, arg: Any) -> str:

@@ -45,7 +45,8 @@ def _clock(root: Any, name: str) -> Any:
 
 def lookup(root: Any, args: list[Any]) -> Any:
     """`lookup('options', value)`: the first record of the collection whose `id` is `value`;
-    `lookup('options', 'code', value)` by another field. None found is a LookupMissing."""
+    `lookup('options', 'code', value)` by another field. None found is a LookupMissing; a null
+    value gives null."""
     if len(args) not in (2, 3) or not isinstance(args[0], str) or \
             (len(args) == 3 and not isinstance(args[1], str)):
         raise ExpressionError("lookup() takes a collection name, an optional field name and a "
@@ -54,15 +55,16 @@ def lookup(root: Any, args: list[Any]) -> Any:
     records = root.get(collection) if isinstance(root, Mapping) else None
     if not isinstance(records, list) or collection == CLOCK:
         raise ExpressionError(f"lookup(): no collection {collection!r}")
+    if value is None:
+        return None  # a missing field or argument: null, as the date functions give
     spend(len(records))
     from agentcheck.scenario.expr.matchers import loose_equal  # matchers -> templates -> here
 
-    if value is not None and not isinstance(value, (list, dict)):
+    if not isinstance(value, (list, dict)):
         for record in records:
             if isinstance(record, Mapping) and loose_equal(record.get(field), value):
                 return record
-    shown = "nothing" if value is None else repr(value)
-    raise LookupMissing(f"no {collection} record has {field} {shown}")
+    raise LookupMissing(f"no {collection} record has {field} {value!r}")
 
 
 class _Parser(jp_parser.Parser):  # type: ignore[misc]
