@@ -13,7 +13,7 @@ import os
 import sys
 
 from agentcheck import __version__
-from agentcheck.cli import authoring, history, inspect, report, run, verify
+from agentcheck.cli import authoring, cases, history, inspect, report, run, verify
 from agentcheck.cli.exits import (
     EXIT_GATE,
     EXIT_INTERRUPTED,
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_parser(sub)
     authoring.add_parsers(sub)
     inspect.add_parsers(sub)
+    cases.add_parsers(sub)
     return p
 
 

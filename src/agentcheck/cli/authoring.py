@@ -35,6 +35,9 @@ def add_parsers(sub: Any) -> None:
     new_sc.add_argument("--domain", default="general", help="folder under scenarios/")
     new_sc.add_argument("--dir", type=Path, default=DEFAULT_SCENARIOS, help="scenario root")
     new_sc.set_defaults(handler=new_scenario)
+    from agentcheck.cli.cases import add_new_parser
+
+    add_new_parser(new_sub)
 
     new_plan = new_sub.add_parser("plan", help="write a commented evaluation plan (vendors, "
                                                "scenarios, business gates, weights) to edit")

@@ -67,6 +67,9 @@ def add_parser(sub: Any) -> None:
                           "decides by; --trials and --seed override its own; exit 3 when no "
                           "vendor passes every gate")
     add_gate_args(run)
+    from agentcheck.cli.cases import add_run_args
+
+    add_run_args(run)
     run.set_defaults(handler=run_command)
 
 
@@ -93,6 +96,10 @@ def run_command(args: argparse.Namespace) -> int:
     from agentcheck.run.progress import ProgressDisplay
     from agentcheck.run.runner import Plan, execute, trial_seed
 
+    if args.cases is not None or args.sample is not None or args.stratify is not None:
+        from agentcheck.cli.cases import run_cases
+
+        return run_cases(args)  # a case pack's shadow replay (cli/cases.py)
     check_run_args(args)
     signing_key()  # a bad AGENTCHECK_SIGNING_KEY stops the run before any vendor call
     out: Path = args.out or default_run_dir()

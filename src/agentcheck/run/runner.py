@@ -101,8 +101,10 @@ def reference_sequence(scenario: Scenario) -> list[str]:
 
 async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, trial: int,
                   seed: int, tool_hosts: HostPool | None = None,
-                  variant_key: str | None = None, second: SecondReader | None = None
-                  ) -> TrialRecord:
+                  variant_key: str | None = None, second: SecondReader | None = None,
+                  world: World | None = None) -> TrialRecord:
+    """One trial to its record. `world`: a World built by the caller (a case pack's replay
+    builds it from the case's data, then reads what the vendor left in it)."""
     started = now_iso()
     named: dict[str, Any] = {
         "vendor": profile.name, "scenario": scenario.id, "scenario_version": scenario.version,
@@ -115,8 +117,9 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
     }
     try:
         # a private variant renames at the vendor boundary only: the judge reads canonical names
-        world = World(scenario, seed) if variant_key is None else \
-            VariantWorld(scenario, seed, variant_key)
+        if world is None:
+            world = World(scenario, seed) if variant_key is None else \
+                VariantWorld(scenario, seed, variant_key)
         # the harness's loop or the vendor's (then tool calls come from the tool host)
         traj = await driver.play(scenario, world, tool_hosts)
         # the second reader never raises; its labels decide only with --judge-decides
