@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from agentcheck.decision.model import Decision
@@ -259,10 +259,11 @@ def html_page(summary: Summary, run: dict[str, Any], failures: dict[str, Failure
 
 
 def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failures],
-               sections: Sections | None = None, decision: Decision | None = None
-               ) -> Iterator[str]:
+               sections: Sections | None = None, decision: Decision | None = None,
+               cases: Sequence[Section] = ()) -> Iterator[str]:
     """report.html in pieces, in order: written to disk as they come, so a page with hundreds
-    of failed trials is never held whole (nor copied while it is assembled)."""
+    of failed trials is never held whole (nor copied while it is assembled). `cases`: a case
+    pack's sections (report/agreement.py), shown after the verdict."""
     vendors = summary.vendors
     sec = sections or build_sections(summary)
     n_scen = len(run.get("scenarios", [])) or len({s.scenario for v in vendors
@@ -296,6 +297,7 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
         _section("verdict", t("html.verdict.title"), esc(t("html.verdict.lede")),
                  _cards(summary, run)),
         *(_shared(s) for s in (decision_sections(decision) if decision else [])),
+        *(_shared(s) for s in cases),
         _section("scores", t("html.scores.title"), esc(t("html.scores.lede")),
                  _chart(score_chart(vendors))),
         _shared(sec.profile, _judged_chart(vendors, profile_chart(vendors)), charted=True),

@@ -6,6 +6,7 @@ report/sections.py; this module only writes them as Markdown."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from tabulate import tabulate
@@ -217,12 +218,15 @@ def _vendor(v: VendorVerdict, failures: Failures, titles: dict[str, str]) -> lis
 
 def markdown(summary: Summary, run: dict[str, Any],
              failures: dict[str, Failures] | None = None,
-             sections: Sections | None = None, decision: Decision | None = None) -> str:
+             sections: Sections | None = None, decision: Decision | None = None,
+             cases: Sequence[Section] = ()) -> str:
+    """`cases`: a case pack's sections (report/agreement.py), shown after the verdict."""
     failures = failures or {}
     sec = sections or build_sections(summary)
     titles = scenario_titles(run)
     decided = [] if decision is None else [
         line for s in decision_sections(decision) for line in section(s)]
+    decided += [line for s in cases for line in section(s)]
     lines = [*_header(summary, run), *_verdicts(summary), *decided, *section(sec.business),
              *section(sec.reliability), *section(sec.significance), *section(sec.profile),
              *_matrix(summary, titles), *section(sec.noisy)]
