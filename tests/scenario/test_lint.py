@@ -184,3 +184,28 @@ def test_library_has_no_false_alarm() -> None:
     assert not errors
     found = [e.render() for sc in scenarios for e in lint(sc, load_file(Path(sc.path)))]
     assert found == []
+
+
+@pytest.mark.parametrize(("expr", "message"), [
+    ("lookup('orders', args.order_id).total", None),
+    ("lookup('ordres', args.order_id).total",
+     "unknown collection 'ordres' (did you mean 'orders'?)"),
+    ("lookup('orders', args.order_id).totl",
+     "unknown field 'totl' of orders records (did you mean 'total'?)"),
+    ("root().orders[0].total", None),
+    ("root().ordres[0].total", "unknown collection or name 'ordres' (did you mean 'orders'?)"),
+])
+def test_lookups_in_effects_are_resolved(write_yaml, expr: str, message: str | None) -> None:
+    text = GOOD.replace('set: {status: refunded, refunded_at: "2026-05-01"}',
+                        'set: {status: refunded, refunded_at: "2026-05-01", '
+                        f'was: "{{{{ {expr} }}}}"}}')
+    found = [p.split(": ", 2)[2] for p in problems(write_yaml, text)]
+    assert found == ([message] if message else [])
+
+
+def test_a_reference_that_looks_up_the_world_is_refused(write_yaml) -> None:
+    text = GOOD.replace('args: {order_id: "{{ last.id }}"}',
+                        "args: {order_id: \"{{ lookup('orders', 'x').id }}\"}")
+    assert [p.split(": ", 2)[2] for p in problems(write_yaml, text)] == [
+        "the reference reads 'orders' from the World (lookup); it sees only `user`, `last` and "
+        "the names saved by earlier steps, as an agent would"]

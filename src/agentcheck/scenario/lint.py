@@ -85,8 +85,13 @@ class _Walker:
     """Walks one JMESPath expression's tree, resolving each field against the shape it is read
     from; collects the problems."""
 
-    def __init__(self, functions: set[str]) -> None:
+    def __init__(self, functions: set[str], records: dict[str, Shape] | None = None,
+                 root: Shape = ANY) -> None:
+        """`records`: each collection's record shape, for lookup('orders', ...); None where
+        the World cannot be read (the reference). `root`: what root() answers."""
         self.functions = functions
+        self.records = records
+        self.root = root
         self.problems: list[str] = []
 
     def get(self, shape: Shape, name: str) -> Shape:
@@ -103,6 +108,19 @@ class _Walker:
         hint = "" if "did you mean" in close else shape.hint
         self.problems.append(f"unknown {shape.noun} {name!r}{owner}{close}{hint}")
         return ANY
+
+    def lookup(self, collection: str) -> Shape:
+        if self.records is None:
+            self.problems.append(f"the reference reads {collection!r} from the World "
+                                 "(lookup); it sees only `user`, `last` and the names saved "
+                                 "by earlier steps, as an agent would")
+            return ANY
+        found = self.records.get(collection)
+        if found is None:
+            self.problems.append(f"unknown collection {collection!r}"
+                                 f"{_close(collection, list(self.records))}")
+            return ANY
+        return found
 
     def walk(self, node: dict[str, Any], cur: Shape) -> Shape:
         kind = node["type"]
@@ -172,6 +190,11 @@ class _Walker:
             else:
                 args.append(self.walk(kid, cur))
         first = args[0] if args else ANY
+        if name == "root":
+            return self.root
+        if name == "lookup" and kids and kids[0]["type"] == "literal" \
+                and isinstance(kids[0]["value"], str):
+            return self.lookup(kids[0]["value"])
         if name in _FIELD_ARG and len(kids) > 1 and kids[1]["type"] == "literal" \
                 and isinstance(kids[1]["value"], str) and first.kind == "list" and first.item:
             self.get(first.item, kids[1]["value"])
@@ -286,7 +309,8 @@ class Linter:
             parsed = compile_path(expr).parsed
         except ExpressionError:
             return ANY  # the loader says what is wrong with it
-        walker = _Walker(self.functions)
+        world = None if root.noun == "name" else self.ctx.records
+        walker = _Walker(self.functions, world, root)
         shape = walker.walk(parsed, root)
         self.report(loc, walker.problems)
         return shape
