@@ -9,6 +9,8 @@ World: a vendor must not be shown the answer.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ from pydantic import Field, ValidationError, model_validator
 from agentcheck.cases.tables import Row, Table, TableErrors, read_table
 from agentcheck.core.errors import ConfigError
 from agentcheck.core.yamlfile import LocatedData, load_file
-from agentcheck.scenario.model import Scenario, load_scenario
+from agentcheck.scenario.model import Scenario, Turn, load_scenario
 from agentcheck.scenario.strict import Strict
 
 PACK_FILE = "pack.yaml"
@@ -410,3 +412,29 @@ def _build_cases(pack: Pack, tables: dict[str, Table]) -> tuple[list[Case], int]
     if problems:
         raise TableErrors(problems)
     return cases, skipped
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-") or "case"
+
+
+def case_scenarios(loaded: LoadedPack, cases: list[Case]) -> dict[str, Scenario]:
+    """One scenario per case: the template with the case's World and the requester's text
+    as the first turn (ids '<template>--<case id>', unique). By case id."""
+    template = loaded.template
+    out: dict[str, Scenario] = {}
+    taken: set[str] = set()
+    for case in cases:
+        sid = f"{template.id}--{_slug(case.id)}"
+        if sid in taken:
+            sid = f"{sid}-row-{case.row}"
+        taken.add(sid)
+        sc = template.model_copy(update={
+            "id": sid, "title": f"{template.title}: case {case.id}", "world": case.world,
+            "task": [Turn(user=case.text or "(the requester wrote nothing)")]})
+        digest = hashlib.sha256((template.content_hash + json.dumps(
+            [case.id, case.text, case.world], sort_keys=True, default=str)).encode())
+        sc._hash = digest.hexdigest()[:16]
+        sc._path = template.path
+        out[case.id] = sc
+    return out

@@ -53,7 +53,11 @@ def add_parsers(sub: Any) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    return validate(args.paths, prove=args.prove)
+    from agentcheck.cli.cases import split_packs, validate_packs
+
+    packs, paths = split_packs(args.paths)  # case-pack folders (pack.yaml): cli/cases.py
+    code = validate_packs(packs, args.prove) if packs else EXIT_OK
+    return max(code, validate(paths, prove=args.prove)) if paths or not packs else code
 
 
 def new_scenario(args: argparse.Namespace) -> int:

@@ -108,7 +108,7 @@ def run_cases(args: argparse.Namespace) -> int:
     import asyncio
 
     from agentcheck import __version__
-    from agentcheck.cases.pack import load_pack
+    from agentcheck.cases.pack import case_scenarios, load_pack
     from agentcheck.cases.sample import draw, profile
     from agentcheck.cli.inputs import vendor_specs
     from agentcheck.cli.report import print_table
@@ -124,7 +124,7 @@ def run_cases(args: argparse.Namespace) -> int:
     from agentcheck.results.files import RunFolder, default_run_dir, now_iso, write_json
     from agentcheck.results.manifest import write_manifest
     from agentcheck.run.progress import ProgressDisplay
-    from agentcheck.run.shadow import ShadowPlan, case_scenarios, replay
+    from agentcheck.run.shadow import ShadowPlan, replay
 
     check_case_args(args)
     if args.concurrency < 1:
@@ -219,3 +219,38 @@ def agreement_table(rows: list[Any]) -> str:
           r.did_nothing, "yes" if r.beats_nothing else "no"] for r in rows],
         headers=["vendor", "cases", "agreed", "agreement", "95% CI", "doing nothing",
                  "did nothing", "beats doing nothing"])
+
+
+def split_packs(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(the case-pack folders among `paths`, the other paths)."""
+    packs = [p for p in paths if (p / "pack.yaml").is_file()]
+    return packs, [p for p in paths if p not in packs]
+
+
+def validate_packs(packs: list[Path], prove: bool) -> int:
+    """`validate [--prove] PACK_DIR`: the pack loads (mapping, template, tables); with
+    --prove, the template's reference beats doing nothing on a sample of its cases."""
+    from agentcheck.cases.pack import load_pack
+    from agentcheck.run.shadow import prove_pack
+
+    bad = 0
+    for folder in packs:
+        try:
+            loaded = load_pack(folder)
+        except ConfigError as exc:
+            print(exc.render(), file=sys.stderr)
+            bad += 1
+            continue
+        print(f"case pack {folder}: {len(loaded.cases)} case(s) valid"
+              f"{'' if loaded.pack.masked else ' (NOT masked)'}")
+        if prove:
+            proof = prove_pack(loaded)
+            if proof.ok:
+                print(f"proved {folder}: the reference reaches the team's resolution on "
+                      f"{proof.reference_agreed} of {proof.cases} sampled cases, doing "
+                      f"nothing on {proof.nothing_agreed}")
+            else:
+                bad += 1
+                for problem in proof.problems:
+                    print(f"{folder}: {problem}", file=sys.stderr)
+    return EXIT_INVALID if bad else EXIT_OK

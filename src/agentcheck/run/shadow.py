@@ -7,9 +7,6 @@ compared with what the human team did (cases.jsonl: agreement).
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +15,7 @@ from typing import Any
 import httpx
 
 from agentcheck.cases.compare import changes, compare
-from agentcheck.cases.pack import Case, LoadedPack
+from agentcheck.cases.pack import Case, LoadedPack, case_scenarios
 from agentcheck.core.addresses import is_loopback
 from agentcheck.core.calls import CallResult
 from agentcheck.core.redaction import redact
@@ -26,7 +23,7 @@ from agentcheck.results.cases import CaseOutcome
 from agentcheck.results.files import RunFolder
 from agentcheck.results.records import TrialRecord, harness_error_record
 from agentcheck.run.runner import make_driver, run_one, trial_seed
-from agentcheck.scenario.model import Scenario, Turn
+from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.world import World
 from agentcheck.vendors.driver import Driver, HostPool
 from agentcheck.vendors.profile import VendorProfile
@@ -45,32 +42,6 @@ class CaseWorld(World):
     def call(self, name: str, args: Any) -> CallResult:
         self.called.append(name)
         return super().call(name, args)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-") or "case"
-
-
-def case_scenarios(loaded: LoadedPack, cases: list[Case]) -> dict[str, Scenario]:
-    """One scenario per case: the template with the case's World and the requester's text
-    as the first turn (ids '<template>--<case id>', unique). By case id."""
-    template = loaded.template
-    out: dict[str, Scenario] = {}
-    taken: set[str] = set()
-    for case in cases:
-        sid = f"{template.id}--{_slug(case.id)}"
-        if sid in taken:
-            sid = f"{sid}-row-{case.row}"
-        taken.add(sid)
-        sc = template.model_copy(update={
-            "id": sid, "title": f"{template.title}: case {case.id}", "world": case.world,
-            "task": [Turn(user=case.text or "(the requester wrote nothing)")]})
-        digest = hashlib.sha256((template.content_hash + json.dumps(
-            [case.id, case.text, case.world], sort_keys=True, default=str)).encode())
-        sc._hash = digest.hexdigest()[:16]
-        sc._path = template.path
-        out[case.id] = sc
-    return out
 
 
 @dataclass
@@ -148,3 +119,44 @@ async def replay(plan: ShadowPlan, folder: RunFolder, scenarios: dict[str, Scena
         folder.close()
     return [results[(v.name, c.id)] for v in plan.vendors for c in plan.cases
             if (v.name, c.id) in results]
+
+
+@dataclass
+class PackProof:
+    """`validate --prove` on a case pack: the template's reference, played on a sample of the
+    cases, reaches the team's resolution clearly more often than doing nothing does (the low
+    end of its Wilson interval above the rate of doing nothing). A pack where doing nothing
+    agrees as often as the reference cannot tell a vendor from an idle one: think of a queue
+    whose every resolution was 'leave it as it is'."""
+
+    cases: int
+    reference_agreed: int
+    nothing_agreed: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def prove_pack(loaded: LoadedPack, n: int = 40, seed: int = 0) -> PackProof:
+    from agentcheck.cases.sample import draw
+    from agentcheck.judge.stats import wilson
+    from agentcheck.scenario.reference import _play  # the reference, played in-process
+
+    sample, _ = draw(loaded, n, seed)
+    scenarios = case_scenarios(loaded, sample)
+    ref = nothing = 0
+    for case in sample:
+        world, _ = _play(scenarios[case.id], seed, case.world)
+        ref += compare(loaded.pack, case, world.initial, world.data).agreed
+        nothing += compare(loaded.pack, case, world.initial, world.initial).agreed
+    problems = []
+    if not sample:
+        problems.append("no case with a human resolution to prove the pack on")
+    elif wilson(ref, len(sample))[0] <= nothing / len(sample):
+        problems.append(
+            f"the template's reference reaches the team's resolution on {ref} of "
+            f"{len(sample)} sampled cases and doing nothing on {nothing}: a vendor that does "
+            "nothing would look as good (check the resolution mapping and the reference)")
+    return PackProof(len(sample), ref, nothing, problems)
