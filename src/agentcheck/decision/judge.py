@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -213,8 +214,8 @@ class _GateJudge:
                              f"completed none of {n} trials: no cost per completed task")
 
         def ratio(idx: list[int]) -> float:
-            c = sum(done[i] for i in idx)
-            return sum(costs[i] for i in idx) / c if c else math.inf
+            c = sum(map(done.__getitem__, idx))
+            return sum(map(costs.__getitem__, idx)) / c if c else math.inf
 
         lo, hi = percentile_interval(bootstrap(n, ratio, BOOTSTRAP, self.seed))
         lo_v = None if math.isinf(lo) else lo
@@ -282,22 +283,23 @@ def raw_criteria(v: VendorFacts, criteria: Sequence[str], ids: Sequence[str]) ->
 
 def _rate(scs: list[ScenarioFacts]) -> float | None:
     n = sum(s.trials for s in scs)
-    return sum(sum(s.passed) for s in scs) / n if n else None
+    return sum(s.completed for s in scs) / n if n else None
 
 
 def _raw(c: str, scs: list[ScenarioFacts], priced: bool) -> float | None:
+    """One criterion over a multiset of scenarios, from each scenario's sums (computed once:
+    the bootstrap asks a thousand times)."""
     if c == "capability":
-        return sum(sum(s.scores) / s.trials for s in scs) / len(scs) if scs else None
+        return sum(s.mean_score for s in scs) / len(scs) if scs else None
     if c == "cost":
-        done = sum(sum(s.passed) for s in scs)
-        return sum(sum(s.costs) for s in scs) / done if done and priced else None
+        done = sum(s.completed for s in scs)
+        return sum(s.cost_sum for s in scs) / done if done and priced else None
     if c == "latency":  # time per completed task: speed at doing nothing is worth nothing
-        return percentile([d for s in scs for d, ok in zip(s.durations, s.passed, strict=True)
-                           if ok], 95)
+        return percentile(list(chain.from_iterable(s.completed_durations for s in scs)), 95)
     if c == "human_minutes_saved":
         known = [s for s in scs if s.human_minutes]
         total = sum(float(s.human_minutes or 0) for s in known)
-        return sum(float(s.human_minutes or 0) * sum(s.passed) / s.trials for s in known
+        return sum(float(s.human_minutes or 0) * s.completed / s.trials for s in known
                    ) / total if total else None
     kind, _, name = c.partition(".")
     if kind == "dimension":

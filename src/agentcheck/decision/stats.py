@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+from array import array
 from collections.abc import Callable, Sequence
 
 from agentcheck.judge.stats import wilson
@@ -72,13 +73,21 @@ def percentile_of(sorted_values: Sequence[float], pct: float) -> float:
     return a + (b - a) * (pos - low)
 
 
+def resample_indices(rng: random.Random, n: int) -> list[int]:
+    """n indices in 0..n-1 drawn uniformly with replacement: 64 random bits each, scaled by
+    multiplication (bias below 2^-40 for any run's n), some ten times faster than
+    `rng.choices` at 20,000 trials."""
+    raw = array("Q")
+    raw.frombytes(rng.randbytes(8 * n))
+    return [(x * n) >> 64 for x in raw]
+
+
 def bootstrap(n: int, statistic: Callable[[list[int]], float], resamples: int, seed: int
               ) -> list[float]:
     """`statistic` of `resamples` resamples (indices 0..n-1 drawn with replacement), from a
     generator seeded with `seed`: the same run gives the same interval every time."""
     rng = random.Random(seed)
-    population = range(n)
-    return [statistic(rng.choices(population, k=n)) for _ in range(resamples)]
+    return [statistic(resample_indices(rng, n)) for _ in range(resamples)]
 
 
 def percentile_interval(samples: Sequence[float], confidence: float = CONFIDENCE
