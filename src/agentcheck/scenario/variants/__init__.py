@@ -46,7 +46,10 @@ import yaml
 
 from agentcheck.core.calls import CallResult
 from agentcheck.core.errors import ConfigError
+from agentcheck.scenario.effects import OnCollection
+from agentcheck.scenario.expr import clone
 from agentcheck.scenario.model import Scenario, turn_facts
+from agentcheck.scenario.variants.lookalikes import LookAlike, choose
 from agentcheck.scenario.world import World
 
 VARIANT_KEY_ENV = "AGENTCHECK_VARIANT_KEY"
@@ -536,6 +539,25 @@ def distinct_variants(scenario: Scenario) -> int:
 
 # --------------------------------------------------------------------------- the World
 
+_LOOKALIKES: dict[tuple[str, str, int, str], tuple[LookAlike, ...]] = {}
+_MAX_CACHED = 4096
+
+
+def world_lookalikes(scenario: Scenario, seed: int, key: str,
+                     initial: dict[str, list[dict[str, Any]]]) -> tuple[LookAlike, ...]:
+    """The look-alike records of this (scenario, seed, key): drawn from the key, kept under
+    the rules of lookalikes.py. Cached: every vendor of a run faces the same Worlds, and the
+    rule plays the reference solution."""
+    cache_key = (scenario.id, scenario.content_hash, seed, key_fingerprint(key))
+    hit = _LOOKALIKES.get(cache_key)
+    if hit is None:
+        hit = choose(scenario, seed, initial, _rng(key, "lookalikes", scenario.id, seed))
+        if len(_LOOKALIKES) >= _MAX_CACHED:
+            _LOOKALIKES.clear()
+        _LOOKALIKES[cache_key] = hit
+    return hit
+
+
 
 class VariantWorld(World):
     """A World whose vendor-facing side (tool declarations, user turns, tool calls and their
@@ -545,6 +567,16 @@ class VariantWorld(World):
                  initial: dict[str, list[dict[str, Any]]] | None = None) -> None:
         super().__init__(scenario, seed, initial)
         self.variant = derive(scenario, key, seed)
+        self.lookalikes = world_lookalikes(scenario, seed, key, self.initial)
+        """Records added to the World (appended to their collections: see lookalikes.py)."""
+        self._lookalike_ids = {(la.collection, str(la.record.get("id")))
+                               for la in self.lookalikes if "id" in la.record}
+        self._place = _rng(key, "place", scenario.id, seed)
+        if self.lookalikes:
+            self.initial = clone(self.initial)  # a given `initial` is shared: never changed
+            for la in self.lookalikes:
+                self.initial[la.collection].append(clone(la.record))
+                self.data[la.collection].append(clone(la.record))
 
     def user_turns(self) -> list[str]:
         return self.variant.user_turns(self.scenario, self)
@@ -566,4 +598,23 @@ class VariantWorld(World):
         result = super().call(tool, canonical_args)
         if result.error is not None:
             result.error = self.variant.rename_text(result.error, tool)
+        elif isinstance(result.result, list) and self._lookalike_ids:
+            result.result = self._placed(tool, result.result)
         return result
+
+    def _placed(self, tool: str, records: list[Any]) -> list[Any]:
+        """A read's records with its look-alikes among the others (appended in the World, they
+        would always come last), the scenario's own records in their order."""
+        spec = self.scenario.tool(tool)
+        coll = spec.effect.collection if spec is not None and isinstance(
+            spec.effect, OnCollection) else None
+        if coll is None:
+            return records
+        alike = [r for r in records if isinstance(r, dict)
+                 and (coll, str(r.get("id"))) in self._lookalike_ids]
+        if not alike:
+            return records
+        out = [r for r in records if not any(r is a for a in alike)]
+        for r in alike:
+            out.insert(self._place.randrange(len(out) + 1), r)
+        return out
