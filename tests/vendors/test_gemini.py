@@ -573,7 +573,8 @@ def test_refund_scenario_end_to_end_through_the_cli(tmp_path: Path) -> None:
         res = agentcheck("run", *driving.vendor_args(profiles), "--scenarios", REFUND,
                          "--out", str(out), "--quiet", env={KEY_ENV: KEY})
     assert res.returncode == 0, res.stderr
-    written = res.stdout + res.stderr + "".join(p.read_text() for p in out.rglob("*")
+    written = res.stdout + res.stderr + "".join(p.read_text(errors="replace")  # xlsx: a zip
+                                                for p in out.rglob("*")
                                                 if p.is_file())
     assert KEY not in written
     v = {x["name"]: x for x in json.loads((out / "summary.json").read_text())["vendors"]}

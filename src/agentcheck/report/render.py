@@ -20,19 +20,21 @@ from agentcheck.report.htmlpage import html_parts
 from agentcheck.report.markdown import markdown
 from agentcheck.report.messages import check_lang, language
 from agentcheck.report.sections import build_sections
+from agentcheck.report.xlsx import write_workbook
 from agentcheck.results.files import fold_trials, read_json, write_json, write_parts, write_text
 from agentcheck.results.records import TrialRecord, as_record
 from agentcheck.results.summary import Summary
 
-REPORT_FILES = ("report.md", "report.csv", "report.html")
+REPORT_FILES = ("report.md", "report.csv", "report.html", "report.xlsx")
 
 
 def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
                   records: Iterable[TrialRecord | dict[str, Any]] | None = None,
                   trials: Path | None = None, lang: str | None = None,
                   decision: Decision | None = None) -> list[Path]:
-    """report.md, report.csv and report.html in folder. The failed trials they show come from
-    records when given, else from streaming `trials` (default: the folder's trials.jsonl).
+    """report.md, report.csv, report.html and report.xlsx (report/xlsx.py) in folder. The
+    failed trials they show come from records when given, else from streaming `trials`
+    (default: the folder's trials.jsonl).
     report.md and report.html are in `lang`, else in the language run.json records
     (`report_lang`, written by `run --lang`), else English; report.csv is always English (its
     cells are the results contract). `decision`: the run judged under an evaluation plan
@@ -41,6 +43,7 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
                     else None)
     order = [v.name for v in summary.vendors]
     agreement = AgreementSink(order)
+    given: list[TrialRecord] | None = None
     if records is None:
         source = trials or folder / "trials.jsonl"
         failures = fold_trials(source, lambda: _Both(FailureSink(order), agreement)
@@ -56,6 +59,8 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
         write_parts(folder / "report.html", html_parts(summary, run, failures, sections,
                                                        decision))
     write_text(folder / "report.csv", csv_text(summary))
+    write_workbook(folder / "report.xlsx", summary, run, given, trials or folder / "trials.jsonl",
+                   decision)
     return [folder / name for name in REPORT_FILES]
 
 
