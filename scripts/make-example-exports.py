@@ -396,7 +396,7 @@ reference:
   - call: set_invoice_status
     args:
       invoice_id: "{{ open[0].invoice_id }}"
-      status: "{{ (lower(sup.status) != 'active' || !open[0].po_number) && 'on hold' || (open[0].amount > `10000` && 'escalated' || 'paid') }}"
+      status: "{{ (lower(sup.status) != 'active' || length(open[0].po_number) == `0`) && 'on hold' || (open[0].amount > `10000` && 'escalated' || 'paid') }}"
   - say: "I have processed {{ open[0].invoice_id }}."
 """
 
