@@ -123,3 +123,17 @@ def test_plan_errors_and_conflicting_flags_exit_2_without_a_traceback(tmp_path: 
     done = agentcheck("run", "--plan", str(missing), "--out", str(tmp_path / "run2"))
     assert done.returncode == 2 and "scenarios.paths[0]: no file matches" in done.stderr
     assert not (tmp_path / "run2" / "trials.jsonl").exists()
+
+
+def test_an_incomplete_run_passes_no_plan(planned_run: tuple[Path, Path], tmp_path: Path
+                                          ) -> None:
+    import shutil
+
+    plan, out = planned_run
+    copy = tmp_path / "run"
+    shutil.copytree(out, copy)
+    run = json.loads((copy / "run.json").read_text())
+    (copy / "run.json").write_text(json.dumps({**run, "complete": False}))
+    done = agentcheck("report", str(copy), "--plan", str(plan), "--out", str(tmp_path / "r"))
+    assert done.returncode == 3
+    assert "gate failed: incomplete run" in done.stderr

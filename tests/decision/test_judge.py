@@ -224,3 +224,14 @@ def test_sensitivity_with_three_criteria_keeps_the_others_in_proportion() -> Non
     # equal at t + .1 - .1t = 1 - t -> 1.9t = .9 -> t = 9/19
     assert out["x"].down_to == pytest.approx(9 / 19, abs=1e-4) and out["x"].then_down == "C"
     assert out["x"].up_to is None
+
+
+def test_a_vendor_whose_trials_could_not_be_judged_is_decided_cannot_tell(tmp_path: Path
+                                                                          ) -> None:
+    broken = [record("b", f"s{i:02d}", t, False, termination="harness_error",
+                     error_cause="bug") for i in range(25) for t in range(3)]
+    d = judged(tmp_path, many("a", 25, 3, 3) + broken, ALL_GATES.replace("[a]", "[a, b]"))
+    b = d.vendor("b")
+    assert b is not None and not b.passed_all
+    assert {g.verdict for g in b.stages[0].gates} == {"cannot_tell"}
+    assert d.candidates == ["a"]

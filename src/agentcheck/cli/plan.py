@@ -15,6 +15,7 @@ from agentcheck.core.errors import ConfigError
 if TYPE_CHECKING:  # imported where used: `agentcheck --help` starts faster
     from agentcheck.decision.model import Decision
     from agentcheck.decision.plan import LoadedPlan
+    from agentcheck.results.summary import Summary
 
 PLAN_FILE = "plan.yaml"
 """The plan's copy in a run folder, byte for byte (run.json records its sha256)."""
@@ -156,8 +157,16 @@ def select_scenarios(loaded: LoadedPlan) -> list[Any]:
     return list(load_scenarios_or_fail(_scenario_paths(loaded)))
 
 
-def exit_code(decision: Decision) -> int:
-    """EXIT_GATE, saying why on stderr, when no vendor passed every gate; else EXIT_OK."""
+def exit_code(decision: Decision, run: dict[str, Any], summary: Summary) -> int:
+    """EXIT_GATE, saying why on stderr, when no vendor passed every gate, or the run is
+    incomplete (a vendor whose hard trials never ran must not pass by their absence); else
+    EXIT_OK."""
+    from agentcheck.report.completeness import completeness
+
+    state = completeness(run, summary)
+    if not state.complete:
+        print(f"agentcheck: gate failed: incomplete run: {state.text()}", file=sys.stderr)
+        return EXIT_GATE
     if decision.candidates:
         return EXIT_OK
     if not decision.vendors:

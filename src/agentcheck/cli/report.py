@@ -102,7 +102,7 @@ def report(args: argparse.Namespace) -> int:
 
         print(console_text(decision))
         if args.plan is not None:  # the CI gate of a plan: no vendor passed every gate
-            code = max(code, exit_code(decision))
+            code = max(code, exit_code(decision, run, summary))
     return code
 
 

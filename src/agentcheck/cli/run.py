@@ -193,7 +193,7 @@ def run_command(args: argparse.Namespace) -> int:
         from agentcheck.report.decision import console_text
 
         print(console_text(decision))
-        code = max(code, exit_code(decision))
+        code = max(code, exit_code(decision, run_json, summary))
     return code
 
 

@@ -97,11 +97,12 @@ class _Sink:
         if self.keep_scenarios is not None and r.scenario not in self.keep_scenarios:
             return
         self.tally.add(r)
+        v = self.vendors.get(r.vendor)
+        if v is None:  # before the harness-error check: a vendor none of whose trials could
+            # be judged still has a decision (every gate "cannot tell"), never none at all
+            v = self.vendors[r.vendor] = VendorFacts(r.vendor, self.priced.get(r.vendor, True))
         if r.harness_error:
             return
-        v = self.vendors.get(r.vendor)
-        if v is None:
-            v = self.vendors[r.vendor] = VendorFacts(r.vendor, self.priced.get(r.vendor, True))
         s = v.scenarios.get(r.scenario)
         if s is None:
             s = v.scenarios[r.scenario] = ScenarioFacts(

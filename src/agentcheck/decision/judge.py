@@ -425,6 +425,9 @@ def decide(loaded: LoadedPlan, run: dict[str, Any], trials: Path,
                 notes.append(f"the plan names domain {d!r}, which this run does not have")
         ids = [i for i in ids if domains.get(i) in plan.scenarios.domains]
     facts = read_facts(trials, vendors, set(ids), domains, vendor_prices(run))
+    judged = {v.name for v in facts.vendors}
+    notes += [f"vendor {n!r} has no finished trial on the plan's scenarios in this run: it "
+              "cannot be decided on" for n in vendors if n not in judged]
     return judge_facts(loaded, facts, run, notes, seed, resamples)
 
 
