@@ -151,3 +151,30 @@ def test_a_bad_clock_is_a_file_line_error(tmp_path: Path, clock: str, message: s
         world(tmp_path, clock)
     text = err.value.render()
     assert "reroute.yaml:8:" in text and message.split(": Value error, ")[-1] in text, text
+
+
+@pytest.mark.parametrize(("old", "new", "line", "message"), [
+    ("clock: CLOCK\n", "", 7, "system: today() needs the scenario's clock: add `clock:"),
+    ("clock: CLOCK\n", "", 11, "world.shipments[0].promised: date_from_today() needs"),
+    ("option_id: OPT-1}", "option_id: \"{{ add_days(today(), 1) }}\"}", 51,
+     "reference[0].args.option_id: today() in a reference solution: it has no clock"),
+])
+def test_reading_the_clock_where_there_is_none_is_a_file_line_error(
+        tmp_path: Path, old: str, new: str, line: int, message: str) -> None:
+    path = tmp_path / "reroute.yaml"
+    text = SCENARIO.replace("clock: CLOCK", "clock: {today: 2026-05-08}") if old != \
+        "clock: CLOCK\n" else SCENARIO
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_scenario(path)
+    assert f"reroute.yaml:{line}: {message}" in err.value.render(), err.value.render()
+
+
+def test_words_like_now_in_prose_are_not_clock_calls(tmp_path: Path) -> None:
+    path = tmp_path / "reroute.yaml"
+    path.write_text(SCENARIO.replace("clock: CLOCK\n", "").replace(
+        "Today is {{ today() }} ({{ weekday(today()) }}).", "Act now (today) please.").replace(
+        "{{ date_from_today(5, 9) }}", "2026-05-15").replace(
+        "{{ business_date_from_today(1, 2) }}", "2026-05-11").replace(
+        'booked_on: "{{ today() }}"', "booked_on: '2026-05-08'"), encoding="utf-8")
+    assert load_scenario(path).clock is None

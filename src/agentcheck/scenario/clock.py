@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 from pydantic import Field, field_validator, model_validator
 
-from agentcheck.scenario.expr import ExpressionError
+from agentcheck.scenario.expr import TEMPLATE_RE, ExpressionError
 from agentcheck.scenario.expr.dates import clock_moment, zone
 from agentcheck.scenario.strict import Strict
 
@@ -86,3 +87,28 @@ class Clock(Strict):
             day = drawn.isoformat()
         return {"today": day, "now": clock_moment(day, self.time, self.timezone),
                 "timezone": self.timezone}
+
+
+CLOCK_CALL = re.compile(r"(?<![\w.])(today|now|date_from_today|business_date_from_today|"
+                        r"moment_from_today)\s*\(")
+"""A call that reads the trial's clock: a scenario without `clock:` cannot make it, and a
+reference solution never can (it sees only what an agent sees)."""
+
+
+def clock_problem(text: str, expression: bool, in_reference: bool,
+                  has_clock: bool) -> str | None:
+    """Why `text` cannot read the clock where it is, or None. `expression`: the whole text is
+    a condition (an outcome, a guard's check); otherwise only its `{{ }}` templates are read."""
+    found = None
+    for part in [text] if expression else TEMPLATE_RE.findall(text):
+        found = found or CLOCK_CALL.search(part)
+    if found is None:
+        return None
+    name = found.group(1)
+    if in_reference:
+        return (f"{name}() in a reference solution: it has no clock, it sees what an agent "
+                "sees; read the date from a tool result (an 'as of' date) or the user's words")
+    if not has_clock:
+        return (f"{name}() needs the scenario's clock: add `clock: {{today: 2026-05-04}}` "
+                "(or `clock: {between: [first, last]}`, drawn per seed)")
+    return None

@@ -21,7 +21,7 @@ import jsonschema
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from agentcheck.core.errors import ConfigError
-from agentcheck.scenario.clock import Clock
+from agentcheck.scenario.clock import Clock, clock_problem
 from agentcheck.scenario.effects import FIELDS_OF, OnCollection, Selecting
 from agentcheck.scenario.expect import Expect
 from agentcheck.scenario.expr import (
@@ -325,6 +325,11 @@ def _semantic_errors(sc: Scenario, raw: dict[str, Any], src: LocatedData,
         errors.append(src.error(("task", 0, "only_if_asked"), "the first turn is always said"))
     errors.extend(_variant_errors(sc, src, names))
     for loc, text in _walk_strings(raw, ()):
+        expression = loc[:2] == ("expect", "outcome") or "check" in loc[3:5]
+        problem = clock_problem(text, expression, loc[:1] == ("reference",),
+                                sc.clock is not None)
+        if problem is not None:
+            errors.append(src.error(loc, problem))
         if "{{" not in text:
             continue
         try:
