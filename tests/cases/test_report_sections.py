@@ -4,6 +4,7 @@ sample's data quality; a review file with a typo is an error with its line."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -77,5 +78,30 @@ def test_review_marks_adjust_the_agreement(replayed: Path) -> None:
         with pytest.raises(ConfigError) as exc:
             case_sections(replayed)
         assert str(exc.value) == f"{review}:7: reviews[0].beter: unknown field"
+    finally:
+        review.write_text(original)
+
+
+def test_report_md_and_html_carry_the_sections(replayed: Path, tmp_path: Path) -> None:
+    md = (replayed / "report.md").read_text()
+    assert md.index("## Agreement with your team (case pack)") < md.index(
+        "## Data quality of the sample")
+    html = (replayed / "report.html").read_text()
+    assert 'id="case-agreement"' in html and 'id="case-disagreements"' in html
+    # `agentcheck report` reads review.yaml again: the adjusted rate follows the marks
+    outcomes = read_outcomes(replayed)
+    wrong = next(o for o in outcomes if o.vendor == "demo-agent" and not o.agreed)
+    review = replayed / "review.yaml"
+    original = review.read_text()
+    try:
+        review.write_text(original.replace(f'case: "{wrong.case}"\n    better: undecided',
+                                           f'case: "{wrong.case}"\n    better: vendor', 1))
+        assert main(["report", str(replayed), "--out", str(tmp_path / "again")]) == 0
+        again = (tmp_path / "again" / "report.md").read_text()
+        assert "(none marked yet" not in again and "(none marked yet" in md
+        table = again.split("## Disagreements, by impact")[1].split("\n## ")[0]
+        (line,) = [x for x in table.splitlines() if f"| {wrong.case} " in x
+                   and x.startswith("| demo-agent ")]
+        assert re.search(r"\| vendor\s+\|$", line)
     finally:
         review.write_text(original)

@@ -14,6 +14,7 @@ from agentcheck.core.errors import ConfigError
 from agentcheck.decision.model import Decision
 from agentcheck.judge.agreement import AgreementSink
 from agentcheck.judge.verdict import summarise_file
+from agentcheck.report.agreement import case_sections
 from agentcheck.report.csvfile import csv_text
 from agentcheck.report.evidence import FailureSink, failed_trials
 from agentcheck.report.htmlpage import html_parts
@@ -53,11 +54,14 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
         failures = failed_trials(given, order)
         for record in given:
             agreement.add(record)
+    # a case pack's replay: agreement with the team, read beside trials.jsonl (agreement.py)
+    cases = case_sections((trials or folder / "trials.jsonl").parent)
     with language(lang):
         sections = build_sections(summary, run, agreement)
-        write_text(folder / "report.md", markdown(summary, run, failures, sections, decision))
+        write_text(folder / "report.md", markdown(summary, run, failures, sections, decision,
+                                                  cases))
         write_parts(folder / "report.html", html_parts(summary, run, failures, sections,
-                                                       decision))
+                                                       decision, cases))
     write_text(folder / "report.csv", csv_text(summary))
     write_workbook(folder / "report.xlsx", summary, run, given, trials or folder / "trials.jsonl",
                    decision)
