@@ -40,6 +40,9 @@ def test_import_masks_consistently_across_files(pack_dir: Path) -> None:
     r1 = requests.rows[0].values
     assert r1["requester_name"] == by_id["E1"]["full_name"] != "Olivia Smith"
     assert r1["requester_email"] == by_id["E1"]["email"]
+    # the fake email is the fake person's ('olivia.smith@' was Olivia Smith's)
+    first, last = by_id["E1"]["full_name"].lower().split()
+    assert by_id["E1"]["email"].startswith(f"{first}.{last}@")
     # ... and in the free text, by full name, email and phone
     assert by_id["E1"]["full_name"] in r1["request_text"]
     assert by_id["E1"]["email"] in r1["request_text"]
@@ -89,6 +92,26 @@ def test_fakes_look_real() -> None:
     # two different people never share a fake
     fakes = {m.fake("name", f"Person Number{i}") for i in range(800)}
     assert len(fakes) == 800
+
+
+def test_columns_are_detected_by_header_and_values(tmp_path: Path) -> None:
+    from agentcheck.cases.masking import plan_columns
+
+    path = tmp_path / "export.csv"
+    path.write_text("id,manager_approved,Contact,street_address,notes,iban_or_not,acct_no\n"
+                    "1,yes,Ana Ortiz,12 High St,call Ana,DE89370400440532013000,12345678\n"
+                    "2,no,Bo Lind,3 Low Rd,,GB82WEST12345698765432,87654321\n"
+                    "3,Y,Cy Tan,9 Mid Ave,,DE89370400440532013000,11223344\n")
+    plans = {c: p.kind for c, p in plan_columns(read_table(path), {}, None).items()}
+    assert plans == {"Contact": "name", "street_address": "address", "notes": "text",
+                     "iban_or_not": "iban", "acct_no": "account"}
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text("id,name,contact_name\n1,Contoso Supplies,Ana Ortiz\n")
+    plans = {c: p.kind for c, p in plan_columns(read_table(suppliers), {}, None).items()}
+    assert plans == {"contact_name": "name"}  # a supplier's name is a company's
+    m = Masker(b"k" * 32)
+    assert re.fullmatch(r"\d+ [A-Z][a-z]+ [A-Z][a-z]+, [A-Z][a-z]+",
+                        m.fake("address", "12 High St, Springfield"))
 
 
 def test_import_refuses_without_a_key(pack_dir: Path) -> None:

@@ -227,7 +227,8 @@ class Masker:
         known = self.fakes.get((kind, ident))
         if known is None:
             for attempt in range(1000):
-                candidate = self._make(kind, value, self._numbers(kind, ident, attempt))
+                candidate = self._make(kind, value, self._numbers(kind, ident, attempt),
+                                       attempt)
                 taken_by = self.taken.get(identity(kind, candidate))
                 if (taken_by is None or taken_by == (kind, ident)) and \
                         identity(kind, candidate) not in self.originals:
@@ -247,7 +248,7 @@ class Masker:
             for r, f in ((real[0], fakes[0]), (real[-1], fakes[-1])):
                 self.name_tokens.setdefault(r.capitalize(), f)
 
-    def _make(self, kind: Kind, value: str, n: Iterator[int]) -> str:
+    def _make(self, kind: Kind, value: str, n: Iterator[int], attempt: int = 0) -> str:
         if kind == "name":
             first = FIRST[(next(n) * 256 + next(n)) % len(FIRST)]
             last = LAST[(next(n) * 256 + next(n)) % len(LAST)]
@@ -256,6 +257,12 @@ class Masker:
             first = FIRST[(next(n) * 256 + next(n)) % len(FIRST)].lower()
             last = LAST[(next(n) * 256 + next(n)) % len(LAST)].lower()
             domain = DOMAINS[next(n) % len(DOMAINS)]
+            # 'olivia.smith@...' of a person already masked: the email of their fake name
+            local = value.strip().split("@")[0]
+            person = self.fakes.get(("name", identity("name", re.sub(r"[._-]+", " ", local))))
+            if person is not None and " " in person and "," not in person:
+                first, last = (p.lower() for p in person.split(" ", 1))
+                return f"{first}.{last}{attempt or ''}@{domain}"
             return f"{first}.{last}{next(n) % 100}@{domain}"
         if kind in ("phone", "account"):
             plus = value.lstrip().startswith("+")
@@ -422,21 +429,21 @@ def mask_tables(tables: Mapping[str, Table], key: bytes,
                                         if r.values.get(col, "").strip())
     rows = {name: [dict(r.values) for r in t.rows] for name, t in tables.items()}
     reports: list[ColumnReport] = []
-    for name in tables:
-        for col, plan in plans[name].items():
-            if plan.kind not in STRUCTURED:
-                continue
-            rep = ColumnReport(name, col, plan.kind, plan.detected_by)
-            distinct = set()
-            for row in rows[name]:
-                value = row.get(col, "")
-                if value.strip():
-                    fake = masker.fake(plan.kind, value.strip())
-                    row[col] = value.replace(value.strip(), fake)
-                    rep.cells_replaced += 1
-                    distinct.add(identity(plan.kind, value))
-            rep.distinct_values = len(distinct)
-            reports.append(rep)
+    # names first: an email written from a name then gets the email of the fake name
+    order = sorted(((name, col, plan) for name in tables for col, plan in plans[name].items()
+                    if plan.kind in STRUCTURED), key=lambda x: x[2].kind != "name")
+    for name, col, plan in order:
+        rep = ColumnReport(name, col, plan.kind, plan.detected_by)
+        distinct = set()
+        for row in rows[name]:
+            value = row.get(col, "")
+            if value.strip():
+                fake = masker.fake(plan.kind, value.strip())
+                row[col] = value.replace(value.strip(), fake)
+                rep.cells_replaced += 1
+                distinct.add(identity(plan.kind, value))
+        rep.distinct_values = len(distinct)
+        reports.append(rep)
     known, kinds = known_pattern(masker)
     for name in tables:
         for col, plan in plans[name].items():
