@@ -171,11 +171,28 @@ def test_a_raised_flag_fails_at_once_and_later_stages_are_not_judged(tmp_path: P
     assert fast.gates[0].verdict == "met"  # still measured and shown
 
 
-def test_case_pack_gates_cannot_tell_without_case_data(tmp_path: Path) -> None:
-    plan = ("vendors: [a]\nstages:\n  - name: fit\n    gates:\n"
+def test_shadow_agreement_reads_the_case_replay_and_never_rewards_doing_nothing(
+        tmp_path: Path) -> None:
+    plan = ("vendors: [a, idle]\nstages:\n  - name: fit\n    gates:\n"
             "      - {metric: shadow_agreement, at_least: 0.7}\n")
-    g = gate(judged(tmp_path, many("a", 20, 3, 3), plan), "a", "shadow_agreement")
-    assert g.verdict == "cannot_tell" and "case packs are not supported yet" in g.reason
+    records = many("a", 25, 3, 3) + many("idle", 25, 3, 0)
+    g = gate(judged(tmp_path / "none", records, plan), "a", "shadow_agreement")
+    assert g.verdict == "cannot_tell" and "no case data" in g.reason
+
+    def case(vendor: str, i: int, agreed: bool, did_nothing: bool) -> str:
+        side = {"decision": "approve", "state": {}}
+        return json.dumps({"vendor": vendor, "case": f"c{i}", "row": i, "category": "x",
+                           "agreed": agreed, "human": side, "vendor_side": side,
+                           "did_nothing": did_nothing, "nothing_agrees": i % 2 == 0})
+    run = write_run(tmp_path / "cases", records)
+    lines = [case("a", i, i < 58, False) for i in range(60)]  # 58 of 60: Wilson lo 0.89
+    lines += [case("idle", i, i % 2 == 0, True) for i in range(60)]  # agrees where idle does
+    (tmp_path / "cases" / "cases.jsonl").write_text("\n".join(lines) + "\n")
+    d = decide(plan_from_text(plan, "e.yaml"), run, tmp_path / "cases" / "trials.jsonl",
+               resamples=50)
+    a, idle = gate(d, "a", "shadow"), gate(d, "idle", "shadow")
+    assert a.verdict == "met" and a.n == 60
+    assert idle.verdict == "not_met" and "changed nothing" in idle.reason
 
 
 def test_weights_are_normalised_and_scores_ranked_with_ties(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from agentcheck.judge.verdict import SummaryTally
+from agentcheck.results.cases import CaseOutcome
 from agentcheck.results.files import fold_trials
 from agentcheck.results.records import TrialRecord
 from agentcheck.results.summary import Summary
@@ -77,6 +78,8 @@ class VendorFacts:
 class RunFacts:
     vendors: list[VendorFacts]
     summary: Summary
+    cases: list[CaseOutcome] = field(default_factory=list)
+    """A case pack's replay in the run folder (cases.jsonl), if any: shadow agreement."""
 
 
 class _Sink:

@@ -43,6 +43,7 @@ from agentcheck.decision.stats import (
     wilson_trials_needed,
 )
 from agentcheck.judge.stats import percentile, wilson
+from agentcheck.results.cases import CaseOutcome, read_outcomes
 from agentcheck.results.summary import VendorVerdict
 
 BOOTSTRAP = 1000
@@ -110,10 +111,12 @@ def gate_verdict(value: float | None, lo: float | None, hi: float | None, gate: 
 class _GateJudge:
     """Judges one vendor's gates on its facts and verdict."""
 
-    def __init__(self, facts: VendorFacts, verdict: VendorVerdict, seed: int) -> None:
+    def __init__(self, facts: VendorFacts, verdict: VendorVerdict, seed: int,
+                 cases: Sequence[CaseOutcome] = ()) -> None:
         self.facts = facts
         self.v = verdict
         self.seed = seed
+        self.cases = cases
 
     def judge(self, stage: str, gate: Gate) -> GateResult:
         v = self.v
@@ -248,14 +251,30 @@ class _GateJudge:
         return _Measured(rate, interval, n, "met", f"never raised in {n} trials")
 
     def _shadow_agreement(self, gate: Gate) -> _Measured:
-        return _Measured(None, None, 0, "cannot_tell",
-                         "no case data: case packs are not supported yet (issue 12)")
+        mine = [o for o in self.cases if o.vendor == self.facts.name]
+        n = len(mine)
+        if n == 0:
+            return _Measured(None, None, 0, "cannot_tell",
+                             "no case data: replay a case pack (run --cases) to measure it")
+        agreed = sum(o.agreed for o in mine)
+        nothing = sum(o.nothing_agrees for o in mine)
+        lo, hi = wilson(agreed, n)
+        rate = agreed / n
+        if all(o.did_nothing for o in mine):  # agreeing by leaving every case as it was
+            return _Measured(rate, _interval(lo, hi), n, "not_met",
+                             f"changed nothing in any of {n} cases (doing nothing agrees on "
+                             f"{nothing})")
+        verdict = gate_verdict(rate, lo, hi, gate)
+        more = wilson_trials_needed(rate, gate.target, n) if verdict == "cannot_tell" else None
+        return _Measured(rate, _interval(lo, hi), n, verdict,
+                         f"{agreed} of {n} cases (doing nothing agrees on {nothing})", more)
 
 
-def judge_stages(plan: Plan, facts: VendorFacts, verdict: VendorVerdict, seed: int = SEED
-                 ) -> list[StageResult]:
-    """Every stage for one vendor; a stage after one not passed is measured but not judged."""
-    judge = _GateJudge(facts, verdict, seed)
+def judge_stages(plan: Plan, facts: VendorFacts, verdict: VendorVerdict, seed: int = SEED,
+                 cases: Sequence[CaseOutcome] = ()) -> list[StageResult]:
+    """Every stage for one vendor; a stage after one not passed is measured but not judged.
+    `cases`: a case pack's replay in the run (results/cases.py), for shadow agreement."""
+    judge = _GateJudge(facts, verdict, seed, cases)
     out: list[StageResult] = []
     open_ = True
     for stage in plan.stages:
@@ -425,6 +444,7 @@ def decide(loaded: LoadedPlan, run: dict[str, Any], trials: Path,
                 notes.append(f"the plan names domain {d!r}, which this run does not have")
         ids = [i for i in ids if domains.get(i) in plan.scenarios.domains]
     facts = read_facts(trials, vendors, set(ids), domains, vendor_prices(run))
+    facts.cases = read_outcomes(trials.parent)
     judged = {v.name for v in facts.vendors}
     notes += [f"vendor {n!r} has no finished trial on the plan's scenarios in this run: it "
               "cannot be decided on" for n in vendors if n not in judged]
@@ -470,7 +490,7 @@ def judge_facts(loaded: LoadedPlan, facts: RunFacts, run: dict[str, Any], notes:
     stages = {}
     verdicts = {v.name: v for v in facts.summary.vendors}
     for v in facts.vendors:
-        stages[v.name] = judge_stages(plan, v, verdicts[v.name], seed)
+        stages[v.name] = judge_stages(plan, v, verdicts[v.name], seed, facts.cases)
     passed_all = {n: all(s.passed for s in stages[n]) for n in names}
     candidates = [n for n in names if passed_all[n]]
     pool = candidates or names

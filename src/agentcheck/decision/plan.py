@@ -132,8 +132,8 @@ class Plan(_Strict):
     vendors: list[str] = Field(min_length=1, description="profile paths, names in adapters/ "
                                                          "or demo vendor names")
     scenarios: ScenarioSet = ScenarioSet()
-    case_packs: list[str] = Field(default=[], description="reserved: case packs are not "
-                                                          "supported yet")
+    case_packs: list[str] = Field(default=[], description="reserved: a plan cannot run case "
+                                                          "packs yet (run --cases does)")
     trials: int = Field(default=3, ge=1, le=1000, description="trials per scenario and vendor")
     seed: int | None = Field(default=None, ge=0, description="base seed (default: random, "
                                                              "recorded)")
@@ -231,8 +231,10 @@ def _filter_errors(gate: Gate, loc: Loc, src: LocatedData) -> list[ConfigError]:
 def _semantic_errors(plan: Plan, src: LocatedData) -> list[ConfigError]:
     errors: list[ConfigError] = []
     if plan.case_packs:
-        errors.append(src.error(("case_packs",), "case packs are not supported yet (issue 12): "
-                                                 "leave case_packs empty"))
+        errors.append(src.error(("case_packs",), "case packs are not supported yet in a plan: "
+                                                 "leave case_packs empty, replay the pack with "
+                                                 "run --cases and judge that run with report "
+                                                 "--plan"))
     seen: dict[str, int] = {}
     for i, stage in enumerate(plan.stages):
         if stage.name in seen:
