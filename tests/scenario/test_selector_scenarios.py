@@ -83,7 +83,7 @@ def travel(w: dict[str, list[dict[str, Any]]], wrong: bool) -> list[Any]:
     return [call("get_trip", trip_id=trip["id"]),
             call("search_flights", destination=trip["destination"]),
             call("book_flight", trip_id=trip["id"], flight_id=chosen["id"]),
-            say(f"He reservado el vuelo {chosen['flight_number']}.")]
+            say(f"Booked flight {chosen['flight_number']}.")]
 
 
 CASES: list[tuple[str, Turns]] = [
@@ -93,7 +93,7 @@ CASES: list[tuple[str, Turns]] = [
     ("contracts/send-non-renewal-notice-to-notices-address.yaml", contracts),
     ("contracts/send-non-renewal-notice-to-notices-address.yaml", contracts_copy_address),
     ("security-operations/triage-macro-alert-isolate-riskiest-workstation.yaml", security),
-    ("travel/es-book-cheapest-in-policy-flight-arriving-day-before.yaml", travel),
+    ("travel/book-cheapest-in-policy-flight-landing-before-meeting-day.yaml", travel),
 ]
 
 
