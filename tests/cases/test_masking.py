@@ -89,6 +89,11 @@ def test_fakes_look_real() -> None:
         m.fake("name", "olivia smith") == name.lower()
     assert re.fullmatch(r"[a-z]+\.[a-z]+\d*@[a-z.]+", m.fake("email", "Olivia@Corp.test"))
     assert m.fake("email", "olivia@corp.test") == m.fake("email", "OLIVIA@corp.test")
+    # free text: phones masked with their country code kept; dates and times are no phones
+    text, n = m.mask_text("opened 2026-08-07 10:30; call +44 20 7946 0958 or 555.201.3344",
+                          None, {})
+    assert n == 2 and text.startswith("opened 2026-08-07 10:30; call +44 ")
+    assert "7946" not in text and "201.3344" not in text
     # two different people never share a fake
     fakes = {m.fake("name", f"Person Number{i}") for i in range(800)}
     assert len(fakes) == 800

@@ -54,6 +54,8 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
 CARD_RE = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 PHONE_RE = re.compile(r"(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]\(?\d{2,5}\)?){2,5}(?!\w)")
+DATE_START_RE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
+"""A date ('2026-08-07 10' would otherwise pass for a phone number in free text)."""
 TEXT_HEADERS = {"description", "notes", "note", "comment", "comments", "body", "message",
                 "text", "summary", "details", "request", "subject", "reason", "remarks"}
 PERSON_WORDS = {"requester", "requestor", "employee", "manager", "approver", "contact",
@@ -265,15 +267,11 @@ class Masker:
                 return f"{first}.{last}{attempt or ''}@{domain}"
             return f"{first}.{last}{next(n) % 100}@{domain}"
         if kind in ("phone", "account"):
-            plus = value.lstrip().startswith("+")
-            out, first_digit = [], True
-            for ch in value:
-                if ch.isdigit():
-                    out.append(ch if plus and first_digit else str(next(n) % 10))
-                    first_digit = False
-                else:
-                    out.append(ch)
-            return "".join(out)
+            # a phone's country code ('+44') stays: the number still dials the same country
+            keep = len(m.group(0)) if kind == "phone" and (
+                m := re.match(r"\s*\+\d{1,3}(?=\D)", value)) else 0
+            return value[:keep] + "".join(str(next(n) % 10) if ch.isdigit() else ch
+                                          for ch in value[keep:])
         if kind == "card":
             digits = re.sub(r"\D", "", value)
             body = digits[:1] + "".join(str(next(n) % 10) for _ in digits[1:-1])
@@ -313,6 +311,7 @@ class Masker:
                            else m.group(0), text)
         text = PHONE_RE.sub(lambda m: sub("phone")(m)
                             if 9 <= len(re.sub(r"\D", "", m.group(0))) <= 15
+                            and not DATE_START_RE.match(m.group(0))
                             and not _is_fake(self, m.group(0)) else m.group(0), text)
         if known is not None:
             def known_repl(m: re.Match[str]) -> str:
