@@ -137,3 +137,32 @@ def test_an_incomplete_run_passes_no_plan(planned_run: tuple[Path, Path], tmp_pa
     done = agentcheck("report", str(copy), "--plan", str(plan), "--out", str(tmp_path / "r"))
     assert done.returncode == 3
     assert "gate failed: incomplete run" in done.stderr
+
+
+def test_a_case_pack_replay_is_judged_on_shadow_agreement(tmp_path: Path) -> None:
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "examples" / "case-packs" / "it-access", pack)
+    env = {"AGENTCHECK_MASKING_KEY": "ab" * 32}
+    exports = ROOT / "examples" / "case-packs" / "exports" / "it-access"
+    done = agentcheck("import", str(exports / "requests.csv"), str(exports / "employees.csv"),
+                      "--pack", str(pack), env=env)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "cases"
+    done = agentcheck("run", "--cases", str(pack), "--sample", "20", "--seed", "7", "--out",
+                      str(out), "--quiet", "--vendor", "demo-agent", "--vendor", "demo-chatbot",
+                      env=env)
+    assert done.returncode == 0, done.stderr
+    plan = tmp_path / "shadow.yaml"
+    plan.write_text("vendors: [demo-agent, demo-chatbot]\nstages:\n  - name: fit\n    gates:\n"
+                    "      - {metric: shadow_agreement, at_least: 0.5}\n")
+    done = agentcheck("report", str(out), "--plan", str(plan), "--out", str(tmp_path / "r"))
+    md = (tmp_path / "r" / "report.md").read_text()
+    row = next(line for line in md.splitlines() if line.startswith("| demo-chatbot")
+               and "shadow" in line)
+    assert "not met" in row and "changed nothing in any of 20 cases" in row
+    agent = next(line for line in md.splitlines() if line.startswith("| demo-agent")
+                 and "shadow" in line)
+    assert "of 20 cases" in agent and "| met" in agent  # measured on the replay
+    assert done.returncode == 0, done.stderr

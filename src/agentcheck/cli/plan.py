@@ -116,7 +116,9 @@ def judge_run(loaded: LoadedPlan, run_dir: Path, run: dict[str, Any]) -> Decisio
         scenario_ids = [str(s) for s in rec.get("scenario_domains", {})]
     else:
         names = [_vendor_name(v, rec) for v in loaded.plan.vendors]
-        scenario_ids = _scenario_ids(loaded)
+        # a case-pack replay's scenarios are its cases, in no scenario file: all of them count
+        cases = (run_dir / "cases.jsonl").is_file()
+        scenario_ids = None if cases else _scenario_ids(loaded)
     return decide(loaded, run, run_dir / "trials.jsonl", names, scenario_ids)
 
 
