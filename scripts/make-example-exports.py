@@ -12,6 +12,7 @@ Seeded: the same files on every run. Every person, email, phone, card and IBAN i
 queue's policy, with the deviations a real team has (about one in ten).
 
     python scripts/make-example-exports.py            # writes examples/case-packs/
+    python scripts/make-example-exports.py --out DIR  # elsewhere
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ SYSTEMS = [("SAP Finance", "Finance app"), ("Workday", "HR system"), ("GlobalPro
            ("Jira", "Collaboration")]
 
 
-def it_access(rng: random.Random) -> None:
+def it_access(rng: random.Random, root: Path) -> None:
     staff = people(rng, 90)
     employees = []
     for i, (name, email) in enumerate(staff):
@@ -134,7 +135,7 @@ def it_access(rng: random.Random) -> None:
         rows.insert(rng.randint(0, len(rows)), list(rng.choice(rows)))
     for _ in range(3):
         rows.insert(rng.randint(0, len(rows)), [""] * 12)
-    out = ROOT / "exports" / "it-access"
+    out = root / "exports" / "it-access"
     write_csv(out / "requests.csv", ["ticket_id", "opened", "requester_name",
                                      "requester_email", "employee_id", "system",
                                      "access_level", "manager_approved", "request_text",
@@ -158,7 +159,7 @@ def amount_text(rng: random.Random, amount: float) -> str:
                         f"{amount:.2f} USD"], [50, 15, 15, 10, 10])[0]
 
 
-def ap_invoices(rng: random.Random) -> None:
+def ap_invoices(rng: random.Random, root: Path) -> None:
     contacts = people(rng, 40)
     companies = ["Contoso Supplies", "Fabrikam Metals", "Tailspin Logistics", "Litware Labs",
                  "Adatum Office", "Proseware Print", "Wingtip Catering", "Coho Utilities",
@@ -208,7 +209,7 @@ def ap_invoices(rng: random.Random) -> None:
         rows.insert(rng.randint(0, len(rows)), list(rng.choice(rows)))
     for _ in range(2):
         rows.insert(rng.randint(0, len(rows)), [""] * 11)
-    out = ROOT / "exports" / "ap-invoices"
+    out = root / "exports" / "ap-invoices"
     write_csv(out / "invoices.csv", ["invoice_id", "supplier_id", "supplier_name",
                                      "invoice_number", "invoice_date", "amount", "po_number",
                                      "request_text", "category", "action_taken",
@@ -402,16 +403,17 @@ reference:
 
 
 def main() -> int:
-    it_access(random.Random(f"{SEED}/it-access"))
-    ap_invoices(random.Random(f"{SEED}/ap-invoices"))
+    root = Path(sys.argv[2]) if len(sys.argv) == 3 and sys.argv[1] == "--out" else ROOT
+    it_access(random.Random(f"{SEED}/it-access"), root)
+    ap_invoices(random.Random(f"{SEED}/ap-invoices"), root)
     for name, pack, template, file in (
             ("it-access", IT_PACK, IT_TEMPLATE, "it-access-request.yaml"),
             ("ap-invoices", AP_PACK, AP_TEMPLATE, "ap-invoice.yaml")):
-        folder = ROOT / name
+        folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "pack.yaml").write_text(pack, encoding="utf-8")
         (folder / file).write_text(template, encoding="utf-8")
-    print(f"wrote {ROOT}", file=sys.stderr)
+    print(f"wrote {root}", file=sys.stderr)
     return 0
 
 
