@@ -166,3 +166,16 @@ def test_a_case_pack_replay_is_judged_on_shadow_agreement(tmp_path: Path) -> Non
                  and "shadow" in line)
     assert "of 20 cases" in agent and "| met" in agent  # measured on the replay
     assert done.returncode == 0, done.stderr
+
+
+def test_the_example_plan_runs_as_the_readme_says(tmp_path: Path) -> None:
+    """README: the example plan runs against the demo vendors from the repository root; the
+    demo agent passes every gate, the demo chatbot does not."""
+    out = tmp_path / "run"
+    done = agentcheck("run", "--plan", "examples/plans/evaluation.yaml", "--out", str(out),
+                      "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "top choice: demo-agent" in done.stdout
+    md = (out / "report.md").read_text()
+    assert "demo-agent passed every gate." in md
+    assert "demo-chatbot did not pass stage capability." in md
