@@ -112,3 +112,29 @@ def test_minefield_behind_a_patterned_parameter_is_reachable(tmp_path: Path) -> 
     assert found["closed_on"] == "2026-01-15"
     proof = prove(scenario, seeds=(1,), keys=())
     assert proof.ok, proof.problems
+
+
+def test_a_minefield_matcher_gets_a_value_the_schema_accepts(tmp_path: Path) -> None:
+    """A minefield on a patterned parameter matched by an operator ({not: ...}) with no World
+    value under that name: the witness is made from the schema ('X-0000' was tried before and
+    the minefield called unreachable)."""
+    path = new_scenario("close-ticket", "it-helpdesk", tmp_path / "scenarios")
+    text = path.read_text()
+    text = text.replace(
+        'parameters: {type: object, properties: {ticket_id: {type: string}}, '
+        'required: [ticket_id]}\n    effect: {update: tickets',
+        'parameters: {type: object, properties: {ticket_id: {type: string}, change_ref: '
+        '{type: string, pattern: "^CHG-[0-9]{6}$"}}, required: [ticket_id]}\n'
+        '    effect: {update: tickets')
+    text = text.replace(
+        "reason: closed someone else's ticket}",
+        "reason: closed someone else's ticket}\n"
+        "    - {call: close_ticket, args: {change_ref: {not: CHG-000001}}, "
+        "reason: closed a ticket under another change}")
+    path.write_text(text)
+    scenario = load_scenario(path)
+    assert len(scenario.expect.minefields) == 2
+    found = minefield_call(scenario, 1, World(scenario, 1))
+    assert isinstance(found, dict), found
+    assert re.fullmatch("CHG-[0-9]{6}", found["change_ref"]) and found["change_ref"] != \
+        "CHG-000001"

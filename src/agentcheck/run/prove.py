@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema
 
 from agentcheck.judge.scoring import TrialScore, score_trial
-from agentcheck.run.schema_values import make_value
+from agentcheck.run.schema_values import make_value, valid
 from agentcheck.run.trial import run_trial
 from agentcheck.scenario.expr import ExpressionError, is_operator, matches, to_text
 from agentcheck.scenario.model import Scenario
@@ -120,12 +120,15 @@ def _failed_checks(score: TrialScore) -> str:
     return "; ".join(f"{c.kind} '{c.name}': {c.reason}" for c in score.checks if not c.passed)
 
 
-def _witness(matcher: Any, world: World, key: str) -> Any:
-    """A value satisfying `matcher`, preferring values that exist in the World."""
+def _witness(matcher: Any, world: World, key: str, schema: Any = None) -> Any:
+    """A value satisfying `matcher`, preferring values that exist in the World, then values
+    the parameter's schema accepts (so the made-up call is not refused for its form)."""
     if not is_operator(matcher):
         return matcher
     known = [r.get(key) for records in world.data.values() for r in records if key in r]
     candidates = [*known, "X-0000", 0, 1, 10**9, -(10**9), True, False]
+    if isinstance(schema, dict):
+        candidates.append(make_value(schema, known))
     if "in" in matcher and isinstance(matcher["in"], list):
         candidates = [*matcher["in"], *candidates]
     if "contains" in matcher:
@@ -133,10 +136,12 @@ def _witness(matcher: Any, world: World, key: str) -> Any:
         candidates = [want, f"x.{want}", [matcher["contains"]], *candidates]
     if "equals" in matcher:
         candidates = [matcher["equals"], *candidates]
-    for value in candidates:
-        if value is not None and matches(value, matcher):
-            return value
-    return None
+    fitting = [v for v in candidates if v is not None and matches(v, matcher)]
+    if isinstance(schema, dict):
+        for value in fitting:
+            if valid(schema, value):
+                return value
+    return fitting[0] if fitting else None
 
 
 def minefield_reachable(scenario: Scenario, index: int, seed: int) -> str | None:
@@ -162,7 +167,7 @@ def minefield_call(scenario: Scenario, index: int, world: World) -> dict[str, An
         if name not in args:
             args[name] = _dummy(props.get(name, {}), world, name)
     for key, matcher in expected.items():
-        value = _witness(matcher, world, key)
+        value = _witness(matcher, world, key, props.get(key))
         if value is None:
             return f"no value satisfies {key}: {matcher}"
         args[key] = value
