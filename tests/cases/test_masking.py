@@ -157,3 +157,27 @@ def test_check_masking_finds_a_surviving_value(pack_dir: Path, capsys: pytest.Ca
         in err
     assert "liam.jones@corp.test" not in err and "5500000000000004" not in err
     assert "masking check failed: 2 original value(s) survive" in err
+
+
+def test_an_xlsx_export_is_masked_into_xlsx(pack_dir: Path) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    exports = pack_dir.parent / "exports"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in csv.reader(io.StringIO((exports / "requests.csv").read_text())):
+        sheet.append(row)
+    book.save(exports / "requests.xlsx")
+    (exports / "requests.csv").unlink()
+    pack = pack_dir / "pack.yaml"
+    pack.write_text(pack.read_text().replace("file: requests.csv", "file: requests.xlsx"))
+    import_pack(sources(pack_dir), pack_dir, {"AGENTCHECK_MASKING_KEY": KEY})
+    masked = read_table(pack_dir / "requests.xlsx")
+    assert [r.values["ticket_id"] for r in masked.rows] == ["R-1", "R-2", "R-3", "R-2", "R-4"]
+    assert "Olivia Smith" not in str([r.values for r in masked.rows])
+    assert check_masking(pack_dir, sources(pack_dir)) == []
+    assert len(load_pack(pack_dir).cases) == 4
