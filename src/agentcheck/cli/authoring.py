@@ -137,9 +137,8 @@ def validate(paths: list[Path], prove: bool = False) -> int:
 def _lint(scenarios: list[Scenario]) -> list[ConfigError]:
     """The static checks (scenario/lint.py) of every scenario that loaded."""
     from agentcheck.scenario.lint import lint
-    from agentcheck.scenario.source import load_file
 
     errors: list[ConfigError] = []
     for sc in scenarios:
-        errors.extend(lint(sc, load_file(Path(sc.path))))
+        errors.extend(lint(sc))
     return errors

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from agentcheck.core.errors import ConfigError
@@ -28,7 +29,7 @@ from agentcheck.scenario.expr import TEMPLATE_RE, ExpressionError, compile_path
 from agentcheck.scenario.expr.functions import ScenarioFunctions
 from agentcheck.scenario.expr.generators import Generators, parse_generator
 from agentcheck.scenario.model import Scenario
-from agentcheck.scenario.source import Loc, LocatedData
+from agentcheck.scenario.source import Loc, LocatedData, load_file
 from agentcheck.scenario.tools import Tool
 
 
@@ -283,11 +284,12 @@ def _project(shape: Shape, fields: list[str] | None) -> Shape:
 
 
 class Linter:
-    def __init__(self, sc: Scenario, src: LocatedData) -> None:
+    def __init__(self, sc: Scenario) -> None:
         self.sc = sc
-        self.src = src
+        # the file as written (aliases, only the keys the author set) without parsing it again
+        self.data: dict[str, Any] = sc.model_dump(by_alias=True, exclude_unset=True)
         self.ctx = _world_shapes(sc)
-        self.errors: list[ConfigError] = []
+        self.found: list[tuple[Loc, str]] = []
         self.functions = _known_functions()
         self.generators = set(Generators.NAMES)
 
@@ -296,7 +298,7 @@ class Linter:
         for problem in problems:
             if problem not in seen:
                 seen.add(problem)
-                self.errors.append(self.src.error(loc, problem))
+                self.found.append((loc, problem))
 
     def expression(self, expr: str, root: Shape, loc: Loc) -> Shape:
         """Check one JMESPath expression (its own `{{ }}` parts first); returns its shape."""
@@ -361,8 +363,8 @@ class Linter:
         self.report(loc, walker.problems)
 
     # ------------------------------------------------------------------------ the file's parts
-    def run(self) -> list[ConfigError]:
-        raw = self.src.data
+    def run(self) -> list[tuple[Loc, str]]:
+        raw = self.data
         world = self.ctx.world
         for name, records in raw.get("world", {}).items():
             for i, record in enumerate(records or []):
@@ -388,7 +390,7 @@ class Linter:
         for j, secret in enumerate(raw.get("secrets", []) or []):
             self.value(secret.get("value"), world, ("secrets", j, "value"))
         self.reference(raw.get("reference", []), by_name)
-        return self.errors
+        return self.found
 
     def tool(self, i: int, tool: Tool, raw: dict[str, Any]) -> Shape:
         """Check a tool's effect and guards; returns the shape of its result."""
@@ -452,7 +454,12 @@ class Linter:
                 seen[str(step["save"])] = found[1]
 
 
-def lint(sc: Scenario, src: LocatedData) -> list[ConfigError]:
+def lint(sc: Scenario, src: LocatedData | None = None) -> list[ConfigError]:
     """Every unknown collection, field, parameter, saved name or function the scenario's
-    expressions read, as file:line errors."""
-    return Linter(sc, src).run()
+    expressions read, as file:line errors. The file is read again (`src`, when not given) only
+    to number the lines of problems found."""
+    found = Linter(sc).run()
+    if not found:
+        return []
+    located = src if src is not None else load_file(Path(sc.path))
+    return [located.error(loc, message) for loc, message in found]
