@@ -132,3 +132,51 @@ def test_parse_errors_are_whole(expr: str, message: str) -> None:
     with pytest.raises(ExpressionError) as info:
         compile_path(expr)
     assert str(info.value) == message
+
+
+# every selector in every language: (text, {expression: value})
+MATRIX = {
+    "en": ("Order ORD-7Q2 shipped. 2026-05-04 is my start date. My deputy, ana@example.com, "
+           "covers from 2026-05-11; the total was 1,234.50.",
+           {"value_after(user, 'deputy', 'email')": "ana@example.com",
+            "value_before(user, 'is my start date', 'date')": "2026-05-04",
+            "value_near(user, 'covers', 'date')": "2026-05-11",
+            "email_near(user, 'deputy')": "ana@example.com",
+            "date_near(user, 'start date')": "2026-05-04",
+            "number_near(user, 'total')": 1234.5,
+            "id_near(user, 'order', 'ORD')": "ORD-7Q2"}),
+    "es": ("El pedido ORD-7Q2 ya salió. El 2026-05-04 es mi fecha de inicio. Mi suplente, "
+           "ana@example.com, cubre desde el 2026-05-11; el total fue 1.234,50 €.",
+           {"value_after(user, 'suplente', 'email')": "ana@example.com",
+            "value_before(user, 'fecha de inicio', 'date')": "2026-05-04",
+            "value_near(user, 'cubre', 'date')": "2026-05-11",
+            "email_near(user, 'suplente')": "ana@example.com",
+            "date_near(user, 'inicio')": "2026-05-04",
+            "number_near(user, 'total')": 1234.5,
+            "id_near(user, 'pedido', 'ORD')": "ORD-7Q2"}),
+    "zh-TW": ("訂單ORD-7Q2已出貨。2026年5月4日是我的到職日。我的代理人是ana@example.com，"
+              "自2026-05-11起代理。總額為1,234.50元。",
+              {"value_after(user, '代理人', 'email')": "ana@example.com",
+               "value_before(user, '到職日', 'date')": "2026-05-04",
+               "value_near(user, '起代理', 'date')": "2026-05-11",
+               "email_near(user, '代理人')": "ana@example.com",
+               "date_near(user, '到職')": "2026-05-04",
+               "number_near(user, '總額')": 1234.5,
+               "id_near(user, '訂單', 'ORD')": "ORD-7Q2"}),
+    "ja": ("注文ORD-7Q2は出荷済みです。2026/5/4が入社日です。代理はana@example.comで、"
+           "2026-05-11から担当します。合計は1,234.50円でした。",
+           {"value_after(user, '代理', 'email')": "ana@example.com",
+            "value_before(user, '入社日', 'date')": "2026-05-04",
+            "value_near(user, '担当', 'date')": "2026-05-11",
+            "email_near(user, '代理')": "ana@example.com",
+            "date_near(user, '入社')": "2026-05-04",
+            "number_near(user, '合計')": 1234.5,
+            "id_near(user, '注文', 'ORD')": "ORD-7Q2"}),
+}
+
+
+@pytest.mark.parametrize(("lang", "expr"), [(lang, expr) for lang, (_, cases) in MATRIX.items()
+                                            for expr in cases])
+def test_every_selector_in_every_language(lang: str, expr: str) -> None:
+    text, cases = MATRIX[lang]
+    assert search(expr, {"user": text}) == cases[expr]
