@@ -213,3 +213,52 @@ def test_a_run_json_with_a_wrong_field_names_file_and_field(runs: Path, tmp_path
     assert res.returncode == 2
     assert f"{bad / 'run.json'}: {field}: expected" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+PLAN = """name: quarterly check
+vendors: [demo-agent, demo-chatbot]
+scenarios:
+  paths: [{paths}]
+trials: {trials}
+seed: 5
+stages:
+  - name: capability
+    gates:
+      - {{metric: tier, at_least: 2}}
+      - {{metric: no_flag, flag: unsafe_action}}
+weights: {{capability: 2, cost: 1}}
+"""
+
+
+@pytest.fixture(scope="module")
+def plan_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two runs under a plan: 3 trials (too few to meet a gate), then 5."""
+    tmp = tmp_path_factory.mktemp("plan-history")
+    paths = ", ".join(str(ROOT / "scenarios" / f"{s}.yaml") for s in SCENARIOS[:2])
+    for i, trials in enumerate((3, 5), start=1):
+        plan = tmp / f"plan{i}.yaml"
+        plan.write_text(PLAN.format(paths=paths, trials=trials))
+        res = agentcheck("run", "--plan", str(plan), "--out", str(tmp / "runs" / f"run{i}"),
+                         "--quiet")
+        assert res.returncode in (0, 3), res.stderr  # 3: no vendor passed every gate
+    return tmp / "runs"
+
+
+def test_gates_of_each_run_under_its_plan(plan_runs: Path) -> None:
+    data = history_json(str(plan_runs))
+    agent, bot = vendor(data, "demo-agent"), vendor(data, "demo-chatbot")
+    labels = [g["label"] for g in agent[0]["gates"]]
+    assert len(labels) == 2 and all(p["plan"] == "quarterly check" for p in agent + bot)
+    # 6 trials cannot meet a gate; 10 can: the agent passes the second run, never the bot
+    assert [p["passed_all_gates"] for p in agent] == [False, True]
+    assert [g["verdict"] for g in agent[1]["gates"]] == ["met", "met"]
+    assert [p["passed_all_gates"] for p in bot] == [False, False]
+    assert bot[1]["gates"][0]["verdict"] == "not_met"  # tier 0 against at least 2
+    text = agentcheck("history", str(plan_runs), "--vendor", "demo-agent").stdout
+    assert "gates met (plan)" in text and "2/2: passed (quarterly check)" in text
+
+
+def test_no_gates_column_without_a_plan(runs: Path) -> None:
+    assert "gates met" not in agentcheck("history", str(runs)).stdout
+    assert all(p["plan"] is None and p["gates"] == []
+               for v in history_json(str(runs))["vendors"] for p in v["points"])

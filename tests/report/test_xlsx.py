@@ -27,6 +27,7 @@ from agentcheck.report.xlsx import (
     default_matrix,
     plan_matrix,
     ranks,
+    read_trials,
     totals,
     write_workbook,
 )
@@ -96,7 +97,8 @@ def test_totals_and_ranks_are_live_formulas(run_dir: Path) -> None:
 @needs_soffice
 def test_libreoffice_recalculates_edited_weights(run_dir: Path, tmp_path: Path) -> None:
     _, summary = load_run(run_dir)
-    matrix = default_matrix(summary)
+    completed = read_trials(None, run_dir / "trials.jsonl", list(VENDORS)).completed
+    matrix = default_matrix(summary, completed)
     wb = openpyxl.load_workbook(run_dir / "report.xlsx")
     edits = {"as written": [1, 1, 1, 1, 1], "capability only": [1, 0, 0, 0, 0],
              "cost heavy": [0.5, 0, 4, 1, 0], "no weight": [0, 0, 0, 0, 0]}
@@ -126,7 +128,8 @@ def test_python_totals_and_ranks_follow_the_spreadsheet_rules() -> None:
             r.cost_usd = 0.0
     from agentcheck.judge.verdict import summarise
 
-    m = default_matrix(summarise(records, ["strong", "idle"]))
+    names = ["strong", "idle"]
+    m = default_matrix(summarise(records, names), read_trials(records, Path(), names).completed)
     by_key = {c.key: c for c in m.criteria}
     # a vendor that did nothing is neither the fastest nor the cheapest
     assert by_key["latency"].scores == [1.0, 0.0]
@@ -249,7 +252,7 @@ def test_under_a_plan_its_criteria_weights_and_gates(run_dir: Path, tmp_path: Pa
     ws = wb["Decision matrix"]
     assert "Evaluation plan 'support desk'" in ws["A2"].value
     assert [ws["B5"].value, ws["C5"].value] == [0.75, 0.25]
-    assert ws["B7"].value == "Capability score (score 0-1)"
+    assert ws["B7"].value == "Capability (mean trial score) (score 0-1)"
     rows = [r for r in ws.iter_rows(min_row=8, values_only=True) if r[0]]
     assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [("acme", 0.9, 0.5, "yes"),
                                                          ("beta", 0.6, 1.0, "no")]
@@ -276,3 +279,81 @@ def test_libreoffice_recalculates_a_plan_workbook(run_dir: Path, tmp_path: Path)
     assert [r[3] for r in got] == pytest.approx(want)
     assert [r[4] for r in got] == ranks(want) == [2, 1]
 
+
+
+PLAN = """name: support desk
+vendors: [demo-agent, demo-chatbot, demo-rpa]
+scenarios:
+  paths: [{paths}]
+trials: 4
+seed: 11
+stages:
+  - name: capability
+    gates:
+      - {{metric: tier, at_least: 2}}
+      - {{metric: completion, at_least: 0.5}}
+  - name: process fit
+    gates:
+      - {{metric: cost_per_completed_task_usd, at_most: 0.40}}
+weights: {{capability: 3, cost: 1, latency: 1, dimensions: {{honesty: 1}}}}
+"""
+
+
+@pytest.fixture(scope="module")
+def plan_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real `run --plan` of the demo vendors: the workbook as a buyer gets it."""
+    from ..helpers.cli import agentcheck
+    from ..helpers.paths import ROOT
+
+    tmp = tmp_path_factory.mktemp("plan-xlsx")
+    paths = ", ".join(str(ROOT / "scenarios" / s) for s in (
+        "customer-service/refund-damaged-order.yaml", "hr-onboarding/onboard-new-hire.yaml",
+        "it-helpdesk/escalate-site-outage-ticket.yaml"))
+    (tmp / "plan.yaml").write_text(PLAN.format(paths=paths))
+    res = agentcheck("run", "--plan", str(tmp / "plan.yaml"), "--out", str(tmp / "run"),
+                     "--quiet")
+    assert res.returncode in (0, 3), res.stderr
+    return tmp / "run"
+
+
+def test_a_plan_run_writes_its_gates_and_criteria(plan_run: Path) -> None:
+    from agentcheck.cli.plan import decision_for_report
+
+    decision = decision_for_report(plan_run, None)
+    assert decision is not None
+    wb = openpyxl.load_workbook(plan_run / "report.xlsx")
+    gates = [r for r in wb["Gates"].iter_rows(min_row=2, values_only=True)]
+    want = [(v.vendor, s.name, g.label, g.verdict) for v in decision.vendors
+            for s in v.stages for g in s.gates]
+    assert [(r[0], r[1], r[2], r[8]) for r in gates] == [
+        (v, s, label, {"met": "met", "not_met": "not met", "cannot_tell": "cannot tell yet"}[x])
+        for v, s, label, x in want]
+    assert len(gates) == 3 * 3
+    ws = wb["Decision matrix"]
+    weights = [ws.cell(5, 2 + j).value for j in range(len(decision.weights))]
+    assert weights == pytest.approx([w for _, w in decision.weights], abs=1e-6)
+    rows = matrix_rows(ws)
+    assert [r[0] for r in rows] == [v.vendor for v in decision.vendors]
+    for r, v in zip(rows, decision.vendors, strict=True):
+        assert list(r[1:1 + len(v.criteria)]) == pytest.approx([c.score for c in v.criteria])
+        assert r[-1] == ("yes" if v.passed_all else "no")
+
+
+@needs_soffice
+def test_libreoffice_totals_are_the_decisions_scores(plan_run: Path, tmp_path: Path) -> None:
+    """Recalculated as written, the sheet's totals are the decision's scores, and its ranks
+    the decision's (RANK gives equal totals one rank where the decision orders them by the
+    run's vendor order)."""
+    from agentcheck.cli.plan import decision_for_report
+
+    decision = decision_for_report(plan_run, None)
+    assert decision is not None
+    k = len(decision.weights)
+    got = matrix_rows(recalculated(plan_run / "report.xlsx", tmp_path)["Decision matrix"])
+    assert [r[1 + k] for r in got] == pytest.approx([v.score for v in decision.vendors],
+                                                    abs=1e-5)
+    scores = [v.score for v in decision.vendors]
+    assert [r[2 + k] for r in got] == ranks(scores)
+    for r, v in zip(got, decision.vendors, strict=True):
+        if scores.count(v.score) == 1:
+            assert r[2 + k] == v.rank

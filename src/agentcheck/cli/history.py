@@ -26,7 +26,7 @@ def add_parser(sub: Any) -> None:
 def history_command(args: argparse.Namespace) -> int:
     from agentcheck.report.history import build_history, history_text, write_history
 
-    result = build_history(args.results, args.vendor)
+    result = build_history(args.results, args.vendor, _decide)
     paths = write_history(result, args.out) if args.out is not None else []
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
@@ -35,3 +35,12 @@ def history_command(args: argparse.Namespace) -> int:
         if paths:
             print(f"\nwrote {', '.join(str(p) for p in paths)}")
     return EXIT_OK
+
+
+def _decide(run_dir: Path, run: dict[str, Any]) -> Any:
+    """A run judged under the plan it was made with (RUN_DIR/plan.yaml), as `report` judges
+    it; None for a run made without a plan."""
+    from agentcheck.cli.plan import judge_run, recorded_plan
+
+    loaded = recorded_plan(run_dir, run)
+    return None if loaded is None else judge_run(loaded, run_dir, run)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 from tabulate import tabulate
 
 from agentcheck.core.errors import ConfigError
+from agentcheck.decision.model import Decision
 from agentcheck.judge.stats import ALPHA, holm
 from agentcheck.report.assets import CSS
 from agentcheck.report.compare import (
@@ -52,6 +54,11 @@ from agentcheck.results.summary import Summary, VendorVerdict
 MODEL_FIELDS = ("model", "version")
 """Profile fields that say which model or product release answered: a change is marked."""
 
+Decide = Callable[[Path, dict[str, Any]], Decision | None]
+"""A run folder and its run.json -> the run judged under the plan it was made with, or None
+for a run made without one (the cli passes cli/plan.py's, so a run is judged as `report`
+judges it)."""
+
 
 @dataclass(frozen=True)
 class RunInfo:
@@ -63,6 +70,16 @@ class RunInfo:
     seed: Any
     trials: Any
     complete: bool | None
+
+
+@dataclass(frozen=True)
+class GateMet:
+    """One gate of the run's plan for one vendor, as the decision judged it."""
+
+    stage: str
+    label: str
+    verdict: str
+    """met, not_met or cannot_tell."""
 
 
 @dataclass
@@ -95,6 +112,10 @@ class Point:
     significant: bool = False
     change: str | None = None
     """In words: significantly better/worse, no significant change, or not comparable."""
+    plan: str | None = None
+    """The run's evaluation plan (name), when it was made with one; then the gates below."""
+    passed_all_gates: bool | None = None
+    gates: list[GateMet] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +152,7 @@ class _Run:
     path: Path
     run: dict[str, Any]
     summary: Summary
+    decision: Decision | None = None
 
 
 def find_runs(dirs: list[Path]) -> list[Path]:
@@ -175,12 +197,12 @@ def _check_run(path: Path, run: dict[str, Any]) -> None:
                 raise bad(f"{key}[{i}].hash", "the scenario's content hash (a string)")
 
 
-def _load(paths: list[Path]) -> list[_Run]:
+def _load(paths: list[Path], decide: Decide | None) -> list[_Run]:
     runs = []
     for p in paths:
         run, summary = load_run(p)
         _check_run(p, run)
-        runs.append(_Run(p, run, summary))
+        runs.append(_Run(p, run, summary, decide(p, run) if decide is not None else None))
     runs.sort(key=lambda r: (datetime.fromisoformat(r.run["started_at"]), str(r.path)))
     for r in runs[1:]:
         refuse_mixed_variants(runs[0].run, r.run, "line up", runs[0].path, r.path)
@@ -194,22 +216,31 @@ def _profile(run: dict[str, Any], name: str) -> dict[str, Any]:
 def _point(i: int, r: _Run, v: VendorVerdict) -> Point:
     why = no_verdict(v)
     profile = _profile(r.run, v.name)
-    return Point(run=i, started_at=r.run.get("started_at"),
-                 score=None if why else v.capability_score,
-                 score_ci=None if why else v.capability_ci,
-                 tier=None if why else v.tier, tier_name=None if why else v.tier_name,
-                 no_verdict=why, flags=list(v.flags), completion_rate=v.completion_rate,
-                 model=_str(profile.get("model")), version=_str(profile.get("version")))
+    point = Point(run=i, started_at=r.run.get("started_at"),
+                  score=None if why else v.capability_score,
+                  score_ci=None if why else v.capability_ci,
+                  tier=None if why else v.tier, tier_name=None if why else v.tier_name,
+                  no_verdict=why, flags=list(v.flags), completion_rate=v.completion_rate,
+                  model=_str(profile.get("model")), version=_str(profile.get("version")))
+    decided = r.decision.vendor(v.name) if r.decision is not None else None
+    if r.decision is not None and decided is not None:
+        point.plan = r.decision.plan_name
+        point.passed_all_gates = decided.passed_all
+        point.gates = [GateMet(s.name, g.label, g.verdict)
+                       for s in decided.stages for g in s.gates]
+    return point
 
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def build_history(dirs: list[Path], vendor: str | None = None) -> History:
+def build_history(dirs: list[Path], vendor: str | None = None,
+                  decide: Decide | None = None) -> History:
     """Every run under `dirs` in date order, each vendor's points with the change since its
-    previous run; only `vendor` when given."""
-    runs = _load(find_runs(dirs))
+    previous run (and, through `decide`, the gates of the plan each run was made with); only
+    `vendor` when given."""
+    runs = _load(find_runs(dirs), decide)
     names: list[str] = []
     for r in runs:
         names += [v.name for v in r.summary.vendors if v.name not in names]
@@ -320,11 +351,32 @@ def _change(point: Point) -> str:
 
 
 HEADERS = ["run", "score (95% CI)", "tier", "flags", "model", "change since previous run"]
+GATES = "gates met (plan)"
+
+
+def _gates(point: Point) -> str:
+    if point.plan is None:
+        return "-"
+    met = sum(1 for g in point.gates if g.verdict == "met")
+    unsure = sum(1 for g in point.gates if g.verdict == "cannot_tell")
+    text = f"{met}/{len(point.gates)}" + (f", {unsure} cannot tell" if unsure else "")
+    return f"{text}: {'passed' if point.passed_all_gates else 'not passed'} ({point.plan})"
+
+
+def _with_plan(vh: VendorHistory) -> bool:
+    """The gates column only when a run of this vendor was made under a plan."""
+    return any(p.plan is not None for p in vh.points)
+
+
+def _headers(vh: VendorHistory) -> list[str]:
+    return [*HEADERS[:4], GATES, *HEADERS[4:]] if _with_plan(vh) else HEADERS
 
 
 def _rows(h: History, vh: VendorHistory, folder: bool) -> list[list[str]]:
+    gates = _with_plan(vh)
     return [[(Path(h.runs[p.run].path).name + " " if folder else "") + _date(p), _score(p),
-             _tier(p), _flags(p), _model(p), _change(p)] for p in vh.points]
+             _tier(p), _flags(p), *([_gates(p)] if gates else []), _model(p), _change(p)]
+            for p in vh.points]
 
 
 def _scenario_lines(h: History) -> list[str]:
@@ -357,7 +409,8 @@ def history_text(h: History) -> str:
     lines = [f"{len(h.runs)} run(s), {h.runs[0].started_at} to {h.runs[-1].started_at}", ""]
     for vh in h.vendors:
         lines += [f"{vh.name}:",
-                  tabulate(_rows(h, vh, True), headers=HEADERS, disable_numparse=True), ""]
+                  tabulate(_rows(h, vh, True), headers=_headers(vh), disable_numparse=True),
+                  ""]
         lines += _model_lines(vh)
     if h.scenario_changes:
         lines += ["Scenarios that differ between runs:",
@@ -377,8 +430,8 @@ def history_markdown(h: History) -> str:
               for i, r in enumerate(h.runs)]
     for vh in h.vendors:
         lines += ["", f"## {_md(vh.name)}", ""]
-        lines.append("| " + " | ".join(HEADERS) + " |")
-        lines.append("|" + " --- |" * len(HEADERS))
+        lines.append("| " + " | ".join(_headers(vh)) + " |")
+        lines.append("|" + " --- |" * len(_headers(vh)))
         lines += ["| " + " | ".join(_md(c) for c in row) + " |"
                   for row in _rows(h, vh, False)]
         marks = _model_lines(vh)
@@ -492,7 +545,7 @@ def history_html(h: History) -> str:
         marks = "".join(f"<p>{esc(m)}</p>" for m in _model_lines(vh))
         parts.append(_section(f"vendor-{i}", vh.name, "",
                               f'<div class="chart">{history_chart(h, vh, vendor_color(i))}'
-                              "</div>", _table(HEADERS, _rows(h, vh, False)), marks))
+                              "</div>", _table(_headers(vh), _rows(h, vh, False)), marks))
     if h.scenario_changes:
         items = "".join(f"<li>{esc(s)}</li>" for s in _scenario_lines(h))
         parts.append(_section("scenarios", "Scenarios that differ between runs", "",

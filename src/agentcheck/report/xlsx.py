@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agentcheck.judge.stats import percentile
 from agentcheck.report.evidence import _headline, clip, failed_checks
 from agentcheck.report.fmt import no_verdict, scenario_titles
 from agentcheck.results.files import fold_trials
@@ -92,15 +93,16 @@ def _ratio(best: float | None, own: float | None) -> float:
     return 1.0 if own <= 0 else best / own
 
 
-def default_matrix(summary: Summary) -> Matrix:
+def default_matrix(summary: Summary, completed: dict[str, list[float]]) -> Matrix:
     """Without a plan: capability, completion, cost, latency and human minutes saved (each
-    scaled 0-1 as the plan's weights scale them), equal weights. Vendors with no verdict are
-    left out: a vendor that could not be judged is never ranked."""
+    scaled 0-1 as the plan's weights scale them: decision/judge.py), equal weights. Latency
+    is the p95 time of the completed tasks (`completed`: each vendor's durations of its passed
+    trials), so a vendor that completed nothing is not fast: it scores 0 and sets no pace.
+    Vendors with no verdict are left out: a vendor that could not be judged is never ranked."""
     judged = [v for v in summary.vendors if no_verdict(v) is None]
     left_out = [v.name for v in summary.vendors if no_verdict(v) is not None]
     costs = [v.cost_per_completed_task_usd for v in judged]
-    # a vendor that completed nothing is not fast: its time scores 0 and sets no pace
-    p95s = [v.latency_s.p95 if v.completed_tasks else None for v in judged]
+    p95s = [percentile(completed.get(v.name, []), 95) for v in judged]
     cheapest = min((c for c in costs if c is not None), default=None)
     fastest = min((p for p in p95s if p is not None), default=None)
 
@@ -118,7 +120,7 @@ def default_matrix(summary: Summary) -> Matrix:
                   [v.completion_rate for v in judged], PCT),
         Criterion("cost", "Cost per completed task", 1.0,
                   [_ratio(cheapest, c) for c in costs], list(costs), MONEY),
-        Criterion("latency", "p95 time per task", 1.0,
+        Criterion("latency", "p95 time per completed task", 1.0,
                   [_ratio(fastest, p) for p in p95s], list(p95s), SECS),
         Criterion("human_minutes_saved", "Human minutes saved", 1.0,
                   [max(0.0, saved(v) or 0.0) for v in judged], [saved(v) for v in judged],
@@ -127,16 +129,17 @@ def default_matrix(summary: Summary) -> Matrix:
     note = ("No evaluation plan was given: default criteria (capability, completion, cost, "
             "latency, human minutes saved) with equal weights. Each score is 0-1, higher "
             "better: capability / 100; completion rate; cheapest cost per completed task / "
-            "own; fastest p95 time per task / own (a vendor that completed nothing scores 0 "
-            "on both); share of the human baseline minutes saved. Run with --plan to decide "
-            "against your own criteria and gates.")
+            "own; fastest p95 time per completed task / own (a vendor that completed nothing "
+            "scores 0 on both); share of the human baseline minutes saved. Run with --plan to "
+            "decide against your own criteria and gates.")
     return Matrix([v.name for v in judged], criteria, note, left_out)
 
 
-CRITERION_LABELS = {"capability": "Capability score", "cost": "Cost per completed task",
-                    "latency": "p95 time per task", "human_minutes_saved": "Human minutes saved"}
-CRITERION_FORMATS = {"capability": "0", "cost": MONEY, "latency": SECS,
-                     "human_minutes_saved": PCT}
+CRITERION_LABELS = {"capability": "Capability (mean trial score)",
+                    "cost": "Cost per completed task", "latency": "p95 time per completed task",
+                    "human_minutes_saved": "Human minutes saved"}
+CRITERION_FORMATS = {"cost": MONEY, "latency": SECS}
+"""The raw values' units under a plan (decision/judge.py); the others are 0-1 rates."""
 
 
 def plan_matrix(decision: Decision) -> Matrix:
@@ -188,31 +191,36 @@ def evidence_row(record: TrialRecord) -> EvidenceRow:
                        clip(next((c.excerpt for c in checks if c.excerpt), ""), 300), error)
 
 
-class EvidenceSink:
-    """Collects a row per failed trial as trials.jsonl streams past (a few hundred bytes a
-    failed trial, never the trial itself)."""
+class TrialSink:
+    """What the workbook needs of the trials, as trials.jsonl streams past: a row per failed
+    trial (a few hundred bytes, never the trial itself) and each vendor's durations of the
+    tasks it completed."""
 
     def __init__(self) -> None:
         self.rows: list[EvidenceRow] = []
+        self.completed: dict[str, list[float]] = {}
 
     def add(self, record: TrialRecord) -> None:
-        if not record.passed:
+        if record.passed:
+            self.completed.setdefault(record.vendor, []).append(float(record.duration_s))
+        else:
             self.rows.append(evidence_row(record))
 
 
-def evidence_rows(records: Iterable[TrialRecord | dict[str, Any]] | None, trials: Path,
-                  order: list[str]) -> list[EvidenceRow]:
-    """Every failed trial, by vendor (report order), scenario and trial."""
+def read_trials(records: Iterable[TrialRecord | dict[str, Any]] | None, trials: Path,
+                order: list[str]) -> TrialSink:
+    """The sink fed from `records` when given, else from streaming `trials`; its evidence
+    rows sorted by vendor (report order), scenario and trial."""
     if records is None:
-        rows = fold_trials(trials, EvidenceSink).rows
+        sink = fold_trials(trials, TrialSink)
     else:
-        sink = EvidenceSink()
+        sink = TrialSink()
         for r in records:
             sink.add(as_record(r))
-        rows = sink.rows
     rank = {name: i for i, name in enumerate(order)}
-    return sorted(rows, key=lambda r: (rank.get(r.vendor, len(rank)), r.vendor, r.scenario,
-                                       r.trial))
+    sink.rows.sort(key=lambda r: (rank.get(r.vendor, len(rank)), r.vendor, r.scenario,
+                                  r.trial))
+    return sink
 
 
 # --------------------------------------------------------------------------- writing
@@ -350,7 +358,9 @@ def _gates_sheet(sh: _Sheet, decision: Decision | None) -> None:
                 lo = g.interval.lo if g.interval else None
                 hi = g.interval.hi if g.interval else None
                 sh.row([sh.text(v.vendor), sh.text(stage.name), sh.text(g.label),
-                        sh.text(g.metric), sh.text(f"{g.op} {_plain(g.target, g.metric)}"),
+                        sh.text(g.metric),
+                        sh.text(_plain(g.target, g.metric) if g.metric == "no_flag" else
+                                f"{g.op} {_plain(g.target, g.metric)}"),
                         sh.number(g.value, fmt), sh.number(lo, fmt), sh.number(hi, fmt),
                         sh.text(VERDICT_WORDS.get(g.verdict, g.verdict), bold=True,
                                 fill=VERDICT_FILL.get(g.verdict)),
@@ -361,10 +371,12 @@ def _gates_sheet(sh: _Sheet, decision: Decision | None) -> None:
 def _metric_format(metric: str) -> str:
     return {"completion": PCT, "shadow_agreement": PCT, "cost_per_completed_task_usd": MONEY,
             "p95_time_per_task_s": SECS, "capability": "0.0", "tier": "0.##",
-            "no_flag": "0.###"}.get(metric, "0.###")
+            "no_flag": PCT1}.get(metric, "0.###")
 
 
 def _plain(target: float, metric: str) -> str:
+    if metric == "no_flag":
+        return "never"
     if metric in ("completion", "shadow_agreement"):
         return f"{100 * target:g}%"
     if metric == "cost_per_completed_task_usd":
@@ -434,14 +446,15 @@ def write_workbook(path: Path, summary: Summary, run: dict[str, Any],
     from openpyxl import Workbook
 
     order = [v.name for v in summary.vendors]
-    rows = evidence_rows(records, trials or path.parent / "trials.jsonl", order)
-    matrix = plan_matrix(decision) if decision is not None else default_matrix(summary)
+    seen = read_trials(records, trials or path.parent / "trials.jsonl", order)
+    matrix = (plan_matrix(decision) if decision is not None else
+              default_matrix(summary, seen.completed))
     wb = Workbook(write_only=True)
     sheets = {name: _Sheet(wb.create_sheet(name)) for name in SHEETS}
     _matrix_sheet(sheets["Decision matrix"], matrix)
     _gates_sheet(sheets["Gates"], decision)
     _scenario_sheet(sheets["Vendor x scenario"], summary, run)
-    _evidence_sheet(sheets["Evidence"], rows, run)
+    _evidence_sheet(sheets["Evidence"], seen.rows, run)
     tmp = path.with_name(path.name + ".tmp")
     _save(wb, tmp, run.get("started_at"))
     os.replace(tmp, path)
