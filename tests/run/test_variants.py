@@ -14,6 +14,8 @@ import pytest
 
 from agentcheck.core.errors import ConfigError
 from agentcheck.judge.scoring import score_trial
+from agentcheck.report.evidence import trial_evidence
+from agentcheck.results.files import read_records
 from agentcheck.run.prove import ReferenceSession, prove
 from agentcheck.run.trial import run_trial
 from agentcheck.scenario.model import Scenario, load_scenarios, turn_facts
@@ -283,6 +285,23 @@ def test_a_private_variants_run(tmp_path: Path) -> None:
     for path in (tmp_path / "b").rglob("*"):
         if path.is_file():
             assert KEY not in path.read_text(errors="replace"), path
+    # records keep the scenario's names; the evidence names what the vendor saw beside them
+    plain_records = read_records(tmp_path / "a" / "trials.jsonl")
+    assert all(r.shown_names is None for r in plain_records)
+    records = [r for r in read_records(tmp_path / "b" / "trials.jsonl")
+               if r.vendor == "demo-agent"]
+    assert records and all(r.shown_names is not None and r.shown_names.tools for r in records)
+    by_id = {s.id: s for s in load_scenarios([Path(p) for p in sc])[0]}
+    for record in records:
+        assert record.shown_names is not None
+        world = VariantWorld(by_id[record.scenario], int(record.seed or 0), KEY)
+        assert record.shown_names.tools == {k: v for k, v in world.variant.tools.items()
+                                            if k != v}
+        assert record.shown_names.lookalikes == len(world.lookalikes)
+        calls = trial_evidence(record).calls
+        events = [e for e in record.events if e.get("type") == "tool"]
+        assert [c.name for c in calls] == [
+            f"{world.variant.shown(e['name'])} ({e['name']})" for e in events]
 
     missing = _run(["run", *scen, "--out", str(tmp_path / "c"), "--private-variants"], base)
     assert missing.returncode == 2 and VARIANT_KEY_ENV in missing.stderr

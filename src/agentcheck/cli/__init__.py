@@ -13,7 +13,7 @@ import os
 import sys
 
 from agentcheck import __version__
-from agentcheck.cli import authoring, cases, history, inspect, report, run, verify
+from agentcheck.cli import authoring, cases, history, inspect, report, run, variants, verify
 from agentcheck.cli.exits import (
     EXIT_GATE,
     EXIT_INTERRUPTED,
@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     authoring.add_parsers(sub)
     inspect.add_parsers(sub)
     cases.add_parsers(sub)
+    variants.add_parsers(sub)
     return p
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentcheck.report.messages import t
-from agentcheck.results.records import TrialRecord, as_record
+from agentcheck.results.records import ShownNames, TrialRecord, as_record
 
 # which failed check explains a failure best, first
 CHECK_PRIORITY = ("minefield", "claim", "outcome", "unchanged", "milestone", "answer")
@@ -115,15 +115,26 @@ def _headline(record: TrialRecord, checks: list[FailedCheck]) -> str:
     return t("ev.not_passed")
 
 
-def _calls(events: list[dict[str, Any]]) -> list[ToolCall]:
+def _calls(events: list[dict[str, Any]], shown: ShownNames | None = None) -> list[ToolCall]:
+    """The tool calls. Under a private variant a renamed tool or parameter is named as the
+    vendor saw it, the scenario's name in brackets: `issue_refund (refund_order)`, so that the
+    evidence matches the vendor's own logs and the checks still read."""
     calls = []
     for e in events:
         if e.get("type") != "tool":
             continue
         ok = bool(e.get("ok"))
         outcome = compact(e.get("result")) if ok else clip(str(e.get("error", "")), VALUE_LIMIT)
-        calls.append(ToolCall(e.get("step"), clip(str(e.get("name", "")), 100),
-                              compact(e.get("args")), ok, outcome, len(e.get("changes") or [])))
+        name = str(e.get("name", ""))
+        args = e.get("args")
+        if shown is not None:
+            names = shown.parameters.get(name, {})
+            if isinstance(args, dict) and names:
+                args = {(f"{names[k]} ({k})" if k in names else k): v for k, v in args.items()}
+            if name in shown.tools:
+                name = f"{shown.tools[name]} ({name})"
+        calls.append(ToolCall(e.get("step"), clip(name, 100), compact(args), ok, outcome,
+                              len(e.get("changes") or [])))
     return calls
 
 
@@ -155,7 +166,7 @@ def _transcript(events: list[dict[str, Any]]) -> tuple[list[Message], int]:
 def trial_evidence(record: TrialRecord) -> TrialEvidence:
     checks = failed_checks(record)
     transcript, omitted = _transcript(record.events)
-    calls = _calls(record.events)
+    calls = _calls(record.events, record.shown_names)
     error = ""
     if record.error_message:
         cause = record.error_cause

@@ -97,6 +97,19 @@ class SecondReading(DictAccess):
     cost_usd: Number = 0.0
 
 
+class ShownNames(DictAccess):
+    """Under a private variant (issue 13): what the vendor saw where the record keeps the
+    scenario's own names. Canonical name -> shown name, only those that differ."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tools: dict[str, str] = {}
+    parameters: dict[str, dict[str, str]] = {}
+    """Per canonical tool: canonical parameter -> shown parameter."""
+    lookalikes: int = 0
+    """Look-alike records added to the trial's World."""
+
+
 class TrialRecord(DictAccess):
     """One finished trial: what was run (vendor, scenario, trial, seed), how it was judged (the
     scorer's fields), how it ended and what it cost, and its trajectory as evidence.
@@ -122,6 +135,9 @@ class TrialRecord(DictAccess):
     reference_sequence: list[str] = []
     tool_set: list[str] = []
     """Scenarios offering the same tools form a control group (the verdict's `scripted`)."""
+    shown_names: ShownNames | None = None
+    """Only under `--private-variants`: the names the vendor saw (left out otherwise, so
+    records of runs without variants keep their bytes)."""
     # how it was judged (judge/scoring.py TrialScore)
     passed: bool = False
     score: Number = 0.0

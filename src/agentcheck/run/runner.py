@@ -120,6 +120,8 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
         if world is None:
             world = World(scenario, seed) if variant_key is None else \
                 VariantWorld(scenario, seed, variant_key)
+        if isinstance(world, VariantWorld):  # the evidence names what the vendor saw
+            named["shown_names"] = world.shown_names()
         # the harness's loop or the vendor's (then tool calls come from the tool host)
         traj = await driver.play(scenario, world, tool_hosts)
         # the second reader never raises; its labels decide only with --judge-decides

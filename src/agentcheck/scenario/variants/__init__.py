@@ -151,7 +151,8 @@ def library_synonyms() -> dict[str, dict[str, list[str]]]:
             for section in ("tools", "verbs", "nouns", "parameters", "words")}
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """refund_order -> refundOrder."""
     head, *rest = name.split("_")
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
@@ -461,7 +462,7 @@ def rephrase(text: str, greeting: int, sign_off: int, contract: bool, request: i
 
 
 def _pick_names(rng: random.Random, canonical: list[str], candidates: dict[str, list[str]],
-                camel: bool, forbidden: set[str], *, always: bool) -> dict[str, str]:
+                use_camel: bool, forbidden: set[str], *, always: bool) -> dict[str, str]:
     """A shown name per canonical name: distinct and never another canonical name. With
     `always`, never the name itself either (camelCase, or a suffix, when there is no synonym);
     without, a name with no synonym keeps its canonical form (but for camelCase)."""
@@ -470,13 +471,13 @@ def _pick_names(rng: random.Random, canonical: list[str], candidates: dict[str, 
     for name in sorted(canonical):
         options = [c for c in candidates.get(name, []) if c not in taken]
         choice = rng.choice(options) if options else name
-        shown = _camel(choice) if camel and "_" in choice else choice
+        shown = camel(choice) if use_camel and "_" in choice else choice
         if not always and shown == name:
             taken.add(shown)
             out[name] = shown
             continue
         if shown == name or shown in taken:
-            shown = (_camel(name) if "_" in name and _camel(name) not in taken
+            shown = (camel(name) if "_" in name and camel(name) not in taken
                      else name + "_tool")
         while shown in taken:
             shown += "_"
@@ -490,9 +491,9 @@ def derive(scenario: Scenario, key: str, seed: int) -> Variant:
     variant, on any machine."""
     names = sorted(t.name for t in scenario.tools)
     tools_rng = _rng(key, "tools", *names)
-    camel = tools_rng.random() < 0.3
+    use_camel = tools_rng.random() < 0.3
     shown = _pick_names(tools_rng, names, {n: tool_name_candidates(scenario, n) for n in names},
-                        camel, set(names), always=True)
+                        use_camel, set(names), always=True)
     params: dict[str, dict[str, str]] = {}
     for name in names:
         tool = scenario.tool(name)
@@ -500,7 +501,7 @@ def derive(scenario: Scenario, key: str, seed: int) -> Variant:
         props = [str(p) for p in tool.parameters.get("properties", {})]
         params[name] = _pick_names(
             _rng(key, "params", name, *names), props,
-            {p: param_name_candidates(scenario, name, p) for p in props}, camel, set(props),
+            {p: param_name_candidates(scenario, name, p) for p in props}, use_camel, set(props),
             always=False)
     order = list(scenario.tools)
     tools_rng.shuffle(order)
@@ -580,6 +581,15 @@ class VariantWorld(World):
 
     def user_turns(self) -> list[str]:
         return self.variant.user_turns(self.scenario, self)
+
+    def shown_names(self) -> dict[str, Any]:
+        """What a trial record keeps of the variant (results ShownNames): the tool and
+        parameter names that differ from the scenario's, and how many look-alikes."""
+        return {"tools": {k: v for k, v in self.variant.tools.items() if k != v},
+                "parameters": {t: {k: v for k, v in ps.items() if k != v}
+                               for t, ps in self.variant.params.items()
+                               if any(k != v for k, v in ps.items())},
+                "lookalikes": len(self.lookalikes)}
 
     def tool_specs(self) -> list[dict[str, Any]]:
         return self.variant.tool_specs(self.scenario)
