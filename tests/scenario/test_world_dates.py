@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,3 +179,35 @@ def test_words_like_now_in_prose_are_not_clock_calls(tmp_path: Path) -> None:
         "{{ business_date_from_today(1, 2) }}", "2026-05-11").replace(
         'booked_on: "{{ today() }}"', "booked_on: '2026-05-08'"), encoding="utf-8")
     assert load_scenario(path).clock is None
+
+
+def test_the_vendor_is_sent_the_system_prompt_with_todays_date(tmp_path: Path,
+                                                                vendor_server: Any) -> None:
+    """Over real loopback HTTP: the system message a vendor reads says this trial's today, and
+    a vendor quoting it is not taken to have made the date up."""
+    import asyncio
+
+    import httpx
+
+    from agentcheck.run.runner import make_driver, run_one
+    from agentcheck.vendors.profile import VendorProfile
+
+    from ..fakes import openai_chat as vs
+
+    path = tmp_path / "reroute.yaml"
+    path.write_text(SCENARIO.replace("CLOCK", "{today: 2026-05-08}"), encoding="utf-8")
+    sc = load_scenario(path)
+    vendor_server.script(vs.answer("Nothing booked yet: today is 2026-05-08."))
+    profile = VendorProfile(name="loop", protocol="openai-chat", base_url=vendor_server.base_url,
+                            model="m", timeout_s=5.0, max_retries=0)
+
+    async def main() -> Any:
+        async with httpx.AsyncClient(trust_env=False, timeout=5) as client:
+            return await run_one(profile, make_driver(profile, client), sc, 0, 1)
+
+    record = asyncio.run(main())
+    [request] = vendor_server.requests
+    assert request.json["messages"][0] == {
+        "role": "system",
+        "content": "You work for a freight desk. Today is 2026-05-08 (friday)."}
+    assert record["final_answer"] == "Nothing booked yet: today is 2026-05-08."
