@@ -18,7 +18,6 @@ check says nothing: no false alarm on a file that runs.
 from __future__ import annotations
 
 import difflib
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 from agentcheck.core.errors import ConfigError
 from agentcheck.scenario.effects import Delete, Filter, Find, Insert, OnCollection, Return, Update
 from agentcheck.scenario.expr import TEMPLATE_RE, ExpressionError, compile_path
-from agentcheck.scenario.expr.functions import ScenarioFunctions
+from agentcheck.scenario.expr.functions import DATE_FUNCTIONS, ScenarioFunctions
 from agentcheck.scenario.expr.generators import Generators, parse_generator
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.source import Loc, LocatedData, load_file
@@ -68,18 +67,18 @@ def _close(name: str, known: list[str]) -> str:
 
 
 def _known_functions() -> set[str]:
-    names = set(ScenarioFunctions.FUNCTION_TABLE)
-    functions = importlib.import_module("agentcheck.scenario.expr.functions")
-    extra = getattr(functions, "DATE_FUNCTIONS", None)  # part of the table outside it
-    if isinstance(extra, dict):
-        names |= {str(k) for k in extra}
-    return names
+    """JMESPath's functions, the scenario's, and the date functions answered beside them."""
+    return set(ScenarioFunctions.FUNCTION_TABLE) | set(DATE_FUNCTIONS)
 
 
 _ITEM_OF_FIRST = {"min_by", "max_by", "pick_min", "pick_max"}
+"""Functions whose result is one item of their first argument (a record of a list)."""
 _SAME_AS_FIRST = {"sort_by", "reverse", "where", "sort"}
+"""Functions whose result has the shape of their first argument."""
 _FIELD_ARG = {"where", "pick_min", "pick_max"}
+"""Functions whose second argument names a field of the records of their first."""
 _EXPREF_ON = {"sort_by": 0, "min_by": 0, "max_by": 0, "map": 1}
+"""Functions whose &expression is read on the items of the argument at this index."""
 
 
 class _Walker:
