@@ -104,3 +104,15 @@ def test_a_secret_that_never_reaches_the_agent_is_not_proved() -> None:
                                                         kind="card", show_last=4)]})
     proof = prove(vacuous)
     assert any("never reaches the agent" in p for p in proof.problems)
+
+
+def test_a_selector_that_finds_nothing_is_named(tmp_path: Path) -> None:
+    """When the reference fails because a selector found nothing in what the agent saw, the
+    proof names the step, the parameter and the expression."""
+    path = edit(scaffold(tmp_path), """args: {email: "{{ email_in(user) }}"}""",
+                """args: {email: "{{ email_near(user, 'my address') }}"}""")
+    proof = prove(load_scenario(path), seeds=(1,), keys=())
+    assert not proof.ok
+    assert proof.problems[0].endswith(
+        "(first cause: reference[0] (find_customer): email is empty: "
+        "\"{{ email_near(user, 'my address') }}\" found nothing in what the agent had seen)")

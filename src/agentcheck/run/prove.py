@@ -26,7 +26,7 @@ from agentcheck.run.schema_values import make_value, valid
 from agentcheck.run.trial import run_trial
 from agentcheck.scenario.expr import ExpressionError, is_operator, matches, to_text
 from agentcheck.scenario.model import Scenario
-from agentcheck.scenario.reference import next_action
+from agentcheck.scenario.reference import empty_arguments, next_action
 from agentcheck.scenario.variants import Variant, VariantWorld, distinct_variants
 from agentcheck.scenario.world import World
 from agentcheck.vendors.protocols.base import ModelTurn, Session, ToolCall, ToolResult
@@ -114,6 +114,12 @@ def _play(scenario: Scenario, session: Session, seed: int,
     world = World(scenario, seed) if key is None else VariantWorld(scenario, seed, key)
     traj = asyncio.run(run_trial(scenario, world, session))
     return world, score_trial(scenario, world, traj)
+
+
+def _empty_hint(world: World) -> str:
+    """Why the reference failed, when one of its arguments came out empty."""
+    empties = empty_arguments(world)
+    return f" (first cause: {empties[0]})" if empties else ""
 
 
 def _failed_checks(score: TrialScore) -> str:
@@ -206,7 +212,8 @@ def _prove(scenario: Scenario, seeds: tuple[int, ...], proof: Proof) -> None:
         _, score = _play(scenario, ReferenceSession(scenario), seed)
         if not score.passed or score.flags:
             why = _failed_checks(score) or ", ".join(score.flags)
-            proof.problems.append(f"reference solution fails with seed {seed}: {why}")
+            proof.problems.append(f"reference solution fails with seed {seed}: {why}"
+                                  + _empty_hint(World(scenario, seed)))
             break
     for label, reply in (("do-nothing", ""), ("chat-only", CHAT_ONLY_REPLY)):
         _, score = _play(scenario, FixedReplySession(reply), seeds[0])
@@ -241,7 +248,8 @@ def _prove_variant(scenario: Scenario, seeds: tuple[int, ...], key: str, index: 
         if not score.passed or score.flags:
             why = _failed_checks(score) or ", ".join(score.flags)
             proof.problems.append(f"reference solution fails under variant key {index} with "
-                                  f"seed {seed}: {why}")
+                                  f"seed {seed}: {why}"
+                                  + _empty_hint(VariantWorld(scenario, seed, key)))
             return
     for label, reply in (("do-nothing", ""), ("chat-only", CHAT_ONLY_REPLY)):
         _, score = _play(scenario, FixedReplySession(reply), seeds[0], key)

@@ -117,14 +117,24 @@ def play_reference(scenario: Scenario, seed: int,
     return play
 
 
+def empty_arguments(world: World) -> list[str]:
+    """Where the reference, played on `world` (a fresh World or a private variant's), passes an
+    empty argument built by an expression: the step, the parameter and the expression, so an
+    author sees which selector found nothing in what the agent had seen."""
+    empties: list[str] = []
+    _play(world.scenario, world.seed, None, world, empties)
+    return empties
+
+
 def _play(scenario: Scenario, seed: int,
-          initial: dict[str, list[dict[str, Any]]] | None) -> tuple[World, list[Any]]:
+          initial: dict[str, list[dict[str, Any]]] | None, world: World | None = None,
+          empties: list[str] | None = None) -> tuple[World, list[Any]]:
     """The steps next_action() would take, walked once instead of re-read from the whole
     conversation at every step (the same rules: failed calls retried up to MAX_RETRIES times,
-    `say` steps answered by the scripted user)."""
+    `say` steps answered by the scripted user). `empties` collects empty arguments."""
     from agentcheck.scenario.user import ScriptedUser
 
-    world = World(scenario, seed, initial)
+    world = world if world is not None else World(scenario, seed, initial)
     turns = world.user_turns()
     user = ScriptedUser(scenario, turns)
     ctx: dict[str, Any] = {"user": turns[0].strip(), "last": None}
@@ -139,7 +149,16 @@ def _play(scenario: Scenario, seed: int,
             args = render(step.args, ctx)
             args = args if isinstance(args, dict) else {}
             arguments.append(args)
-            outcome = world.call(step.call, args)
+            if empties is not None and failures == 0:
+                empties.extend(
+                    f"reference[{ptr}] ({step.call}): {name} is empty: {step.args[name]!r} "
+                    "found nothing in what the agent had seen"
+                    for name, value in args.items() if value in (None, "")
+                    and isinstance(step.args.get(name), str) and "{{" in step.args[name])
+            variant = getattr(world, "variant", None)  # a private variant's World: its names
+            name, sent = variant.to_shown(step.call, args) if variant is not None \
+                else (step.call, args)
+            outcome = world.call(name, sent)
             if not outcome.ok and failures < MAX_RETRIES:
                 failures += 1
                 continue
