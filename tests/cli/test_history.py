@@ -5,7 +5,8 @@ The vendor `acme` is a loopback Chat Completions server whose profile's model pi
 significant change), run 3 declares `claimer`, a chatbot that claims the work is done (every
 scenario lost: a significant drop, and the model change is marked). Between runs 2 and 3 one
 scenario's file is edited: its content hash changes, so it is named and left out of the paired
-test. demo-chatbot runs beside it unchanged throughout."""
+test; between runs 1 and 2 another scenario's file moves to a subfolder (same bytes, same
+hash): still the same scenario. demo-chatbot runs beside it unchanged throughout."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ SCENARIOS = ("customer-service/refund-damaged-order", "scheduling/book-new-hire-
              "supply-chain/cover-store-stockout-with-stock-transfer",
              "procurement/record-supplier-order-confirmation")
 EDITED = "record-supplier-order-confirmation"  # its file changes before run 3
+MOVED = "refund-damaged-order"  # its file moves before run 2
 
 
 def brain_vendor(brain: Brain) -> Any:
@@ -63,6 +65,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     results = tmp / "results"
     with serving(server):
         for i, model in enumerate(("competent", "competent", "claimer"), start=1):
+            if i == 2:
+                (scen / "moved").mkdir()
+                (scen / f"{MOVED}.yaml").rename(scen / "moved" / f"{MOVED}.yaml")
             if i == 3:
                 path = scen / f"{EDITED}.yaml"
                 text = path.read_text()
@@ -129,6 +134,12 @@ def test_a_scenario_whose_hash_changed_is_named_and_not_compared(runs: Path) -> 
         (EDITED, "changed", [1, 2])]
     assert changes[0]["hash"][0] != changes[0]["hash"][1]
     assert data["unchanged_scenarios"] == [len(SCENARIOS), len(SCENARIOS) - 1]
+    # the moved file is the same scenario: same hash, another path, paired in both steps
+    paths = [{s["id"]: s["path"] for s in json.loads((runs / f"run{i}" / "run.json")
+                                                     .read_text())["scenarios"]}
+             for i in (1, 2)]
+    assert paths[0][MOVED] != paths[1][MOVED]
+    assert vendor(data, "acme")[1]["paired_scenarios"] == len(SCENARIOS)
     text = agentcheck("history", str(runs)).stdout
     assert f"{EDITED}: changed between run2 and run3" in text
     assert "a different scenario, not compared" in text
