@@ -252,3 +252,13 @@ def test_a_vendor_whose_trials_could_not_be_judged_is_decided_cannot_tell(tmp_pa
     assert b is not None and not b.passed_all
     assert {g.verdict for g in b.stages[0].gates} == {"cannot_tell"}
     assert d.candidates == ["a"]
+
+
+def test_a_vendor_without_a_verdict_is_never_chosen_even_with_no_gates(tmp_path: Path) -> None:
+    broken = [record("b", "s00", t, True, termination="harness_error", error_cause="bug")
+              for t in range(3)]
+    d = judged(tmp_path, many("a", 5, 3, 0) + many("b", 5, 3, 3) + broken,
+               "vendors: [a, b]\n")  # b completes everything it was judged on
+    b = d.vendor("b")
+    assert b is not None and not b.judged and not b.passed_all
+    assert d.candidates == ["a"] and d.leader == "a"

@@ -491,7 +491,8 @@ def judge_facts(loaded: LoadedPlan, facts: RunFacts, run: dict[str, Any], notes:
     verdicts = {v.name: v for v in facts.summary.vendors}
     for v in facts.vendors:
         stages[v.name] = judge_stages(plan, v, verdicts[v.name], seed, facts.cases)
-    passed_all = {n: all(s.passed for s in stages[n]) for n in names}
+    judged = {n: verdicts[n].no_verdict is None for n in names}
+    passed_all = {n: judged[n] and all(s.passed for s in stages[n]) for n in names}
     candidates = [n for n in names if passed_all[n]]
     pool = candidates or names
     order = sorted(names, key=lambda n: (-totals[n], names.index(n)))
@@ -518,7 +519,7 @@ def judge_facts(loaded: LoadedPlan, facts: RunFacts, run: dict[str, Any], notes:
         out_vendors.append(VendorDecision(
             vendor=n, stages=stages[n], passed_all=passed_all[n], criteria=crit,
             score=round(totals[n], 6), interval=_interval(lo, hi), rank=order.index(n) + 1,
-            tied_with_leader=tied_flag[n]))
+            tied_with_leader=tied_flag[n], judged=judged[n]))
     recorded = run.get("plan")
     recorded = recorded if isinstance(recorded, dict) else None
     return Decision(

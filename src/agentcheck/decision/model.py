@@ -79,6 +79,9 @@ class VendorDecision(_Record):
     tied_with_leader: bool
     """Statistically tied with the leader: the 95% bootstrap interval of (leader - this
     vendor) reaches 0. The leader itself is False."""
+    judged: bool = True
+    """False when the vendor has no verdict (trials agentcheck could not judge, an API that
+    mostly did not answer): it is never a candidate, even under a plan with no gates."""
 
 
 class WeightSensitivity(_Record):

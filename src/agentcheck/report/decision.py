@@ -73,6 +73,8 @@ def _gate_rows(d: Decision) -> list[Row]:
 
 
 def _outcome(v: VendorDecision) -> str:
+    if not v.judged:
+        return t("dec.nv", vendor=v.vendor)
     if not v.stages:
         return t("dec.no_gates")
     if v.passed_all:

@@ -424,6 +424,7 @@ EN: dict[str, str] = {
     "dec.passed": "{vendor} passed every gate.",
     "dec.stopped": "{vendor} did not pass stage {stage}.",
     "dec.no_gates": "The plan has no gates.",
+    "dec.nv": "{vendor} has no verdict: it cannot be chosen.",
     "dec.none_passed": "No vendor passed every gate: run --plan and report --plan exit with "
                        "code 3.",
     "dec.score.title": "Decision: weighted score",
@@ -797,6 +798,7 @@ ZH_TW: dict[str, str] = {
     "dec.passed": "{vendor} 達成所有門檻。",
     "dec.stopped": "{vendor} 未通過階段 {stage}。",
     "dec.no_gates": "此計畫沒有門檻。",
+    "dec.nv": "{vendor} 沒有評定結果：不能被選為首選。",
     "dec.none_passed": "沒有廠商達成所有門檻：run --plan 與 report --plan 以結束碼 3 結束。",
     "dec.score.title": "決策：加權分數",
     "dec.score.lede": "每項準則縮放到 0-1（越高越好；成本與延遲為最佳廠商的數值除以此廠商的數值），"
