@@ -179,3 +179,16 @@ def test_the_example_plan_runs_as_the_readme_says(tmp_path: Path) -> None:
     md = (out / "report.md").read_text()
     assert "demo-agent passed every gate." in md
     assert "demo-chatbot did not pass stage capability." in md
+
+
+def test_trials_and_seed_on_the_command_line_override_the_plan(tmp_path: Path) -> None:
+    plan = tmp_path / "evaluation.yaml"
+    plan.write_text("vendors: [demo-agent]\nscenarios: {paths: [scenarios/customer-service/"
+                    "refund-damaged-order.yaml]}\ntrials: 3\nseed: 1\n")
+    out = tmp_path / "run"
+    done = agentcheck("run", "--plan", str(plan), "--trials", "2", "--seed", "9", "--out",
+                      str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    run = json.loads((out / "run.json").read_text())
+    assert (run["trials"], run["seed"]) == (2, 9)
+    assert len((out / "trials.jsonl").read_text().splitlines()) == 2
