@@ -357,3 +357,25 @@ def test_libreoffice_totals_are_the_decisions_scores(plan_run: Path, tmp_path: P
     for r, v in zip(got, decision.vendors, strict=True):
         if scores.count(v.score) == 1:
             assert r[2 + k] == v.rank
+
+
+def test_a_trial_run_again_counts_once(tmp_path: Path) -> None:
+    """trials.jsonl holds a re-run trial twice (resume appends): its last line wins in the
+    Evidence sheet as everywhere, also when the reports' one pass over the file starts over."""
+    from agentcheck.report.render import render_run
+    from agentcheck.results.files import record_line
+
+    records = make_records({"acme": 0.5}, trials=3, seed=3)
+    failed = [r for r in records if not r.passed]
+    assert len(failed) >= 2
+    folder = write_run(tmp_path / "rerun", records, ["acme"])
+    again = [r.model_copy(update={"passed": True, "score": 1.0}) for r in failed[:1]]
+    with (folder / "trials.jsonl").open("a", encoding="utf-8") as fh:
+        for r in [*again, failed[1]]:  # one now passes; one failed twice
+            fh.write(record_line(r) + "\n")
+    render_run(folder)
+    rows = list(openpyxl.load_workbook(folder / "report.xlsx")["Evidence"]
+                .iter_rows(min_row=2, values_only=True))
+    keys = [(r[0], r[2], r[3]) for r in rows]
+    assert len(keys) == len(set(keys)) == len(failed) - 1
+    assert (failed[0].vendor, failed[0].scenario, failed[0].trial) not in keys

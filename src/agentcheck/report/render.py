@@ -21,7 +21,7 @@ from agentcheck.report.htmlpage import html_parts
 from agentcheck.report.markdown import markdown
 from agentcheck.report.messages import check_lang, language
 from agentcheck.report.sections import build_sections
-from agentcheck.report.xlsx import write_workbook
+from agentcheck.report.xlsx import TrialSink, write_workbook
 from agentcheck.results.files import fold_trials, read_json, write_json, write_parts, write_text
 from agentcheck.results.records import TrialRecord, as_record
 from agentcheck.results.summary import Summary
@@ -43,13 +43,16 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
     lang = lang or (run.get("report_lang") if isinstance(run.get("report_lang"), str)
                     else None)
     order = [v.name for v in summary.vendors]
-    agreement = AgreementSink(order)
     given: list[TrialRecord] | None = None
+    seen: TrialSink | None = None
     if records is None:
         source = trials or folder / "trials.jsonl"
-        failures = fold_trials(source, lambda: _Both(FailureSink(order), agreement)
-                               ).failures.failures()
+        # fresh sinks per make(): fold_trials starts over when a trial was run again
+        both = fold_trials(source, lambda: _Both(FailureSink(order), AgreementSink(order),
+                                                 TrialSink()))
+        failures, agreement, seen = both.failures.failures(), both.agreement, both.trials
     else:
+        agreement = AgreementSink(order)
         given = [as_record(r) for r in records]
         failures = failed_trials(given, order)
         for record in given:
@@ -64,20 +67,24 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
                                                        decision, cases))
     write_text(folder / "report.csv", csv_text(summary))
     write_workbook(folder / "report.xlsx", summary, run, given, trials or folder / "trials.jsonl",
-                   decision)
+                   decision, seen)
     return [folder / name for name in REPORT_FILES]
 
 
 class _Both:
-    """One pass over trials.jsonl feeds the failed trials and the second reader's agreement."""
+    """One pass over trials.jsonl feeds the failed trials, the second reader's agreement and
+    what the workbook reads."""
 
-    def __init__(self, failures: FailureSink, agreement: AgreementSink) -> None:
+    def __init__(self, failures: FailureSink, agreement: AgreementSink,
+                 trials: TrialSink) -> None:
         self.failures = failures
         self.agreement = agreement
+        self.trials = trials
 
     def add(self, record: TrialRecord) -> None:
         self.failures.add(record)
         self.agreement.add(record)
+        self.trials.add(record)
 
 
 def load_run(run_dir: Path) -> tuple[dict[str, Any], Summary]:

@@ -208,10 +208,13 @@ class TrialSink:
 
 
 def read_trials(records: Iterable[TrialRecord | dict[str, Any]] | None, trials: Path,
-                order: list[str]) -> TrialSink:
-    """The sink fed from `records` when given, else from streaming `trials`; its evidence
-    rows sorted by vendor (report order), scenario and trial."""
-    if records is None:
+                order: list[str], seen: TrialSink | None = None) -> TrialSink:
+    """The sink fed from `records` when given, else from streaming `trials` (unless `seen`
+    was fed already, in the reports' own pass); its evidence rows sorted by vendor (report
+    order), scenario and trial."""
+    if seen is not None:
+        sink = seen
+    elif records is None:
         sink = fold_trials(trials, TrialSink)
     else:
         sink = TrialSink()
@@ -437,16 +440,18 @@ def _evidence_sheet(sh: _Sheet, rows: list[EvidenceRow], run: dict[str, Any]) ->
 
 def write_workbook(path: Path, summary: Summary, run: dict[str, Any],
                    records: Iterable[TrialRecord | dict[str, Any]] | None = None,
-                   trials: Path | None = None, decision: Decision | None = None) -> Path:
-    """report.xlsx at `path`; the failed trials from `records` when given, else streamed from
-    `trials` (default: trials.jsonl next to `path`). Written to a temporary name first, so a
-    reader never opens half a workbook."""
+                   trials: Path | None = None, decision: Decision | None = None,
+                   seen: TrialSink | None = None) -> Path:
+    """report.xlsx at `path`; the failed trials from `records` when given, else from `seen`
+    (a TrialSink the caller fed in its own pass over the trials), else streamed from `trials`
+    (default: trials.jsonl next to `path`). Written to a temporary name first, so a reader
+    never opens half a workbook."""
     import os
 
     from openpyxl import Workbook
 
     order = [v.name for v in summary.vendors]
-    seen = read_trials(records, trials or path.parent / "trials.jsonl", order)
+    seen = read_trials(records, trials or path.parent / "trials.jsonl", order, seen)
     matrix = (plan_matrix(decision) if decision is not None else
               default_matrix(summary, seen.completed))
     wb = Workbook(write_only=True)
