@@ -343,6 +343,32 @@ FACT_RE = re.compile(r"\{\{.*?\}\}|[^\s,;:!?()\"']*\d[^\s,;:!?()\"']*|\S+@\S+")
 """The facts of a turn: template values, and literal words with a digit or an @."""
 
 
+SCHEMA_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples", "pattern", "format"})
+"""Schema keywords whose values are data, never parameter names."""
+
+
+def property_names(schema: Any) -> list[str]:
+    """Every property name of a tool's parameters schema, at any depth (nested objects, array
+    items, anyOf branches), each once, in order: what private variants may rename."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    for name, sub in value.items():
+                        if str(name) not in out:
+                            out.append(str(name))
+                        walk(sub)
+                elif key not in SCHEMA_DATA_KEYWORDS and key != "required":
+                    walk(value)
+    walk(schema)
+    return out
+
+
 def turn_facts(text: str) -> list[str]:
     """The facts `text` states, normalised (templates without their spacing, a trailing full
     stop dropped), in order."""
@@ -377,7 +403,7 @@ def _variant_errors(sc: Scenario, src: LocatedData, names: dict[str, int]) -> li
                                         f"{syn!r} is already the name or a synonym of another "
                                         "tool of this scenario"))
             taken.setdefault(syn, i)
-        props = tool.parameters.get("properties", {})
+        props = property_names(tool.parameters)  # nested parameters may have synonyms too
         for param, syns in tool.parameter_synonyms.items():
             if param not in props:
                 errors.append(src.error(("tools", i, "parameter_synonyms", param),

@@ -48,7 +48,7 @@ from agentcheck.core.calls import CallResult
 from agentcheck.core.errors import ConfigError
 from agentcheck.scenario.effects import OnCollection
 from agentcheck.scenario.expr import clone
-from agentcheck.scenario.model import Scenario, turn_facts
+from agentcheck.scenario.model import SCHEMA_DATA_KEYWORDS, Scenario, property_names, turn_facts
 from agentcheck.scenario.variants.lookalikes import LookAlike, choose
 from agentcheck.scenario.world import World
 
@@ -205,6 +205,9 @@ class Variant:
     """Per user turn: (greeting, sign-off, contract or expand, request form) choices."""
     reorder: tuple[int, ...] = ()
     """Per user turn: the seed of its sentence order (used when it has no alternatives)."""
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    """Canonical tool -> its parameters schema: where nested parameter names are (a variant
+    built without them renames top-level arguments only)."""
     _back: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -218,13 +221,17 @@ class Variant:
         """The canonical tool a shown name stands for, or None (no such tool in the variant)."""
         return self._back.get(shown)
 
+    def _schema_of(self, tool: str) -> dict[str, Any]:
+        schema = self.schemas.get(tool)
+        if schema is None:  # no schema known: the top level only
+            schema = {"properties": {k: {} for k in self.params.get(tool, {})}}
+        return schema
+
     def to_shown(self, tool: str, args: Any) -> tuple[str, Any]:
         """A canonical call as the vendor must send it (for stand-ins that play the reference:
-        the demo agent, proofs, tests)."""
+        the demo agent, proofs, tests), nested parameters too."""
         names = self.params.get(tool, {})
-        if isinstance(args, dict):
-            args = {names.get(k, k): v for k, v in args.items()}
-        return self.shown(tool), args
+        return self.shown(tool), _shown_args(args, self._schema_of(tool), names)
 
     def to_canonical(self, shown: str, args: Any) -> tuple[str, Any, str | None]:
         """A call as the vendor sent it -> (canonical tool, canonical args, why it is invalid
@@ -235,21 +242,27 @@ class Variant:
         names = self.params.get(tool, {})
         if not isinstance(args, dict):
             return tool, args, None
-        back = {v: k for k, v in names.items()}
-        out: dict[str, Any] = {}
-        for key, value in args.items():
-            if key in back:
-                out[back[key]] = value
-            elif key in names and names[key] != key:  # a canonical name this variant renamed
-                return tool, args, f"invalid arguments: unknown parameter {key!r}"
-            else:
-                out[key] = value
-        return tool, out, None
+        try:
+            return tool, _canonical_args(args, self._schema_of(tool), names,
+                                         {v: k for k, v in names.items()}), None
+        except _Renamed as exc:  # a canonical name this variant renamed
+            return tool, args, f"invalid arguments: unknown parameter {exc.args[0]!r}"
+
+    def _unambiguous_params(self) -> dict[str, str]:
+        """Parameter names every tool that has them shows the same way (safe to rename in text
+        that is about no tool in particular, such as the system prompt)."""
+        seen: dict[str, set[str]] = {}
+        for names in self.params.values():
+            for canon, shown in names.items():
+                seen.setdefault(canon, set()).add(shown)
+        return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
     def rename_text(self, text: str, tool: str | None = None) -> str:
-        """Canonical tool names (and `tool`'s parameter names) written as identifiers in
-        `text` (a description, a tool error) -> the shown names."""
-        names = dict(self.tools)
+        """Canonical tool names and parameter names written as identifiers in `text` (a
+        description, a tool error, the system prompt) -> the shown names: `tool`'s own
+        parameters first, then those every tool shows alike."""
+        names = {k: v for k, v in self._unambiguous_params().items() if "_" in k}
+        names.update(self.tools)
         if tool is not None:
             names.update({k: v for k, v in self.params.get(tool, {}).items()})
 
@@ -274,24 +287,27 @@ class Variant:
                           "parameters": self._schema(name, tool.parameters)})
         return specs
 
-    def _schema(self, tool: str, schema: dict[str, Any]) -> dict[str, Any]:
+    def _schema(self, tool: str, schema: Any) -> Any:
+        """The parameters schema under the shown names, at every depth: the properties of
+        nested objects and of array items, `required` lists, descriptions."""
         names = self.params.get(tool, {})
-        out = dict(schema)
-        props = schema.get("properties")
-        if isinstance(props, dict):
-            out["properties"] = {names.get(k, k): self._renamed_descriptions(tool, v)
-                                 for k, v in props.items()}
-        if isinstance(schema.get("required"), list):
-            out["required"] = [names.get(k, k) for k in schema["required"]]
+        if isinstance(schema, list):
+            return [self._schema(tool, v) for v in schema]
+        if not isinstance(schema, dict):
+            return schema
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key == "properties" and isinstance(value, dict):
+                out[key] = {names.get(k, k): self._schema(tool, v) for k, v in value.items()}
+            elif key == "required" and isinstance(value, list):
+                out[key] = [names.get(k, k) if isinstance(k, str) else k for k in value]
+            elif key == "description" and isinstance(value, str):
+                out[key] = self.rename_text(value, tool)
+            elif key in SCHEMA_DATA_KEYWORDS:
+                out[key] = value
+            else:
+                out[key] = self._schema(tool, value)
         return out
-
-    def _renamed_descriptions(self, tool: str, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (self.rename_text(v, tool) if k == "description" and isinstance(v, str)
-                        else self._renamed_descriptions(tool, v)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._renamed_descriptions(tool, v) for v in value]
-        return value
 
     def user_turns(self, scenario: Scenario, world: World) -> list[str]:
         out = []
@@ -305,11 +321,56 @@ class Variant:
                        if i < len(self.phrasing) else text)
         return out
 
+    def system_prompt(self, text: str) -> str:
+        """The scenario's system prompt with the tool and parameter names it mentions shown
+        as the vendor's tools name them."""
+        return self.rename_text(text)
+
     def describe(self) -> dict[str, Any]:
         """The variant as evidence: shown names per canonical name, the order, the wordings."""
         return {"tools": dict(self.tools), "parameters": {k: dict(v) for k, v in
                                                            self.params.items() if v},
                 "order": [self.shown(n) for n in self.order], "turns": list(self.turns)}
+
+
+class _Renamed(Exception):
+    """An argument sent under a canonical name the variant shows otherwise."""
+
+
+def _shown_args(value: Any, schema: Any, names: dict[str, str]) -> Any:
+    """Canonical arguments -> shown, following the schema into nested objects and items."""
+    if isinstance(value, dict) and isinstance(schema, dict):
+        props = schema.get("properties")
+        if not isinstance(props, dict):
+            return value
+        return {names.get(k, k) if k in props else k: _shown_args(v, props.get(k), names)
+                for k, v in value.items()}
+    if isinstance(value, list) and isinstance(schema, dict):
+        return [_shown_args(v, schema.get("items"), names) for v in value]
+    return value
+
+
+def _canonical_args(value: Any, schema: Any, names: dict[str, str],
+                    back: dict[str, str]) -> Any:
+    """Shown arguments -> canonical, following the schema; a renamed canonical name sent as it
+    is raises _Renamed (the vendor used a name this API does not have)."""
+    if isinstance(value, dict) and isinstance(schema, dict):
+        props = schema.get("properties")
+        if not isinstance(props, dict):
+            return value
+        out: dict[str, Any] = {}
+        for key, v in value.items():
+            if key in back and back[key] in props:
+                canon = back[key]
+            elif key in props and names.get(key, key) != key:
+                raise _Renamed(key)
+            else:
+                canon = key
+            out[canon] = _canonical_args(v, props.get(canon), names, back)
+        return out
+    if isinstance(value, list) and isinstance(schema, dict):
+        return [_canonical_args(v, schema.get("items"), names, back) for v in value]
+    return value
 
 
 def _is_english(text: str) -> bool:
@@ -498,7 +559,7 @@ def derive(scenario: Scenario, key: str, seed: int) -> Variant:
     for name in names:
         tool = scenario.tool(name)
         assert tool is not None
-        props = [str(p) for p in tool.parameters.get("properties", {})]
+        props = property_names(tool.parameters)
         params[name] = _pick_names(
             _rng(key, "params", name, *names), props,
             {p: param_name_candidates(scenario, name, p) for p in props}, use_camel, set(props),
@@ -512,7 +573,7 @@ def derive(scenario: Scenario, key: str, seed: int) -> Variant:
                      for _ in scenario.task)
     reorder = tuple(turns_rng.getrandbits(32) for _ in scenario.task)
     return Variant(scenario.id, shown, params, tuple(t.name for t in order), turns, phrasing,
-                   reorder)
+                   reorder, {t.name: t.parameters for t in scenario.tools})
 
 
 def distinct_variants(scenario: Scenario) -> int:
@@ -533,8 +594,8 @@ def distinct_variants(scenario: Scenario) -> int:
         count *= wordings * phrasings
     for tool in scenario.tools:
         count *= 2 * max(1, len(tool_name_candidates(scenario, tool.name)))
-        for param in tool.parameters.get("properties", {}):
-            count *= max(1, len(param_name_candidates(scenario, tool.name, str(param))))
+        for param in property_names(tool.parameters):
+            count *= max(1, len(param_name_candidates(scenario, tool.name, param)))
     return count * math.factorial(len(scenario.tools))
 
 
@@ -593,6 +654,9 @@ class VariantWorld(World):
 
     def tool_specs(self) -> list[dict[str, Any]]:
         return self.variant.tool_specs(self.scenario)
+
+    def system_prompt(self) -> str:
+        return self.variant.system_prompt(super().system_prompt())
 
     def call(self, name: str, args: Any) -> CallResult:
         tool, canonical_args, invalid = self.variant.to_canonical(name, args)
