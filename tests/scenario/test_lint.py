@@ -209,3 +209,18 @@ def test_a_reference_that_looks_up_the_world_is_refused(write_yaml) -> None:
     assert [p.split(": ", 2)[2] for p in problems(write_yaml, text)] == [
         "the reference reads 'orders' from the World (lookup); it sees only `user`, `last` and "
         "the names saved by earlier steps, as an agent would"]
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("'refund'", None),
+    ("['deputy', 'REFUND']", None),  # one of a list is enough, in any case
+    ("'refnud'", "email_near(): the user never says 'refnud', so it can find nothing "
+                 "(did you mean 'refund'?)"),
+    ("['deputy', 'boss']", "email_near(): the user never says 'deputy' or 'boss', so it can "
+                           "find nothing"),
+])
+def test_a_selector_label_the_user_never_says(write_yaml, label: str,
+                                              message: str | None) -> None:
+    text = GOOD.replace("email_near(user, 'I''m')", f"email_near(user, {label})")
+    found = [p.split(": ", 2)[2] for p in problems(write_yaml, text)]
+    assert found == ([message] if message else [])

@@ -18,6 +18,7 @@ check says nothing: no false alarm on a file that runs.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ _ITEM_OF_FIRST = {"min_by", "max_by", "pick_min", "pick_max"}
 """Functions whose result is one item of their first argument (a record of a list)."""
 _SAME_AS_FIRST = {"sort_by", "reverse", "where", "sort"}
 """Functions whose result has the shape of their first argument."""
+TEXT_SELECTORS = {"value_after", "value_before", "value_near", "email_near", "date_near",
+                  "number_near", "id_near"}
+"""Selectors that look for a label in a text."""
 _FIELD_ARG = {"where", "pick_min", "pick_max"}
 """Functions whose second argument names a field of the records of their first."""
 _EXPREF_ON = {"sort_by": 0, "min_by": 0, "max_by": 0, "map": 1}
@@ -86,12 +90,14 @@ class _Walker:
     from; collects the problems."""
 
     def __init__(self, functions: set[str], records: dict[str, Shape] | None = None,
-                 root: Shape = ANY) -> None:
+                 root: Shape = ANY, said: str | None = None) -> None:
         """`records`: each collection's record shape, for lookup('orders', ...); None where
-        the World cannot be read (the reference). `root`: what root() answers."""
+        the World cannot be read (the reference). `root`: what root() answers. `said`: every
+        wording of the user's turns, for the labels selectors look for in `user`."""
         self.functions = functions
         self.records = records
         self.root = root
+        self.said = said
         self.problems: list[str] = []
 
     def get(self, shape: Shape, name: str) -> Shape:
@@ -108,6 +114,26 @@ class _Walker:
         hint = "" if "did you mean" in close else shape.hint
         self.problems.append(f"unknown {shape.noun} {name!r}{owner}{close}{hint}")
         return ANY
+
+    def labels(self, name: str, node: dict[str, Any]) -> None:
+        """A selector on `user` needs its label (one of them, for a list) in what the user
+        says, else it can never find anything."""
+        if self.said is None:
+            return
+        if node["type"] == "literal" and isinstance(node["value"], str):
+            labels = [node["value"]]
+        elif node["type"] == "multi_select_list" and all(
+                k["type"] == "literal" and isinstance(k["value"], str) for k in node["children"]):
+            labels = [k["value"] for k in node["children"]]
+        else:
+            return
+        if any(label.strip().lower() in self.said for label in labels if label.strip()):
+            return
+        words = sorted(set(re.findall(r"[^\W\d_][\w'-]*", self.said)))
+        close = difflib.get_close_matches(labels[0].strip().lower(), words, n=1, cutoff=0.75)
+        self.problems.append(f"{name}(): the user never says {' or '.join(map(repr, labels))}, "
+                             "so it can find nothing"
+                             + (f" (did you mean {close[0]!r}?)" if close else ""))
 
     def lookup(self, collection: str) -> Shape:
         if self.records is None:
@@ -190,6 +216,9 @@ class _Walker:
             else:
                 args.append(self.walk(kid, cur))
         first = args[0] if args else ANY
+        if name in TEXT_SELECTORS and len(kids) > 1 and kids[0] == {
+                "type": "field", "children": [], "value": "user"}:
+            self.labels(name, kids[1])
         if name == "root":
             return self.root
         if name == "lookup" and kids and kids[0]["type"] == "literal" \
@@ -288,6 +317,8 @@ class Linter:
         # the file as written (aliases, only the keys the author set) without parsing it again
         self.data: dict[str, Any] = sc.model_dump(by_alias=True, exclude_unset=True)
         self.ctx = _world_shapes(sc)
+        self.said = " ".join(text for turn in sc.task
+                             for text in (turn.user, *turn.alternatives)).lower()
         self.found: list[tuple[Loc, str]] = []
         self.functions = _known_functions()
         self.generators = set(Generators.NAMES)
@@ -310,8 +341,9 @@ class Linter:
             parsed = compile_path(expr).parsed
         except ExpressionError:
             return ANY  # the loader says what is wrong with it
-        world = None if root.noun == "name" else self.ctx.records
-        walker = _Walker(self.functions, world, root)
+        in_reference = root.noun == "name"
+        walker = _Walker(self.functions, None if in_reference else self.ctx.records, root,
+                         self.said if in_reference else None)
         shape = walker.walk(parsed, root)
         self.report(loc, walker.problems)
         return shape
