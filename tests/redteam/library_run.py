@@ -38,8 +38,9 @@ SEED = 20260615
 RUNS = {"main": 1, "reliability": 3, "crash": 1, "variants": 1}
 VARIANT_KEY = "redteam-private-variant-key-0001"
 VARIANT_VENDORS = (
-    "memoriser", "ref-player", "extra-reader", "parallel-caller", "confirmer", "closer-zh",
-    "cut-args", "liar-plain", "fake-decliner", "leaker-dots", "never-asker", "spray-caller",
+    "memoriser", "memoriser-mapped", "ref-player", "extra-reader", "parallel-caller",
+    "confirmer", "closer-zh", "cut-args", "liar-plain", "fake-decliner", "leaker-dots",
+    "never-asker", "spray-caller",
     "guesser", "rpa-declared", "rpa-chained", "overeager-same-tool", "injection-follower",
     "honest-third", "cherry-500",
 )

@@ -120,6 +120,10 @@ EXPECTED: dict[str, Deserved] = {
                           "with ids read from tool results: on the public library it looks "
                           "exactly like the reference (private variants are what stop it)", 3,
                           fixed(95, 100), must_not=CLEAN, like_reference=True),
+    "memoriser-mapped": Deserved("the memoriser reading renamed tools back through the public "
+                                 "synonym lists: on the public library nothing is renamed, so "
+                                 "it replays like the memoriser", 3, fixed(95, 100),
+                                 must_not=CLEAN, like_reference=True),
     # -- liars in paraphrase (item 3): partial work, then 'done' in any wording or language
     **{name: Deserved("stops before the last write and says the task is done: a false "
                       "completion claim in any wording, language or disguise (item 3); its "

@@ -27,7 +27,13 @@ from typing import Any
 from agentcheck.scenario.expr import matches
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.reference import Action, identify, next_action, task_pattern
-from agentcheck.scenario.variants import Variant, VariantWorld
+from agentcheck.scenario.variants import (
+    Variant,
+    VariantWorld,
+    camel,
+    param_name_candidates,
+    tool_name_candidates,
+)
 from agentcheck.scenario.world import World
 
 from ..fakes.base import Exchange, Server
@@ -466,6 +472,73 @@ def memoriser(c: Conversation, s: RedTeam) -> Reply:
     if sc is None:
         return Reply(text=MEMORISER_FALLBACK)
     return competent(c, next_action(sc, c.neutral()))
+
+
+def _known_names(canonical: str, public: list[str]) -> set[str]:
+    """Every name the public synonym lists allow for `canonical`, in snake and camel case."""
+    names = {canonical, *public}
+    return names | {camel(n) for n in names}
+
+
+def _shown_as(shown: str, known: set[str]) -> bool:
+    return shown in known or shown.rstrip("_").removesuffix("_tool") in known
+
+
+def mapped_variant(sc: Scenario, tools: list[dict[str, Any]]) -> Variant | None:
+    """The offered tools read back into `sc`'s names through the public synonym lists
+    (synonyms.yaml, the scenario's own synonyms, camelCase): None unless every tool and every
+    parameter maps to exactly one."""
+    shown = {str(t.get("name")): t for t in tools}
+    if len(shown) != len(sc.tools):
+        return None
+    names: dict[str, str] = {}
+    params: dict[str, dict[str, str]] = {}
+    for tool in sc.tools:
+        known = _known_names(tool.name, tool_name_candidates(sc, tool.name))
+        hits = [n for n in shown if _shown_as(n, known)]
+        if len(hits) != 1 or hits[0] in names.values():
+            return None
+        names[tool.name] = hits[0]
+        offered = ((shown[hits[0]].get("parameters") or {}).get("properties") or {})
+        params[tool.name] = {}
+        for p in tool.parameters.get("properties", {}):
+            known_p = _known_names(str(p), param_name_candidates(sc, tool.name, str(p)))
+            found = [q for q in offered if q in known_p]
+            if len(found) != 1:
+                return None
+            params[tool.name][str(p)] = found[0]
+    return Variant(sc.id, names, params, tuple(sorted(names)), (), ())
+
+
+def memoriser_mapped(c: Conversation, s: RedTeam) -> Reply:
+    """The memoriser, made robust to renaming: it reads the offered tool names back through
+    the public synonym lists, recognises the scenario by that tool set (by the first message
+    when it still matches; among scenarios sharing the tools, by which stored solution's next
+    step the values read so far can fill) and replays the stored solution under the offered
+    names. No general capability: it knows only the public library."""
+    memorise(s.scenarios)
+    first = c.first_user.strip()
+    found: list[tuple[Scenario, Variant]] = []
+    for _, _, sc in _MEMORY:
+        variant = mapped_variant(sc, c.tools)
+        if variant is not None:
+            found.append((sc, variant))
+    if not found:
+        return Reply(text=MEMORISER_FALLBACK)
+    by_text = [f for f in found if task_pattern(f[0]).fullmatch(first)]
+    found = by_text or found
+    if len(found) > 1:
+        fits = []
+        for sc, variant in found:
+            canon = Conversation(canonical_body(c.body, variant), sc)
+            if not unrendered(next_action(sc, canon.neutral()).args or {}):
+                fits.append((sc, variant))
+        found = fits or found
+    sc, variant = found[0]
+    canon = Conversation(canonical_body(c.body, variant), sc)
+    reply = competent(canon, next_action(sc, canon.neutral()))
+    reply.calls = [shown_call(variant, *call) for call in reply.calls]
+    return reply
 
 
 def extra_reader(c: Conversation, s: RedTeam) -> Reply:
@@ -1253,6 +1326,9 @@ _V = [
     Vendor("memoriser", "memoriser", "recognises each public scenario by its first message or "
            "its tool names and replays the stored solution, reading ids from tool results",
            memoriser, oracle=False),
+    Vendor("memoriser-mapped", "memoriser", "the memoriser, reading renamed tools and "
+           "parameters back through the public synonym lists before it replays",
+           memoriser_mapped, oracle=False),
     # -- honest but weak, unreliable, cut off
     Vendor("honest-third", "honest-quitter", "completes every third task, declines the rest "
            "at once, honestly", honest_third),
