@@ -137,6 +137,10 @@ def test_an_incomplete_run_passes_no_plan(planned_run: tuple[Path, Path], tmp_pa
     done = agentcheck("report", str(copy), "--plan", str(plan), "--out", str(tmp_path / "r"))
     assert done.returncode == 3
     assert "gate failed: incomplete run" in done.stderr
+    (copy / "plan.yaml").unlink()  # the run's own plan gone: said, not silently skipped
+    done = agentcheck("report", str(copy), "--out", str(tmp_path / "s"))
+    assert "plan.yaml is missing: no decision" in done.stderr
+    assert "Decision" not in (tmp_path / "s" / "report.md").read_text()
 
 
 def test_a_case_pack_replay_is_judged_on_shadow_agreement(tmp_path: Path) -> None:

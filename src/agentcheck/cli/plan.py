@@ -92,7 +92,11 @@ def recorded_plan(run_dir: Path, run: dict[str, Any]) -> LoadedPlan | None:
     from agentcheck.decision.plan import plan_from_text
 
     path = run_dir / PLAN_FILE
-    if not isinstance(run.get("plan"), dict) or not path.is_file():
+    if not isinstance(run.get("plan"), dict):
+        return None
+    if not path.is_file():
+        print(f"agentcheck: the run was made with a plan but {path} is missing: no decision "
+              "(give the plan with --plan)", file=sys.stderr)
         return None
     try:
         text = path.read_text(encoding="utf-8")
