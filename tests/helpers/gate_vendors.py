@@ -1,0 +1,50 @@
+"""Loopback Chat Completions vendors for the red team's gate and case-pack attacks: the
+request's model picks a behaviour built on tests/helpers/brains.py, each a way a vendor could
+try to get a better decision than it deserves.
+
+- `competent`: plays the reference, reports its token usage (the control);
+- `silent-usage`: plays the reference but never reports token usage (a priced profile then
+  sees every call as free);
+- `quick-quitter`: answers at once without a tool call, giving the task back (fast and cheap
+  per task, completing nothing);
+- `never-answers`: stalls until the harness times out (its trials must count against it).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..fakes.base import Exchange
+from ..fakes.openai_chat import completion_body, tool_call
+from ..fakes.openai_chat_stream import ChatServer, chat_json
+from .brains import GIVE_UP, Brain, chat_history
+
+KEY_ENV = "AGENTCHECK_TEST_REDTEAM_GATES_KEY"
+KEY = "sk-redteam-gates-0123456789"
+
+
+def gate_server(brain: Brain) -> ChatServer:
+    """A ChatServer (not started) that answers every request by its model's behaviour."""
+    server = ChatServer(api_key=KEY)
+    def run(ex: Exchange) -> None:
+        body: dict[str, Any] = ex.req.json
+        model = str(body["model"])
+        if model == "never-answers":
+            ex.wait(30)
+            return
+        if model == "quick-quitter":
+            chat_json(completion_body(GIVE_UP))(ex)
+            return
+        tools = {t["function"]["name"] for t in body.get("tools") or []}
+        move = brain.move("competent", tools, chat_history(body["messages"]))
+        calls = [tool_call(name, json.dumps(args)) for name, args in move.calls]
+        reply = completion_body(move.text or None, tool_calls=calls or None,
+                                usage={"prompt_tokens": 20_000, "completion_tokens": 2_000,
+                                       "total_tokens": 22_000})
+        if model == "silent-usage":
+            del reply["usage"]
+        chat_json(reply)(ex)
+
+    server.fallback = run
+    return server
