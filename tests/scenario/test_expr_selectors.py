@@ -180,3 +180,19 @@ MATRIX = {
 def test_every_selector_in_every_language(lang: str, expr: str) -> None:
     text, cases = MATRIX[lang]
     assert search(expr, {"user": text}) == cases[expr]
+
+
+def test_a_label_repeated_many_times_reads_only_its_first_mentions() -> None:
+    """A text that repeats the label thousands of times costs twenty scans, not thousands: the
+    value after its first mentions is found, one after the hundredth mention is not looked for."""
+    text = "note: none. " * 100 + "note: 2026-05-04."
+    assert search("value_after(user, 'note', 'date')", {"user": text}) is None
+    assert search("value_after(user, 'note', 'date')",
+                  {"user": "note: 2026-05-03. " + text}) == "2026-05-03"
+
+
+def test_a_huge_tool_result_is_bounded() -> None:
+    """A tool result is read as its JSON text, and pays for it: a huge one is an
+    ExpressionError, not minutes of scanning."""
+    with pytest.raises(ExpressionError, match="more than 200000 steps"):
+        search("number_near(last, 'total')", {"last": {"x": ["total 5"] * 100_000}})

@@ -20,6 +20,7 @@ Nothing here reads the World: the reference player calls them on what an agent h
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from typing import Any
 
 from jmespath import functions as jp_functions
 
+from agentcheck.scenario.expr.bounds import spend
 from agentcheck.scenario.expr.errors import ExpressionError
 
 _NOT_IN_WORD = r"(?<![A-Za-z0-9_.,-])"
@@ -121,17 +123,29 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
     yield start, len(text)
 
 
+MAX_LABEL_HITS = 20
+"""Mentions of a label looked at, first ones first: a person reads the first few, and a text
+that repeats the label thousands of times must not cost thousands of scans."""
+
+
 def select(text: Any, label: Any, kind: str, where: str) -> Any:
     """The value of `kind` next to `label` in `text`: `where` is 'after', 'before' or 'near'
     (after, else before); None when no sentence holding the label has one."""
     body = _text(text)
+    if not isinstance(text, str):  # a tool result is read as its JSON text: pay for it
+        spend(len(body))
     pattern = _pattern(kind)
     hits: list[tuple[int, int]] = []
     for label_text in _labels(label):
-        hits.extend((m.start(), m.end()) for m in _label_pattern(label_text).finditer(body))
-    hits.sort()
+        for n, m in enumerate(_label_pattern(label_text).finditer(body)):
+            if n >= MAX_LABEL_HITS:
+                break
+            hits.append((m.start(), m.end()))
+    hits = sorted(hits)[:MAX_LABEL_HITS]
+    spans = list(_sentences(body))
+    starts = [a for a, _ in spans]
     for start, end in hits:
-        s0, s1 = next((a, b) for a, b in _sentences(body) if a <= start <= b)
+        s0, s1 = spans[bisect.bisect_right(starts, start) - 1]
         s1 = max(s1, end)
         if where in ("after", "near"):
             after = pattern.search(body, end, s1)
