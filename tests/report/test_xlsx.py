@@ -90,6 +90,9 @@ def test_totals_and_ranks_are_live_formulas(run_dir: Path) -> None:
     for i, r in enumerate(rows, start=8):
         assert r[6].value == f"=SUMPRODUCT($B$6:$F$6,B{i}:F{i})"
         assert r[7].value == f"=RANK(G{i},$G$8:$G${7 + len(VENDORS)},0)"
+    rule = ws.data_validations.dataValidation[0]  # a spreadsheet refuses a negative weight
+    assert (str(rule.sqref), rule.type, rule.operator, rule.formula1) == (
+        "B5:F5", "decimal", "greaterThanOrEqual", "0")
     assert ws["J8"].number_format == "0%"  # completion rate
     assert ws["K8"].number_format.startswith('"$"')  # cost per completed task
 

@@ -303,6 +303,14 @@ def _matrix_sheet(sh: _Sheet, m: Matrix) -> None:
     first, last = 2, 1 + k  # score columns B..
     total_col = k + 2
     weights = f"${_col(first)}$5:${_col(last)}$5"
+    if k:
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                              showErrorMessage=True, errorTitle="Weight",
+                              error="A weight is a number, 0 or more.")
+        rule.add(f"{_col(first)}5:{_col(last)}5")
+        sh.ws.data_validations.append(rule)
     sh.widths([_width(m.vendors, 14, 40), *([16] * k), 15, 8, *([18] * k), 16])
     sh.ws.freeze_panes = "B8"
     sh.row([sh.text("Decision matrix", bold=True)])
