@@ -8,7 +8,13 @@ the judge's other recorded reasons are."""
 
 from __future__ import annotations
 
-from agentcheck.decision.model import Decision, GateResult, Interval, VendorDecision
+from agentcheck.decision.model import (
+    CriterionValue,
+    Decision,
+    GateResult,
+    Interval,
+    VendorDecision,
+)
 from agentcheck.report.fmt import money, pct
 from agentcheck.report.messages import t
 from agentcheck.report.sections import Cell, Row, Section, Tone
@@ -92,6 +98,15 @@ def _plan_notes(d: Decision) -> list[str]:
     return notes + d.notes
 
 
+def _criterion(c: CriterionValue) -> str:
+    """A criterion's 0-1 score, with the raw value beside it where the unit says more."""
+    if c.criterion == "cost":
+        return f"{c.score:.2f} ({money(c.raw)})"
+    if c.criterion == "latency":
+        return f"{c.score:.2f} ({'-' if c.raw is None else f'{c.raw:.2f} s'})"
+    return f"{c.score:.2f}"
+
+
 def _interval_text(iv: Interval) -> str:
     if iv.lo is None or iv.hi is None:
         return "-"
@@ -123,7 +138,7 @@ def decision_sections(d: Decision) -> list[Section]:
                      else t("dec.leader.none_passed", vendor=d.leader))
         after.append(t("dec.tied", leader=d.leader, vendors=t("list.sep").join(d.tied))
                      if d.tied else t("dec.tied.none", leader=d.leader))
-    criteria = [Row([Cell(v.vendor), *(Cell(f"{c.score:.2f}") for c in v.criteria)])
+    criteria = [Row([Cell(v.vendor), *(Cell(_criterion(c)) for c in v.criteria)])
                 for v in ranked]
     score = Section(
         key="decision-score", title=t("dec.score.title"), lede=t("dec.score.lede"),

@@ -446,7 +446,8 @@ EN: dict[str, str] = {
     "dec.tied.none": "No vendor is statistically tied with {leader}.",
     "dec.no_vendor": "No vendor of the plan is in this run.",
     "dec.crit.title": "Decision: criteria",
-    "dec.crit.lede": "Each criterion's 0-1 score per vendor, before weighting.",
+    "dec.crit.lede": "Each criterion's 0-1 score per vendor, before weighting (cost per "
+                     "completed task and p95 time per completed task beside theirs).",
     "dec.sens.title": "Decision: weight sensitivity",
     "dec.sens.lede": "How far each weight can move, the others keeping their proportions, "
                      "before {leader} stops being the top choice, and who takes over.",
@@ -816,7 +817,7 @@ ZH_TW: dict[str, str] = {
     "dec.tied.none": "沒有廠商與 {leader} 在統計上並列。",
     "dec.no_vendor": "計畫中的廠商都不在本次執行中。",
     "dec.crit.title": "決策：各項準則",
-    "dec.crit.lede": "各廠商每項準則在加權前的 0-1 分數。",
+    "dec.crit.lede": "各廠商每項準則在加權前的 0-1 分數（成本與延遲另附每項完成任務的成本及 p95 時間）。",
     "dec.sens.title": "決策：權重敏感度",
     "dec.sens.lede": "每個權重可以調整多少（其他權重維持比例），{leader} 才不再是首選，以及由誰取代。",
     "dec.col.criterion": "準則",
