@@ -16,7 +16,7 @@ from agentcheck.cases.tables import read_table
 from agentcheck.cli import main
 from agentcheck.core.errors import ConfigError
 
-from .conftest import KEY
+KEY = "test-masking-key-0123456789abcdef"  # the same as conftest.py's
 
 ORIGINALS = ["Olivia Smith", "Liam Jones", "Emma Brown", "Noah Davis", "olivia.smith@corp.test",
              "liam.jones@corp.test", "emma.brown@corp.test", "555-201-3344", "202-4455",

@@ -16,7 +16,7 @@ from agentcheck.report.agreement import case_sections
 from agentcheck.report.markdown import section
 from agentcheck.results.cases import read_outcomes
 
-from .conftest import KEY
+KEY = "test-masking-key-0123456789abcdef"  # the same as conftest.py's
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "case-packs"
 

@@ -17,7 +17,8 @@ from agentcheck.report.agreement import agreement
 from agentcheck.results.cases import Review, ReviewEntry, read_outcomes
 
 from ..fakes.openai_chat import answer, call_tools, tool_call
-from .conftest import KEY
+
+KEY = "test-masking-key-0123456789abcdef"  # the same as conftest.py's
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "case-packs"
 
