@@ -172,3 +172,32 @@ def test_an_unmasked_pack_is_not_sent_to_a_vendor(unmasked: Path, tmp_path: Path
     # the demo vendors run in this process: nothing leaves the machine
     assert main(["run", "--cases", str(unmasked), "--vendor", "demo-agent", "--out", str(out),
                  "--quiet"]) == 0
+
+
+def test_a_table_changed_after_masking_is_not_sent(pack_dir: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """pack.yaml still says masked: true, but someone copied the real export over a table."""
+    monkeypatch.setenv("AGENTCHECK_MASKING_KEY", KEY)
+    export = pack_dir.parent / "exports"
+    assert main(["import", *map(str, sorted(export.iterdir())), "--pack", str(pack_dir)]) == 0
+    (pack_dir / "employees.csv").write_bytes((export / "employees.csv").read_bytes())
+    profile = tmp_path / "acme.yaml"
+    profile.write_text("name: acme\nprotocol: openai-chat\nbase_url: http://127.0.0.1:9/v1\n"
+                       "model: m\napi_key_env: ACME_KEY\n")
+    monkeypatch.setenv("ACME_KEY", "sk-test")
+    capsys.readouterr()
+    assert main(["run", "--cases", str(pack_dir), "--vendor", str(profile), "--out",
+                 str(tmp_path / "run")]) == 2
+    assert ("masked: employees.csv changed since agentcheck import masked the pack "
+            "(masking-report.json records what it wrote): import the export again before "
+            "sending the cases to acme") in capsys.readouterr().err
+
+
+def test_the_example_packs_are_proved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    packs = [example(name, tmp_path, monkeypatch) for name in ("it-access", "ap-invoices")]
+    capsys.readouterr()
+    assert main(["validate", "--prove", *map(str, packs)]) == 0
+    out = capsys.readouterr().out
+    assert "case pack" in out and out.count("proved ") == 2

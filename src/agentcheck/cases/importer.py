@@ -9,6 +9,7 @@ fingerprint.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -75,7 +76,8 @@ def import_pack(sources: list[Path], folder: Path,
     fingerprint = key_fingerprint(key)
     report = {
         "key_fingerprint": fingerprint,
-        "files": {name: {"rows": len(t.rows), "empty_rows_skipped": t.empty_rows}
+        "files": {name: {"rows": len(t.rows), "empty_rows_skipped": t.empty_rows,
+                         "sha256": _sha256(folder / name)}
                   for name, t in tables.items()},
         "columns": [asdict(c) for c in masked.columns],
     }
@@ -87,6 +89,22 @@ def import_pack(sources: list[Path], folder: Path,
     loaded = load_pack(folder)
     return Imported(folder, len(loaded.cases), masked.columns, fingerprint,
                     sum(t.empty_rows for t in tables.values()))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def changed_since_masking(folder: Path, files: list[str]) -> list[str]:
+    """The pack's tables that are not byte for byte what `import` wrote (an export copied in
+    by hand after masking, say), or every table when there is no masking report."""
+    try:
+        report = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
+        recorded = {name: info.get("sha256") for name, info in report["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return list(files)
+    return [f for f in files if not (folder / f).is_file()
+            or recorded.get(f) != _sha256(folder / f)]
 
 
 def _mark_masked(path: Path, fingerprint: str) -> None:

@@ -132,11 +132,22 @@ def run_cases(args: argparse.Namespace) -> int:
     loaded = load_pack(args.cases)
     specs = vendor_specs(args.vendor)
     outside = [s.name for s in specs if not isinstance(s, str)]
-    if outside and not loaded.pack.masked and not loaded.pack.send_unmasked:
-        raise ConfigError(f"the pack is not masked: its cases would reach {', '.join(outside)} "
-                          f"with real identities. Mask it (agentcheck import EXPORT --pack "
-                          f"{args.cases}), or set send_unmasked: true in pack.yaml if that "
-                          "is allowed", file=str(args.cases / "pack.yaml"), field="masked")
+    if outside and not loaded.pack.send_unmasked:
+        if not loaded.pack.masked:
+            raise ConfigError(f"the pack is not masked: its cases would reach "
+                              f"{', '.join(outside)} with real identities. Mask it (agentcheck "
+                              f"import EXPORT --pack {args.cases}), or set send_unmasked: true "
+                              "in pack.yaml if that is allowed",
+                              file=str(args.cases / "pack.yaml"), field="masked")
+        from agentcheck.cases.importer import changed_since_masking
+
+        changed = changed_since_masking(args.cases, loaded.pack.files())
+        if changed:
+            raise ConfigError(f"{', '.join(changed)} changed since agentcheck import masked "
+                              f"the pack (masking-report.json records what it wrote): import "
+                              f"the export again before sending the cases to "
+                              f"{', '.join(outside)}", file=str(args.cases / "pack.yaml"),
+                              field="masked")
     if not loaded.cases:
         raise ConfigError(f"no case with a human resolution in {loaded.pack.cases.file}")
     out: Path = args.out or default_run_dir()
