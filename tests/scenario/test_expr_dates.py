@@ -198,3 +198,29 @@ def test_time_zones_agree_with_zoneinfo(moment: dt.datetime, zone: str) -> None:
 def test_date_order_operators_agree_with_date_order(a: dt.date, b: dt.date) -> None:
     assert matches(a.isoformat(), {"lt": b.isoformat()}) is (a < b)
     assert matches(a.isoformat(), {"gte": b.isoformat()}) is (a >= b)
+
+
+def test_bare_numbers_change_no_expression_jmespath_already_reads() -> None:
+    """Every expression of the library that JMESPath itself parses gets the same tree from our
+    parser (bare numbers only add meaning where JMESPath had a parse error)."""
+    import re
+    from pathlib import Path
+
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    from agentcheck.scenario.expr import TEMPLATE_RE, compile_path
+
+    library = Path(__file__).resolve().parents[2] / "scenarios"
+    texts = [p.read_text(encoding="utf-8") for p in library.rglob("*.yaml")]
+    bodies = {b.strip() for t in texts for b in TEMPLATE_RE.findall(t)}
+    bodies |= {m.strip() for t in texts for m in re.findall(r'^\s+- "([^"{]+)"\s*$', t, re.M)}
+    compared = 0
+    for expr in bodies:
+        try:
+            stock = jmespath.compile(expr).parsed
+        except JMESPathError:
+            continue
+        assert compile_path(expr).parsed == stock, expr
+        compared += 1
+    assert compared > 300
