@@ -82,7 +82,8 @@ def test_review_marks_adjust_the_agreement(replayed: Path) -> None:
         review.write_text(original)
 
 
-def test_report_md_and_html_carry_the_sections(replayed: Path, tmp_path: Path) -> None:
+def test_report_md_and_html_carry_the_sections(replayed: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
     md = (replayed / "report.md").read_text()
     assert md.index("## Agreement with your team (case pack)") < md.index(
         "## Data quality of the sample")
@@ -96,7 +97,10 @@ def test_report_md_and_html_carry_the_sections(replayed: Path, tmp_path: Path) -
     try:
         review.write_text(original.replace(f'case: "{wrong.case}"\n    better: undecided',
                                            f'case: "{wrong.case}"\n    better: vendor', 1))
+        capsys.readouterr()
         assert main(["report", str(replayed), "--out", str(tmp_path / "again")]) == 0
+        printed = capsys.readouterr().out  # the console's agreement table, adjusted too
+        assert "adjusted (review)" in printed and re.search(r"demo-agent .* \(\+1\)", printed)
         again = (tmp_path / "again" / "report.md").read_text()
         assert "(none marked yet" not in again and "(none marked yet" in md
         table = again.split("## Disagreements, by impact")[1].split("\n## ")[0]

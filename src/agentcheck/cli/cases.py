@@ -221,15 +221,28 @@ def run_cases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def agreement_table(rows: list[Any]) -> str:
+def print_agreement(run_dir: Path) -> None:
+    from agentcheck.report.agreement import agreement
+    from agentcheck.results.cases import read_outcomes, read_review
+
+    review = read_review(run_dir)
+    print()
+    print(agreement_table(agreement(read_outcomes(run_dir), review),
+                          adjusted=any(r.better == "vendor" for r in review.reviews)))
+
+
+def agreement_table(rows: list[Any], adjusted: bool = False) -> str:
     from tabulate import tabulate
 
+    extra = ["adjusted (review)"] if adjusted else []
     return tabulate(
         [[r.vendor, r.cases, r.agreed, f"{100 * r.rate:.0f}%",
           f"{100 * r.low:.0f}-{100 * r.high:.0f}%", f"{100 * r.nothing_rate:.0f}%",
-          r.did_nothing, "yes" if r.beats_nothing else "no"] for r in rows],
+          r.did_nothing, "yes" if r.beats_nothing else "no",
+          *([f"{100 * r.adjusted / r.cases:.0f}% (+{r.vendor_better})"] if adjusted else [])]
+         for r in rows],
         headers=["vendor", "cases", "agreed", "agreement", "95% CI", "doing nothing",
-                 "did nothing", "beats doing nothing"])
+                 "did nothing", "beats doing nothing", *extra])
 
 
 def split_packs(paths: list[Path]) -> tuple[list[Path], list[Path]]:

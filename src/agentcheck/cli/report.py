@@ -94,6 +94,10 @@ def report(args: argparse.Namespace) -> int:
                   f"was written; agentcheck verify {args.run_dir} lists what", file=sys.stderr)
     run = read_json(args.run_dir / "run.json")  # render_run has read it: an object
     print_table(summary, run)
+    if "cases" in run:  # a case pack's replay: the agreement, with review.yaml's marks
+        from agentcheck.cli.cases import print_agreement
+
+        print_agreement(args.run_dir)
     print(f"\nwrote {', '.join(str(p) for p in paths)}")
     code = gate(args, summary, run)
     if decision is not None:
