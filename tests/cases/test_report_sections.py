@@ -109,3 +109,18 @@ def test_report_md_and_html_carry_the_sections(replayed: Path, tmp_path: Path,
         assert re.search(r"\| vendor\s+\|$", line)
     finally:
         review.write_text(original)
+
+
+def test_categories_differing_only_by_case_or_spaces_are_one() -> None:
+    from agentcheck.report.agreement import category_section
+    from agentcheck.results.cases import CaseOutcome, Side
+
+    def outcome(case: str, category: str, agreed: bool) -> CaseOutcome:
+        return CaseOutcome(vendor="v", case=case, row=1, category=category, agreed=agreed,
+                           human=Side(), vendor_side=Side(), did_nothing=False,
+                           nothing_agrees=False)
+
+    sec = category_section([outcome("1", "Goods", True), outcome("2", "goods ", False),
+                            outcome("3", "Goods", True), outcome("4", "Travel", False)])
+    assert [[c.text for c in r.cells] for r in sec.rows] == [
+        ["Goods", "3", "2/3 (67%)"], ["Travel", "1", "0/1 (0%)"]]

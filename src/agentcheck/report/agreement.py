@@ -11,6 +11,7 @@ doing nothing on the same cases, the cases it agreed on by doing nothing are cou
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,14 +107,23 @@ def agreement_section(rows: list[VendorAgreement], reviewed: bool) -> Section:
         empty="No case was replayed.")
 
 
+def _category(o: CaseOutcome) -> str:
+    return " ".join(o.category.split()).casefold()
+
+
 def category_section(outcomes: list[CaseOutcome]) -> Section:
+    """Categories compared without case or spaces ('Goods' and 'goods ' are one), shown as
+    their most frequent spelling."""
     vendors = list(dict.fromkeys(o.vendor for o in outcomes))
-    cats = sorted({o.category for o in outcomes})
+    spellings: dict[str, Counter[str]] = {}
+    for o in outcomes:
+        spellings.setdefault(_category(o), Counter())[o.category] += 1
     rows = []
-    for cat in cats:
-        cells = [Cell(cat), Cell(str(len({o.case for o in outcomes if o.category == cat})))]
+    for cat in sorted(spellings):
+        label = spellings[cat].most_common(1)[0][0]
+        cells = [Cell(label), Cell(str(len({o.case for o in outcomes if _category(o) == cat})))]
         for v in vendors:
-            mine = [o for o in outcomes if o.vendor == v and o.category == cat]
+            mine = [o for o in outcomes if o.vendor == v and _category(o) == cat]
             agreed = sum(o.agreed for o in mine)
             cells.append(Cell(f"{agreed}/{len(mine)} ({_pct(agreed / len(mine))})"
                               if mine else "-"))
