@@ -167,3 +167,31 @@ def test_new_case_pack_guesses_the_mapping(pack_dir: Path, tmp_path: Path) -> No
     assert len(loaded.cases) == 4
     with pytest.raises(ConfigError, match="already exists"):
         new_case_pack(pack_dir.parent / "exports" / "requests.csv", tmp_path / "new-pack")
+
+
+def test_changes_beyond_the_resolution_are_counted(unmasked: Path) -> None:
+    """A vendor that approves as the team did, and also raises the access level, agrees on
+    the decision; what it changed beyond it is counted apart."""
+    from agentcheck.cases.compare import changes, compare, resolution_lines
+    from agentcheck.scenario.expr import clone
+
+    loaded = load_pack(unmasked)
+    case = loaded.cases[0]
+    final = clone(case.world)
+    final["requests"][0]["status"] = "Approved "
+    cmp = compare(loaded.pack, case, case.world, final)
+    assert cmp.agreed and cmp.vendor.decision == "approve"
+    keys = {"requests": "ticket_id"}
+    assert resolution_lines(loaded.pack, case, changes(case.world, final, keys=keys)) == []
+    final["requests"][0]["system"] = "SAP"
+    final["employees"][0]["status"] = "terminated"
+    lines = changes(case.world, final, keys=keys)
+    assert resolution_lines(loaded.pack, case, lines) == [
+        "employees[E1].status: active -> terminated", "requests[R-1].system: VPN -> SAP"]
+    assert compare(loaded.pack, case, case.world, final).agreed
+    del final["requests"][0]
+    gone = compare(loaded.pack, case, case.world, final)
+    assert not gone.agreed and gone.vendor.decision == "other: (record deleted)"
+    # doing nothing: the decision field as it was
+    idle = compare(loaded.pack, case, case.world, case.world)
+    assert not idle.agreed and idle.vendor.decision == "none"

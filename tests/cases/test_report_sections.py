@@ -72,8 +72,8 @@ def test_review_marks_adjust_the_agreement(replayed: Path) -> None:
             f'case: "{wrong.case}"\n    better: vendor', 1))
         rows = case_sections(replayed)[0].rows
         agent = next(r for r in rows if r.cells[0].text == "demo-agent")
-        assert agent.cells[8].text == "1"
-        assert agent.cells[9].text.startswith(f"{round(100 * (agreed + 1) / 30)}% (")
+        assert agent.cells[9].text == "1"
+        assert agent.cells[10].text.startswith(f"{round(100 * (agreed + 1) / 30)}% (")
         review.write_text(original.replace("better: undecided", "beter: vendor", 1))
         with pytest.raises(ConfigError) as exc:
             case_sections(replayed)

@@ -88,18 +88,20 @@ def compare(pack: Pack, case: Case, initial: dict[str, list[dict[str, Any]]],
 
 
 def changes(initial: dict[str, list[dict[str, Any]]],
-            final: dict[str, list[dict[str, Any]]], limit: int = 20) -> list[str]:
+            final: dict[str, list[dict[str, Any]]], limit: int = 20,
+            keys: dict[str, str] | None = None) -> list[str]:
     """What the vendor changed, one line each: 'requests[REQ-1].status: pending -> approved',
     'notes: 1 inserted', 'requests[REQ-2]: deleted'."""
     out: list[str] = []
     for coll in sorted(set(initial) | set(final)):
         old, new = initial.get(coll, []), final.get(coll, [])
 
-        def key(r: Any, i: int) -> str:
+        def key(r: Any, i: int, coll: str = coll) -> str:
             """The record's id ('id', else its first '..._id' field), else its position."""
             if not isinstance(r, dict):
                 return str(i)
-            name = "id" if "id" in r else next((f for f in r if f.endswith("id")), None)
+            name = (keys or {}).get(coll) or ("id" if "id" in r else
+                                              next((f for f in r if f.endswith("id")), None))
             return str(r.get(name, i)) if name is not None else str(i)
 
         before = {key(r, i): r for i, r in enumerate(old)}
@@ -120,3 +122,13 @@ def changes(initial: dict[str, list[dict[str, Any]]],
             out.append(f"{coll}: {inserted} inserted")
         out += [f"{coll}[{k}]: deleted" for k in deleted]
     return out[:limit] + ([f"... and {len(out) - limit} more"] if len(out) > limit else [])
+
+
+def resolution_lines(pack: Pack, case: Case, lines: list[str]) -> list[str]:
+    """Of `changes()` lines, those outside the case record's resolution fields."""
+    res = pack.resolution
+    key = case.world[res.collection][0].get(res.key)
+    fields = set(res.state) | ({res.decision.field} if res.decision is not None else set())
+    own = {f"{res.collection}[{key}].{f}: " for f in fields}
+    return [line for line in lines if not any(line.startswith(p) for p in own)
+            and not line.startswith("... and ")]

@@ -42,6 +42,9 @@ class VendorAgreement:
     did_nothing: int
     agreed_by_nothing: int
     """Cases agreed on while changing nothing."""
+    agreed_changing_more: int
+    """Cases agreed on while also changing what the team's resolution did not (another
+    field or record): the trial's verdict judges that as collateral damage."""
     vendor_better: int
     """Disagreements a reviewer marked `better: vendor`."""
     adjusted: int
@@ -71,6 +74,7 @@ def agreement(outcomes: list[CaseOutcome], review: Review | None = None
             vendor=name, cases=n, agreed=agreed, rate=agreed / n if n else 0.0, low=lo,
             high=hi, nothing_rate=nothing, did_nothing=sum(o.did_nothing for o in mine),
             agreed_by_nothing=sum(1 for o in mine if o.agreed and o.did_nothing),
+            agreed_changing_more=sum(1 for o in mine if o.agreed and o.other_changes),
             vendor_better=better, adjusted=agreed + better, adjusted_low=alo,
             adjusted_high=ahi, beats_nothing=n > 0 and alo > nothing))
     return out
@@ -89,18 +93,22 @@ def agreement_section(rows: list[VendorAgreement], reviewed: bool) -> Section:
              "agreement a vendor that changes nothing would get on the same cases: a vendor "
              "beats it only when the low end of its interval is above it.",
         columns=["vendor", "cases", "agreed", "rate", "95% interval", "doing nothing",
-                 "did nothing", "agreed by doing nothing", "marked better",
-                 "adjusted rate", "beats doing nothing"],
+                 "did nothing", "agreed by doing nothing", "agreed, changing more",
+                 "marked better", "adjusted rate", "beats doing nothing"],
         rows=[Row([Cell(r.vendor), Cell(str(r.cases)), Cell(str(r.agreed)), Cell(_pct(r.rate)),
                    Cell(f"{_pct(r.low)}-{_pct(r.high)}"), Cell(_pct(r.nothing_rate)),
                    Cell(str(r.did_nothing), "bad" if r.did_nothing == r.cases else None),
-                   Cell(str(r.agreed_by_nothing)), Cell(str(r.vendor_better)),
+                   Cell(str(r.agreed_by_nothing)),
+                   Cell(str(r.agreed_changing_more), "bad" if r.agreed_changing_more else None),
+                   Cell(str(r.vendor_better)),
                    Cell(f"{_pct(r.adjusted / r.cases if r.cases else 0)} "
                         f"({_pct(r.adjusted_low)}-{_pct(r.adjusted_high)})"),
                    Cell("yes" if r.beats_nothing else "no",
                         "good" if r.beats_nothing else "bad")]) for r in rows],
-        numeric=frozenset({1, 2, 3, 5, 6, 7, 8}),
-        after=["Adjusted rate: agreement counting the disagreements a person marked "
+        numeric=frozenset({1, 2, 3, 5, 6, 7, 8, 9}),
+        after=["Agreed, changing more: agreed on the resolution but also changed another field "
+               "or record the team left alone (the trial's verdict counts it as collateral "
+               "damage). Adjusted rate: agreement counting the disagreements a person marked "
                "`better: vendor` in review.yaml" + ("." if reviewed else
                                                    " (none marked yet: fill in review.yaml "
                                                    "and run agentcheck report again).")],

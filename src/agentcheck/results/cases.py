@@ -50,6 +50,9 @@ class CaseOutcome(_Model):
     """Doing nothing would have agreed with the human team on this case (a decline left as
     it was, say): agreement here is no evidence of skill."""
     changes: list[str] = Field(default_factory=list)
+    other_changes: int = 0
+    """Changes beyond the case record's resolution fields (another field, another record):
+    an agreement with these is the team's resolution plus something the team did not do."""
     calls: list[str] = Field(default_factory=list)
     termination: str = ""
     final_answer: str = ""

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from agentcheck.cases.compare import changes, compare
+from agentcheck.cases.compare import changes, compare, resolution_lines
 from agentcheck.cases.pack import Case, LoadedPack, case_scenarios
 from agentcheck.core.addresses import is_loopback
 from agentcheck.core.calls import CallResult
@@ -61,13 +61,15 @@ def outcome(loaded: LoadedPack, case: Case, vendor: str, world: CaseWorld,
     pack = loaded.pack
     cmp = compare(pack, case, world.initial, world.data)
     nothing = compare(pack, case, world.initial, world.initial)
-    done = changes(world.initial, world.data)
+    done = changes(world.initial, world.data, limit=1000,
+                   keys={pack.resolution.collection: pack.resolution.key})
     return CaseOutcome(
         vendor=vendor, case=case.id, row=case.row, category=case.category,
         impact=case.impact, agreed=cmp.agreed and record.termination != "harness_error",
         decision_agreed=cmp.decision_agreed, state_agreed=cmp.state_agreed, human=cmp.human,
         vendor_side=cmp.vendor, did_nothing=not done, nothing_agrees=nothing.agreed,
-        changes=done, calls=world.called[:50], termination=record.termination,
+        changes=done[:20], other_changes=len(resolution_lines(pack, case, done)),
+        calls=world.called[:50], termination=record.termination,
         final_answer=(record.final_answer or "")[:500])
 
 
