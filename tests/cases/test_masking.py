@@ -181,3 +181,26 @@ def test_an_xlsx_export_is_masked_into_xlsx(pack_dir: Path) -> None:
     assert "Olivia Smith" not in str([r.values for r in masked.rows])
     assert check_masking(pack_dir, sources(pack_dir)) == []
     assert len(load_pack(pack_dir).cases) == 4
+
+
+def test_a_json_table_joins_after_masking(pack_dir: Path) -> None:
+    """The employee table as a JSON array: masked in JSON, and its email still joins."""
+    import csv
+    import io
+    import json
+
+    exports = pack_dir.parent / "exports"
+    rows = list(csv.DictReader(io.StringIO((exports / "employees.csv").read_text())))
+    (exports / "employees.json").write_text(json.dumps(rows))
+    (exports / "employees.csv").unlink()
+    pack = pack_dir / "pack.yaml"
+    pack.write_text(pack.read_text().replace("file: employees.csv", "file: employees.json")
+                    .replace("match: {employee_id: employee_id}",
+                             "match: {email: requester_email}"))
+    import_pack(sources(pack_dir), pack_dir, {"AGENTCHECK_MASKING_KEY": KEY})
+    masked = json.loads((pack_dir / "employees.json").read_text())
+    assert [r["employee_id"] for r in masked] == ["E1", "E2", "E3"]
+    assert "olivia" not in json.dumps(masked).lower()
+    # joined on the masked email: each case still finds its employee
+    assert [[e["employee_id"] for e in c.world["employees"]]
+            for c in load_pack(pack_dir).cases] == [["E1"], ["E2"], ["E3"], []]

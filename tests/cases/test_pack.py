@@ -195,3 +195,15 @@ def test_changes_beyond_the_resolution_are_counted(unmasked: Path) -> None:
     # doing nothing: the decision field as it was
     idle = compare(loaded.pack, case, case.world, case.world)
     assert not idle.agreed and idle.vendor.decision == "none"
+
+
+def test_new_case_pack_command(pack_dir: Path, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    from agentcheck.cli import main
+
+    export = pack_dir.parent / "exports" / "requests.csv"
+    assert main(["new", "case-pack", "--from", str(export), str(tmp_path / "mine")]) == 0
+    assert f"agentcheck import {export} --pack {tmp_path / 'mine'}" in capsys.readouterr().out
+    assert main(["new", "case-pack", "--from", str(tmp_path / "nope.csv"),
+                 str(tmp_path / "other")]) == 2
+    assert "no such file" in capsys.readouterr().err
