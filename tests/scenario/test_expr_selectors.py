@@ -196,3 +196,14 @@ def test_a_huge_tool_result_is_bounded() -> None:
     ExpressionError, not minutes of scanning."""
     with pytest.raises(ExpressionError, match="more than 200000 steps"):
         search("number_near(last, 'total')", {"last": {"x": ["total 5"] * 100_000}})
+
+
+def test_moments_compare_as_instants() -> None:
+    """'2026-05-04T23:00:00-05:00' is 04:00 UTC on the 5th: later than 01:00 UTC that day,
+    though it sorts first as text."""
+    records = [{"id": "a", "eta": "2026-05-05T01:00:00Z"},
+               {"id": "b", "eta": "2026-05-04T23:00:00-05:00"}]
+    assert search("pick_min(last, 'eta').id", {"last": records}) == "a"
+    assert search("pick_max(last, 'eta').id", {"last": records}) == "b"
+    assert search("where(last, 'eta', '<', '2026-05-05T02:00:00+00:00')[*].id",
+                  {"last": records}) == ["a"]

@@ -29,6 +29,7 @@ from typing import Any
 from jmespath import functions as jp_functions
 
 from agentcheck.scenario.expr.bounds import spend
+from agentcheck.scenario.expr.dates import is_iso, to_days
 from agentcheck.scenario.expr.errors import ExpressionError
 
 _NOT_IN_WORD = r"(?<![A-Za-z0-9_.,-])"
@@ -162,6 +163,17 @@ def _field(record: Any, name: str) -> Any:
     return record.get(name) if isinstance(record, dict) else None
 
 
+def _comparable(a: Any, b: Any) -> tuple[Any, Any]:
+    """Two ISO dates or moments as instants (days since 1970), so '2026-05-04T23:00:00-05:00'
+    comes after '2026-05-05T01:00:00Z'; anything else as it is."""
+    if is_iso(a) and is_iso(b):
+        try:
+            return to_days(a), to_days(b)
+        except ExpressionError:
+            return a, b
+    return a, b
+
+
 def where_records(records: list[Any], name: str, op: str, value: Any) -> list[Any]:
     """The records whose `name` compares with `value` by `op`; a record whose field is missing
     or of another type than `value` does not match."""
@@ -174,7 +186,8 @@ def where_records(records: list[Any], name: str, op: str, value: Any) -> list[An
         if field is None or value is None:
             continue
         try:
-            if compare(field, value):
+            if compare(*_comparable(field, value)) if op not in ("contains", "in") \
+                    else compare(field, value):
                 out.append(record)
         except TypeError:  # '2026-05-01' < 3: not a match
             continue
@@ -189,7 +202,7 @@ def _pick(records: list[Any], name: str, better: Callable[[Any, Any], bool]) -> 
         if value is None or isinstance(value, bool) or not isinstance(value, (int, float, str)):
             continue
         try:
-            if best is None or better(value, best_value):
+            if best is None or better(*_comparable(value, best_value)):
                 best, best_value = record, value
         except TypeError:
             continue
