@@ -13,7 +13,7 @@ user's words or a tool result, in any language, and from records by a rule.
 - `where(records, 'eta', '<=', value)`: the records whose field compares so with a value from
   the context (a JMESPath filter cannot reach outside the record); `pick_min(records, 'price')`
   and `pick_max`: the record with the lowest or highest field, records without it skipped, ties
-  to the first.
+  to the first. Two ISO dates or moments compare as instants (offsets taken into account).
 
 Nothing here reads the World: the reference player calls them on what an agent has seen.
 """
