@@ -104,18 +104,66 @@ def test_generic_rephrasing_of_spanish_chinese_and_japanese_turns() -> None:
         "Claro, su correo es a@b.es. Gracias."  # already thanks: no second sign-off
     zh = "您好，我是 a@b.tw。請幫我把訂單 ORD-3 退款。"
     assert language(zh) == "zh"
-    assert rephrase(zh, 3, 2, False, 0) == "哈囉，我是 a@b.tw。請幫我把訂單 ORD-3 退款。感謝！"
-    assert rephrase(zh, 0, 0, False, 0) == "我是 a@b.tw。請幫我把訂單 ORD-3 退款。"
+    assert rephrase(zh, 3, 2, True, 0) == "哈囉，我是 a@b.tw。請幫我把訂單 ORD-3 退款。感謝！"
+    assert rephrase(zh, 0, 0, True, 0) == "我是 a@b.tw。請幫我把訂單 ORD-3 退款。"
     assert rephrase("好的，員工編號是 E-1。謝謝。", 1, 1, False, 0, first=False) == \
         "好的，員工編號是 E-1。謝謝。"
     ja = "お疲れさまです。受注 O-1 の出荷手配をお願いします。"
     assert language(ja) == "ja"
-    assert rephrase(ja, 2, 1, False, 0) == \
+    assert rephrase(ja, 2, 1, True, 0) == \
         "お世話になっております。受注 O-1 の出荷手配をお願いします。よろしくお願いします。"
     for text in (es, zh, ja):
         for g in range(4):
             for s in range(4):
                 assert facts(rephrase(text, g, s, False, 0)) == facts(text)
+
+
+def test_request_forms_and_politeness_in_spanish_chinese_and_japanese() -> None:
+    """Beyond greetings: the request forms each language has for one meaning, at the same
+    politeness (tú and usted kept apart), and Japanese humble forms; words that only look like
+    them stay (申請, 請問, 'Puede que'); every fact is kept."""
+    es = "¿Puedes revisar el pedido ORD-1? ¿Podría confirmar la factura INV-22? Puede que ya esté."
+    assert rephrase(es, 0, 0, False, 1, first=False) == \
+        "¿Podrías revisar el pedido ORD-1? ¿Podría confirmar la factura INV-22? Puede que ya esté."
+    assert rephrase(es, 0, 0, False, 0, first=False) == \
+        "¿Puedes revisar el pedido ORD-1? ¿Puede confirmar la factura INV-22? Puede que ya esté."
+    tw = "申請單 REQ-3 已核准。麻煩把訂單 SO-12 改成已出貨。請問還需要什麼？"
+    forms = {rephrase(tw, 0, 0, contract, r, first=False) for contract in (True, False)
+             for r in range(3)}
+    assert forms == {tw.replace("麻煩把", f) for f in ("請把", "麻煩把", "請您把", "麻煩您把")}
+    cn = "请帮我把订单 SO-12 改成已发货。"
+    assert rephrase(cn, 0, 0, False, 1, first=False) == "麻烦您帮我把订单 SO-12 改成已发货。"
+    ja = "注文 SO-123 の在庫を確認してください。ご確認ください。よろしくお願いします。"
+    assert rephrase(ja, 0, 0, True, 1, first=False) == \
+        "注文 SO-123 の在庫を確認していただけますか。ご確認いただけますか。よろしくお願いします。"
+    assert rephrase(ja, 0, 0, False, 0, first=False) == \
+        "注文 SO-123 の在庫を確認してください。ご確認ください。よろしくお願いいたします。"
+    for text in (es, tw, cn, ja):
+        for contract in (True, False):
+            for r in range(3):
+                assert facts(rephrase(text, 1, 1, contract, r)) == facts(text)
+
+
+def test_library_turns_in_other_languages_get_other_request_forms(
+        library: list[Scenario]) -> None:
+    """Each of Spanish, Chinese and Japanese has library turns whose request form changes with
+    the key (not only their greeting)."""
+    changed: set[str] = set()
+    for sc in library:
+        for key in (KEY, OTHER, "third-variant-key-5555"):
+            world = VariantWorld(sc, 1, key)
+            lang = language(world.user_turns()[0])
+            if lang not in ("es", "zh", "ja"):
+                continue
+            choice = world.variant.turns[0]
+            turn = sc.task[0]
+            base = str(world.render_initial(turn.user if choice == 0
+                                            else turn.alternatives[choice - 1]))
+            if any(f in world.user_turns()[0] and f not in base for f in (
+                    "¿Podrías", "¿Puedes", "¿Podría", "麻煩", "請您", "麻烦", "请您",
+                    "いただけますか", "いただけますでしょうか", "お願いいたします")):
+                changed.add(lang)
+    assert changed == {"es", "zh", "ja"}, changed
 
 
 def test_independent_sentences_are_reordered_and_references_stay_put() -> None:
