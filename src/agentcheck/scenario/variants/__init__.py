@@ -7,16 +7,21 @@ A variant changes only what the vendor sees:
   authored alternative may have its independent sentences re-ordered (a sentence that refers
   back, by a pronoun or a leading "Also"/"And"/"也"/"それ", a greeting and a thanks stay put);
   then a generic re-phrasing (English: greeting, sign-off, contractions, "can you"/"could you";
-  Spanish, Chinese, Japanese: greeting and sign-off), each kept only when every fact of the
-  turn (ids, amounts, emails, any word with a digit) survives;
-- tool and parameter names: synonyms from the scenario (`tools[i].synonyms`,
-  `tools[i].parameter_synonyms`) and the library's list (synonyms.yaml), possibly in camelCase,
-  with the names rewritten in descriptions and tool errors; the tools in another order.
+  Spanish, Chinese, Japanese: greeting, sign-off, request forms and politeness), each kept only
+  when every fact of the turn (ids, amounts, emails, any word with a digit) survives
+  (wording.py);
+- tool and parameter names, nested parameters too: synonyms from the scenario
+  (`tools[i].synonyms`, `tools[i].parameter_synonyms`) and the library's list (synonyms.yaml),
+  possibly in camelCase, with the names rewritten in descriptions, tool errors and the system
+  prompt; the tools in another order;
+- look-alike records added to the World, which no call of the reference solution meets and
+  which change no check (lookalikes.py).
 
 Everything the judge reads stays canonical: `VariantWorld` renames at the vendor boundary only.
 Calls coming back are mapped to the canonical tool and parameter names before the World runs
 them, so the trajectory, the checks (milestones, minefields, outcomes), the reference solution,
-the change sets and the report speak the scenario's own names. A call that uses a canonical
+the change sets and the report speak the scenario's own names (the evidence adds the shown
+ones, from the trial record's `shown_names`). A call that uses a canonical
 name the variant renamed is an unknown tool or an unknown parameter, as it would be on any API
 that names things differently.
 
