@@ -3,10 +3,12 @@
 The vendor `acme` is a loopback Chat Completions server whose profile's model picks a brain
 (tests/helpers/brains.py): runs 1 and 2 declare model `competent` (a change of seed, no
 significant change), run 3 declares `claimer`, a chatbot that claims the work is done (every
-scenario lost: a significant drop, and the model change is marked). Between runs 2 and 3 one
-scenario's file is edited: its content hash changes, so it is named and left out of the paired
-test; between runs 1 and 2 another scenario's file moves to a subfolder (same bytes, same
-hash): still the same scenario. demo-chatbot runs beside it unchanged throughout."""
+scenario lost: a significant drop, and the model change is marked). Its replies name a dated
+snapshot of the model asked for, as hosted APIs do, and run 2's snapshot is a newer one: the
+profile did not change, the model that answered did, and that is marked too. Between runs 2
+and 3 one scenario's file is edited: its content hash changes, so it is named and left out of
+the paired test; between runs 1 and 2 another scenario's file moves to a subfolder (same
+bytes, same hash): still the same scenario. demo-chatbot runs beside it unchanged."""
 
 from __future__ import annotations
 
@@ -39,14 +41,19 @@ EDITED = "record-supplier-order-confirmation"  # its file changes before run 3
 MOVED = "refund-damaged-order"  # its file moves before run 2
 
 
-def brain_vendor(brain: Brain) -> Any:
-    """Chat Completions answered by the brain the request's model names."""
+SNAPSHOTS = {1: "2026-05-01", 2: "2026-06-01", 3: "2026-06-01"}
+
+
+def brain_vendor(brain: Brain, snapshot: dict[str, str]) -> Any:
+    """Chat Completions answered by the brain the request's model names; the reply names
+    the model with the current snapshot date."""
     def run(ex: Any) -> None:
         body = ex.req.json
         tools = {t["function"]["name"] for t in body.get("tools") or []}
         move = brain.move(body["model"], tools, chat_history(body["messages"]))
         calls = [tool_call(name, json.dumps(args)) for name, args in move.calls]
-        chat_json(completion_body(move.text or None, tool_calls=calls or None))(ex)
+        chat_json(completion_body(move.text or None, tool_calls=calls or None,
+                                  model=f"{body['model']}-{snapshot['date']}"))(ex)
 
     return run
 
@@ -61,10 +68,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     loaded, errors = load_scenarios([scen])
     assert not errors and len(loaded) == len(SCENARIOS)
     server = ChatServer(api_key=KEY)
-    server.fallback = brain_vendor(Brain(loaded))
+    snapshot = {"date": ""}
+    server.fallback = brain_vendor(Brain(loaded), snapshot)
     results = tmp / "results"
     with serving(server):
         for i, model in enumerate(("competent", "competent", "claimer"), start=1):
+            snapshot["date"] = SNAPSHOTS[i]
             if i == 2:
                 (scen / "moved").mkdir()
                 (scen / f"{MOVED}.yaml").rename(scen / "moved" / f"{MOVED}.yaml")
@@ -107,7 +116,11 @@ def test_a_new_seed_is_no_significant_change_a_lost_model_is(runs: Path) -> None
     assert first["change"] is None and first["previous_run"] is None
     assert first["tier"] >= 2 and first["score"] > 80
     assert second["change"] == "no significant change" and not second["significant"]
-    assert second["model_changed"] is False and second["profile_changes"] == {}
+    # the profile is the same; the snapshot its replies named is newer: marked
+    assert second["profile_changes"] == {}
+    assert [p["served_models"] for p in (first, second, third)] == [
+        ["competent-2026-05-01"], ["competent-2026-06-01"], ["claimer-2026-06-01"]]
+    assert second["model_changed"] is True
     assert third["change"] == "significantly worse" and third["significant"]
     assert third["p_adjusted"] < 0.05
     # the edited scenario is no longer the same scenario: only seven are paired
@@ -150,9 +163,12 @@ def test_console_table_marks_the_model_change(runs: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert "demo-chatbot" not in res.stdout
     row = next(line for line in res.stdout.splitlines() if line.startswith("run3"))
-    assert "claimer (changed)" in row and "significantly worse" in row
+    assert "claimer [replies named claimer-2026-06-01] (changed)" in row
+    assert "significantly worse" in row
     assert "acme: model or version changed at" in res.stdout
     assert "model 'competent' -> 'claimer'" in res.stdout
+    assert ("the model its replies named: competent-2026-05-01 -> competent-2026-06-01"
+            in res.stdout)
 
 
 def test_out_writes_markdown_and_html_with_the_chart(runs: Path, tmp_path: Path) -> None:
@@ -161,7 +177,8 @@ def test_out_writes_markdown_and_html_with_the_chart(runs: Path, tmp_path: Path)
     md = (tmp_path / "h" / "history.md").read_text()
     html = (tmp_path / "h" / "history.html").read_text()
     assert "## acme" in md and "## demo-chatbot" in md
-    assert "claimer (changed)" in md and "significantly worse" in md
+    assert "claimer \\[replies named claimer-2026-06-01\\] (changed)" in md
+    assert "significantly worse" in md
     assert f"{EDITED}: changed between run2 and run3" in md
     assert html.count("<svg") == 2 and "model changed" in html
     assert "acme: score and tier over time" in html

@@ -50,9 +50,10 @@ class Trajectory:
 
     def reply(self, step: int, text: str, tool_calls: list[str], latency_s: float,
               ttft_s: float | None = None, usage: Usage | None = None,
-              state: str | None = None) -> None:
+              state: str | None = None, served_model: str | None = None) -> None:
         """One vendor reply, whichever loop received it: counted as a model call, its
-        latency and usage added, its text recorded (with the vendor's task `state`, if any)."""
+        latency and usage added, its text recorded (with the vendor's task `state`, if any,
+        and the model the reply named when it was not the one requested)."""
         self.model_calls += 1
         if usage is not None:
             self.usage.add(usage)
@@ -63,6 +64,8 @@ class Trajectory:
                                  "ttft_s": None if ttft_s is None else round(ttft_s, 4)}
         if state:
             event["state"] = state
+        if served_model:
+            event["served_model"] = served_model
         self.events.append(event)
         if text:
             self.texts.append(text)

@@ -48,7 +48,8 @@ from agentcheck.report.svg import (
     esc,
     vendor_color,
 )
-from agentcheck.results.files import write_text
+from agentcheck.results.files import fold_trials, write_text
+from agentcheck.results.records import TrialRecord
 from agentcheck.results.summary import Summary, VendorVerdict
 
 MODEL_FIELDS = ("model", "version")
@@ -98,12 +99,16 @@ class Point:
     completion_rate: float | None
     model: str | None
     version: str | None
+    served_models: list[str] = field(default_factory=list)
+    """Models the vendor's replies named other than the one requested (trials' assistant
+    events, `served_model`): empty when every reply named the requested model, or none."""
     previous_run: int | None = None
     score_change: float | None = None
     flags_added: list[str] = field(default_factory=list)
     flags_removed: list[str] = field(default_factory=list)
     profile_changes: dict[str, list[Any]] = field(default_factory=dict)
     model_changed: bool = False
+    """The profile's model or version, or the models the replies named, changed."""
     paired_scenarios: int | None = None
     scenarios_better: int | None = None
     scenarios_worse: int | None = None
@@ -153,6 +158,20 @@ class _Run:
     run: dict[str, Any]
     summary: Summary
     decision: Decision | None = None
+    served: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _Served:
+    """Per vendor, the models its replies named other than the one requested."""
+
+    def __init__(self) -> None:
+        self.models: dict[str, set[str]] = {}
+
+    def add(self, record: TrialRecord) -> None:
+        for e in record.events:
+            model = e.get("served_model") if e.get("type") == "assistant" else None
+            if isinstance(model, str):
+                self.models.setdefault(record.vendor, set()).add(model)
 
 
 def find_runs(dirs: list[Path]) -> list[Path]:
@@ -202,7 +221,9 @@ def _load(paths: list[Path], decide: Decide | None) -> list[_Run]:
     for p in paths:
         run, summary = load_run(p)
         _check_run(p, run)
-        runs.append(_Run(p, run, summary, decide(p, run) if decide is not None else None))
+        served = fold_trials(p / "trials.jsonl", _Served).models
+        runs.append(_Run(p, run, summary, decide(p, run) if decide is not None else None,
+                         {v: sorted(m) for v, m in served.items()}))
     runs.sort(key=lambda r: (datetime.fromisoformat(r.run["started_at"]), str(r.path)))
     for r in runs[1:]:
         refuse_mixed_variants(runs[0].run, r.run, "line up", runs[0].path, r.path)
@@ -221,7 +242,8 @@ def _point(i: int, r: _Run, v: VendorVerdict) -> Point:
                   score_ci=None if why else v.capability_ci,
                   tier=None if why else v.tier, tier_name=None if why else v.tier_name,
                   no_verdict=why, flags=list(v.flags), completion_rate=v.completion_rate,
-                  model=_str(profile.get("model")), version=_str(profile.get("version")))
+                  model=_str(profile.get("model")), version=_str(profile.get("version")),
+                  served_models=r.served.get(v.name, []))
     decided = r.decision.vendor(v.name) if r.decision is not None else None
     if r.decision is not None and decided is not None:
         point.plan = r.decision.plan_name
@@ -268,7 +290,8 @@ def build_history(dirs: list[Path], vendor: str | None = None,
                 j, before = last[v.name]
                 delta = _vendor_delta(before, v, _same(runs[j].run, r.run))
                 pending.setdefault((j, i), []).append((point, delta))
-                _fill(point, j, delta, _vendor_changes(runs[j].run, r.run), v.name)
+                _fill(point, histories[v.name].points[-2], delta,
+                      _vendor_changes(runs[j].run, r.run), v.name)
             last[v.name] = (i, v)
     for steps in pending.values():
         tested = [(p, d) for p, d in steps if not any(d["no_verdict"])]
@@ -292,16 +315,17 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> set[str]:
     return (set(_scenarios(a)) & set(_scenarios(b))) - moved
 
 
-def _fill(point: Point, previous: int, d: dict[str, Any], vendor_changes: list[dict[str, Any]],
-          name: str) -> None:
-    point.previous_run = previous
+def _fill(point: Point, previous: Point, d: dict[str, Any],
+          vendor_changes: list[dict[str, Any]], name: str) -> None:
+    point.previous_run = previous.run
     point.score_change = d["score_change"]
     point.flags_added = d["flags_added"]
     point.flags_removed = d["flags_removed"]
     fields: dict[str, Any] = next((c["fields"] for c in vendor_changes
                                    if c["vendor"] == name), {})
     point.profile_changes = {k: list(v) for k, v in fields.items()}
-    point.model_changed = any(f in fields for f in MODEL_FIELDS)
+    point.model_changed = (any(f in fields for f in MODEL_FIELDS)
+                           or point.served_models != previous.served_models)
     point.paired_scenarios = d["paired_scenarios"]
     point.scenarios_better = d["scenarios_better"]
     point.scenarios_worse = d["scenarios_worse"]
@@ -336,7 +360,9 @@ def _flags(point: Point) -> str:
 
 
 def _model(point: Point) -> str:
-    text = " ".join(x for x in (point.model, point.version and f"({point.version})") if x)
+    served = point.served_models and "replies named " + ", ".join(point.served_models)
+    text = " ".join(x for x in (point.model, point.version and f"({point.version})",
+                                served and f"[{served}]") if x)
     return (text or "-") + (" (changed)" if point.model_changed else "")
 
 
@@ -392,17 +418,27 @@ def _scenario_lines(h: History) -> list[str]:
 
 
 def _model_lines(vh: VendorHistory) -> list[str]:
-    return [f"{vh.name}: model or version changed at {_date(p)}: "
-            + "; ".join(f"{k} {a!r} -> {b!r}" for k, (a, b) in p.profile_changes.items()
-                        if k in MODEL_FIELDS)
-            for p in vh.points if p.model_changed]
+    lines = []
+    for i, p in enumerate(vh.points):
+        if not p.model_changed:
+            continue
+        what = [f"{k} {a!r} -> {b!r}" for k, (a, b) in p.profile_changes.items()
+                if k in MODEL_FIELDS]
+        before = vh.points[i - 1].served_models if i else []
+        if p.served_models != before:
+            what.append("the model its replies named: "
+                        f"{', '.join(before) or 'the one requested'} -> "
+                        f"{', '.join(p.served_models) or 'the one requested'}")
+        lines.append(f"{vh.name}: model or version changed at {_date(p)}: " + "; ".join(what))
+    return lines
 
 
 METHOD = ("Each step compares a vendor's run with its previous run as `agentcheck compare` "
           "does: exact Wilcoxon signed-rank test on per-scenario pass rates over the scenarios "
           "both runs ran with the same content hash, Holm-adjusted over the vendors of those "
           "two runs. The score covers each run's own scenarios. Model and version are what the "
-          "vendor's profile declared for the run (run.json).")
+          "vendor's profile declared for the run (run.json); 'replies named' lists the models "
+          "the vendor's replies said answered when they were not the one requested.")
 
 
 def history_text(h: History) -> str:

@@ -315,7 +315,8 @@ class AnthropicSession(Session):
             echo.append(block)
         return echo, base.explain_cut(ModelTurn(
             text="".join(texts), tool_calls=calls, usage=usage_from(data.get("usage")),
-            finish_reason=stop, cut_off=stop in CUT_OFF))
+            finish_reason=stop, cut_off=stop in CUT_OFF,
+            served_model=base.served_model(data.get("model"), self.driver.profile.model)))
 
     def _used_ids(self) -> set[str]:
         """tool_use ids already in the conversation: the API wants them unique in a request,

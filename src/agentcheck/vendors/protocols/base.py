@@ -73,6 +73,9 @@ class ModelTurn:
     status incomplete for max_output_tokens, finishReason MAX_TOKENS): not a final answer."""
     ttft_s: float | None = None
     """Time to first token, for streamed replies."""
+    served_model: str | None = None
+    """The model the reply says answered, when it names another than the profile asked for
+    (a dated snapshot behind an alias, a swapped model): `agentcheck history` marks a change."""
 
 
 TOO_DEEP = "arguments are nested too deeply"
@@ -124,6 +127,14 @@ def too_deep(value: Any, limit: int = MAX_ARGUMENT_DEPTH) -> bool:
         stack.extend((child, depth + 1) for child in children
                      if isinstance(child, (dict, list)))
     return False
+
+
+def served_model(reported: Any, requested: str | None) -> str | None:
+    """What a reply's model field names, when it is not the model requested; None otherwise
+    (the usual case, which keeps trial records as they were)."""
+    if not isinstance(reported, str) or not reported.strip() or reported == requested:
+        return None
+    return reported.strip()[:200]
 
 
 def explain_cut(turn: ModelTurn) -> ModelTurn:

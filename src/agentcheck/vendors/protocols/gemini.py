@@ -349,7 +349,8 @@ class GeminiSession(Session):
         return base.explain_cut(ModelTurn(
             text="".join(texts), tool_calls=calls, usage=usage_from(data.get("usageMetadata")),
             finish_reason=finish if isinstance(finish, str) else None,
-            cut_off=finish == "MAX_TOKENS"))
+            cut_off=finish == "MAX_TOKENS",
+            served_model=base.served_model(data.get("modelVersion"), self.driver.profile.model)))
 
 
 class GeminiDriver(HarnessDriver):

@@ -80,7 +80,7 @@ async def _loop(scenario: Scenario, world: World, session: Session, traj: Trajec
         step += 1
         reply = masked(await session.step())
         traj.reply(step, reply.text, [c.name for c in reply.tool_calls], reply.latency_s,
-                   reply.ttft_s, reply.usage)
+                   reply.ttft_s, reply.usage, served_model=reply.served_model)
         if reply.cut_off:  # evidence; with no call to run it ends the trial: it is no answer
             traj.cut_off(reply.finish_reason, ends=not reply.tool_calls)
             if not reply.tool_calls:

@@ -82,6 +82,7 @@ class ChatStream:
         self.finish: str | None = None
         self.usage: Any = None
         self.ttft_s: float | None = None
+        self.model: Any = None
 
     def feed(self, event: SseEvent) -> bool:
         with base.malformed(self.vendor, "a stream chunk"):
@@ -105,6 +106,7 @@ class ChatStream:
                               f"{snippet(str(chunk['error']), 200)}")
         if isinstance(chunk.get("usage"), dict):
             self.usage = chunk["usage"]
+        self.model = chunk.get("model", self.model)
         choices = chunk.get("choices") or []
         if not isinstance(choices, list):
             raise VendorError("malformed", f"{self.vendor}: a stream chunk's choices is not a "
@@ -186,7 +188,7 @@ class ChatStream:
                               else "".join(s["args"])}}
                 for _, s in sorted(self.calls.items())]
         return {"choices": [{"index": 0, "message": message, "finish_reason": self.finish}],
-                "usage": self.usage}
+                "usage": self.usage, "model": self.model}
 
 
 class OpenAIChatSession(Session):
@@ -301,7 +303,8 @@ class OpenAIChatSession(Session):
             echo["content"] = refusal
         return base.explain_cut(ModelTurn(
             text=text, tool_calls=calls, usage=usage_from(data.get("usage")),
-            finish_reason=finish if isinstance(finish, str) else None, cut_off=finish == "length"))
+            finish_reason=finish if isinstance(finish, str) else None, cut_off=finish == "length",
+            served_model=base.served_model(data.get("model"), self.driver.profile.model)))
 
 
 class OpenAIChatDriver(HarnessDriver):

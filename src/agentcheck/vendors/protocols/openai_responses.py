@@ -217,7 +217,8 @@ class OpenAIResponsesSession(Session):
             self.previous_id = response_id
         return base.explain_cut(ModelTurn(
             text="\n\n".join(texts), tool_calls=calls, usage=usage_from(data.get("usage")),
-            finish_reason=finish, cut_off=cut))
+            finish_reason=finish, cut_off=cut,
+            served_model=base.served_model(data.get("model"), self.driver.profile.model)))
 
 
 class OpenAIResponsesDriver(HarnessDriver):
