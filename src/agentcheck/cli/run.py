@@ -181,7 +181,7 @@ def run_command(args: argparse.Namespace) -> int:
             demo.stop()
     print_table(summary, run_json)
     print(f"\nresults: {out}/ (summary.json, trials.jsonl, report.md, report.csv, "
-          "report.html)")
+          "report.html, report.xlsx)")
     if interrupted:
         print(f"interrupted: finished trials are saved; continue with "
               f"agentcheck run --resume --out {out}", file=sys.stderr)
