@@ -1,0 +1,188 @@
+"""Red team of case packs (issue 12): vendors that want a shadow agreement, or a verdict on a
+replay, they do not deserve, and bytes that could break a replay. The example AP pack is
+imported (masked) and replayed through the real CLI against loopback vendors
+(tests/helpers/case_vendors.py) beside the demo agent; the decision is the real one on the
+run folder (report --plan's judge_run).
+
+Found NOT defended (xfail, strict, at the top of the red team's report):
+- a case replay's trials are judged by the template's own checks, which only ask that the
+  queue was listed: a vendor that changes nothing and only talks is 'tier 3', completes every
+  case and meets a completion gate on the replay;
+- the shadow-agreement gate reads the rate against its target only: a constant policy (hold
+  every invoice), whose agreement never beats doing nothing, meets a modest target.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentcheck.cli.plan import judge_run
+from agentcheck.decision.model import Decision, GateResult
+from agentcheck.decision.plan import load_plan
+from agentcheck.report.agreement import VendorAgreement, agreement
+from agentcheck.results.cases import CaseOutcome, read_outcomes
+
+from ..fakes.base import serving
+from ..helpers import driving
+from ..helpers.case_vendors import KEY, KEY_ENV, case_server
+from ..helpers.cli import agentcheck
+from ..helpers.paths import ROOT
+
+PACK = "ap-invoices"
+EXPORTS = ROOT / "examples" / "case-packs" / "exports" / PACK
+VENDORS = ("hold-all", "pay-all", "touch-rare", "words-only", "echo")
+SAMPLE = 120
+MASKING_KEY = "cd" * 32
+
+
+class Replay:
+    def __init__(self, out: Path, bodies: list[str], pack: Path) -> None:
+        self.out = out
+        self.bodies = bodies
+        self.pack = pack
+        self.outcomes: list[CaseOutcome] = read_outcomes(out)
+        self.rows: dict[str, VendorAgreement] = {r.vendor: r for r in agreement(self.outcomes)}
+        self.run: dict[str, Any] = json.loads((out / "run.json").read_text())
+
+    def judge(self, gates: str, tmp: Path) -> Decision:
+        plan = tmp / "plan.yaml"
+        plan.write_text(f"vendors: {json.dumps(['demo-agent', *VENDORS])}\nstages:\n"
+                        f"  - name: fit\n    gates:\n{gates}")
+        return judge_run(load_plan(plan), self.out, self.run)
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> Replay:
+    tmp = tmp_path_factory.mktemp("cases")
+    pack = tmp / "pack"
+    shutil.copytree(ROOT / "examples" / "case-packs" / PACK, pack)
+    env = {"AGENTCHECK_MASKING_KEY": MASKING_KEY, KEY_ENV: KEY}
+    done = agentcheck("import", *map(str, sorted(EXPORTS.iterdir())), "--pack", str(pack),
+                      env=env)
+    assert done.returncode == 0, done.stderr
+    server = case_server()
+    out = tmp / "run"
+    with serving(server):
+        profiles = [driving.write_profile(tmp, name, "openai-chat", server.base_url, name,
+                                          KEY_ENV, timeout_s=10, max_retries=0,
+                                          max_concurrency=8) for name in VENDORS]
+        done = agentcheck("run", "--cases", str(pack), "--sample", str(SAMPLE), "--seed", "5",
+                          "--out", str(out), "--quiet", "--vendor", "demo-agent",
+                          *driving.vendor_args(profiles), env=env)
+        bodies = [r.body.decode("utf-8", "replace") for r in server.requests]
+    assert done.returncode == 0, done.stderr
+    return Replay(out, bodies, pack)
+
+
+def gate(d: Decision, vendor: str, metric: str) -> GateResult:
+    v = next(v for v in d.vendors if v.vendor == vendor)
+    return next(g for s in v.stages for g in s.gates if g.metric == metric)
+
+
+def test_every_vendor_is_judged_on_the_same_cases(replay: Replay) -> None:
+    cases = {v: {o.case for o in replay.outcomes if o.vendor == v}
+             for v in ("demo-agent", *VENDORS)}
+    assert all(len(c) == SAMPLE for c in cases.values())
+    assert len({frozenset(c) for c in cases.values()}) == 1
+
+
+def test_talking_or_echoing_agrees_only_where_doing_nothing_does(replay: Replay) -> None:
+    """Words with a decision, or the request copied back, change nothing: agreement is exactly
+    doing nothing's, never beats it, and the shadow gate is not met."""
+    for name in ("words-only", "echo"):
+        row = replay.rows[name]
+        assert row.did_nothing == SAMPLE and row.agreed == row.agreed_by_nothing
+        assert not row.beats_nothing
+    d = replay.judge("      - {metric: shadow_agreement, at_least: 0.3}\n",
+                     replay.out.parent)
+    for name in ("words-only", "echo"):
+        g = gate(d, name, "shadow_agreement")
+        assert g.verdict == "not_met" and "changed nothing" in g.reason
+
+
+def test_constant_policies_do_not_beat_the_competent_agent(replay: Replay) -> None:
+    agent = replay.rows["demo-agent"]
+    assert agent.beats_nothing and agent.rate >= 0.8
+    for name in ("hold-all", "pay-all", "touch-rare"):
+        row = replay.rows[name]
+        assert row.high < agent.low, (name, row.rate, agent.rate)
+    # holding every invoice is what doing nothing leaves: the same agreement, nothing better
+    hold = replay.rows["hold-all"]
+    assert hold.rate == hold.nothing_rate and not hold.beats_nothing
+    assert not replay.rows["touch-rare"].beats_nothing
+
+
+def test_the_premise_of_the_constant_policy_attack(replay: Replay) -> None:
+    """Why the xfail below is an attack: on this sample doing nothing agrees with the team on
+    about half the invoices (the holds), so a vendor that holds everything has a Wilson low
+    end above 0.4 without beating doing nothing."""
+    hold = replay.rows["hold-all"]
+    assert hold.low > 0.4 and hold.nothing_rate >= hold.rate
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the shadow-agreement gate compares the rate with its target only: holding every invoice "
+    "(a constant policy, agreement equal to doing nothing's) meets 'at_least: 0.4', and "
+    "touching one case in ten escapes the 'changed nothing in any case' rule (fix: "
+    "decision/judge.py _GateJudge._shadow_agreement should not meet a gate unless the Wilson "
+    "low end beats doing nothing's rate, as prove_pack and the report's beats_nothing do)"))
+def test_a_policy_that_does_not_beat_doing_nothing_meets_no_shadow_gate(replay: Replay) -> None:
+    d = replay.judge("      - {metric: shadow_agreement, at_least: 0.4}\n", replay.out.parent)
+    assert gate(d, "demo-agent", "shadow_agreement").verdict == "met"
+    assert gate(d, "hold-all", "shadow_agreement").verdict != "met"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a case replay's trials are judged by the template's checks (only 'list the queue' for "
+    "the example packs), so a vendor that changes nothing and only talks is tier 3 with every "
+    "trial passed, and meets completion and tier gates on the replay (fix: cases/pack.py "
+    "case_scenarios should give each case's scenario the team's resolution as its outcome "
+    "check, or run/shadow.py should pass a trial only when the case agrees)"))
+def test_talking_without_acting_completes_no_case(replay: Replay) -> None:
+    trials = [json.loads(line) for line in (replay.out / "trials.jsonl").read_text(
+        ).splitlines() if line.strip()]
+    words = [t for t in trials if t["vendor"] == "words-only"]
+    assert len(words) == SAMPLE
+    assert sum(t["passed"] for t in words) == 0
+    d = replay.judge("      - {metric: completion, at_least: 0.5}\n", replay.out.parent)
+    assert gate(d, "words-only", "completion").verdict != "met"
+
+
+def originals() -> set[str]:
+    """Every original value the export holds in a column of a person's contact or bank
+    details (names, emails, phones, IBANs), as written there."""
+    columns = {"contact_name", "contact_email", "contact_phone", "iban"}
+    records: list[dict[str, Any]] = []
+    for path in EXPORTS.iterdir():
+        if path.suffix == ".jsonl":
+            records += [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+        else:
+            with path.open(newline="", encoding="utf-8") as f:
+                records += list(csv.DictReader(f))
+    return {str(r[c]).strip() for r in records for c in columns & set(r)
+            if len(str(r[c] or "").strip()) >= 5}
+
+
+def test_no_masked_original_reaches_any_vendor(replay: Replay) -> None:
+    report = json.loads((replay.pack / "masking-report.json").read_text())
+    masked = {(c["file"], c["column"]) for c in report["columns"] if c["kind"] != "text"}
+    assert {("suppliers.jsonl", "contact_name"), ("suppliers.jsonl", "iban"),
+            ("suppliers.jsonl", "contact_phone"), ("invoices.csv", "contact_email")} <= masked
+    values = originals()
+    assert len(values) >= 40
+    assert len(replay.bodies) > 3 * SAMPLE
+    seen = "\n".join(replay.bodies).lower()
+    assert "get_supplier" in seen and "sup-3" in seen  # the suppliers were read
+    digits = re.sub(r"\D", "", seen)
+    for v in values:
+        assert v.lower() not in seen, "an original value reached a vendor"
+        d = re.sub(r"\D", "", v)
+        if len(d) >= 9:
+            assert d not in digits, "an original number reached a vendor"
