@@ -124,3 +124,21 @@ def test_categories_differing_only_by_case_or_spaces_are_one() -> None:
                             outcome("3", "Goods", True), outcome("4", "Travel", False)])
     assert [[c.text for c in r.cells] for r in sec.rows] == [
         ["Goods", "3", "2/3 (67%)"], ["Travel", "1", "0/1 (0%)"]]
+
+
+def test_a_case_agentcheck_failed_is_not_held_against_the_vendor() -> None:
+    from agentcheck.report.agreement import agreement, agreement_section
+    from agentcheck.results.cases import CaseOutcome, Side
+
+    def outcome(case: str, agreed: bool, termination: str) -> CaseOutcome:
+        return CaseOutcome(vendor="v", case=case, row=1, category="c", agreed=agreed,
+                           human=Side(decision="approve"), vendor_side=Side(),
+                           did_nothing=False, nothing_agrees=False, termination=termination)
+
+    rows = agreement([outcome("1", True, "final_answer"), outcome("2", False, "harness_error"),
+                      outcome("3", False, "vendor_error")])
+    (row,) = rows
+    assert (row.cases, row.agreed, row.not_judged) == (2, 1, 1)
+    assert agreement_section(rows, False).notes == [
+        "v: 1 case(s) not judged (agentcheck failed in the trial; agentcheck run --cases "
+        "again)"]

@@ -51,6 +51,8 @@ class VendorAgreement:
     adjusted_low: float
     adjusted_high: float
     beats_nothing: bool
+    not_judged: int = 0
+    """Cases whose trial agentcheck itself failed (harness_error): not in the rates."""
 
 
 def agreement(outcomes: list[CaseOutcome], review: Review | None = None
@@ -63,7 +65,10 @@ def agreement(outcomes: list[CaseOutcome], review: Review | None = None
             order.append(o.vendor)
     out = []
     for name in order:
-        mine = [o for o in outcomes if o.vendor == name]
+        # a trial agentcheck itself failed is no evidence about the vendor: left out, counted
+        mine = [o for o in outcomes if o.vendor == name and o.termination != "harness_error"]
+        failed = sum(1 for o in outcomes if o.vendor == name
+                     and o.termination == "harness_error")
         n = len(mine)
         agreed = sum(o.agreed for o in mine)
         better = sum(1 for o in mine if not o.agreed and (o.vendor, o.case) in marks)
@@ -76,7 +81,7 @@ def agreement(outcomes: list[CaseOutcome], review: Review | None = None
             agreed_by_nothing=sum(1 for o in mine if o.agreed and o.did_nothing),
             agreed_changing_more=sum(1 for o in mine if o.agreed and o.other_changes),
             vendor_better=better, adjusted=agreed + better, adjusted_low=alo,
-            adjusted_high=ahi, beats_nothing=n > 0 and alo > nothing))
+            adjusted_high=ahi, beats_nothing=n > 0 and alo > nothing, not_judged=failed))
     return out
 
 
@@ -106,6 +111,8 @@ def agreement_section(rows: list[VendorAgreement], reviewed: bool) -> Section:
                    Cell("yes" if r.beats_nothing else "no",
                         "good" if r.beats_nothing else "bad")]) for r in rows],
         numeric=frozenset({1, 2, 3, 5, 6, 7, 8, 9}),
+        notes=[f"{r.vendor}: {r.not_judged} case(s) not judged (agentcheck failed in the "
+               "trial; agentcheck run --cases again)" for r in rows if r.not_judged],
         after=["Agreed, changing more: agreed on the resolution but also changed another field "
                "or record the team left alone (the trial's verdict counts it as collateral "
                "damage). Adjusted rate: agreement counting the disagreements a person marked "
