@@ -257,8 +257,9 @@ def test_under_a_plan_its_criteria_weights_and_gates(run_dir: Path, tmp_path: Pa
     assert [ws["B5"].value, ws["C5"].value] == [0.75, 0.25]
     assert ws["B7"].value == "Capability (mean trial score) (score 0-1)"
     rows = [r for r in ws.iter_rows(min_row=8, values_only=True) if r[0]]
-    assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [("acme", 0.9, 0.5, "yes"),
+    assert [(r[0], r[1], r[2], r[-2]) for r in rows] == [("acme", 0.9, 0.5, "yes"),
                                                          ("beta", 0.6, 1.0, "no")]
+    assert [r[-1] for r in rows] == ["0.800 (0.400-0.900); leader", "0.700 (0.400-0.900)"]
     gates = list(wb["Gates"].iter_rows(values_only=True))
     assert gates[0][:9] == ("Vendor", "Stage", "Gate", "Metric", "Target", "Value", "95% low",
                             "95% high", "Verdict")
@@ -339,7 +340,8 @@ def test_a_plan_run_writes_its_gates_and_criteria(plan_run: Path) -> None:
     assert [r[0] for r in rows] == [v.vendor for v in decision.vendors]
     for r, v in zip(rows, decision.vendors, strict=True):
         assert list(r[1:1 + len(v.criteria)]) == pytest.approx([c.score for c in v.criteria])
-        assert r[-1] == ("yes" if v.passed_all else "no")
+        assert r[-2] == ("yes" if v.passed_all else "no")
+        assert r[-1].startswith(f"{v.score:.3f} (")
 
 
 @needs_soffice

@@ -67,6 +67,9 @@ class Matrix:
     left_out: list[str]
     passed: list[bool] | None = None
     """Under a plan: whether each vendor passed every gate."""
+    standing: list[str] | None = None
+    """Under a plan, as its own weights rank them: the decision's weighted score with its 95%
+    bootstrap interval, and whether the vendor is statistically tied with the leader."""
 
 
 def totals(matrix: Matrix, weights: list[float] | None = None) -> list[float]:
@@ -158,7 +161,16 @@ def plan_matrix(decision: Decision) -> Matrix:
     note = (f"Evaluation plan {decision.plan_name!r} ({decision.plan_file}, sha256 "
             f"{decision.plan_sha256[:12]}): its criteria and normalised weights. Scores are "
             "0-1, higher better, as the decision computed them.")
-    return Matrix(names, criteria, note, [], [v.passed_all for v in decision.vendors])
+    standing = [f"{v.score:.3f} ({_bound(v.interval.lo)}-{_bound(v.interval.hi)})"
+                + ("; leader" if v.vendor == decision.leader else
+                   "; tied with the leader" if v.tied_with_leader else "")
+                for v in decision.vendors]
+    return Matrix(names, criteria, note, [], [v.passed_all for v in decision.vendors],
+                  standing)
+
+
+def _bound(x: float | None) -> str:
+    return "?" if x is None else f"{x:.3f}"
 
 
 # --------------------------------------------------------------------------- evidence rows
@@ -311,7 +323,8 @@ def _matrix_sheet(sh: _Sheet, m: Matrix) -> None:
                               error="A weight is a number, 0 or more.")
         rule.add(f"{_col(first)}5:{_col(last)}5")
         sh.ws.data_validations.append(rule)
-    sh.widths([_width(m.vendors, 14, 40), *([16] * k), 15, 8, *([18] * k), 16])
+    sh.widths([_width(m.vendors, 14, 40), *([16] * k), 15, 8, *([18] * k), 16,
+               *([36] if m.standing is not None else [])])
     sh.ws.freeze_panes = "B8"
     sh.row([sh.text("Decision matrix", bold=True)])
     sh.row([sh.text(m.note)])
@@ -332,6 +345,9 @@ def _matrix_sheet(sh: _Sheet, m: Matrix) -> None:
               *(sh.text(c.label, bold=True, fill=HEADER_FILL, wrap=True) for c in m.criteria)]
     if m.passed is not None:
         header.append(sh.text("Passed every gate", bold=True, fill=HEADER_FILL))
+    if m.standing is not None:
+        header.append(sh.text("Under the plan's weights: score (95% CI)", bold=True,
+                              fill=HEADER_FILL, wrap=True))
     sh.row(header)
     top, bottom = 8, 7 + n
     for i, name in enumerate(m.vendors):
@@ -345,6 +361,8 @@ def _matrix_sheet(sh: _Sheet, m: Matrix) -> None:
                  *(sh.number(c.raw[i], c.raw_format) for c in m.criteria)]
         if m.passed is not None:
             cells.append(sh.text("yes" if m.passed[i] else "no"))
+        if m.standing is not None:
+            cells.append(sh.text(m.standing[i]))
         sh.row(cells)
 
 
