@@ -160,11 +160,15 @@ def test_new_case_pack_guesses_the_mapping(pack_dir: Path, tmp_path: Path) -> No
     # the scaffold is a working pack once the export is in it
     (tmp_path / "new-pack" / "requests.csv").write_text(
         (pack_dir.parent / "exports" / "requests.csv").read_text())
-    text = (tmp_path / "new-pack" / "pack.yaml").read_text()
-    (tmp_path / "new-pack" / "pack.yaml").write_text(
-        text.replace("collection: cases           #", "collection: cases\n    omit: []  #"))
     loaded = load_pack(tmp_path / "new-pack")
     assert len(loaded.cases) == 4
+    # its template's tool writes the export's own decision values, so they map back
+    assert 'enum: ["approved", "declined", "escalated"]' in (
+        tmp_path / "new-pack" / "new-pack.yaml").read_text()
+    from agentcheck.run.shadow import prove_pack
+
+    proof = prove_pack(loaded)
+    assert proof.ok and (proof.reference_agreed, proof.nothing_agreed) == (2, 0)
     with pytest.raises(ConfigError, match="already exists"):
         new_case_pack(pack_dir.parent / "exports" / "requests.csv", tmp_path / "new-pack")
 

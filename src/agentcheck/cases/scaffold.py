@@ -4,6 +4,7 @@ is copied: the pack gets its tables from `agentcheck import`, masked."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -32,8 +33,9 @@ def guess(table: Table) -> dict[str, str | None]:
     """The columns a pack needs, guessed from headers (and text length for the request)."""
     case_id = _pick(table, {"id", "number", "no", "ticket", "ref", "reference", "key"}) or \
         table.columns[0]
-    decision = _pick(table, {"decision", "outcome", "resolution", "result", "disposition"},
-                     {case_id})
+    decision = _pick(table, {"decision", "outcome", "resolution", "result", "disposition",
+                             "action", "verdict", "approval"}, {case_id}) or \
+        _pick(table, {"status", "state"}, {case_id})
     text = _pick(table, {"description", "request", "text", "message", "body", "details",
                          "summary", "subject"}, {case_id, decision or ""}) or \
         _longest(table, {case_id, decision or ""})
@@ -56,6 +58,16 @@ def _values(table: Table, column: str | None) -> list[str]:
     return list(seen)[:12]
 
 
+APPROVE = ("appr", "grant", "paid", "pay", "accept", "done", "resolv", "complet", "ok")
+DECLINE = ("decl", "rej", "den", "hold", "held", "refus", "cancel")
+ESCALATE = ("esc", "review", "refer", "forward")
+
+
+def _like(values: list[str], stems: tuple[str, ...]) -> str:
+    """The values with a word starting like one of `stems` ('on hold' is a hold)."""
+    return ", ".join(v for v in values if any(w.startswith(stems) for w in v.split()))
+
+
 def new_case_pack(sample: Path, folder: Path) -> list[Path]:
     table = read_table(sample)
     if (folder / PACK_FILE).exists():
@@ -65,14 +77,17 @@ def new_case_pack(sample: Path, folder: Path) -> list[Path]:
     tid = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", name.lower())).strip("-") or "my-cases"
     template_file = f"{tid}.yaml"
     values = _values(table, g["decision"])
+    # the template's tool writes the values the export uses, so its decisions map back
+    says = [(_like(values, stems).split(", ")[0] or default) for stems, default in
+            ((APPROVE, "approved"), (DECLINE, "declined"), (ESCALATE, "escalated"))]
     decision_block = (
         "  decision:\n"
         f"    column: {g['decision']}          # what the person decided\n"
         "    field: status               # the case record's field the vendor's tools set\n"
         "    values:                     # which values mean which decision (edit these)\n"
-        f"      approve: [{', '.join(v for v in values if v.startswith(('appr', 'grant', 'paid', 'accept', 'done', 'resolv'))) or 'approved'}]\n"  # noqa: E501
-        f"      decline: [{', '.join(v for v in values if v.startswith(('decl', 'rej', 'den', 'hold', 'refus'))) or 'declined'}]\n"  # noqa: E501
-        f"      escalate: [{', '.join(v for v in values if v.startswith(('esc', 'review', 'refer'))) or 'escalated'}]\n"  # noqa: E501
+        f"      approve: [{_like(values, APPROVE) or 'approved'}]\n"
+        f"      decline: [{_like(values, DECLINE) or 'declined'}]\n"
+        f"      escalate: [{_like(values, ESCALATE) or 'escalated'}]\n"
     ) if g["decision"] else (
         "  # decision: {column: ..., field: status, values: {approve: [...], decline: [...]}}\n"
         "  state: {status: COLUMN}       # TODO: the column with the state the team left\n")
@@ -131,7 +146,7 @@ tools:
       type: object
       properties:
         case_id: {{type: string}}
-        decision: {{type: string, enum: [approved, declined, escalated]}}
+        decision: {{type: string, enum: [{", ".join(json.dumps(s) for s in says)}]}}
       required: [case_id, decision]
     effect:
       update: cases
@@ -145,7 +160,8 @@ expect:
     - {{call: list_open_cases}}
 reference:
   - {{call: list_open_cases, save: open}}
-  - {{call: decide_case, args: {{case_id: "{{{{ open[0].{key} }}}}", decision: approved}}}}
+  - call: decide_case
+    args: {{case_id: "{{{{ open[0].{key} }}}}", decision: {json.dumps(says[0])}}}
   - say: "I have approved the request."
 """
     folder.mkdir(parents=True, exist_ok=True)
