@@ -53,6 +53,21 @@ def test_look_alikes_are_per_key_and_seed_and_appended(library: list[Scenario]) 
             assert not _ids(added) & _ids(records), (sc.id, name)
             assert len(_ids(added)) == len([r for r in added if "id" in r]), (sc.id, name)
     assert worlds >= 0.8 * len(library)  # another key, other look-alikes
+
+
+def test_a_look_alike_never_speaks_of_the_scenario_s_records(library: list[Scenario]) -> None:
+    """Its ids and emails, in fields or inside free text ("we confirm PO-12"), are fresh: an
+    agent that meets one learns nothing false about the task's records."""
+    for sc in library:
+        for seed in (1, 2):
+            canonical = World(sc, seed).initial
+            own = {str(r["id"]) for rs in canonical.values() for r in rs
+                   if isinstance(r.get("id"), str) and len(r["id"]) >= 5}
+            own |= {str(v).strip().lower() for rs in canonical.values() for r in rs
+                    for v in r.values() if isinstance(v, str) and "@" in v}
+            for la in VariantWorld(sc, seed, KEY).lookalikes:
+                text = json.dumps(la.record, ensure_ascii=False)
+                assert not [x for x in own if x in text or x in text.lower()], (sc.id, text)
     assert sum(1 for sc in library if VariantWorld(sc, 1, KEY).lookalikes) >= \
         0.8 * len(library)
 

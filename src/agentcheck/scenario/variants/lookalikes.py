@@ -56,6 +56,9 @@ _TEMPLATE_RE = re.compile(r"\{\{.*?\}\}", re.S)
 # fresh id, so only a call that names it selects it (then it is a wrong record, as any other)
 _BY_ID = re.compile(r"\b\w+\[\?\s*(?:id|\w+_id)\s*==\s*'\{\{\s*(?:args|record)\.[\w.]+\s*\}\}'"
                     r"[^\]]*\]")
+# an id or an email written inside free text
+_TEXT_IDENTITY = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[A-Z][A-Z0-9]*[-_#][A-Z0-9]+"
+                            r"(?:[-_][A-Z0-9]+)*\b|\b[A-Z]{2,}\d{3,}\b")
 _PREFIX_RE = re.compile(r"^[A-Za-z]+[-_#]|^[A-Z]+(?=\d)")
 
 
@@ -165,20 +168,36 @@ class _Identities:
         return f"{lead}{new}@{domain}{trail}"
 
     def text(self, value: Any) -> Any:
-        """Free text of a look-alike with the values re-drawn anywhere in it replaced too (a
-        message about PO-12 copied for PO-98 speaks of PO-98)."""
+        """Free text of a look-alike with its ids and emails re-drawn too, through the same
+        mapping (a message about PO-12 copied for PO-98 speaks of PO-98), and every other id
+        or email in it made fresh: a look-alike never speaks of one of the scenario's records
+        (a copied "we confirm PO-12" would tell an agent searching otherwise that PO-12 is
+        confirmed)."""
         if isinstance(value, dict):
             return {k: self.text(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.text(v) for v in value]
-        if not isinstance(value, str) or not self.swap:
+        if not isinstance(value, str) or not value.strip():
             return value
-        olds = sorted((o for o in self.swap if len(o.strip()) >= 4), key=len, reverse=True)
-        if not olds:
+        if value.strip() in self.swap.values():  # an identity this look-alike already got
             return value
-        pattern = re.compile("|".join(re.escape(o.strip()) for o in olds))
-        back = {o.strip(): n.strip() for o, n in self.swap.items()}
-        return pattern.sub(lambda m: back[m.group(0)], value)
+
+        def fresh(m: re.Match[str]) -> str:
+            token = m.group(0)
+            if token in self.swap:
+                return self.swap[token].strip()
+            email = _EMAIL_RE.match(token)
+            if email and "@" in token:
+                return self._fresh(lambda: self._email(email), token).strip()
+            return self._fresh(lambda: self._redraw(token), token).strip()
+
+        out = _TEXT_IDENTITY.sub(fresh, value)
+        olds = sorted((o.strip() for o in self.swap if len(o.strip()) >= 4
+                       and not _TEXT_IDENTITY.fullmatch(o.strip())), key=len, reverse=True)
+        if olds:  # names and companies already re-drawn, written in the text
+            back = {o.strip(): n.strip() for o, n in self.swap.items()}
+            out = re.sub("|".join(re.escape(o) for o in olds), lambda m: back[m.group(0)], out)
+        return out
 
     def value(self, key: str, value: Any) -> Any:
         if isinstance(value, dict):
