@@ -204,3 +204,16 @@ def test_a_json_table_joins_after_masking(pack_dir: Path) -> None:
     # joined on the masked email: each case still finds its employee
     assert [[e["employee_id"] for e in c.world["employees"]]
             for c in load_pack(pack_dir).cases] == [["E1"], ["E2"], ["E3"], []]
+
+
+def test_a_first_name_alone_is_masked_but_a_word_is_not() -> None:
+    from agentcheck.cases.masking import known_pattern
+
+    m = Masker(b"k" * 32)
+    grant, amelia = m.fake("name", "Grant Hill"), m.fake("name", "Amelia Stone")
+    known, kinds = known_pattern(m)
+    text, _ = m.mask_text("Grant access for Amelia please. Thanks, Amelia. grant it. Ask "
+                          "Grant Hill or Grant.", known, kinds)
+    first = amelia.split()[0]
+    assert text == (f"Grant access for {first} please. Thanks, {first}. grant it. Ask {grant} "
+                    f"or {grant.split()[0]}.")

@@ -330,12 +330,24 @@ class Masker:
                 nonlocal count
                 word = m.group(0)
                 fake = self.name_tokens.get(word.capitalize())
-                if fake is None or (word.islower() and len(word) <= 4):
-                    return word  # 'will', 'may' as words, not names
+                if fake is None or not word[0].isupper():
+                    return word  # a name alone is capitalised: 'grant access' is no Grant
+                before = text[:m.start()].rstrip()
+                if word.lower() in NAME_WORDS and (not before or before[-1] in ".!?:\n"):
+                    return word  # 'Grant access to...', 'May I...': a word, not a name
                 count += 1
                 return _styled(fake, word)
             text = tokens.sub(token_repl, text)
         return text, count
+
+
+NAME_WORDS = frozenset((
+    "grant", "will", "mark", "bill", "may", "june", "april", "august", "rose", "faith", "hope",
+    "joy", "lane", "dean", "chase", "hunter", "frank", "art", "pat", "sue", "rob", "jack",
+    "guy", "ray", "gene", "max", "earl", "drew", "jean", "bob", "don", "grace", "summer",
+    "dawn", "iris", "ivy", "page", "price", "young", "king", "brown", "white", "green"))
+"""Names that are also words a sentence starts with ('Grant access...', 'May I...'): alone at
+the start of a sentence they are read as the word (a full name is masked wherever it is)."""
 
 
 def _is_fake(masker: Masker, value: str) -> bool:
