@@ -201,3 +201,13 @@ def test_the_example_packs_are_proved(tmp_path: Path, monkeypatch: pytest.Monkey
     assert main(["validate", "--prove", *map(str, packs)]) == 0
     out = capsys.readouterr().out
     assert "case pack" in out and out.count("proved ") == 2
+
+
+def test_gates_apply_and_plans_do_not(unmasked: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--cases", str(unmasked), "--vendor", "demo-chatbot", "--out",
+                 str(tmp_path / "run"), "--quiet", "--fail-under-tier", "1"]) == 3
+    assert "gate failed: demo-chatbot tier 0" in capsys.readouterr().err
+    assert main(["run", "--cases", str(unmasked), "--plan", str(tmp_path / "p.yaml"),
+                 "--out", str(tmp_path / "run2")]) == 2
+    assert "--plan do not apply to it" in capsys.readouterr().err

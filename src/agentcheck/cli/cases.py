@@ -93,9 +93,10 @@ def check_case_args(args: argparse.Namespace) -> None:
         if args.sample is not None or args.stratify is not None:
             raise ConfigError("--sample and --stratify go with --cases PACK_DIR")
         return
-    if args.resume or args.shard or args.scenarios or args.private_variants or args.judge:
+    if args.resume or args.shard or args.scenarios or args.private_variants or args.judge \
+            or getattr(args, "plan", None) is not None:
         raise ConfigError("--cases replays a case pack: --resume, --shard, --scenarios, "
-                          "--private-variants and --judge do not apply to it")
+                          "--private-variants, --judge and --plan do not apply to it")
     if args.trials not in (None, 1):
         raise ConfigError("--cases replays each case once per vendor (no --trials)")
     if args.stratify is not None and args.sample is None:
@@ -110,6 +111,7 @@ def run_cases(args: argparse.Namespace) -> int:
     from agentcheck import __version__
     from agentcheck.cases.pack import case_scenarios, load_pack
     from agentcheck.cases.sample import draw, profile
+    from agentcheck.cli.gates import check_gate_args, gate
     from agentcheck.cli.inputs import vendor_specs
     from agentcheck.cli.report import print_table
     from agentcheck.judge.verdict import summarise_file
@@ -127,6 +129,7 @@ def run_cases(args: argparse.Namespace) -> int:
     from agentcheck.run.shadow import ShadowPlan, replay
 
     check_case_args(args)
+    check_gate_args(args)
     if args.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
     loaded = load_pack(args.cases)
@@ -218,7 +221,7 @@ def run_cases(args: argparse.Namespace) -> int:
     print(agreement_table(agreement(outcomes)))
     print(f"\nresults: {out}/ (cases.jsonl, data-quality.json, review.yaml, report.md, "
           "report.html)")
-    return EXIT_OK
+    return gate(args, summary, run_json)  # --fail-under / --fail-under-tier on the verdicts
 
 
 def print_agreement(run_dir: Path) -> None:
