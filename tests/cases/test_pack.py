@@ -211,3 +211,27 @@ def test_new_case_pack_command(pack_dir: Path, tmp_path: Path,
     assert main(["new", "case-pack", "--from", str(tmp_path / "nope.csv"),
                  str(tmp_path / "other")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_resolution_by_state(unmasked: Path) -> None:
+    """The team's resolution as the state they left a field in (no decision mapping)."""
+    from agentcheck.cases.compare import compare
+    from agentcheck.scenario.expr import clone
+
+    pack = unmasked / "pack.yaml"
+    text = pack.read_text()
+    text = text[:text.index("  decision:")] + "  state: {status: decision, amount: amount}\n"
+    pack.write_text(text)
+    loaded = load_pack(unmasked)
+    case = loaded.cases[0]
+    assert case.human.decision is None and case.human.state == {"status": "Approved",
+                                                                "amount": "USD 1200.50"}
+    assert "amount" not in case.world["requests"][0]  # a resolution column: hidden
+    final = clone(case.world)
+    final["requests"][0].update(status="approved", amount="1,200.5")
+    cmp = compare(loaded.pack, case, case.world, final)
+    assert cmp.agreed and cmp.state_agreed and cmp.decision_agreed is None
+    final["requests"][0]["status"] = "declined"
+    cmp = compare(loaded.pack, case, case.world, final)
+    assert not cmp.agreed and cmp.vendor.state == {"status": "declined", "amount": "1,200.5"}
+    assert cmp.human.state["status"] == "Approved"
