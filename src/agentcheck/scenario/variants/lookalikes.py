@@ -128,6 +128,9 @@ class _Identities:
         self.swap: dict[str, str] = {}
         self.taken = {s.casefold() for records in data.values() for r in records
                       for s in _strings(r)}
+        self.ids = {str(v).strip() for records in data.values() for r in records
+                    for k, v in r.items() if (k == "id" or k.endswith("_id")) and v}
+        """Every record id of the World: a value equal to one refers to that record."""
 
     def _fresh(self, make: Any, old: str) -> str:
         if old in self.swap:
@@ -167,6 +170,12 @@ class _Identities:
             new = new.lower()
         return f"{lead}{new}@{domain}{trail}"
 
+    def _id_like(self, token: str) -> bool:
+        """An id of the World, or shaped like one with a digit (`ORD-4821`, `RITM0012`;
+        `IN-PROGRESS` or `CLOSED_WON` are values, not identities)."""
+        return token in self.ids or (bool(_ID_RE.fullmatch(token))
+                                     and any(c.isdigit() for c in token))
+
     def text(self, value: Any) -> Any:
         """Free text of a look-alike with its ids and emails re-drawn too, through the same
         mapping (a message about PO-12 copied for PO-98 speaks of PO-98), and every other id
@@ -189,6 +198,8 @@ class _Identities:
             email = _EMAIL_RE.match(token)
             if email and "@" in token:
                 return self._fresh(lambda: self._email(email), token).strip()
+            if not self._id_like(token):
+                return token
             return self._fresh(lambda: self._redraw(token), token).strip()
 
         out = _TEXT_IDENTITY.sub(fresh, value)
@@ -209,7 +220,7 @@ class _Identities:
         email = _EMAIL_RE.match(value)
         if email and "." in email.group(3):
             return self._fresh(lambda: self._email(email), value)
-        if key == "id" or key.endswith("_id") or _ID_RE.fullmatch(value.strip()):
+        if key == "id" or key.endswith("_id") or self._id_like(value.strip()):
             return self._fresh(lambda: self._redraw(value), value)
         person = _PERSON_RE.match(value)
         if person and (person.group(1) in FIRST_NAMES or person.group(2) in LAST_NAMES):
