@@ -67,7 +67,7 @@ def variant_view(scenario: Any, seed: int, key: str) -> dict[str, Any]:
 def show_command(args: argparse.Namespace) -> int:
     from agentcheck.scenario.variants import key_fingerprint, variant_key
 
-    key = variant_key()
+    key = variant_key(needed_by="variants show (the run's key, to show its variants)")
     view = variant_view(_scenario(args.scenario, args.scenarios), args.seed, key)
     if args.json:
         print(json.dumps({**view, "key_fingerprint": key_fingerprint(key)}, indent=2,

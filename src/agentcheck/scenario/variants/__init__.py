@@ -104,13 +104,14 @@ def key_fingerprint(key: str) -> str:
     return hashlib.sha256(("agentcheck-variant:" + key).encode()).hexdigest()[:16]
 
 
-def variant_key(environ: Mapping[str, str] | None = None) -> str:
+def variant_key(environ: Mapping[str, str] | None = None,
+                needed_by: str = "--private-variants") -> str:
     """The key from AGENTCHECK_VARIANT_KEY; a ConfigError (naming the variable, never a value)
     when it is unset or too short to be secret."""
     env = os.environ if environ is None else environ
     key = env.get(VARIANT_KEY_ENV, "").strip()
     if not key:
-        raise ConfigError(f"--private-variants needs a secret key in the environment variable "
+        raise ConfigError(f"{needed_by} needs a secret key in the environment variable "
                           f"{VARIANT_KEY_ENV} (e.g. the output of `openssl rand -hex 32`); "
                           "it is never written to the run folder")
     if len(key) < MIN_KEY_CHARS:
