@@ -121,8 +121,14 @@ def test_plan_errors_and_conflicting_flags_exit_2_without_a_traceback(tmp_path: 
     missing = tmp_path / "missing.yaml"
     missing.write_text("vendors: [demo-agent]\nscenarios: {paths: [nowhere/*.yaml]}\n")
     done = agentcheck("run", "--plan", str(missing), "--out", str(tmp_path / "run2"))
-    assert done.returncode == 2 and "scenarios.paths[0]: no file matches" in done.stderr
+    assert done.returncode == 2
+    assert f"{missing}:2: scenarios.paths[0]: no file matches" in done.stderr
     assert not (tmp_path / "run2" / "trials.jsonl").exists()
+    nobody = tmp_path / "nobody.yaml"
+    nobody.write_text("name: x\nvendors:\n  - demo-agent\n  - acme-nowhere\n")
+    done = agentcheck("run", "--plan", str(nobody), "--out", str(tmp_path / "run3"))
+    assert done.returncode == 2
+    assert f"{nobody}:4: vendors[1]: unknown vendor 'acme-nowhere'" in done.stderr
 
 
 def test_an_incomplete_run_passes_no_plan(planned_run: tuple[Path, Path], tmp_path: Path

@@ -43,12 +43,10 @@ def _scenario_paths(loaded: LoadedPlan) -> list[Path]:
         if any(ch in given for ch in "*?["):
             found = sorted(glob.glob(given, recursive=True))
             if not found:
-                raise ConfigError(f"no file matches {given!r}", file=loaded.file,
-                                  field=f"scenarios.paths[{i}]")
+                raise loaded.error(f"scenarios.paths[{i}]", f"no file matches {given!r}")
             out += [Path(f) for f in found]
         elif not Path(given).exists():
-            raise ConfigError(f"no such file or folder: {given}", file=loaded.file,
-                              field=f"scenarios.paths[{i}]")
+            raise loaded.error(f"scenarios.paths[{i}]", f"no such file or folder: {given}")
         else:
             out.append(Path(given))
     return out
@@ -56,19 +54,28 @@ def _scenario_paths(loaded: LoadedPlan) -> list[Path]:
 
 def select(loaded: LoadedPlan) -> PlanSelection:
     """The plan's vendors and scenarios, loaded (any problem a ConfigError naming the plan)."""
-    from agentcheck.cli.inputs import load_scenarios_or_fail, vendor_specs
+    from agentcheck.cli.inputs import load_scenarios_or_fail, resolve_vendor
 
     plan = loaded.plan
-    specs = vendor_specs(plan.vendors)
+    specs = []
+    for i, given in enumerate(plan.vendors):
+        try:
+            specs.append(resolve_vendor(given))
+        except ConfigError as exc:
+            if exc.file:  # a profile's own error names its file and line
+                raise
+            raise loaded.error(f"vendors[{i}]", exc.detail) from None
     names = {given: s if isinstance(s, str) else s.name for given, s in zip(
         plan.vendors, specs, strict=True)}
+    if len(set(names.values())) != len(names):
+        dup = next(n for n in names.values() if list(names.values()).count(n) > 1)
+        raise loaded.error("vendors", f"two vendors share the name {dup!r}")
     scenarios = load_scenarios_or_fail(_scenario_paths(loaded))
     if plan.scenarios.domains:
         scenarios = [s for s in scenarios if s.domain in plan.scenarios.domains]
         if not scenarios:
-            raise ConfigError("no scenario of the plan's paths is in its domains ("
-                              + ", ".join(plan.scenarios.domains) + ")", file=loaded.file,
-                              field="scenarios.domains")
+            raise loaded.error("scenarios.domains", "no scenario of the plan's paths is in "
+                               "its domains (" + ", ".join(plan.scenarios.domains) + ")")
     return PlanSelection(specs, names, scenarios)
 
 

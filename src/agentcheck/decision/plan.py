@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agentcheck.core.errors import ConfigError
-from agentcheck.core.yamlfile import Loc, LocatedData, load_file, load_text
+from agentcheck.core.yamlfile import Loc, LocatedData, format_loc, load_file, load_text
 from agentcheck.judge.tally import DIMENSIONS
 from agentcheck.judge.verdict import FLAG_ORDER
 
@@ -154,6 +154,19 @@ class LoadedPlan(BaseModel):
     file: str
     sha256: str
     text: str
+    lines: dict[str, int] = {}
+    """Field path (as errors name it: `scenarios.paths[0]`) -> line, for errors found after
+    loading (a vendor or scenario path that cannot be found)."""
+
+    def error(self, field: str, message: str) -> ConfigError:
+        """A ConfigError at `field` of this plan, on its line (or the nearest enclosing
+        field's) when the file gave one."""
+        probe = field
+        line = self.lines.get(probe)
+        while line is None and probe:
+            probe = probe[:max(probe.rfind("["), probe.rfind("."), 0)]
+            line = self.lines.get(probe)
+        return ConfigError(message, file=self.file, line=line, field=field)
 
 
 class PlanErrors(ConfigError):
@@ -275,14 +288,20 @@ def load_plan(path: Path) -> LoadedPlan:
     src = load_file(path)
     raw = path.read_bytes()
     return LoadedPlan(plan=parse_plan(src), file=str(path),
-                      sha256=hashlib.sha256(raw).hexdigest(), text=raw.decode("utf-8"))
+                      sha256=hashlib.sha256(raw).hexdigest(), text=raw.decode("utf-8"),
+                      lines=_lines(src))
 
 
 def plan_from_text(text: str, file: str) -> LoadedPlan:
     """A plan from its text (the copy a run folder keeps), named `file` in errors."""
-    plan = parse_plan(load_text(text, file))
-    return LoadedPlan(plan=plan, file=file,
-                      sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text)
+    src = load_text(text, file)
+    return LoadedPlan(plan=parse_plan(src), file=file,
+                      sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text,
+                      lines=_lines(src))
+
+
+def _lines(src: LocatedData) -> dict[str, int]:
+    return {format_loc(loc): line for loc, line in src.lines.items() if loc}
 
 
 def json_schema() -> dict[str, Any]:
