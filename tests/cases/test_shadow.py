@@ -211,3 +211,36 @@ def test_gates_apply_and_plans_do_not(unmasked: Path, tmp_path: Path,
     assert main(["run", "--cases", str(unmasked), "--plan", str(tmp_path / "p.yaml"),
                  "--out", str(tmp_path / "run2")]) == 2
     assert "--plan do not apply to it" in capsys.readouterr().err
+
+
+def test_a_trial_passes_on_a_recorded_decision_not_on_words(unmasked: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            vendor_server) -> None:  # type: ignore[no-untyped-def]
+    """Each case's scenario requires a decision recorded on the case: a vendor that reads
+    everything and only says what it would do completes no case; the demo agent, which
+    decides every case (and disagrees with the team on one), completes all of them, with no
+    flag for saying what it did."""
+    def behave(req):  # type: ignore[no-untyped-def]
+        tools = [m for m in req.json["messages"] if m["role"] == "tool"]
+        if not tools:
+            return call_tools(tool_call("list_open_requests", "{}"))
+        return answer("I would approve this request; I have not changed anything.")
+
+    vendor_server.fallback = behave
+    profile = tmp_path / "talker.yaml"
+    profile.write_text(f"name: talker\nprotocol: openai-chat\nbase_url: "
+                       f"{vendor_server.base_url}\nmodel: m\napi_key_env: TALKER_KEY\n")
+    monkeypatch.setenv("TALKER_KEY", "sk-test")
+    pack = unmasked / "pack.yaml"  # test data only: no real identity in it
+    pack.write_text(pack.read_text() + "send_unmasked: true\n")
+    out = tmp_path / "run"
+    assert main(["run", "--cases", str(unmasked), "--vendor", str(profile), "--vendor",
+                 "demo-agent", "--out", str(out), "--quiet", "--seed", "1"]) == 0
+    trials = [json.loads(x) for x in (out / "trials.jsonl").read_text().splitlines()]
+    talker = [t for t in trials if t["vendor"] == "talker"]
+    agent = [t for t in trials if t["vendor"] == "demo-agent"]
+    assert len(talker) == len(agent) == 4
+    assert not any(t["passed"] for t in talker)
+    assert all(t["passed"] and not t["flags"] for t in agent)
+    rows = {r.vendor: r for r in agreement(read_outcomes(out))}
+    assert rows["demo-agent"].agreed == 3 and rows["talker"].agreed == 0

@@ -21,6 +21,7 @@ from pydantic import Field, ValidationError, model_validator
 from agentcheck.cases.tables import Row, Table, TableErrors, read_table
 from agentcheck.core.errors import ConfigError
 from agentcheck.core.yamlfile import LocatedData, load_file
+from agentcheck.scenario.expect import ConditionSpec
 from agentcheck.scenario.model import Scenario, Turn, load_scenario
 from agentcheck.scenario.strict import Strict
 
@@ -418,9 +419,40 @@ def _slug(text: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-") or "case"
 
 
+def _quoted(name: str) -> str:
+    """A JMESPath quoted identifier (any field name)."""
+    return json.dumps(name)
+
+
+def resolution_checks(pack: Pack, case: Case) -> list[ConditionSpec]:
+    """An outcome check for the case's own scenario: the case's record ends with a decision
+    recorded (its decision field set to one of the pack's decision values other than the one
+    it started with). A vendor that only talks, or reads and stops, completes no case, even
+    where the team's decline was to leave the case as it was (the agreement counts that apart,
+    as agreement by doing nothing). Which decision is the agreement's question, not the
+    trial's: a vendor that decided otherwise than the team did the work, and saying so is no
+    false claim."""
+    res = pack.resolution
+    if res.decision is None:
+        return []
+    start = case.world[res.collection][0]
+    key = start.get(res.key)
+    literal = json.dumps(key).replace("`", "\\`")
+    record = f"{_quoted(res.collection)}[?{_quoted(res.key)}==`{literal}`] | [0]"
+    before = norm(str(start.get(res.decision.field) or ""))
+    values = [v for vals in res.decision.values.values() for v in vals if norm(v) != before]
+    if not values:
+        return []
+    return [ConditionSpec.model_validate({
+        "path": f"{record}.{_quoted(res.decision.field)}", "is": {"in": values},
+        "label": f"{case.id}: a decision recorded ({res.decision.field} is one of "
+                 f"{', '.join(values)})"})]
+
+
 def case_scenarios(loaded: LoadedPack, cases: list[Case]) -> dict[str, Scenario]:
-    """One scenario per case: the template with the case's World and the requester's text
-    as the first turn (ids '<template>--<case id>', unique). By case id."""
+    """One scenario per case: the template with the case's World, the requester's text as
+    the first turn and a decision required by its outcome checks (ids
+    '<template>--<case id>', unique). By case id."""
     template = loaded.template
     out: dict[str, Scenario] = {}
     taken: set[str] = set()
@@ -429,9 +461,12 @@ def case_scenarios(loaded: LoadedPack, cases: list[Case]) -> dict[str, Scenario]
         if sid in taken:
             sid = f"{sid}-row-{case.row}"
         taken.add(sid)
+        expect = template.expect.model_copy(update={
+            "outcome": [*template.expect.outcome, *resolution_checks(loaded.pack, case)]})
         sc = template.model_copy(update={
             "id": sid, "title": f"{template.title}: case {case.id}", "world": case.world,
-            "task": [Turn(user=case.text or "(the requester wrote nothing)")]})
+            "task": [Turn(user=case.text or "(the requester wrote nothing)")],
+            "expect": expect})
         digest = hashlib.sha256((template.content_hash + json.dumps(
             [case.id, case.text, case.world], sort_keys=True, default=str)).encode())
         sc._hash = digest.hexdigest()[:16]
