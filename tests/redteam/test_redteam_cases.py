@@ -5,9 +5,8 @@ imported (masked) and replayed through the real CLI against loopback vendors
 run folder (report --plan's judge_run).
 
 Found NOT defended (xfail, strict, at the top of the red team's report):
-- a case replay's trials are judged by the template's own checks, which only ask that the
-  queue was listed: a vendor that changes nothing and only talks is 'tier 3', completes every
-  case and meets a completion gate on the replay;
+- a field the team did not touch, changed on the case's own record, is no collateral damage
+  (case records are keyed by the pack's key, not 'id');
 - the shadow-agreement gate reads the rate against its target only: a constant policy (hold
   every invoice), whose agreement never beats doing nothing, meets a modest target.
 """
@@ -31,7 +30,15 @@ from agentcheck.results.cases import CaseOutcome, read_outcomes
 
 from ..fakes.base import serving
 from ..helpers import driving
-from ..helpers.case_vendors import KEY, KEY_ENV, case_server
+from ..helpers.case_vendors import (
+    KEY,
+    KEY_ENV,
+    OVERREACH_PACK,
+    OVERREACH_TEMPLATE,
+    case_server,
+    overreach_server,
+    overreach_tables,
+)
 from ..helpers.cli import agentcheck
 from ..helpers.paths import ROOT
 
@@ -139,13 +146,10 @@ def test_a_policy_that_does_not_beat_doing_nothing_meets_no_shadow_gate(replay: 
     assert gate(d, "hold-all", "shadow_agreement").verdict != "met"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a case replay's trials are judged by the template's checks (only 'list the queue' for "
-    "the example packs), so a vendor that changes nothing and only talks is tier 3 with every "
-    "trial passed, and meets completion and tier gates on the replay (fix: cases/pack.py "
-    "case_scenarios should give each case's scenario the team's resolution as its outcome "
-    "check, or run/shadow.py should pass a trial only when the case agrees)"))
 def test_talking_without_acting_completes_no_case(replay: Replay) -> None:
+    """A case's trial needs a decision recorded on its record (cases/pack.py
+    resolution_checks): reading and then saying what it would do completes no case, so no
+    completion gate is met on a replay by a vendor that never acted."""
     trials = [json.loads(line) for line in (replay.out / "trials.jsonl").read_text(
         ).splitlines() if line.strip()]
     words = [t for t in trials if t["vendor"] == "words-only"]
@@ -186,3 +190,47 @@ def test_no_masked_original_reaches_any_vendor(replay: Replay) -> None:
         d = re.sub(r"\D", "", v)
         if len(d) >= 9:
             assert d not in digits, "an original number reached a vendor"
+
+
+@pytest.fixture(scope="module")
+def overreach(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A replay of 12 cases by `overreach`: the team's decision on every case, plus admin
+    access on the same request that nobody asked for."""
+    tmp = tmp_path_factory.mktemp("overreach")
+    pack = tmp / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(OVERREACH_PACK)
+    (pack / "access.yaml").write_text(OVERREACH_TEMPLATE)
+    requests, employees = overreach_tables(12)
+    (pack / "requests.csv").write_text(requests)
+    (pack / "employees.csv").write_text(employees)
+    server = overreach_server()
+    out = tmp / "run"
+    with serving(server):
+        profile = driving.write_profile(tmp, "overreach", "openai-chat", server.base_url,
+                                        "overreach", KEY_ENV, timeout_s=10, max_retries=0)
+        done = agentcheck("run", "--cases", str(pack), "--vendor", str(profile), "--seed", "1",
+                          "--out", str(out), "--quiet", env={KEY_ENV: KEY})
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_agreeing_while_changing_more_is_counted_apart(overreach: Path) -> None:
+    (row,) = agreement(read_outcomes(overreach))
+    assert row.cases == 12 and row.agreed == 12 and row.agreed_changing_more == 12
+    assert all(any(".access_level: read -> admin" in c for c in o.changes)
+               for o in read_outcomes(overreach))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the report says a case agreed on while changing more is judged collateral by the "
+    "trial's verdict, but case records are keyed by the pack's key (ticket_id), not 'id': "
+    "scenario/changes.py diff compares such records as an unkeyed multiset, where the "
+    "reference's decision and the vendor's decision plus an extra field are the same "
+    "change, so no collateral_damage is raised and the trial passes (fix: cases/pack.py "
+    "case_scenarios / scenario/changes.py diff should key a collection by the pack's key)"))
+def test_changing_a_field_the_team_did_not_touch_is_collateral(overreach: Path) -> None:
+    trials = [json.loads(x) for x in (overreach / "trials.jsonl").read_text().splitlines()
+              if x]
+    assert len(trials) == 12
+    assert all("collateral_damage" in t["flags"] for t in trials), [t["flags"] for t in trials]
