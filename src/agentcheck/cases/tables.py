@@ -40,14 +40,6 @@ class Table:
     kind: str = "csv"
     problems: list[ConfigError] = field(default_factory=list)
 
-    def column(self, name: str, field_name: str, where: str | None = None) -> str:
-        """`name` if the table has that column, else a ConfigError naming the columns it has."""
-        if name in self.columns:
-            return name
-        have = ", ".join(self.columns) or "none"
-        raise ConfigError(f"no column {name!r} in {self.path.name} (its columns: {have})",
-                          file=where or str(self.path), field=field_name)
-
 
 class TableErrors(ConfigError):
     """Every problem of one table, reported together (the first MAX_PROBLEMS)."""
