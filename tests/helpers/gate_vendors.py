@@ -7,7 +7,10 @@ try to get a better decision than it deserves.
   sees every call as free);
 - `quick-quitter`: answers at once without a tool call, giving the task back (fast and cheap
   per task, completing nothing);
-- `never-answers`: stalls until the harness times out (its trials must count against it).
+- `never-answers`: stalls until the harness times out (its trials must count against it);
+- `deep-args`, `deep-body`, `odd-call`: bytes meant to break the harness so that a trial is
+  left out as its error (tool arguments nested 200,000 deep, a reply body nested as deep, a
+  tool name with a NUL and a lone surrogate in its arguments).
 """
 
 from __future__ import annotations
@@ -32,6 +35,21 @@ def gate_server(brain: Brain) -> ChatServer:
         model = str(body["model"])
         if model == "never-answers":
             ex.wait(30)
+            return
+        deep = 200_000
+        if model == "deep-args":
+            chat_json(completion_body(None, tool_calls=[
+                tool_call("get_order", "[" * deep + "]" * deep)]))(ex)
+            return
+        if model == "deep-body":
+            ex.send(200, ('{"id":"x","object":"chat.completion","created":0,"model":"m",'
+                          '"choices":[{"index":0,"finish_reason":"stop","message":'
+                          '{"role":"assistant","content":' + "[" * deep + "]" * deep +
+                          "}}]}").encode(), {"content-type": "application/json"})
+            return
+        if model == "odd-call":
+            chat_json(completion_body(None, tool_calls=[
+                tool_call("get_order\u0000", '{"order_id": "\\ud800"}')]))(ex)
             return
         if model == "quick-quitter":
             chat_json(completion_body(GIVE_UP))(ex)
