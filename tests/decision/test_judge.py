@@ -26,6 +26,7 @@ def record(vendor: str, scenario: str, trial: int, passed: bool, **extra: Any) -
         "flags": [], "flag_evidence": {}, "call_sequence": ["a", "b"] if passed else [],
         "termination": "final_answer", "model_calls": 2, "tool_calls": 2,
         "cost_usd": 0.01, "duration_s": 2.0, "events": [], "grounded_calls": 2 if passed else 0,
+        "usage": {"input_tokens": 9000, "output_tokens": 500},
         "made_up_values": 0}
     r.update(extra)
     return r
@@ -262,3 +263,29 @@ def test_a_vendor_without_a_verdict_is_never_chosen_even_with_no_gates(tmp_path:
     b = d.vendor("b")
     assert b is not None and not b.judged and not b.passed_all
     assert d.candidates == ["a"] and d.leader == "a"
+
+
+def test_unreported_usage_under_token_prices_is_unknown_cost_not_free(tmp_path: Path) -> None:
+    records = many("a", 25, 3, 3) + many("silent", 25, 3, 3, usage={}, cost_usd=0.0)
+    plan = ALL_GATES.replace("[a]", "[a, silent]") + "weights: {capability: 1, cost: 1}\n"
+    d = judged(tmp_path, records, plan)
+    cost = gate(d, "silent", "cost_per_completed_task_usd")
+    assert cost.verdict == "cannot_tell" and "reported no token usage" in cost.reason
+    a, silent = d.vendor("a"), d.vendor("silent")
+    assert a is not None and silent is not None
+    assert silent.score < a.score and d.leader == "a"
+    assert any("reported no token usage" in n for n in d.notes)
+    # a product billed per trial reports no tokens, and needs none
+    per_trial = {"silent": {"per_trial": 0.05}}
+    d = judged(tmp_path / "per-trial", many("silent", 25, 3, 3, usage={}, cost_usd=0.05),
+               ALL_GATES.replace("[a]", "[silent]"), per_trial)
+    assert gate(d, "silent", "cost_per_completed_task_usd").verdict == "met"
+
+
+def test_giving_every_task_back_at_once_meets_no_time_gate(tmp_path: Path) -> None:
+    quitter = many("q", 30, 3, 0, duration_s=0.01)
+    g = gate(judged(tmp_path, quitter, ALL_GATES.replace("[a]", "[q]")), "q", "p95_time")
+    assert g.verdict == "not_met" and g.value is None and "completed none" in g.reason
+    few = gate(judged(tmp_path / "few", quitter[:3], ALL_GATES.replace("[a]", "[q]")), "q",
+               "p95_time")
+    assert few.verdict == "cannot_tell"

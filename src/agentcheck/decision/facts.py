@@ -65,7 +65,16 @@ class VendorFacts:
     name: str
     priced: bool
     """The profile gives prices: without them every cost is 0 and says nothing."""
+    token_priced: bool = True
+    """The profile prices tokens (not only a per-trial price): costs need reported usage."""
     scenarios: dict[str, ScenarioFacts] = field(default_factory=dict)
+    unreported: int = 0
+    """Judged trials that got replies (model calls, no vendor error) but no token usage: under
+    token prices they cost $0 whatever they did, so the vendor's cost is unknown."""
+
+    @property
+    def cost_known(self) -> bool:
+        return self.priced and not (self.token_priced and self.unreported)
 
     def trials(self, ids: Iterable[str] | None = None) -> list[tuple[ScenarioFacts, int]]:
         """(scenario, trial index) of every judged trial, over `ids` (default: all)."""
@@ -86,11 +95,11 @@ class _Sink:
     """fold_trials' sink: the facts and the verdict of the trials the plan keeps."""
 
     def __init__(self, keep_vendors: set[str], keep_scenarios: set[str] | None,
-                 domains: dict[str, str], priced: dict[str, bool]) -> None:
+                 domains: dict[str, str], prices: dict[str, tuple[bool, bool]]) -> None:
         self.keep_vendors = keep_vendors
         self.keep_scenarios = keep_scenarios
         self.domains = domains
-        self.priced = priced
+        self.prices = prices
         self.vendors: dict[str, VendorFacts] = {}
         self.tally = SummaryTally()
 
@@ -103,9 +112,14 @@ class _Sink:
         v = self.vendors.get(r.vendor)
         if v is None:  # before the harness-error check: a vendor none of whose trials could
             # be judged still has a decision (every gate "cannot tell"), never none at all
-            v = self.vendors[r.vendor] = VendorFacts(r.vendor, self.priced.get(r.vendor, True))
+            priced, tokens = self.prices.get(r.vendor, (True, True))
+            v = self.vendors[r.vendor] = VendorFacts(r.vendor, priced, tokens)
         if r.harness_error:
             return
+        if r.model_calls and r.termination not in ("vendor_error", "time_budget") and not any(
+                isinstance(n, (int, float)) and n > 0 for k, n in r.usage.items()
+                if k.endswith("tokens")):
+            v.unreported += 1
         s = v.scenarios.get(r.scenario)
         if s is None:
             s = v.scenarios[r.scenario] = ScenarioFacts(
@@ -125,10 +139,11 @@ class _Sink:
 
 
 def read_facts(trials: Path, vendor_order: list[str], keep_scenarios: set[str] | None,
-               domains: dict[str, str], priced: dict[str, bool]) -> RunFacts:
-    """The facts of the named vendors (in this order) over the kept scenarios (None: all)."""
+               domains: dict[str, str], prices: dict[str, tuple[bool, bool]]) -> RunFacts:
+    """The facts of the named vendors (in this order) over the kept scenarios (None: all);
+    `prices`: vendor -> (priced at all, tokens priced), as vendor_prices gives them."""
     sink = fold_trials(trials, lambda: _Sink(set(vendor_order), keep_scenarios, domains,
-                                             priced))
+                                             prices))
     order = [n for n in vendor_order if n in sink.vendors]
     return RunFacts([sink.vendors[n] for n in order], sink.tally.summary(vendor_order))
 
@@ -149,13 +164,14 @@ def scenario_domains(run: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def vendor_prices(run: dict[str, Any]) -> dict[str, bool]:
-    """Vendor name -> whether its recorded profile gives any price."""
-    out: dict[str, bool] = {}
+def vendor_prices(run: dict[str, Any]) -> dict[str, tuple[bool, bool]]:
+    """Vendor name -> (its recorded profile gives any price, it prices tokens)."""
+    out: dict[str, tuple[bool, bool]] = {}
     for v in run.get("vendors", []):
         if not isinstance(v, dict):
             continue
         prices = v.get("prices")
-        out[str(v.get("name"))] = isinstance(prices, dict) and any(
-            isinstance(p, (int, float)) and p > 0 for p in prices.values())
+        given = {k: p for k, p in prices.items() if isinstance(p, (int, float)) and p > 0} \
+            if isinstance(prices, dict) else {}
+        out[str(v.get("name"))] = (bool(given), any(k != "per_trial" for k in given))
     return out

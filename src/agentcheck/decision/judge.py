@@ -181,19 +181,28 @@ class _GateJudge:
         return _Measured(rate, _interval(lo, hi), n, verdict, f"{passed} of {n} trials", more)
 
     def _p95_time_per_task_s(self, gate: Gate) -> _Measured:
-        durations = [s.durations[k] for s, k in self.facts.trials()]
+        """Over completed tasks: a vendor that gives every task back at once is fast at
+        nothing (the completion gate judges the failures)."""
+        trials = self.facts.trials()
+        durations = [d for s in self.facts.scenarios.values() for d in s.completed_durations]
         n = len(durations)
         if n == 0:
-            return _Measured(None, None, 0, "cannot_tell", "no judged trial")
+            if len(trials) < MIN_TRIALS:
+                return _Measured(None, None, 0, "cannot_tell",
+                                 f"no completed task in {len(trials)} trial(s)", MIN_TRIALS)
+            return _Measured(None, Interval(lo=None, hi=None), 0, "not_met",
+                             f"completed none of {len(trials)} trials: no time per "
+                             "completed task")
         value = percentile(durations, 95)
         lo, hi = quantile_interval(durations, 0.95)
         verdict = gate_verdict(value, lo, hi, gate)
-        reason = f"{n} trials; order-statistic interval"
+        reason = f"{n} completed tasks; order-statistic interval"
         more = None
         if verdict == "cannot_tell":
             need = min_trials_for_upper_bound(0.95)
             if hi is None:
-                reason = f"{n} trials cannot bound a p95 from above: at least {need} can"
+                reason = (f"{n} completed tasks cannot bound a p95 from above: at least "
+                          f"{need} can")
                 more = need
             elif value is not None and lo is not None:
                 more = max(need, width_trials_needed(value, lo, hi, gate.target, n) or 0)
@@ -205,6 +214,10 @@ class _GateJudge:
         if not self.facts.priced:
             return _Measured(None, None, n, "cannot_tell",
                              "the profile gives no prices: cost unknown")
+        if not self.facts.cost_known:  # $0 a trial because no usage came back, not cheap
+            return _Measured(None, None, n, "cannot_tell",
+                             f"{self.facts.unreported} trial(s) got replies but reported no "
+                             "token usage: cost unknown")
         costs = [s.costs[k] for s, k in trials]
         done = [s.passed[k] for s, k in trials]
         completed = sum(done)
@@ -296,7 +309,7 @@ def raw_criteria(v: VendorFacts, criteria: Sequence[str], ids: Sequence[str]) ->
     chosen = [v.scenarios[i] for i in ids if i in v.scenarios]
     out: Raw = {}
     for c in criteria:
-        out[c] = _raw(c, chosen, v.priced)
+        out[c] = _raw(c, chosen, v.cost_known)
     return out
 
 
@@ -305,14 +318,14 @@ def _rate(scs: list[ScenarioFacts]) -> float | None:
     return sum(s.completed for s in scs) / n if n else None
 
 
-def _raw(c: str, scs: list[ScenarioFacts], priced: bool) -> float | None:
+def _raw(c: str, scs: list[ScenarioFacts], cost_known: bool) -> float | None:
     """One criterion over a multiset of scenarios, from each scenario's sums (computed once:
     the bootstrap asks a thousand times)."""
     if c == "capability":
         return sum(s.mean_score for s in scs) / len(scs) if scs else None
     if c == "cost":
         done = sum(s.completed for s in scs)
-        return sum(s.cost_sum for s in scs) / done if done and priced else None
+        return sum(s.cost_sum for s in scs) / done if done and cost_known else None
     if c == "latency":  # time per completed task: speed at doing nothing is worth nothing
         return percentile(list(chain.from_iterable(s.completed_durations for s in scs)), 95)
     if c == "human_minutes_saved":
@@ -468,6 +481,9 @@ def judge_facts(loaded: LoadedPlan, facts: RunFacts, run: dict[str, Any], notes:
         if not v.priced and "cost" in criteria:
             notes.append(f"vendor {v.name!r} has no prices in its profile: its cost criterion "
                          "scores 0")
+        elif not v.cost_known and "cost" in criteria:
+            notes.append(f"vendor {v.name!r} reported no token usage in {v.unreported} "
+                         "trial(s): its cost is unknown and its cost criterion scores 0")
     ids = sorted({i for v in facts.vendors for i in v.scenarios})
     raws, scaled, totals = _score_all(facts.vendors, criteria, weights, ids)
 
