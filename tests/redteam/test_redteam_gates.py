@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,42 @@ def test_timeouts_count_against_the_vendor(decision: Decision) -> None:
 def test_no_vendor_is_left_out_of_the_decision(decision: Decision) -> None:
     assert sorted(v.vendor for v in decision.vendors) == sorted(VENDORS)
     assert not [n for n in decision.notes if "cannot be decided" in n]
+
+
+BREAKERS = ("deep-args", "deep-body", "odd-call")
+
+
+def test_bytes_meant_to_break_the_harness_are_the_vendors_failures(
+        tmp_path: Path) -> None:
+    """No trial of a vendor whose replies are built to crash the harness is left out as a
+    harness error: each is judged, fails, and counts in the completion gate."""
+    scen = tmp_path / "scenarios"
+    scen.mkdir()
+    shutil.copy(ROOT / "scenarios" / f"{SCENARIOS[0]}.yaml", scen)
+    loaded, errors = load_scenarios([scen])
+    assert not errors
+    server = gate_server(Brain(loaded))
+    with serving(server):
+        profiles = [driving.write_profile(tmp_path, name, "openai-chat", server.base_url,
+                                          name, KEY_ENV, max_retries=0, timeout_s=10,
+                                          max_concurrency=8) for name in BREAKERS]
+        plan = tmp_path / "plan.yaml"
+        plan.write_text(
+            f"vendors: {json.dumps([str(p) for p in profiles])}\n"
+            f"scenarios: {{paths: [{json.dumps(str(scen))}]}}\ntrials: 10\nseed: 3\n"
+            "stages:\n  - name: all\n    gates:\n"
+            "      - {metric: completion, at_least: 0.5}\n")
+        out = tmp_path / "run"
+        res = agentcheck("run", "--plan", str(plan), "--out", str(out), "--quiet",
+                         env={KEY_ENV: KEY})
+    assert res.returncode == 3, res.stderr
+    records = [json.loads(x) for x in (out / "trials.jsonl").read_text().splitlines() if x]
+    assert len(records) == 10 * len(BREAKERS)
+    assert not [r for r in records if r["termination"] == "harness_error"]
+    run = json.loads((out / "run.json").read_text())
+    plan_used = recorded_plan(out, run)
+    assert plan_used is not None
+    d = judge_run(plan_used, out, run)
+    for name in BREAKERS:
+        g = gate(d, name, "completion")
+        assert g.n == 10 and g.verdict == "not_met", (name, g)
