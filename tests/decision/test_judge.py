@@ -194,6 +194,14 @@ def test_shadow_agreement_reads_the_case_replay_and_never_rewards_doing_nothing(
     a, idle = gate(d, "a", "shadow"), gate(d, "idle", "shadow")
     assert a.verdict == "met" and a.n == 60
     assert idle.verdict == "not_met" and "changed nothing" in idle.reason
+    # a constant policy agrees exactly where doing nothing would (half the cases): it acts,
+    # and its Wilson low end clears 0.4, but it never beats doing nothing
+    hold = [case("a", i, i % 2 == 0, False) for i in range(60)]
+    (tmp_path / "cases" / "cases.jsonl").write_text("\n".join(hold) + "\n")
+    d = decide(plan_from_text(plan.replace("0.7", "0.35"), "e.yaml"), run,
+               tmp_path / "cases" / "trials.jsonl", resamples=50)
+    g = gate(d, "a", "shadow")
+    assert g.verdict == "cannot_tell" and "not shown to beat doing nothing" in g.reason
 
 
 def test_weights_are_normalised_and_scores_ranked_with_ties(tmp_path: Path) -> None:

@@ -6,9 +6,10 @@ run folder (report --plan's judge_run).
 
 Found NOT defended (xfail, strict, at the top of the red team's report):
 - a field the team did not touch, changed on the case's own record, is no collateral damage
-  (case records are keyed by the pack's key, not 'id');
-- the shadow-agreement gate reads the rate against its target only: a constant policy (hold
-  every invoice), whose agreement never beats doing nothing, meets a modest target.
+  (case records are keyed by the pack's key, not 'id').
+Found and closed: the shadow-agreement gate read the rate against its target only, so a
+constant policy (hold every invoice), whose agreement never beats doing nothing, met a modest
+target; it now needs the Wilson low end above doing nothing's rate.
 """
 
 from __future__ import annotations
@@ -134,12 +135,6 @@ def test_the_premise_of_the_constant_policy_attack(replay: Replay) -> None:
     assert hold.low > 0.4 and hold.nothing_rate >= hold.rate
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the shadow-agreement gate compares the rate with its target only: holding every invoice "
-    "(a constant policy, agreement equal to doing nothing's) meets 'at_least: 0.4', and "
-    "touching one case in ten escapes the 'changed nothing in any case' rule (fix: "
-    "decision/judge.py _GateJudge._shadow_agreement should not meet a gate unless the Wilson "
-    "low end beats doing nothing's rate, as prove_pack and the report's beats_nothing do)"))
 def test_a_policy_that_does_not_beat_doing_nothing_meets_no_shadow_gate(replay: Replay) -> None:
     d = replay.judge("      - {metric: shadow_agreement, at_least: 0.4}\n", replay.out.parent)
     assert gate(d, "demo-agent", "shadow_agreement").verdict == "met"

@@ -279,8 +279,18 @@ class _GateJudge:
                              f"{nothing})")
         verdict = gate_verdict(rate, lo, hi, gate)
         more = wilson_trials_needed(rate, gate.target, n) if verdict == "cannot_tell" else None
-        return _Measured(rate, _interval(lo, hi), n, verdict,
-                         f"{agreed} of {n} cases (doing nothing agrees on {nothing})", more)
+        reason = f"{agreed} of {n} cases (doing nothing agrees on {nothing})"
+        baseline = nothing / n
+        # agreement is evidence of skill only beyond what leaving every case alone earns: a
+        # constant policy (hold every invoice) agrees exactly where doing nothing does
+        if hi <= baseline:
+            return _Measured(rate, _interval(lo, hi), n, "not_met",
+                             reason + ": no better than doing nothing")
+        if verdict == "met" and lo <= baseline:
+            return _Measured(rate, _interval(lo, hi), n, "cannot_tell",
+                             reason + ": not shown to beat doing nothing",
+                             wilson_trials_needed(rate, baseline, n))
+        return _Measured(rate, _interval(lo, hi), n, verdict, reason, more)
 
 
 def judge_stages(plan: Plan, facts: VendorFacts, verdict: VendorVerdict, seed: int = SEED,
