@@ -5,6 +5,8 @@ try to get a better decision than it deserves.
 - `competent`: plays the reference, reports its token usage (the control);
 - `silent-usage`: plays the reference but never reports token usage (a priced profile then
   sees every call as free);
+- `low-usage`: plays the reference but reports one prompt and one completion token per call,
+  whatever it was sent (under-reported usage: a priced profile sees it as almost free);
 - `quick-quitter`: answers at once without a tool call, giving the task back (fast and cheap
   per task, completing nothing);
 - `never-answers`: stalls until the harness times out (its trials must count against it);
@@ -62,6 +64,8 @@ def gate_server(brain: Brain) -> ChatServer:
                                        "total_tokens": 22_000})
         if model == "silent-usage":
             del reply["usage"]
+        if model == "low-usage":
+            reply["usage"] = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
         chat_json(reply)(ex)
 
     server.fallback = run
