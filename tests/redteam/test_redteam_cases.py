@@ -229,3 +229,19 @@ def test_changing_a_field_the_team_did_not_touch_is_collateral(overreach: Path) 
               if x]
     assert len(trials) == 12
     assert all("collateral_damage" in t["flags"] for t in trials), [t["flags"] for t in trials]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a case's trial passes on any decision recorded (cases/pack.py resolution_checks), so "
+    "on a replay a constant policy (hold every invoice, pay every invoice) is tier 3 with a "
+    "score of 100 beside the demo agent and meets a completion gate, while it agrees with "
+    "the team on under half the cases (fix: cases/pack.py resolution_checks should require "
+    "the team's resolution, or report/decision should judge a replay on agreement only and "
+    "show no tier for it)"))
+def test_a_constant_policy_is_not_an_autonomous_agent_on_a_replay(replay: Replay) -> None:
+    summary = json.loads((replay.out / "summary.json").read_text())
+    tiers = {v["name"]: v["tier"] for v in summary["vendors"]}
+    assert tiers["demo-agent"] == 3
+    assert tiers["hold-all"] < 3 and tiers["pay-all"] < 3, tiers
+    d = replay.judge("      - {metric: completion, at_least: 0.8}\n", replay.out.parent)
+    assert gate(d, "hold-all", "completion").verdict != "met"
