@@ -6,8 +6,10 @@ run folder (report --plan's judge_run).
 
 Found NOT defended (xfail, strict, at the top of the red team's report):
 - a field the team did not touch, changed on the case's own record, is no collateral damage
-  (case records are keyed by the pack's key, not 'id').
-Found and closed: the shadow-agreement gate read the rate against its target only, so a
+  (case records are keyed by the pack's key, not 'id');
+- a case's trial passes on any decision recorded, so a constant policy is tier 3 on a replay.
+Found and closed: a vendor that only talked completed every case (a decision is now
+required); the shadow-agreement gate read the rate against its target only, so a
 constant policy (hold every invoice), whose agreement never beats doing nothing, met a modest
 target; it now needs the Wilson low end above doing nothing's rate.
 """
@@ -128,9 +130,9 @@ def test_constant_policies_do_not_beat_the_competent_agent(replay: Replay) -> No
 
 
 def test_the_premise_of_the_constant_policy_attack(replay: Replay) -> None:
-    """Why the xfail below is an attack: on this sample doing nothing agrees with the team on
-    about half the invoices (the holds), so a vendor that holds everything has a Wilson low
-    end above 0.4 without beating doing nothing."""
+    """Why the constant policy below was an attack: on this sample doing nothing agrees with
+    the team on about half the invoices (the holds), so a vendor that holds everything has a
+    Wilson low end above 0.4 without beating doing nothing."""
     hold = replay.rows["hold-all"]
     assert hold.low > 0.4 and hold.nothing_rate >= hold.rate
 
