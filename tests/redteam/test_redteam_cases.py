@@ -7,7 +7,9 @@ run folder (report --plan's judge_run).
 Found NOT defended (xfail, strict, at the top of the red team's report):
 - a field the team did not touch, changed on the case's own record, is no collateral damage
   (case records are keyed by the pack's key, not 'id');
-- a case's trial passes on any decision recorded, so a constant policy is tier 3 on a replay.
+- a case's trial passes on any decision recorded, so a constant policy is tier 3 on a replay;
+- where the team acted on every case (IT access), approving every request beats doing nothing
+  and meets a shadow gate of 0.4 on the majority decision's share.
 Found and closed: a vendor that only talked completed every case (a decision is now
 required); the shadow-agreement gate read the rate against its target only, so a
 constant policy (hold every invoice), whose agreement never beats doing nothing, met a modest
@@ -247,3 +249,53 @@ def test_a_constant_policy_is_not_an_autonomous_agent_on_a_replay(replay: Replay
     assert tiers["hold-all"] < 3 and tiers["pay-all"] < 3, tiers
     d = replay.judge("      - {metric: completion, at_least: 0.8}\n", replay.out.parent)
     assert gate(d, "hold-all", "completion").verdict != "met"
+
+
+@pytest.fixture(scope="module")
+def it_replay(tmp_path_factory: pytest.TempPathFactory) -> Replay:
+    """The whole IT access pack (240 cases) replayed by the demo agent and `pay-all`, which
+    approves every request: the team approved about half of them and left none as it was."""
+    tmp = tmp_path_factory.mktemp("it-cases")
+    pack = tmp / "pack"
+    shutil.copytree(ROOT / "examples" / "case-packs" / "it-access", pack)
+    env = {"AGENTCHECK_MASKING_KEY": MASKING_KEY, KEY_ENV: KEY}
+    exports = ROOT / "examples" / "case-packs" / "exports" / "it-access"
+    done = agentcheck("import", *map(str, sorted(exports.iterdir())), "--pack", str(pack),
+                      env=env)
+    assert done.returncode == 0, done.stderr
+    server = case_server()
+    out = tmp / "run"
+    with serving(server):
+        profile = driving.write_profile(tmp, "pay-all", "openai-chat", server.base_url,
+                                        "pay-all", KEY_ENV, timeout_s=10, max_retries=0,
+                                        max_concurrency=8)
+        done = agentcheck("run", "--cases", str(pack), "--sample", "240", "--seed", "5",
+                          "--out", str(out), "--quiet", "--vendor", "demo-agent",
+                          "--vendor", str(profile), env=env)
+    assert done.returncode == 0, done.stderr
+    return Replay(out, [], pack)
+
+
+def test_approving_everything_beats_doing_nothing_where_the_team_always_acted(
+        it_replay: Replay) -> None:
+    """The premise: doing nothing agrees on no case of this queue, so beating it says
+    nothing; approving every request agrees on about half."""
+    row = it_replay.rows["pay-all"]
+    assert row.nothing_rate == 0 and row.beats_nothing and row.low > 0.4
+    assert row.high < it_replay.rows["demo-agent"].low
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the shadow gate's baseline is doing nothing; where the team acted on every case that "
+    "baseline is 0, and a constant policy (approve every request) agrees on the majority "
+    "decision's share (~51% here) and meets 'at_least: 0.4' (fix: decision/judge.py "
+    "_GateJudge._shadow_agreement should also need the Wilson low end above the best "
+    "constant decision's agreement, the share of the team's most common decision, readable "
+    "from cases.jsonl's human sides)"))
+def test_a_constant_decision_meets_no_shadow_gate(it_replay: Replay, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("vendors: [demo-agent, pay-all]\nstages:\n  - name: fit\n    gates:\n"
+                    "      - {metric: shadow_agreement, at_least: 0.4}\n")
+    d = judge_run(load_plan(plan), it_replay.out, it_replay.run)
+    assert gate(d, "demo-agent", "shadow_agreement").verdict == "met"
+    assert gate(d, "pay-all", "shadow_agreement").verdict != "met"
