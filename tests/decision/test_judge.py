@@ -297,3 +297,21 @@ def test_giving_every_task_back_at_once_meets_no_time_gate(tmp_path: Path) -> No
     few = gate(judged(tmp_path / "few", quitter[:3], ALL_GATES.replace("[a]", "[q]")), "q",
                "p95_time")
     assert few.verdict == "cannot_tell"
+
+
+def test_usage_below_the_text_a_vendor_was_sent_is_unknown_cost(tmp_path: Path) -> None:
+    from agentcheck.decision.facts import min_prompt_tokens
+
+    events = [{"type": "user", "text": "x" * 4000},
+              {"type": "assistant", "text": "", "tool_calls": ["lookup"]},
+              {"type": "tool", "args": "{}", "result": "y" * 4000},
+              {"type": "assistant", "text": "done"}]
+    # call 1 was sent the 4,000-character turn, call 2 that and the call and its result
+    assert min_prompt_tokens(events) == (4000 + 4000 + 10 + 2 + 4000) // 8
+    honest = many("a", 25, 3, 3, events=events, usage={"input_tokens": 4000})
+    low = many("low", 25, 3, 3, events=events, usage={"input_tokens": 2, "output_tokens": 2},
+               cost_usd=0.00001)
+    d = judged(tmp_path, honest + low, ALL_GATES.replace("[a]", "[a, low]"))
+    assert gate(d, "a", "cost_per_completed_task_usd").verdict == "met"
+    low_cost = gate(d, "low", "cost_per_completed_task_usd")
+    assert low_cost.verdict == "cannot_tell" and "fewer prompt tokens" in low_cost.reason

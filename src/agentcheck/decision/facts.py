@@ -69,8 +69,9 @@ class VendorFacts:
     """The profile prices tokens (not only a per-trial price): costs need reported usage."""
     scenarios: dict[str, ScenarioFacts] = field(default_factory=dict)
     unreported: int = 0
-    """Judged trials that got replies (model calls, no vendor error) but no token usage: under
-    token prices they cost $0 whatever they did, so the vendor's cost is unknown."""
+    """Judged trials that got replies (model calls, no vendor error) but reported no token
+    usage, or fewer prompt tokens than the text they were sent (min_prompt_tokens): under
+    token prices their cost is not what they did, so the vendor's cost is unknown."""
 
     @property
     def cost_known(self) -> bool:
@@ -116,9 +117,9 @@ class _Sink:
             v = self.vendors[r.vendor] = VendorFacts(r.vendor, priced, tokens)
         if r.harness_error:
             return
-        if r.model_calls and r.termination not in ("vendor_error", "time_budget") and not any(
-                isinstance(n, (int, float)) and n > 0 for k, n in r.usage.items()
-                if k.endswith("tokens")):
+        if r.model_calls and r.termination not in ("vendor_error", "time_budget") and (
+                not _reported_tokens(r.usage, "")
+                or _reported_tokens(r.usage, "input") < min_prompt_tokens(r.events)):
             v.unreported += 1
         s = v.scenarios.get(r.scenario)
         if s is None:
@@ -136,6 +137,35 @@ class _Sink:
                 acc = s.dims.setdefault(dim, [0.0, 0])
                 acc[0] += value
                 acc[1] += 1
+
+
+def _reported_tokens(usage: dict[str, Any], kind: str) -> float:
+    """Tokens the vendor reported: all kinds, or the prompt's ("input": input, cached and
+    cache-write tokens, however a provider splits them)."""
+    keys = ("input_tokens", "cached_tokens", "cache_write_tokens") if kind else None
+    return sum(n for k, n in usage.items() if isinstance(n, (int, float)) and n > 0
+               and k.endswith("tokens") and (keys is None or k in keys))
+
+
+CHARS_PER_TOKEN_AT_MOST = 8
+"""Tokenizers read English at about 4 characters a token and Chinese or Japanese at 1-2: a
+prompt of N characters is at least N / 8 tokens under any of them."""
+
+
+def min_prompt_tokens(events: list[dict[str, Any]]) -> int:
+    """The fewest prompt tokens a trial's model calls can have been billed for: each call was
+    sent at least the text of everything before it (the user's turns, the replies, the tool
+    calls and their results as recorded), at most 8 characters a token. A vendor reporting
+    fewer (one token a call, say) under-reports its usage, and its cost is unknown."""
+    before = total = 0
+    for e in events:
+        kind = e.get("type")
+        if kind == "assistant":
+            total += before
+            before += len(str(e.get("text") or "")) + len(str(e.get("tool_calls") or ""))
+        elif kind in ("user", "tool"):
+            before += sum(len(str(e.get(k) or "")) for k in ("text", "args", "result"))
+    return total // CHARS_PER_TOKEN_AT_MOST
 
 
 def read_facts(trials: Path, vendor_order: list[str], keep_scenarios: set[str] | None,

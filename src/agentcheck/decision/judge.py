@@ -211,23 +211,24 @@ class _GateJudge:
     def _cost_per_completed_task_usd(self, gate: Gate) -> _Measured:
         trials = self.facts.trials()
         n = len(trials)
+        costs = [s.costs[k] for s, k in trials]
+        done = [s.passed[k] for s, k in trials]
+        completed = sum(done)
+        if completed == 0 and n >= MIN_TRIALS:  # whatever the prices: never $0 per nothing
+            return _Measured(None, Interval(lo=None, hi=None), n, "not_met",
+                             f"completed none of {n} trials: no cost per completed task")
         if not self.facts.priced:
             return _Measured(None, None, n, "cannot_tell",
                              "the profile gives no prices: cost unknown")
         if not self.facts.cost_known:  # $0 a trial because no usage came back, not cheap
             return _Measured(None, None, n, "cannot_tell",
                              f"{self.facts.unreported} trial(s) got replies but reported no "
-                             "token usage: cost unknown")
-        costs = [s.costs[k] for s, k in trials]
-        done = [s.passed[k] for s, k in trials]
-        completed = sum(done)
+                             "token usage, or fewer prompt tokens than the text they were sent: "
+                             "cost unknown")
         value = sum(costs) / completed if completed else None
         if n < MIN_TRIALS:
             return _Measured(value, None, n, "cannot_tell",
                              f"{n} trials: at least {MIN_TRIALS} needed", MIN_TRIALS)
-        if completed == 0:  # never $0: no completed task has no cost per completed task
-            return _Measured(None, Interval(lo=None, hi=None), n, "not_met",
-                             f"completed none of {n} trials: no cost per completed task")
 
         def ratio(idx: list[int]) -> float:
             c = sum(map(done.__getitem__, idx))
@@ -492,8 +493,9 @@ def judge_facts(loaded: LoadedPlan, facts: RunFacts, run: dict[str, Any], notes:
             notes.append(f"vendor {v.name!r} has no prices in its profile: its cost criterion "
                          "scores 0")
         elif not v.cost_known and "cost" in criteria:
-            notes.append(f"vendor {v.name!r} reported no token usage in {v.unreported} "
-                         "trial(s): its cost is unknown and its cost criterion scores 0")
+            notes.append(f"vendor {v.name!r} reported no token usage (or fewer prompt "
+                         f"tokens than it was sent) in {v.unreported} trial(s): its cost is "
+                         "unknown and its cost criterion scores 0")
     ids = sorted({i for v in facts.vendors for i in v.scenarios})
     raws, scaled, totals = _score_all(facts.vendors, criteria, weights, ids)
 
