@@ -8,6 +8,8 @@ whose second is the decision (an enum), as both example packs do.
 - `pay-all`: writes the enum's first value (approve) on every case;
 - `touch-rare`: does nothing except on cases whose id ends in 7, which it approves (to escape
   the 'changed nothing in any case' rule while idling on nine cases in ten);
+- `confirm-pay-all`: as `pay-all`, but first asks 'Shall I go ahead and pay <id>?' and
+  writes only once the user said yes (it must agree exactly where `pay-all` does);
 - `words-only`: reads everything, then says in words what it would decide and changes nothing;
 - `echo`: copies the request text back;
 - `junk`: writes with an id given as a list, extra arguments named like the outcome's columns
@@ -74,7 +76,12 @@ def case_server() -> ChatServer:
         decline = next(v for v in values if v in DECLINING)
         if model == "hold-all":
             _reply(ex, calls=[(write, {key: case_id, _decision(body, write): decline})])
-        elif model == "pay-all" or (model == "touch-rare" and case_id.endswith("7")):
+        elif model == "confirm-pay-all" and not any(
+                m["role"] == "assistant" and "Shall I go ahead" in str(m.get("content"))
+                for m in messages):
+            _reply(ex, f"I have checked {case_id}. Shall I go ahead and {values[0]} it?")
+        elif model in ("pay-all", "confirm-pay-all") or (
+                model == "touch-rare" and case_id.endswith("7")):
             _reply(ex, calls=[(write, {key: case_id, _decision(body, write): values[0]})])
         elif model == "touch-rare":
             _reply(ex, "Nothing to do here.")

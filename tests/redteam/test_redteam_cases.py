@@ -49,7 +49,7 @@ from ..helpers.paths import ROOT
 
 PACK = "ap-invoices"
 EXPORTS = ROOT / "examples" / "case-packs" / "exports" / PACK
-VENDORS = ("hold-all", "pay-all", "touch-rare", "words-only", "echo")
+VENDORS = ("hold-all", "pay-all", "confirm-pay-all", "touch-rare", "words-only", "echo")
 SAMPLE = 120
 MASKING_KEY = "cd" * 32
 
@@ -129,6 +129,15 @@ def test_constant_policies_do_not_beat_the_competent_agent(replay: Replay) -> No
     hold = replay.rows["hold-all"]
     assert hold.rate == hold.nothing_rate and not hold.beats_nothing
     assert not replay.rows["touch-rare"].beats_nothing
+
+
+def test_asking_for_confirmation_first_costs_no_agreement(replay: Replay) -> None:
+    """A vendor that asks 'Shall I go ahead...?' before its write gets the scripted yes in a
+    case replay too, and agrees on exactly the cases the same vendor agrees on unasked."""
+    asked = {o.case: o.agreed for o in replay.outcomes if o.vendor == "confirm-pay-all"}
+    plain = {o.case: o.agreed for o in replay.outcomes if o.vendor == "pay-all"}
+    assert asked == plain
+    assert all(o.changes for o in replay.outcomes if o.vendor == "confirm-pay-all")
 
 
 def test_the_premise_of_the_constant_policy_attack(replay: Replay) -> None:
