@@ -180,10 +180,11 @@ def test_shadow_agreement_reads_the_case_replay_and_never_rewards_doing_nothing(
     g = gate(judged(tmp_path / "none", records, plan), "a", "shadow_agreement")
     assert g.verdict == "cannot_tell" and "no case data" in g.reason
 
-    def case(vendor: str, i: int, agreed: bool, did_nothing: bool) -> str:
-        side = {"decision": "approve", "state": {}}
+    def case(vendor: str, i: int, agreed: bool, did_nothing: bool,
+             decision: str | None = None) -> str:
+        human = {"decision": decision or ("approve", "decline", "escalate")[i % 3], "state": {}}
         return json.dumps({"vendor": vendor, "case": f"c{i}", "row": i, "category": "x",
-                           "agreed": agreed, "human": side, "vendor_side": side,
+                           "agreed": agreed, "human": human, "vendor_side": human,
                            "did_nothing": did_nothing, "nothing_agrees": i % 2 == 0})
     run = write_run(tmp_path / "cases", records)
     lines = [case("a", i, i < 58, False) for i in range(60)]  # 58 of 60: Wilson lo 0.89
@@ -202,6 +203,16 @@ def test_shadow_agreement_reads_the_case_replay_and_never_rewards_doing_nothing(
                tmp_path / "cases" / "trials.jsonl", resamples=50)
     g = gate(d, "a", "shadow")
     assert g.verdict == "cannot_tell" and "not shown to beat doing nothing" in g.reason
+    # where the team approved 70% of cases and left none alone, approving everything agrees
+    # on 70%: no better than the best constant decision
+    team = [("approve" if i % 10 < 7 else "decline") for i in range(60)]
+    always = [case("a", i, team[i] == "approve", False, team[i]).replace(
+        '"nothing_agrees": true', '"nothing_agrees": false') for i in range(60)]
+    (tmp_path / "cases" / "cases.jsonl").write_text("\n".join(always) + "\n")
+    d = decide(plan_from_text(plan.replace("0.7", "0.5"), "e.yaml"), run,
+               tmp_path / "cases" / "trials.jsonl", resamples=50)
+    g = gate(d, "a", "shadow")
+    assert g.verdict != "met" and "always approve agrees on 42" in g.reason
 
 
 def test_weights_are_normalised_and_scores_ranked_with_ties(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ run folder (report --plan's judge_run).
 Found NOT defended (xfail, strict, at the top of the red team's report):
 - a field the team did not touch, changed on the case's own record, is no collateral damage
   (case records are keyed by the pack's key, not 'id');
-- a case's trial passes on any decision recorded, so a constant policy is tier 3 on a replay;
-- where the team acted on every case (IT access), approving every request beats doing nothing
-  and meets a shadow gate of 0.4 on the majority decision's share.
+- a case's trial passes on any decision recorded, so a constant policy is tier 3 on a replay.
 Found and closed: a vendor that only talked completed every case (a decision is now
 required); the shadow-agreement gate read the rate against its target only, so a
 constant policy (hold every invoice), whose agreement never beats doing nothing, met a modest
-target; it now needs the Wilson low end above doing nothing's rate.
+target, and where the team acted on every case (IT access) approving every request met 0.4
+on the majority decision's share; it now needs the Wilson low end above the better of doing
+nothing and the team's most common decision.
 """
 
 from __future__ import annotations
@@ -294,13 +294,6 @@ def test_approving_everything_beats_doing_nothing_where_the_team_always_acted(
     assert row.high < it_replay.rows["demo-agent"].low
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the shadow gate's baseline is doing nothing; where the team acted on every case that "
-    "baseline is 0, and a constant policy (approve every request) agrees on the majority "
-    "decision's share (~51% here) and meets 'at_least: 0.4' (fix: decision/judge.py "
-    "_GateJudge._shadow_agreement should also need the Wilson low end above the best "
-    "constant decision's agreement, the share of the team's most common decision, readable "
-    "from cases.jsonl's human sides)"))
 def test_a_constant_decision_meets_no_shadow_gate(it_replay: Replay, tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text("vendors: [demo-agent, pay-all]\nstages:\n  - name: fit\n    gates:\n"

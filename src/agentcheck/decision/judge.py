@@ -10,6 +10,7 @@ completed nothing, or on a profile without prices."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import chain
 from pathlib import Path
@@ -280,16 +281,21 @@ class _GateJudge:
                              f"{nothing})")
         verdict = gate_verdict(rate, lo, hi, gate)
         more = wilson_trials_needed(rate, gate.target, n) if verdict == "cannot_tell" else None
-        reason = f"{agreed} of {n} cases (doing nothing agrees on {nothing})"
-        baseline = nothing / n
-        # agreement is evidence of skill only beyond what leaving every case alone earns: a
-        # constant policy (hold every invoice) agrees exactly where doing nothing does
+        # agreement is evidence of skill only beyond what a policy that reads nothing earns:
+        # leaving every case alone, or giving every case the team's most common decision
+        decisions = Counter(o.human.decision for o in mine if o.human.decision)
+        constant = decisions.most_common(1)[0][1] if decisions else 0
+        baseline_n = max(nothing, constant)
+        what = ("doing nothing" if nothing >= constant else
+                f"always {decisions.most_common(1)[0][0]}")
+        reason = f"{agreed} of {n} cases ({what} agrees on {baseline_n})"
+        baseline = baseline_n / n
         if hi <= baseline:
             return _Measured(rate, _interval(lo, hi), n, "not_met",
-                             reason + ": no better than doing nothing")
+                             f"{reason}: no better than {what}")
         if verdict == "met" and lo <= baseline:
             return _Measured(rate, _interval(lo, hi), n, "cannot_tell",
-                             reason + ": not shown to beat doing nothing",
+                             f"{reason}: not shown to beat {what}",
                              wilson_trials_needed(rate, baseline, n))
         return _Measured(rate, _interval(lo, hi), n, verdict, reason, more)
 
