@@ -100,7 +100,7 @@ def test_totals_and_ranks_are_live_formulas(run_dir: Path) -> None:
 @needs_soffice
 def test_libreoffice_recalculates_edited_weights(run_dir: Path, tmp_path: Path) -> None:
     _, summary = load_run(run_dir)
-    completed = read_trials(None, run_dir / "trials.jsonl", list(VENDORS)).completed
+    completed = read_trials(None, run_dir / "trials.jsonl").completed
     matrix = default_matrix(summary, completed)
     wb = openpyxl.load_workbook(run_dir / "report.xlsx")
     edits = {"as written": [1, 1, 1, 1, 1], "capability only": [1, 0, 0, 0, 0],
@@ -132,7 +132,7 @@ def test_python_totals_and_ranks_follow_the_spreadsheet_rules() -> None:
     from agentcheck.judge.verdict import summarise
 
     names = ["strong", "idle"]
-    m = default_matrix(summarise(records, names), read_trials(records, Path(), names).completed)
+    m = default_matrix(summarise(records, names), read_trials(records, Path()).completed)
     by_key = {c.key: c for c in m.criteria}
     # a vendor that did nothing is neither the fastest nor the cheapest
     assert by_key["latency"].scores == [1.0, 0.0]

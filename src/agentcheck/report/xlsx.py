@@ -19,10 +19,12 @@ openpyxl is imported here only, so runs that never write a workbook never load i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from agentcheck.judge.stats import percentile
 from agentcheck.report.evidence import _headline, clip, failed_checks
@@ -204,37 +206,59 @@ def evidence_row(record: TrialRecord) -> EvidenceRow:
 
 
 class TrialSink:
-    """What the workbook needs of the trials, as trials.jsonl streams past: a row per failed
-    trial (a few hundred bytes, never the trial itself) and each vendor's durations of the
-    tasks it completed."""
+    """What the workbook needs of the trials, as trials.jsonl streams past: each vendor's
+    durations of the tasks it completed, and a row per failed trial, spilled to a temporary
+    file as it comes (in memory only its sort key and offset: the end of a run stays flat in
+    memory however many trials failed; bench/memory.py)."""
 
     def __init__(self) -> None:
-        self.rows: list[EvidenceRow] = []
         self.completed: dict[str, list[float]] = {}
+        self._index: list[tuple[str, str, int, int]] = []
+        self._spill: IO[bytes] | None = None
 
     def add(self, record: TrialRecord) -> None:
         if record.passed:
             self.completed.setdefault(record.vendor, []).append(float(record.duration_s))
-        else:
-            self.rows.append(evidence_row(record))
+            return
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        row = evidence_row(record)
+        self._index.append((row.vendor, row.scenario, row.trial, self._spill.tell()))
+        self._spill.write(json.dumps(astuple(row), ensure_ascii=False).encode() + b"\n")
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def rows(self, order: list[str]) -> Iterator[EvidenceRow]:
+        """The failed trials' rows by vendor (in `order`), scenario and trial."""
+        if self._spill is None:
+            return
+        rank = {name: i for i, name in enumerate(order)}
+        self._index.sort(key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1], k[2]))
+        for *_, offset in self._index:
+            self._spill.seek(offset)
+            yield EvidenceRow(*json.loads(self._spill.readline()))
+
+    def close(self) -> None:
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def __del__(self) -> None:  # a sink fold_trials dropped to start over
+        self.close()
 
 
 def read_trials(records: Iterable[TrialRecord | dict[str, Any]] | None, trials: Path,
-                order: list[str], seen: TrialSink | None = None) -> TrialSink:
+                seen: TrialSink | None = None) -> TrialSink:
     """The sink fed from `records` when given, else from streaming `trials` (unless `seen`
-    was fed already, in the reports' own pass); its evidence rows sorted by vendor (report
-    order), scenario and trial."""
+    was fed already, in the reports' own pass)."""
     if seen is not None:
-        sink = seen
-    elif records is None:
-        sink = fold_trials(trials, TrialSink)
-    else:
-        sink = TrialSink()
-        for r in records:
-            sink.add(as_record(r))
-    rank = {name: i for i, name in enumerate(order)}
-    sink.rows.sort(key=lambda r: (rank.get(r.vendor, len(rank)), r.vendor, r.scenario,
-                                  r.trial))
+        return seen
+    if records is None:
+        return fold_trials(trials, TrialSink)
+    sink = TrialSink()
+    for r in records:
+        sink.add(as_record(r))
     return sink
 
 
@@ -445,22 +469,23 @@ def _scenario_sheet(sh: _Sheet, summary: Summary, run: dict[str, Any]) -> None:
             end_type="num", end_value=1, end_color="63BE7B"))
 
 
-def _evidence_sheet(sh: _Sheet, rows: list[EvidenceRow], run: dict[str, Any]) -> None:
+def _evidence_sheet(sh: _Sheet, seen: TrialSink, order: list[str],
+                    run: dict[str, Any]) -> None:
     titles = scenario_titles(run)
     headers = ["Vendor", "Scenario", "Scenario id", "Trial", "Seed", "Ended", "Kind",
                "Reason", "Quote", "Vendor error"]
     sh.widths([16, 40, 28, 7, 18, 14, 22, 80, 50, 40])
     sh.ws.freeze_panes = "A2"
-    sh.ws.auto_filter.ref = f"A1:J{1 + len(rows)}"
+    sh.ws.auto_filter.ref = f"A1:J{1 + len(seen)}"
     sh.row([sh.text(h, bold=True, fill=HEADER_FILL) for h in headers])
-    for r in rows:
+    for r in seen.rows(order):
         sh.row([sh.text(r.vendor), sh.text(titles.get(r.scenario, r.scenario)),
                 sh.text(r.scenario), sh.number(r.trial, "0"),
                 # seeds pass 2^53: as text, so no spreadsheet rounds them
                 sh.text("" if r.seed is None else str(r.seed)), sh.text(r.termination),
                 sh.text("failed" if r.judged else "not judged (agentcheck error)"),
                 sh.text(r.reason), sh.text(r.quote), sh.text(r.error)])
-    if not rows:
+    if not len(seen):
         sh.row([sh.text("No trial failed.")])
 
 
@@ -477,17 +502,20 @@ def write_workbook(path: Path, summary: Summary, run: dict[str, Any],
     from openpyxl import Workbook
 
     order = [v.name for v in summary.vendors]
-    seen = read_trials(records, trials or path.parent / "trials.jsonl", order, seen)
-    matrix = (plan_matrix(decision) if decision is not None else
-              default_matrix(summary, seen.completed))
-    wb = Workbook(write_only=True)
-    sheets = {name: _Sheet(wb.create_sheet(name)) for name in SHEETS}
-    _matrix_sheet(sheets["Decision matrix"], matrix)
-    _gates_sheet(sheets["Gates"], decision)
-    _scenario_sheet(sheets["Vendor x scenario"], summary, run)
-    _evidence_sheet(sheets["Evidence"], seen.rows, run)
-    tmp = path.with_name(path.name + ".tmp")
-    _save(wb, tmp, run.get("started_at"))
+    seen = read_trials(records, trials or path.parent / "trials.jsonl", seen)
+    try:
+        matrix = (plan_matrix(decision) if decision is not None else
+                  default_matrix(summary, seen.completed))
+        wb = Workbook(write_only=True)
+        sheets = {name: _Sheet(wb.create_sheet(name)) for name in SHEETS}
+        _matrix_sheet(sheets["Decision matrix"], matrix)
+        _gates_sheet(sheets["Gates"], decision)
+        _scenario_sheet(sheets["Vendor x scenario"], summary, run)
+        _evidence_sheet(sheets["Evidence"], seen, order, run)
+        tmp = path.with_name(path.name + ".tmp")
+        _save(wb, tmp, run.get("started_at"))
+    finally:
+        seen.close()
     os.replace(tmp, path)
     return path
 
@@ -496,6 +524,8 @@ def _save(wb: Any, path: Path, started: Any) -> None:
     """The workbook with its dates fixed (document dates: the run's start; zip entries:
     1980-01-01), so the same run always gives the same bytes: re-rendering a signed run
     folder leaves its manifest true, and `report` reproduces a committed workbook."""
+    import os
+    import shutil
     import zipfile
     from datetime import UTC, datetime
 
@@ -509,18 +539,27 @@ def _save(wb: Any, path: Path, started: Any) -> None:
         when = when.astimezone(UTC).replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = when
 
+    def entry(name: str, compression: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = compression
+        info.external_attr = 0o644 << 16
+        return info
+
     class StableZip(zipfile.ZipFile):
         def writestr(self, name: Any, data: Any, compress_type: Any = None,
                      compresslevel: Any = None) -> None:
             if not isinstance(name, zipfile.ZipInfo):
-                name = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                name.compress_type = self.compression
-                name.external_attr = 0o644 << 16
+                name = entry(name, self.compression)
             super().writestr(name, data, compress_type, compresslevel)
 
         def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
                   compresslevel: Any = None) -> None:
-            self.writestr(arcname or str(filename), Path(filename).read_bytes())
+            """A sheet openpyxl wrote to a temporary file, copied in pieces (the evidence
+            sheet of a large run is tens of MB: never held whole)."""
+            info = entry(arcname or str(filename), self.compression)
+            big = os.path.getsize(filename) >= zipfile.ZIP64_LIMIT
+            with open(filename, "rb") as src, self.open(info, "w", force_zip64=big) as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
 
     with StableZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
