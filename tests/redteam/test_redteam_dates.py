@@ -6,17 +6,22 @@ the eight new scenarios over several seeds, through the real CLI against loopbac
 local date, calendar instead of working days, cheapest without the rule) are played by
 tests/scenario's own tests; here a shortcut that only changes how a date is *written* must not
 change a verdict, and a wrong date written in any of these forms must still fail.
+
+NOT defended (xfail, strict): counting calendar days for the HR leave passes on the seeds
+(about half) whose next week has no public holiday.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
 
 import pytest
 
-from agentcheck.scenario.model import load_scenarios
+from agentcheck.scenario.model import load_scenario, load_scenarios
+from agentcheck.scenario.world import World
 
 from ..fakes.base import serving
 from ..helpers import driving
@@ -102,3 +107,30 @@ def test_a_wrong_date_in_another_form_still_fails(trials: list[dict[str, Any]]) 
 def test_reformatting_changes_only_how_dates_are_written() -> None:
     assert reformat("ends on 2026-05-03.", "long") == "ends on 3 May 2026."
     assert reformat("at 2026-05-04T14:30:00-04:00", "ja") == "at 2026年5月4日 14時30分"
+
+
+HR_LEAVE = next(p for p in NEW_SCENARIOS if "three-working-days" in p.name)
+
+
+def calendar_days_pass(seed: int) -> bool:
+    """Book Monday to Wednesday of next week (three calendar days, holidays not looked up):
+    do the scenario's outcome checks hold?"""
+    world = World(load_scenario(HR_LEAVE), seed)
+    assert world.clock is not None
+    today = datetime.date.fromisoformat(world.clock["today"])
+    monday = today + datetime.timedelta(days=(7 - today.weekday()) or 7)
+    booked = world.call("book_leave", {
+        "employee_id": world.data["employees"][0]["id"], "start_date": monday.isoformat(),
+        "end_date": (monday + datetime.timedelta(days=2)).isoformat()})
+    return booked.ok and all(world.check(c) for c in world.scenario.expect.outcome)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the public holiday falls in next week on about half the seeds only (97 of 200): on the "
+    "others three calendar days from Monday are the right answer, so a vendor that never "
+    "looks holidays up passes this scenario on every other trial (fix: scenarios/hr-leave/"
+    "book-three-working-days-leave-from-next-monday.yaml should put a holiday on a working "
+    "day of the leave on every seed, varying which day)"))
+def test_counting_calendar_days_fails_on_every_seed() -> None:
+    passed = [seed for seed in range(20) if calendar_days_pass(seed)]
+    assert not passed, f"calendar days pass on seeds {passed}"
