@@ -4,7 +4,9 @@ NOT defended (xfail, strict): the renamed tools keep their descriptions word for
 the names in them are swapped) and their parameters keep their order, so blanking the
 identifiers out of each description recovers every renaming of the library exactly, under any
 key; a memoriser that does so (tests/helpers/description_memoriser.py: public library only, no
-key, no oracle) scores the same with and without --private-variants.
+key, no oracle) scores the same with and without --private-variants. And in the four
+selector scenarios the record the rule picks is at the same place in the vendor's read on
+every seed and under every key, so remembering the place replaces the rule.
 
 Defended and tested: the look-alikes and renamings of three keys leave the eight new
 scenarios provable (validate --prove: the reference still passes, doing nothing still fails),
@@ -14,13 +16,15 @@ and the demo agent keeps tier 3 under variants on the whole library.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from agentcheck.scenario.model import Scenario, load_scenarios
+from agentcheck.scenario.model import Scenario, load_scenario, load_scenarios
 from agentcheck.scenario.variants import VariantWorld
+from agentcheck.scenario.world import World
 
 from ..fakes.base import serving
 from ..helpers import driving
@@ -127,3 +131,60 @@ def test_the_demo_agent_keeps_tier_3_under_variants(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     vendor = json.loads((out / "summary.json").read_text())["vendors"][0]
     assert vendor["tier"] == 3 and not vendor["flags"], vendor
+
+
+# The four selector scenarios: (path, read tool, its arguments from the World, the record the
+# rule picks). The rule picks it by a field (cheapest valid, riskiest workstation...), never by
+# its place; a vendor that memorised the place instead must not pass under private variants.
+PLACES: list[tuple[str, str, Callable[[World], dict[str, Any]], Callable[[World], str]]] = [
+    ("facilities/book-cheapest-certified-engineer-for-boiler-repair.yaml", "list_contractors",
+     lambda w: {"trade": "heating"}, lambda w: str(w.data["contractors"][2]["id"])),
+    ("travel/book-cheapest-in-policy-flight-landing-before-meeting-day.yaml", "search_flights",
+     lambda w: {"destination": w.data["trips"][0]["destination"]},
+     lambda w: str(w.data["flights"][2]["id"])),
+    ("security-operations/triage-macro-alert-isolate-riskiest-workstation.yaml",
+     "list_alert_assets", lambda w: {"alert_id": w.data["alerts"][0]["id"]},
+     lambda w: str(w.data["assets"][2]["id"])),
+    ("contracts/send-non-renewal-notice-to-notices-address.yaml", "search_contracts",
+     lambda w: {}, lambda w: str(w.data["contracts"][0]["id"])),
+]
+
+
+def places(path: str, tool: str, args: Callable[[World], dict[str, Any]],
+           right: Callable[[World], str]) -> set[int]:
+    """Where the rule's record sits in the vendor's read, under private variants, over 3 keys
+    and 20 seeds."""
+    sc = load_scenario(ROOT / "scenarios" / path)
+    seen: set[int] = set()
+    for key in KEYS:
+        for seed in range(20):
+            vw = VariantWorld(sc, seed, key)
+            names = vw.variant.params.get(tool, {})
+            shown = {names.get(k, k): v for k, v in args(vw).items()}
+            result = vw.call(vw.variant.shown(tool), shown)
+            assert result.ok and isinstance(result.result, list), result.error
+            seen.add([str(r.get("id")) for r in result.result].index(right(vw)))
+    return seen
+
+
+def test_the_rule_picks_the_same_record_on_every_seed() -> None:
+    """The premise: the record the reference's rule picks is the World's record at a fixed
+    index (what the selector tests play)."""
+    for path, tool, args, right in PLACES:
+        sc = load_scenario(ROOT / "scenarios" / path)
+        for seed in range(3):
+            w = World(sc, seed)
+            assert right(w) in {str(r.get("id")) for r in w.call(tool, args(w)).result}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "in the four selector scenarios the record the rule picks sits at the same place in the "
+    "vendor's read on every seed and under every key (third contractor, third flight, third "
+    "asset, first contract): a vendor that memorised the place, not the rule, passes under "
+    "--private-variants (fix: scenario/variants/__init__.py VariantWorld._placed should shuffle "
+    "the order of every read's records per (key, seed), not only place look-alikes among "
+    "them; or the scenarios' generators should shuffle their records per seed)"))
+def test_the_rule_s_record_is_not_always_in_the_same_place_under_variants() -> None:
+    fixed = {path: seen for path, tool, args, right in PLACES
+             if len(seen := places(path, tool, args, right)) == 1}
+    assert not fixed, fixed
