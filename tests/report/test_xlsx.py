@@ -384,3 +384,24 @@ def test_a_trial_run_again_counts_once(tmp_path: Path) -> None:
     keys = [(r[0], r[2], r[3]) for r in rows]
     assert len(keys) == len(set(keys)) == len(failed) - 1
     assert (failed[0].vendor, failed[0].scenario, failed[0].trial) not in keys
+
+
+def test_the_reports_one_pass_counts_a_rerun_trial_once(tmp_path: Path) -> None:
+    """The pass the workbook shares with the other reports starts over when a trial was run
+    again; every sink starts over with it (the second reader's tally used to count the
+    trials read before the restart twice: 32 'not read' of 16 trials)."""
+    from agentcheck.report.render import render_run
+    from agentcheck.results.files import record_line
+    from agentcheck.results.records import SecondReading
+
+    records = make_records({"acme": 0.5}, trials=2)
+    for r in records:
+        r.second_reader = SecondReading(status="error", reason="judge down", profile="j",
+                                        model="m", prompt="speech_acts_v2",
+                                        prompt_sha256="0" * 64)
+    folder = write_run(tmp_path / "rerun", records, ["acme"], trials=2)
+    with (folder / "trials.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(record_line(records[3]) + "\n")  # trial run again: its last line wins
+    render_run(folder)
+    md = (folder / "report.md").read_text()
+    assert f"- {len(records)} trial(s) not read: judge down" in md
