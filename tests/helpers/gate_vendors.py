@@ -7,6 +7,10 @@ try to get a better decision than it deserves.
   sees every call as free);
 - `low-usage`: plays the reference but reports one prompt and one completion token per call,
   whatever it was sent (under-reported usage: a priced profile sees it as almost free);
+- `honest-usage`: plays the reference and reports about a token per 4 characters of the
+  request it received and of the reply it sends (what a real tokenizer gives, roughly);
+- `shaved-usage`: the same work, reporting a token per 8 characters sent (the least the
+  harness accepts) and no completion tokens at all;
 - `quick-quitter`: answers at once without a tool call, giving the task back (fast and cheap
   per task, completing nothing);
 - `never-answers`: stalls until the harness times out (its trials must count against it);
@@ -64,6 +68,13 @@ def gate_server(brain: Brain) -> ChatServer:
                                        "total_tokens": 22_000})
         if model == "silent-usage":
             del reply["usage"]
+        sent, said = len(json.dumps(body)), len(json.dumps(reply["choices"][0]["message"]))
+        if model == "honest-usage":
+            reply["usage"] = {"prompt_tokens": sent // 4, "completion_tokens": said // 4,
+                              "total_tokens": sent // 4 + said // 4}
+        if model == "shaved-usage":
+            reply["usage"] = {"prompt_tokens": sent // 8 + 1, "completion_tokens": 0,
+                              "total_tokens": sent // 8 + 1}
         if model == "low-usage":
             reply["usage"] = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
         chat_json(reply)(ex)

@@ -33,7 +33,8 @@ from ..helpers.paths import ROOT
 SCENARIOS = ("customer-service/refund-damaged-order", "it-helpdesk/escalate-site-outage-ticket")
 TRIALS = 36  # 72 trials per vendor: the least that bounds a p95 from above
 PRICES = {"input": 2.5, "output": 10.0}
-VENDORS = ("competent", "silent-usage", "low-usage", "quick-quitter", "never-answers")
+VENDORS = ("competent", "silent-usage", "low-usage", "honest-usage", "shaved-usage",
+           "quick-quitter", "never-answers")
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +103,26 @@ def test_unreported_usage_is_not_the_cheapest(decision: Decision) -> None:
 def test_under_reported_usage_does_not_meet_a_cost_gate(decision: Decision) -> None:
     assert gate(decision, "low-usage", "completion").verdict == "met"
     assert gate(decision, "low-usage", "cost_per_completed_task_usd").verdict != "met"
+
+
+def cost_of(d: Decision, vendor: str) -> float:
+    value = gate(d, vendor, "cost_per_completed_task_usd").value
+    assert value is not None, vendor
+    return value
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the usage check accepts any prompt count down to a token per 8 characters sent and any "
+    "completion count down to 0: a vendor reporting exactly that for the work of one that "
+    "reports a token per 4 characters costs well under two thirds as much per completed "
+    "task, enough to meet a cost gate between the two and rank cheaper (fix: where the "
+    "decision reads cost, decision/facts.py, price a trial at no less than the harness's own "
+    "estimate of what was sent and received, e.g. characters / 4, whatever the vendor "
+    "reports)"))
+def test_shaved_usage_costs_what_the_same_work_costs(decision: Decision) -> None:
+    assert gate(decision, "shaved-usage", "completion").verdict == "met"
+    assert cost_of(decision, "shaved-usage") >= 0.9 * cost_of(decision, "honest-usage"), (
+        cost_of(decision, "shaved-usage"), cost_of(decision, "honest-usage"))
 
 
 def test_failing_fast_meets_no_completion_or_cost_gate(decision: Decision) -> None:
