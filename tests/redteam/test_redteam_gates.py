@@ -5,7 +5,10 @@ run folder.
 
 - `silent-usage` plays the reference exactly as `competent` does but never reports token usage:
   with a priced profile its every trial costs $0: its cost is unknown (cannot tell), never
-  cheap;
+  cheap; `low-usage` (one token a call) likewise;
+- `shaved-usage` reports the least the usage check accepts (a token per 8 characters sent,
+  no completion tokens) for the work `honest-usage` reports at a token per 4 characters: it
+  costs 37% as much (NOT defended: xfail below);
 - `quick-quitter` gives every task back at once: cheap and fast per task, completing nothing;
 - `never-answers` stalls until the profile's timeout: its trials are the vendor's failures,
   never left out as the harness's.
