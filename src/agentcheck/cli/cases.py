@@ -111,9 +111,9 @@ def run_cases(args: argparse.Namespace) -> int:
     from agentcheck import __version__
     from agentcheck.cases.pack import case_scenarios, load_pack
     from agentcheck.cases.sample import draw, profile
+    from agentcheck.cli.console import agreement_table, print_table
     from agentcheck.cli.gates import check_gate_args, gate
     from agentcheck.cli.inputs import vendor_specs
-    from agentcheck.cli.report import print_table
     from agentcheck.judge.verdict import summarise_file
     from agentcheck.report import write_reports
     from agentcheck.report.agreement import agreement
@@ -222,30 +222,6 @@ def run_cases(args: argparse.Namespace) -> int:
     print(f"\nresults: {out}/ (cases.jsonl, data-quality.json, review.yaml, report.md, "
           "report.html)")
     return gate(args, summary, run_json)  # --fail-under / --fail-under-tier on the verdicts
-
-
-def print_agreement(run_dir: Path) -> None:
-    from agentcheck.report.agreement import agreement
-    from agentcheck.results.cases import read_outcomes, read_review
-
-    review = read_review(run_dir)
-    print()
-    print(agreement_table(agreement(read_outcomes(run_dir), review),
-                          adjusted=any(r.better == "vendor" for r in review.reviews)))
-
-
-def agreement_table(rows: list[Any], adjusted: bool = False) -> str:
-    from tabulate import tabulate
-
-    extra = ["adjusted (review)"] if adjusted else []
-    return tabulate(
-        [[r.vendor, r.cases, r.agreed, f"{100 * r.rate:.0f}%",
-          f"{100 * r.low:.0f}-{100 * r.high:.0f}%", f"{100 * r.nothing_rate:.0f}%",
-          r.did_nothing, "yes" if r.beats_nothing else "no",
-          *([f"{100 * r.adjusted / r.cases:.0f}% (+{r.vendor_better})"] if adjusted else [])]
-         for r in rows],
-        headers=["vendor", "cases", "agreed", "agreement", "95% CI", "doing nothing",
-                 "did nothing", "beats doing nothing", *extra])
 
 
 def split_packs(paths: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -6,14 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agentcheck import __version__
+from agentcheck.cli.console import print_table
 from agentcheck.cli.exits import EXIT_OK
 from agentcheck.cli.gates import add_gate_args, check_gate_args, gate
-
-if TYPE_CHECKING:  # imported where used: `agentcheck --help` starts faster
-    from agentcheck.results.summary import Summary
 
 
 def add_parsers(sub: Any) -> None:
@@ -54,17 +52,6 @@ def add_parsers(sub: Any) -> None:
     cmp.set_defaults(handler=compare)
 
 
-def print_table(summary: Summary, run: dict[str, Any]) -> None:
-    """The verdict table, and under it whether the run is incomplete (and what is missing)."""
-    from agentcheck.report import table
-    from agentcheck.report.completeness import incomplete_text
-
-    print(table(summary))
-    line = incomplete_text(run, summary)
-    if line:
-        print(line)
-
-
 def report(args: argparse.Namespace) -> int:
     from agentcheck.report import render_run
     from agentcheck.report.messages import check_lang
@@ -95,7 +82,7 @@ def report(args: argparse.Namespace) -> int:
     run = read_json(args.run_dir / "run.json")  # render_run has read it: an object
     print_table(summary, run)
     if "cases" in run:  # a case pack's replay: the agreement, with review.yaml's marks
-        from agentcheck.cli.cases import print_agreement
+        from agentcheck.cli.console import print_agreement
 
         print_agreement(args.run_dir)
     print(f"\nwrote {', '.join(str(p) for p in paths)}")

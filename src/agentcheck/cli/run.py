@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agentcheck import __version__
+from agentcheck.cli.console import print_table
 from agentcheck.cli.exits import EXIT_INTERRUPTED
 from agentcheck.cli.gates import add_gate_args, check_gate_args, gate
 from agentcheck.cli.inputs import (
@@ -17,7 +18,6 @@ from agentcheck.cli.inputs import (
     resolve_vendor,
     vendor_specs,
 )
-from agentcheck.cli.report import print_table
 from agentcheck.core.errors import ConfigError
 
 if TYPE_CHECKING:  # imported where used: `agentcheck --help` starts faster
