@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentcheck.judge.stats import wilson
+from agentcheck.report.messages import t
 from agentcheck.report.sections import Cell, Row, Section
 from agentcheck.results.cases import (
     CaseOutcome,
@@ -89,17 +90,16 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _yes(x: bool) -> str:
+    return t("case.yes") if x else t("case.no")
+
+
 def agreement_section(rows: list[VendorAgreement], reviewed: bool) -> Section:
     return Section(
-        key="case-agreement", title="Agreement with your team (case pack)",
-        lede="Each sampled case replayed against each vendor in a sandboxed World built from "
-             "the case: did the vendor leave the case's record as your team did (the fields "
-             "that matter, and the decision)? 95% Wilson interval. 'Doing nothing' is the "
-             "agreement a vendor that changes nothing would get on the same cases: a vendor "
-             "beats it only when the low end of its interval is above it.",
-        columns=["vendor", "cases", "agreed", "rate", "95% interval", "doing nothing",
-                 "did nothing", "agreed by doing nothing", "agreed, changing more",
-                 "marked better", "adjusted rate", "beats doing nothing"],
+        key="case-agreement", title=t("case.agree.title"), lede=t("case.agree.lede"),
+        columns=[t(f"case.col.{c}") for c in (
+            "vendor", "cases", "agreed", "rate", "interval", "nothing", "did_nothing",
+            "agreed_by_nothing", "changing_more", "marked_better", "adjusted", "beats")],
         rows=[Row([Cell(r.vendor), Cell(str(r.cases)), Cell(str(r.agreed)), Cell(_pct(r.rate)),
                    Cell(f"{_pct(r.low)}-{_pct(r.high)}"), Cell(_pct(r.nothing_rate)),
                    Cell(str(r.did_nothing), "bad" if r.did_nothing == r.cases else None),
@@ -108,18 +108,13 @@ def agreement_section(rows: list[VendorAgreement], reviewed: bool) -> Section:
                    Cell(str(r.vendor_better)),
                    Cell(f"{_pct(r.adjusted / r.cases if r.cases else 0)} "
                         f"({_pct(r.adjusted_low)}-{_pct(r.adjusted_high)})"),
-                   Cell("yes" if r.beats_nothing else "no",
-                        "good" if r.beats_nothing else "bad")]) for r in rows],
+                   Cell(_yes(r.beats_nothing), "good" if r.beats_nothing else "bad")])
+              for r in rows],
         numeric=frozenset({1, 2, 3, 5, 6, 7, 8, 9}),
-        notes=[f"{r.vendor}: {r.not_judged} case(s) not judged (agentcheck failed in the "
-               "trial; agentcheck run --cases again)" for r in rows if r.not_judged],
-        after=["Agreed, changing more: agreed on the resolution but also changed another field "
-               "or record the team left alone (the trial's verdict counts it as collateral "
-               "damage). Adjusted rate: agreement counting the disagreements a person marked "
-               "`better: vendor` in review.yaml" + ("." if reviewed else
-                                                   " (none marked yet: fill in review.yaml "
-                                                   "and run agentcheck report again).")],
-        empty="No case was replayed.")
+        notes=[t("case.not_judged", vendor=r.vendor, n=r.not_judged)
+               for r in rows if r.not_judged],
+        after=[t("case.agree.after" if reviewed else "case.agree.after.unreviewed")],
+        empty=t("case.agree.empty"))
 
 
 def _category(o: CaseOutcome) -> str:
@@ -143,16 +138,15 @@ def category_section(outcomes: list[CaseOutcome]) -> Section:
             cells.append(Cell(f"{agreed}/{len(mine)} ({_pct(agreed / len(mine))})"
                               if mine else "-"))
         rows.append(Row(cells))
-    return Section(key="case-categories", title="Agreement by category",
-                   lede="Cases agreed per category of the case table, per vendor.",
-                   columns=["category", "cases", *vendors], rows=rows,
+    return Section(key="case-categories", title=t("case.cat.title"), lede=t("case.cat.lede"),
+                   columns=[t("case.col.category"), t("case.col.cases"), *vendors], rows=rows,
                    numeric=frozenset(range(1, len(vendors) + 2)),
-                   empty="The pack names no category column.")
+                   empty=t("case.cat.empty"))
 
 
 def _side(decision: str | None, state: dict[str, str]) -> str:
-    parts = [f"decision {decision}"] if decision else []
-    parts += [f"{k}={v or '(empty)'}" for k, v in state.items()]
+    parts = [t("case.side.decision", decision=decision)] if decision else []
+    parts += [f"{k}={v or t('case.side.empty')}" for k, v in state.items()]
     return ", ".join(parts) or "-"
 
 
@@ -161,48 +155,47 @@ def disagreement_section(outcomes: list[CaseOutcome], review: Review | None) -> 
     bad = [o for o in outcomes if not o.agreed]
     bad.sort(key=lambda o: (-(o.impact or 0.0), o.vendor, o.row))
     return Section(
-        key="case-disagreements", title="Disagreements, by impact",
-        lede="The cases where a vendor did not reach your team's resolution, the largest "
-             "impact first (the pack's impact column, e.g. the amount), with both sides and "
-             "what the vendor changed. Mark those where the vendor was arguably right in "
-             "review.yaml.",
-        columns=["vendor", "case", "category", "impact", "your team", "vendor",
-                 "what the vendor changed", "review"],
+        key="case-disagreements", title=t("case.dis.title"), lede=t("case.dis.lede"),
+        columns=[t(f"case.col.{c}") for c in (
+            "vendor", "case", "category", "impact", "team", "vendor", "changed", "review")],
         rows=[Row([Cell(o.vendor), Cell(o.case), Cell(o.category),
                    Cell("" if o.impact is None else f"{o.impact:,.2f}"),
                    Cell(_side(o.human.decision, o.human.state)),
                    Cell(_side(o.vendor_side.decision, o.vendor_side.state)),
-                   Cell("; ".join(o.changes[:4]) or "nothing", "muted" if not o.changes
+                   Cell("; ".join(o.changes[:4]) or t("case.nothing"), "muted" if not o.changes
                         else None),
-                   Cell(marks.get((o.vendor, o.case), "undecided"))])
+                   Cell(_mark(marks.get((o.vendor, o.case))))])
               for o in bad[:MAX_DISAGREEMENTS]],
         numeric=frozenset({3}),
-        after=[f"... and {len(bad) - MAX_DISAGREEMENTS} more in cases.jsonl"]
+        after=[t("case.dis.more", n=len(bad) - MAX_DISAGREEMENTS)]
         if len(bad) > MAX_DISAGREEMENTS else [],
-        empty="Every vendor agreed with your team on every case.")
+        empty=t("case.dis.empty"))
+
+
+def _mark(better: str | None) -> str:
+    """review.yaml's mark as written (`vendor`, `team`...: an identifier), or 'undecided'."""
+    return t("case.undecided") if better in (None, "undecided") else str(better)
 
 
 def quality_section(q: DataQuality) -> Section:
     rows = [Row([Cell(c.column), Cell(c.kind), Cell(str(c.missing)), Cell(str(c.duplicated)),
                  Cell(", ".join(f"{k}: {n}" for k, n in c.formats.items()) or "-"),
                  Cell(str(c.case_variants)), Cell(str(c.untrimmed)),
-                 Cell("yes" if c.inconsistent else "no", "bad" if c.inconsistent else None)])
+                 Cell(_yes(c.inconsistent), "bad" if c.inconsistent else None)])
             for c in q.columns]
-    strata = (f" stratified by {q.stratify} (" + ", ".join(f"{k}: {n}" for k, n in
-                                                            q.strata.items()) + ")"
+    strata = (t("case.q.strata", column=q.stratify,
+                strata=", ".join(f"{k}: {n}" for k, n in q.strata.items()))
               if q.stratify else "")
     return Section(
-        key="case-data-quality", title="Data quality of the sample",
-        lede="How messy the cases the vendors faced were, per column of the case table: "
-             "missing values, repeated values, formats (dates and amounts written several "
-             "ways), values differing only by case or spaces.",
-        columns=["column", "kind", "missing", "repeated", "formats", "case/space variants",
-                 "untrimmed", "inconsistent"],
+        key="case-data-quality", title=t("case.q.title"), lede=t("case.q.lede"),
+        columns=[t(f"case.col.{c}") for c in (
+            "column", "kind", "missing", "repeated", "formats", "variants", "untrimmed",
+            "inconsistent")],
         rows=rows, numeric=frozenset({2, 3, 5, 6}),
-        notes=[f"{q.sampled} of {q.population} cases sampled (seed {q.seed}){strata}; "
-               f"{q.empty_rows_skipped} empty row(s) skipped, {q.duplicate_rows} duplicate "
-               f"case row(s), {q.no_resolution} row(s) without a human resolution; "
-               f"{'masked' if q.masked else 'NOT masked'}."])
+        notes=[t("case.q.note", sampled=q.sampled, population=q.population, seed=q.seed,
+                 strata=strata, empty=q.empty_rows_skipped, duplicates=q.duplicate_rows,
+                 unresolved=q.no_resolution,
+                 masked=t("case.q.masked" if q.masked else "case.q.unmasked"))])
 
 
 def case_sections(folder: Path) -> list[Section]:

@@ -286,6 +286,7 @@ def html_parts(summary: Summary, run: dict[str, Any], failures: dict[str, Failur
                     for k in HOWTO)
     nav = "".join(f'<a href="#{a}">{esc(t(f"html.nav.{b}"))}</a>' for a, b in (
         ("verdict", "verdict"), *((("decision", "decision"),) if decision else ()),
+        *((("case-agreement", "cases"),) if cases else ()),
         ("scores", "scores"), ("profile", "profile"),
         ("business", "business"), ("reliability", "reliability"),
         ("significance", "significance"), ("scenarios", "scenarios"),

@@ -58,8 +58,8 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
         for record in given:
             agreement.add(record)
     # a case pack's replay: agreement with the team, read beside trials.jsonl (agreement.py)
-    cases = case_sections((trials or folder / "trials.jsonl").parent)
     with language(lang):
+        cases = case_sections((trials or folder / "trials.jsonl").parent)
         sections = build_sections(summary, run, agreement)
         write_text(folder / "report.md", markdown(summary, run, failures, sections, decision,
                                                   cases))
