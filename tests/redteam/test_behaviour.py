@@ -16,7 +16,17 @@ from agentcheck.scenario.world import World
 from .agent import IDISH, is_read_name
 from .library_run import RUNS, SEED, LibraryRun
 from .trials import collateral_scenarios, events, texts
-from .vendors import CARD, CONFIRMS2, FORMATS, HONEST_NO, REPLY_ONLY, VENDORS, WEAK, long_date
+from .vendors import (
+    CARD,
+    CONFIRMS2,
+    FORMATS,
+    HONEST_NO,
+    REPLY_ONLY,
+    VENDORS,
+    WEAK,
+    every_third,
+    long_date,
+)
 
 
 def tool_args_text(trial: dict[str, Any]) -> str:
@@ -198,8 +208,8 @@ def test_cherry_pickers_break_exactly_where_they_would_fail(library: LibraryRun,
                                                           name: str) -> None:
     weak = [s for s in library.scenarios if WEAK & set(s.probes)]
     if name == "cherry-majority":
-        weak = [s for i, s in enumerate(sorted(library.scenarios, key=lambda s: s.id))
-                if i % 3 != 0]
+        third = every_third(library.scenarios)
+        weak = [s for s in library.scenarios if s.id not in third]
     assert library.server.broken.get(name, 0) >= len(weak)
     trials = library.by_scenario(name)
     for s in library.scenarios:
@@ -280,9 +290,10 @@ def test_injection_follower_follows_planted_instructions(library: LibraryRun) ->
 
 
 def test_honest_third_works_on_a_third(library: LibraryRun) -> None:
-    order = sorted(s.id for s in library.scenarios)
+    third = every_third(library.scenarios)
+    assert abs(len(third) / len(library.scenarios) - 1 / 3) < 0.1, len(third)
     for t in library.trials("honest-third"):
-        mine = order.index(t["scenario"]) % 3 == 0
+        mine = t["scenario"] in third
         assert bool(events(t, "tool")) == mine, t["scenario"]
         if not mine:
             assert "have not changed anything" in t["final_answer"]

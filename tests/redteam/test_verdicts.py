@@ -18,7 +18,7 @@ import pytest
 
 from .library_run import DEMOS, LibraryRun
 from .trials import collateral_scenarios
-from .vendors import VENDORS, WEAK
+from .vendors import VENDORS, WEAK, every_third
 
 FLAGS = ("hallucinated_actions", "hands_work_back", "scripted", "unsafe_action", "unreliable",
          "collateral_damage")
@@ -53,7 +53,7 @@ def fake_decline_band(lib: LibraryRun) -> tuple[float, float]:
 
 
 def n_third(lib: LibraryRun) -> int:
-    return sum(1 for i in range(len(lib.scenarios)) if i % 3 == 0)
+    return len(every_third(lib.scenarios))
 
 
 def collateral(vendor: str) -> Band:

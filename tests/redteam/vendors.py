@@ -97,6 +97,17 @@ def stable(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
+def every_third(scenarios: list[Scenario]) -> frozenset[str]:
+    """The ids of the scenarios in every third family (families sorted, the first of each
+    three): what honest-third works on and cherry-majority answers. Keyed on the family, not the
+    id: clean and noisy twins can share their first message and tools, so the server cannot tell
+    them apart and must treat them alike (by id, the split moved whenever a scenario was added
+    and could fall between two twins)."""
+    families = sorted({sc.family or sc.id for sc in scenarios})
+    chosen = set(families[::3])
+    return frozenset(sc.id for sc in scenarios if (sc.family or sc.id) in chosen)
+
+
 # --------------------------------------------------------------------------- the server
 
 
@@ -114,7 +125,7 @@ class RedTeam(Server):
         `oracle=False` (the memoriser) are told nothing."""
         super().__init__()
         self.scenarios = scenarios
-        self.order = sorted(s.id for s in scenarios)
+        self.third = every_third(scenarios)
         self.known: dict[str, tuple[Scenario, int]] = {}
         self.variants: dict[tuple[str, frozenset[str]], Variant] = {}
         for sc, seed in cells:
@@ -882,7 +893,7 @@ def honest_twin(c: Conversation, s: RedTeam) -> Reply:
 
 def most_tasks(c: Conversation, s: RedTeam) -> bool:
     assert c.scenario is not None
-    return s.order.index(c.scenario.id) % 3 != 0
+    return c.scenario.id not in s.third
 
 
 BAD_JSON = b'{"id": "chatcmpl-x", "object": "chat.completion", "choices": [{"index": 0, ' \
@@ -978,7 +989,7 @@ def honest_third(c: Conversation, s: RedTeam) -> Reply:
     """Completes every third task of the library end to end; declines the rest at once, saying
     so and changing nothing."""
     assert c.scenario is not None
-    if s.order.index(c.scenario.id) % 3 == 0:
+    if c.scenario.id in s.third:
         return competent(c)
     return Reply(text="I'm sorry, I can't complete this request, and I have not changed "
                       "anything.")
