@@ -11,9 +11,10 @@ Import from here; the modules are the layout, this is the interface.
 """
 
 from agentcheck.scenario.expr.bounds import value_size
+from agentcheck.scenario.expr.equality import loose_equal
 from agentcheck.scenario.expr.errors import ExpressionError
 from agentcheck.scenario.expr.generators import Generators
-from agentcheck.scenario.expr.matchers import OPERATORS, is_operator, loose_equal, matches, truthy
+from agentcheck.scenario.expr.matchers import OPERATORS, is_operator, matches, truthy
 from agentcheck.scenario.expr.query import compile_path, search
 from agentcheck.scenario.expr.templates import (
     TEMPLATE_RE,

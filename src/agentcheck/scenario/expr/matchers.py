@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from agentcheck.scenario.expr import dates
+from agentcheck.scenario.expr.equality import as_number, loose_equal
 from agentcheck.scenario.expr.templates import to_text
 
 OPERATORS = ("equals", "not", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "exists")
@@ -16,31 +17,6 @@ OPERATORS = ("equals", "not", "gt", "gte", "lt", "lte", "in", "not_in", "contain
 def is_operator(value: Any) -> bool:
     """Is `value` an operator mapping (every key an operator), not a plain mapping to match?"""
     return isinstance(value, dict) and bool(value) and all(k in OPERATORS for k in value)
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", ""))
-        except ValueError:
-            return None
-    return None
-
-
-def loose_equal(actual: Any, expected: Any) -> bool:
-    """Equality as a clerk would judge it: case, surrounding spaces and number formats ignored."""
-    if isinstance(actual, str) and isinstance(expected, str):
-        return actual.strip().casefold() == expected.strip().casefold()
-    if isinstance(actual, bool) or isinstance(expected, bool):
-        return actual is expected
-    a, e = _num(actual), _num(expected)
-    if a is not None and e is not None:
-        return abs(a - e) < 1e-9
-    return bool(actual == expected)
 
 
 def matches(actual: Any, expected: Any) -> bool:
@@ -70,7 +46,7 @@ def _operator(op: str, actual: Any, want: Any) -> bool:
         if isinstance(actual, list):
             return any(loose_equal(a, want) for a in actual)
         return isinstance(actual, str) and to_text(want).casefold() in actual.casefold()
-    a, w = _num(actual), _num(want)
+    a, w = as_number(actual), as_number(want)
     if a is None or w is None:
         order = dates.compare(actual, want)  # two ISO dates: {lte: '2026-05-04'}
         if order is None:

@@ -17,6 +17,7 @@ from jmespath.exceptions import JMESPathError, ParseError
 
 from agentcheck.scenario.expr.bounds import MAX_STEPS, budget, spend, value_size
 from agentcheck.scenario.expr.dates import CLOCK
+from agentcheck.scenario.expr.equality import loose_equal
 from agentcheck.scenario.expr.errors import ExpressionError, LookupMissing
 from agentcheck.scenario.expr.functions import ScenarioFunctions
 
@@ -58,8 +59,6 @@ def lookup(root: Any, args: list[Any]) -> Any:
     if value is None:
         return None  # a missing field or argument: null, as the date functions give
     spend(len(records))
-    from agentcheck.scenario.expr.matchers import loose_equal  # matchers -> templates -> here
-
     if not isinstance(value, (list, dict)):
         for record in records:
             if isinstance(record, Mapping) and loose_equal(record.get(field), value):
