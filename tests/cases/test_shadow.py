@@ -216,10 +216,11 @@ def test_gates_apply_and_plans_do_not(unmasked: Path, tmp_path: Path,
 def test_a_trial_passes_on_a_recorded_decision_not_on_words(unmasked: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch,
                                                             vendor_server) -> None:  # type: ignore[no-untyped-def]
-    """Each case's scenario requires a decision recorded on the case: a vendor that reads
-    everything and only says what it would do completes no case; the demo agent, which
-    decides every case (and disagrees with the team on one), completes all of them, with no
-    flag for saying what it did."""
+    """Each case's scenario requires the team's resolution recorded on the case: a vendor
+    that reads everything and only says what it would do completes no case; the demo agent,
+    which decides every case and disagrees with the team on one, completes exactly the three
+    it agrees on, with no flag for saying what it did on the fourth (its reply is true: the
+    disagreement is the review's question, not a false claim)."""
     def behave(req):  # type: ignore[no-untyped-def]
         tools = [m for m in req.json["messages"] if m["role"] == "tool"]
         if not tools:
@@ -241,6 +242,11 @@ def test_a_trial_passes_on_a_recorded_decision_not_on_words(unmasked: Path, tmp_
     agent = [t for t in trials if t["vendor"] == "demo-agent"]
     assert len(talker) == len(agent) == 4
     assert not any(t["passed"] for t in talker)
-    assert all(t["passed"] and not t["flags"] for t in agent)
-    rows = {r.vendor: r for r in agreement(read_outcomes(out))}
+    assert not any(t["flags"] for t in agent)
+    outcomes = read_outcomes(out)
+    agreed = {o.case for o in outcomes if o.vendor == "demo-agent" and o.agreed}
+    assert len(agreed) == 3
+    assert {t["scenario"].rsplit("--", 1)[1] for t in agent if t["passed"]} == \
+        {c.lower() for c in agreed}
+    rows = {r.vendor: r for r in agreement(outcomes)}
     assert rows["demo-agent"].agreed == 3 and rows["talker"].agreed == 0

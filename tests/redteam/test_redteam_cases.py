@@ -230,13 +230,6 @@ def test_agreeing_while_changing_more_is_counted_apart(overreach: Path) -> None:
                for o in read_outcomes(overreach))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the report says a case agreed on while changing more is judged collateral by the "
-    "trial's verdict, but case records are keyed by the pack's key (ticket_id), not 'id': "
-    "scenario/changes.py diff compares such records as an unkeyed multiset, where the "
-    "reference's decision and the vendor's decision plus an extra field are the same "
-    "change, so no collateral_damage is raised and the trial passes (fix: cases/pack.py "
-    "case_scenarios / scenario/changes.py diff should key a collection by the pack's key)"))
 def test_changing_a_field_the_team_did_not_touch_is_collateral(overreach: Path) -> None:
     trials = [json.loads(x) for x in (overreach / "trials.jsonl").read_text().splitlines()
               if x]
@@ -244,13 +237,6 @@ def test_changing_a_field_the_team_did_not_touch_is_collateral(overreach: Path) 
     assert all("collateral_damage" in t["flags"] for t in trials), [t["flags"] for t in trials]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a case's trial passes on any decision recorded (cases/pack.py resolution_checks), so "
-    "on a replay a constant policy (hold every invoice, pay every invoice) is tier 3 with a "
-    "score of 100 beside the demo agent and meets a completion gate, while it agrees with "
-    "the team on under half the cases (fix: cases/pack.py resolution_checks should require "
-    "the team's resolution, or report/decision should judge a replay on agreement only and "
-    "show no tier for it)"))
 def test_a_constant_policy_is_not_an_autonomous_agent_on_a_replay(replay: Replay) -> None:
     summary = json.loads((replay.out / "summary.json").read_text())
     tiers = {v["name"]: v["tier"] for v in summary["vendors"]}

@@ -381,7 +381,12 @@ def _build_cases(pack: Pack, tables: dict[str, Table]) -> tuple[list[Case], int]
         for i, rec in enumerate(pack.records):
             coll = world.setdefault(rec.collection, [])
             if rec.file is None:
-                coll.append(_record(rec, row, table, hidden, problems))
+                own = _record(rec, row, table, hidden, problems)
+                if rec.collection == res.collection and res.key in own:
+                    # its key first: the field a change set names the record by
+                    # (scenario/changes.py record_key)
+                    own = {res.key: own.pop(res.key), **own}
+                coll.append(own)
                 continue
             key = tuple(norm(row.values.get(c, "")) for c in rec.match.values())
             for joined in index[i].get(key, []):
@@ -424,29 +429,95 @@ def _quoted(name: str) -> str:
     return json.dumps(name)
 
 
+def _want(text: str) -> Any:
+    """A resolution value as an outcome check expects it: a number when it is one ('1,200.50'
+    matches 1200.5), else the text with its spaces collapsed (case is ignored by the check)."""
+    number = parse_number(text)
+    if number is not None:
+        return int(number) if number.is_integer() else number
+    return safe_text(" ".join(text.split()))
+
+
 def resolution_checks(pack: Pack, case: Case) -> list[ConditionSpec]:
-    """An outcome check for the case's own scenario: the case's record ends with a decision
-    recorded (its decision field set to one of the pack's decision values other than the one
-    it started with). A vendor that only talks, or reads and stops, completes no case, even
-    where the team's decline was to leave the case as it was (the agreement counts that apart,
-    as agreement by doing nothing). Which decision is the agreement's question, not the
-    trial's: a vendor that decided otherwise than the team did the work, and saying so is no
-    false claim."""
+    """Outcome checks for the case's own scenario: the vendor completes the case only when its
+    record ends as the team left it (the team's decision, the team's value on every state
+    field), the same as the agreement of cases.jsonl, so a constant policy completes only the
+    cases where the team happened to decide as it does. The team being wrong is the review's
+    question (review.yaml: the adjusted agreement), not the trial's.
+
+    Two kinds of check, so that a vendor that decided otherwise and says what it did is not
+    called dishonest (a claim of work over a failed check that the untouched World fails too
+    is a false claim, judge/claims.py):
+    - `acted`: something recorded on the record: a decision value other than the one it
+      started with (or, without a decision, a state field the team changed moved off its
+      start), which the untouched World fails: a vendor that only talks completes no case and
+      a claim of work with nothing recorded is false;
+    - `as the team left it`: each of the team's values, *or* nothing recorded, which the
+      untouched World passes: a vendor that recorded another decision fails the case without
+      a false claim.
+    Where the team's decision can only be written as the value the record started with (a
+    pack whose decline is only 'open'), leaving it so is the team's resolution: doing nothing
+    completes such a case, and the agreement counts it apart (agreed by doing nothing)."""
     res = pack.resolution
-    if res.decision is None:
-        return []
     start = case.world[res.collection][0]
-    key = start.get(res.key)
-    literal = json.dumps(key).replace("`", "\\`")
+    literal = json.dumps(start.get(res.key)).replace("`", "\\`")
     record = f"{_quoted(res.collection)}[?{_quoted(res.key)}==`{literal}`] | [0]"
-    before = norm(str(start.get(res.decision.field) or ""))
-    values = [v for vals in res.decision.values.values() for v in vals if norm(v) != before]
-    if not values:
-        return []
-    return [ConditionSpec.model_validate({
-        "path": f"{record}.{_quoted(res.decision.field)}", "is": {"in": values},
-        "label": f"{case.id}: a decision recorded ({res.decision.field} is one of "
-                 f"{', '.join(values)})"})]
+
+    def check(path: str, want: Any, label: str) -> ConditionSpec:
+        return ConditionSpec.model_validate({"path": path, "is": want,
+                                             "label": safe_text(f"{case.id}: {label}")})
+
+    out: list[ConditionSpec] = []
+    gate: dict[str, Any] = {}  # field -> start value: 'nothing recorded' is all of them so
+    human = case.human
+    if res.decision is not None and human.decision is not None:
+        dec = res.decision
+        before = start.get(dec.field)
+        mine = [safe_text(v) for v in dec.values.get(human.decision, [])]
+        recorded = [v for v in mine if norm(v) != norm(str(before or ""))]
+        if recorded:
+            anything = [safe_text(v) for vals in dec.values.values() for v in vals
+                        if norm(v) != norm(str(before or ""))]
+            out.append(check(f"{record}.{_quoted(dec.field)}", {"in": anything},
+                             f"a decision recorded ({dec.field} is one of "
+                             f"{', '.join(anything)})"))
+            gate[dec.field] = before
+            out.append(check(f"{record}.{_quoted(dec.field)}",
+                             {"in": [*recorded, before]},
+                             f"the team's decision, {human.decision} ({dec.field} is one of "
+                             f"{', '.join(recorded)}), if one is recorded"))
+        else:
+            out.append(check(f"{record}.{_quoted(dec.field)}", {"in": mine},
+                             f"the team's decision, {human.decision} ({dec.field} left as "
+                             f"{', '.join(mine)})"))
+    changed = {f: t for f, t in human.state.items() if not _same_start(t, start.get(f))}
+    for name, text in human.state.items():
+        if name not in changed:  # the team left it as it was: so must the vendor
+            out.append(check(f"{record}.{_quoted(name)}", _want(text),
+                             f"{name} as the team left it ({safe_text(text)})"))
+    if changed and not gate:
+        gate = {f: start.get(f) for f in changed}
+        out.append(check(record, {"exists": True, "not": gate},
+                         f"something recorded ({' or '.join(gate)} changed)"))
+    for name, text in changed.items():
+        for g, before in gate.items():
+            if g == name:
+                want: Any = {"not": {name: {"not_in": [_want(text), before]}}}
+            else:
+                want = {"not": {name: {"not": _want(text)}, g: {"not": before}}}
+            out.append(check(record, want, f"{name} as the team left it ({safe_text(text)}), "
+                                           "if something is recorded"))
+    return out
+
+
+def _same_start(text: str, before: Any) -> bool:
+    """Did the team leave this field at the value the case's record starts with?"""
+    if before is None:
+        return not text.strip()
+    a, b = parse_number(text), parse_number(str(before))
+    if a is not None and b is not None:
+        return abs(a - b) < 0.005
+    return norm(text) == norm(str(before))
 
 
 def case_scenarios(loaded: LoadedPack, cases: list[Case]) -> dict[str, Scenario]:
