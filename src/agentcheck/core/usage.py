@@ -1,10 +1,16 @@
 """Tokens a vendor reported for a trial, and what they cost at the profile's prices: a record
-shared by the drivers that read it, the trajectory that keeps it and the runner that prices it."""
+shared by the drivers that read it, the trajectory that keeps it and the runner that prices it.
+
+A vendor reports its own usage, so a trial is priced at no less than the harness's own estimate
+of the traffic (`Traffic`, `floored`): under-reporting cannot make a vendor look cheaper."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+from agentcheck.core.calls import MAX_RESULT_CHARS
 
 
 class Prices(Protocol):
@@ -45,3 +51,98 @@ class Usage:
         return (plain * p.input + self.cached_tokens * cached_price
                 + self.cache_write_tokens * write_price
                 + self.output_tokens * p.output) / 1_000_000
+
+
+CHARS_PER_TOKEN_FLOOR = 4
+"""The floor's ratio: a token per 4 characters of what the harness itself sent and received.
+Tokenizers read English prose at about 4 characters a token (4.5 at most for the largest
+vocabularies), JSON at 2-3 and Chinese or Japanese at 1-2, and every message adds a few tokens
+of its own; and the floor counts only the text a prompt must carry (a tool's declared names,
+descriptions and types, not its JSON syntax), once per model call: an honest count is above it."""
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Characters the harness saw go to a vendor's model (prompt) and come back (completion)
+    in one trial: what it was sent and what it said, whatever the vendor reports."""
+
+    prompt_chars: int = 0
+    completion_chars: int = 0
+
+    def floor(self) -> Usage:
+        """The fewest tokens this traffic can have cost (CHARS_PER_TOKEN_FLOOR)."""
+        return Usage(input_tokens=self.prompt_chars // CHARS_PER_TOKEN_FLOOR,
+                     output_tokens=self.completion_chars // CHARS_PER_TOKEN_FLOOR)
+
+
+def text_chars(value: Any) -> int:
+    """The characters of the text in a JSON value (strings, numbers, the names under a
+    schema's `properties`), not its syntax: what any rendering of a tool declaration to a
+    model must carry, however compactly the vendor writes it into the prompt."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, bool) or value is None:
+        return 0
+    if isinstance(value, (int, float)):
+        return len(str(value))
+    if isinstance(value, dict):
+        props = value.get("properties")
+        names = sum(len(str(k)) for k in props) if isinstance(props, dict) else 0
+        return names + sum(text_chars(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(text_chars(v) for v in value)
+    return 0
+
+
+def _call_chars(event: dict[str, Any]) -> int:
+    """A tool call as the vendor sent it: its name and its arguments (as JSON)."""
+    return len(str(event.get("name") or "")) + len(_json(event.get("args")))
+
+
+def _result_chars(event: dict[str, Any]) -> int:
+    """A tool call's result as the harness sent it back (core.calls.CallResult.content)."""
+    sent = event.get("result") if event.get("ok") else {"error": event.get("error")}
+    return min(len(_json(sent)), MAX_RESULT_CHARS)
+
+
+def _json(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
+                                                           default=str)
+
+
+def traffic(events: list[dict[str, Any]], fixed_prompt_chars: int, *, resent: bool) -> Traffic:
+    """What a trial's recorded events prove was sent and received. `resent` (the harness's own
+    loop): every model call was sent the fixed prompt (system prompt and tool declarations,
+    `fixed_prompt_chars`) and everything before it (the user's turns, the replies, the tool
+    calls and their results), and each reply and tool call is completion. Otherwise (a
+    vendor-run agent, whose model calls the harness does not see) each character the agent was
+    sent or said counts once: the least its model can have read and written."""
+    history = prompt = completion = 0
+    for e in events:
+        kind = e.get("type")
+        if kind == "assistant":
+            said = len(str(e.get("text") or ""))
+            prompt += fixed_prompt_chars + history if resent else 0
+            completion += said
+            history += said
+        elif kind == "user":
+            history += len(str(e.get("text") or ""))
+        elif kind == "tool":
+            called = _call_chars(e)
+            completion += called
+            history += called + _result_chars(e)
+    if not resent:
+        prompt = fixed_prompt_chars + history - completion
+    return Traffic(prompt, completion)
+
+
+def floored(reported: Usage, floor: Usage) -> Usage:
+    """The usage a trial is priced at: what the vendor reported, with its prompt and its
+    completion tokens each raised to the floor where below it (the tokens added are plain
+    input and output). Usage at or above the floor is returned as reported."""
+    extra_in = max(floor.input_tokens - reported.input_tokens, 0)
+    return Usage(input_tokens=reported.input_tokens + extra_in,
+                 cached_tokens=reported.cached_tokens,
+                 output_tokens=max(reported.output_tokens, floor.output_tokens),
+                 reasoning_tokens=reported.reasoning_tokens,
+                 cache_write_tokens=reported.cache_write_tokens)

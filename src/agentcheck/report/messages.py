@@ -135,6 +135,11 @@ EN: dict[str, str] = {
     "business.col.time_step": "time per model step p50 / p95",
     "business.col.saved": "human work saved / 1,000 tasks",
     "business.col.noisy": "clean \u2192 noisy",
+    "business.raised": "Costs are never below the harness's own estimate of the traffic (a "
+                       "token per 4 characters of every prompt sent and every reply and tool "
+                       "call received): reported token usage below it was raised to it for "
+                       "{vendors}.",
+    "business.raised.vendor": "{name} ({count} trials)",
     "reliability.title": "Reliability",
     "reliability.lede": "pass^k is the chance that k attempts at the same task all succeed. A "
                         "vendor that passes once but not on repeat is flagged unreliable "
@@ -601,6 +606,10 @@ ZH_TW: dict[str, str] = {
     "business.col.time_step": "每個模型步驟時間 p50 / p95",
     "business.col.saved": "每 1,000 項任務節省的人工",
     "business.col.noisy": "乾淨 \u2192 雜亂",
+    "business.raised": "成本絕不低於本工具對實際流量的估計（送出的每個提示、收到的每個回覆與工具"
+                       "呼叫，每 4 個字元計 1 個 token）：以下廠商回報的 token 用量低於此估計，"
+                       "已提高至估計值：{vendors}。",
+    "business.raised.vendor": "{name}（{count} 次試驗）",
     "reliability.title": "穩定性",
     "reliability.lede": "pass^k 是同一任務連續 k 次嘗試皆成功的機率。成功一次但重複時失敗的廠商"
                         "會被標示為不穩定（pass^1 減 pass^K 達 20 個百分點以上）。"

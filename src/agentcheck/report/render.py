@@ -20,7 +20,7 @@ from agentcheck.report.evidence import FailureSink, failed_trials
 from agentcheck.report.htmlpage import html_parts
 from agentcheck.report.markdown import markdown
 from agentcheck.report.messages import check_lang, language
-from agentcheck.report.sections import build_sections
+from agentcheck.report.sections import RaisedUsage, build_sections
 from agentcheck.report.xlsx import TrialSink, write_workbook
 from agentcheck.results.files import fold_trials, read_json, write_json, write_parts, write_text
 from agentcheck.results.records import TrialRecord, as_record
@@ -49,18 +49,20 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
         source = trials or folder / "trials.jsonl"
         # fresh sinks per make(): fold_trials starts over when a trial was run again
         both = fold_trials(source, lambda: _Both(FailureSink(order), AgreementSink(order),
-                                                 TrialSink()))
+                                                 TrialSink(), RaisedUsage()))
         failures, agreement, seen = both.failures.failures(), both.agreement, both.trials
+        raised = both.raised
     else:
-        agreement = AgreementSink(order)
+        agreement, raised = AgreementSink(order), RaisedUsage()
         given = [as_record(r) for r in records]
         failures = failed_trials(given, order)
         for record in given:
             agreement.add(record)
+            raised.add(record)
     # a case pack's replay: agreement with the team, read beside trials.jsonl (agreement.py)
     with language(lang):
         cases = case_sections((trials or folder / "trials.jsonl").parent)
-        sections = build_sections(summary, run, agreement)
+        sections = build_sections(summary, run, agreement, raised)
         write_text(folder / "report.md", markdown(summary, run, failures, sections, decision,
                                                   cases))
         write_parts(folder / "report.html", html_parts(summary, run, failures, sections,
@@ -72,19 +74,21 @@ def write_reports(folder: Path, summary: Summary, run: dict[str, Any],
 
 
 class _Both:
-    """One pass over trials.jsonl feeds the failed trials, the second reader's agreement and
-    what the workbook reads."""
+    """One pass over trials.jsonl feeds the failed trials, the second reader's agreement,
+    what the workbook reads and the trials priced at the usage floor."""
 
     def __init__(self, failures: FailureSink, agreement: AgreementSink,
-                 trials: TrialSink) -> None:
+                 trials: TrialSink, raised: RaisedUsage) -> None:
         self.failures = failures
         self.agreement = agreement
         self.trials = trials
+        self.raised = raised
 
     def add(self, record: TrialRecord) -> None:
         self.failures.add(record)
         self.agreement.add(record)
         self.trials.add(record)
+        self.raised.add(record)
 
 
 def load_run(run_dir: Path) -> tuple[dict[str, Any], Summary]:

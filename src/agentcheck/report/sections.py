@@ -26,6 +26,7 @@ from agentcheck.report.fmt import (
     ties_once,
 )
 from agentcheck.report.messages import t
+from agentcheck.results.records import TrialRecord
 from agentcheck.results.summary import Comparison, Summary, VendorVerdict
 
 Tone = Literal["bad", "good", "muted"]
@@ -89,8 +90,25 @@ def _cells(texts: list[str]) -> list[Cell]:
     return [Cell(s) for s in texts]
 
 
-def business(summary: Summary) -> Section:
+@dataclass
+class RaisedUsage:
+    """The business view's cost note: per vendor, the judged trials whose reported token usage
+    was below the harness's floor and was priced at it (TrialRecord.usage_floor), read in the
+    reports' one pass over the trials."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, record: TrialRecord) -> None:
+        floor = record.usage_floor
+        if floor is not None and floor.raised and not record.harness_error:
+            self.counts[record.vendor] = self.counts.get(record.vendor, 0) + 1
+
+
+def business(summary: Summary, raised: RaisedUsage | None = None) -> Section:
     vendors = summary.vendors
+    counts = raised.counts if raised is not None else {}
+    named = [t("business.raised.vendor", name=v.name, count=counts[v.name])
+             for v in vendors if counts.get(v.name)]
     return Section(
         key="business", title=t("business.title"), lede=t("business.lede"),
         columns=[t("col.vendor"), *(t(f"business.col.{c}") for c in (
@@ -98,6 +116,7 @@ def business(summary: Summary) -> Section:
             "noisy"))],
         numeric=frozenset(range(1, 8)),
         rows=[Row(_cells(business_cells(v, of_baseline=True)), v) for v in vendors],
+        after=[t("business.raised", vendors=", ".join(named))] if named else [],
         note_vendors=vendors)
 
 
@@ -234,11 +253,13 @@ def second_reader(run: dict[str, Any], sink: AgreementSink) -> tuple[Section, Se
 
 
 def build_sections(summary: Summary, run: dict[str, Any] | None = None,
-                   agreement: AgreementSink | None = None) -> Sections:
+                   agreement: AgreementSink | None = None,
+                   raised: RaisedUsage | None = None) -> Sections:
     """Every shared section of the reports, from the summary (and, when a second reader read
-    the run, from its labels in the trial records)."""
+    the run, from its labels in the trial records; `raised`: the trials priced at the usage
+    floor)."""
     second = second_reader(run or {}, agreement) if agreement is not None else None
-    return Sections(business=business(summary), reliability=reliability(summary),
+    return Sections(business=business(summary, raised), reliability=reliability(summary),
                     significance=significance(summary), profile=profile(summary),
                     noisy=noisy(summary), second_reader=second[0] if second else None,
                     disagreements=second[1] if second else None)

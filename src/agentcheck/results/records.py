@@ -110,6 +110,26 @@ class ShownNames(DictAccess):
     """Look-alike records added to the trial's World."""
 
 
+class UsageFloor(DictAccess):
+    """The harness's own estimate of a trial's traffic (core/usage.py), beside the usage the
+    vendor reported: `cost_usd` prices the reported usage raised to this floor where below it
+    (`raised`), and `reported_cost_usd` is what the reported usage alone would cost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_chars: int
+    """Characters of every request's prompt the harness sent (vendor-run agents: of what the
+    agent was sent, once)."""
+    completion_chars: int
+    """Characters of every reply and tool call received."""
+    input_tokens: int
+    output_tokens: int
+    """The floor: the characters at a token per 4 (core.usage.CHARS_PER_TOKEN_FLOOR)."""
+    raised: bool
+    """The reported prompt or completion tokens were below the floor and were raised to it."""
+    reported_cost_usd: Number
+
+
 class TrialRecord(DictAccess):
     """One finished trial: what was run (vendor, scenario, trial, seed), how it was judged (the
     scorer's fields), how it ended and what it cost, and its trajectory as evidence.
@@ -159,6 +179,10 @@ class TrialRecord(DictAccess):
     invalid_calls: int = 0
     usage: dict[str, Any] = {}
     cost_usd: Number = 0.0
+    """What the trial cost: the reported usage at the profile's prices, raised to the floor."""
+    usage_floor: UsageFloor | None = None
+    """The harness's estimate of the traffic and the cost of the reported usage alone; absent
+    in records from before the floor (their cost_usd is the reported usage's)."""
     duration_s: Number = 0.0
     model_latencies: list[Number] = []
     final_answer: str | None = None

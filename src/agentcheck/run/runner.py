@@ -18,6 +18,8 @@ import httpx
 from agentcheck import __version__
 from agentcheck.core.addresses import is_loopback
 from agentcheck.core.redaction import redact
+from agentcheck.core.trajectory import Trajectory
+from agentcheck.core.usage import floored, text_chars, traffic
 from agentcheck.judge.scoring import score_trial
 from agentcheck.judge.verdict import summarise_file
 from agentcheck.results.cells import plan_cells, shard_cells
@@ -128,6 +130,7 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
         reading, acts = (await second.read(traj) if second is not None
                          and traj.termination != "harness_error" else (None, None))
         score = score_trial(scenario, world, traj, acts)
+        cost = priced(profile, driver, world, traj)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # agentcheck's fault (e.g. a scenario expression failing)
@@ -139,12 +142,31 @@ async def run_one(profile: VendorProfile, driver: Driver, scenario: Scenario, tr
         "tool_calls": len(traj.calls),
         "invalid_calls": sum(1 for c in traj.calls if not c.valid),
         "usage": vars(traj.usage).copy(),
-        "cost_usd": round(traj.usage.cost(profile.prices) + profile.prices.per_trial, 8),
+        **cost,
         "duration_s": round(traj.duration_s, 4),
         "model_latencies": [round(x, 4) for x in traj.model_latencies],
         "final_answer": traj.final_text[:2000], "events": traj.events,
         **({"second_reader": reading} if reading is not None else {}),
     })
+
+
+def priced(profile: VendorProfile, driver: Driver, world: World, traj: Trajectory
+           ) -> dict[str, Any]:
+    """A trial's cost_usd and usage_floor: the reported usage priced, but never below the
+    harness's own estimate of the traffic (core/usage.py). The harness's loop sent every model
+    call the system prompt and the tool declarations; a vendor-run agent's model calls are not
+    seen, so only what the agent was sent and said counts, once."""
+    resent = driver.kind == "harness"
+    fixed = len(world.system_prompt() or "") + text_chars(world.tool_specs()) if resent else 0
+    seen = traffic(traj.events, fixed, resent=resent)
+    floor = seen.floor()
+    billed = floored(traj.usage, floor)
+    reported = round(traj.usage.cost(profile.prices) + profile.prices.per_trial, 8)
+    cost = round(billed.cost(profile.prices) + profile.prices.per_trial, 8)
+    return {"cost_usd": cost, "usage_floor": {
+        "prompt_chars": seen.prompt_chars, "completion_chars": seen.completion_chars,
+        "input_tokens": floor.input_tokens, "output_tokens": floor.output_tokens,
+        "raised": billed != traj.usage, "reported_cost_usd": reported}}
 
 
 async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = None
