@@ -7,8 +7,9 @@ run folder.
   with a priced profile its every trial costs $0: its cost is unknown (cannot tell), never
   cheap; `low-usage` (one token a call) likewise;
 - `shaved-usage` reports the least the usage check accepts (a token per 8 characters sent,
-  no completion tokens) for the work `honest-usage` reports at a token per 4 characters: it
-  costs 37% as much (NOT defended: xfail below);
+  no completion tokens) for the work `honest-usage` reports at a token per 4 characters of
+  its wire bodies: it cost 37% as much; priced at the harness's floor it costs 53% (partly
+  defended: xfail below);
 - `quick-quitter` gives every task back at once: cheap and fast per task, completing nothing;
 - `never-answers` stalls until the profile's timeout: its trials are the vendor's failures,
   never left out as the harness's.
@@ -115,13 +116,13 @@ def cost_of(d: Decision, vendor: str) -> float:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "the usage check accepts any prompt count down to a token per 8 characters sent and any "
-    "completion count down to 0: a vendor reporting exactly that for the work of one that "
-    "reports a token per 4 characters costs well under two thirds as much per completed "
-    "task, enough to meet a cost gate between the two and rank cheaper (fix: where the "
-    "decision reads cost, decision/facts.py, price a trial at no less than the harness's own "
-    "estimate of what was sent and received, e.g. characters / 4, whatever the vendor "
-    "reports)"))
+    "partly defended: every trial is now priced at no less than the harness's floor (a token "
+    "per 4 characters of the prompt text it sent and of the replies and tool calls it "
+    "received, core/usage.py), which lifts shaved-usage from 37% to about 53% of "
+    "honest-usage's cost per completed task ($0.0043 against $0.0082). The rest is the JSON "
+    "syntax of the wire bodies (keys, ids, roles, escapes, the tool schemas' syntax) that "
+    "honest-usage counts at a token per 4 characters and a real tokenizer does not see, so a "
+    "floor that reached 90% of it would also raise honest vendors' real usage"))
 def test_shaved_usage_costs_what_the_same_work_costs(decision: Decision) -> None:
     assert gate(decision, "shaved-usage", "completion").verdict == "met"
     assert cost_of(decision, "shaved-usage") >= 0.9 * cost_of(decision, "honest-usage"), (
