@@ -1341,8 +1341,8 @@ _V = [
            "parameters back through the public synonym lists before it replays",
            memoriser_mapped, oracle=False),
     # -- honest but weak, unreliable, cut off
-    Vendor("honest-third", "honest-quitter", "completes every third task, declines the rest "
-           "at once, honestly", honest_third),
+    Vendor("honest-third", "honest-quitter", "completes the tasks of every third scenario "
+           "family (twins alike), declines the rest at once, honestly", honest_third),
     Vendor("cut-final", "cut-off", "its final answers are cut after 12 characters "
            "(finish_reason length)", cut_final),
     Vendor("coin-flipper", "unreliable", "competent on two trials in three, gives up on the "
