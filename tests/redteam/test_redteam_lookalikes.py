@@ -1,16 +1,17 @@
 """Red team of private variants and look-alike records (issue 13).
 
-NOT defended (xfail, strict): the renamed tools keep their descriptions word for word (only
-the names in them are swapped) and their parameters keep their order, so blanking the
-identifiers out of each description recovers every renaming of the library exactly, under any
-key; a memoriser that does so (tests/helpers/description_memoriser.py: public library only, no
-key, no oracle) scores the same with and without --private-variants. And in the four
-selector scenarios the record the rule picks is at the same place in the vendor's read on
-every seed and under every key, so remembering the place replaces the rule.
+Defended and tested: renamed tools show re-worded descriptions (authored alternatives or
+generic re-wordings that keep every rule) and their parameters in another order, so blanking
+the identifiers out of each description no longer recovers the renaming (it did for all 852
+renamed tools under 3 keys; now 0), and a memoriser that tried (tests/helpers/
+description_memoriser.py: public library only, no key, no oracle) loses under
+--private-variants; in the four selector scenarios the record the rule picks is no longer at
+one place of the vendor's read (reads come in an order of the key and seed). Still open: a
+fuzzy matcher over the public descriptions can identify a scenario (docs/scoring.md).
 
-Defended and tested: the look-alikes and renamings of three keys leave the eight new
-scenarios provable (validate --prove: the reference still passes, doing nothing still fails),
-and the demo agent keeps tier 3 under variants on the whole library.
+Also: the look-alikes and renamings of three keys leave the eight new scenarios provable
+(validate --prove: the reference still passes, doing nothing still fails), and the demo agent
+keeps tier 3 under variants on the whole library.
 """
 
 from __future__ import annotations
@@ -58,11 +59,6 @@ def recovered(sc: Scenario, key: str) -> tuple[int, int]:
     return hits, total
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a renamed tool's description is the public one with the names swapped: blanking the "
-    "identifiers gives its public name back for every renamed tool of the library under "
-    "every key (fix: scenario/variants/__init__.py Variant.tool_specs should show authored "
-    "re-wordings of descriptions, as user turns have, and shuffle parameter order)"))
 def test_descriptions_do_not_give_the_renaming_away(library: list[Scenario]) -> None:
     hits = total = 0
     for key in KEYS:
@@ -104,10 +100,6 @@ def test_the_description_memoriser_is_a_strong_vendor_on_the_public_library(
     assert public["tier"] >= 2 and public["capability_score"] >= 70, public["capability_score"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the description memoriser reads every renaming back (see above) and replays the public "
-    "reference: under --private-variants it scores what it scores on the public library "
-    "(fix where the descriptions are shown: scenario/variants/__init__.py Variant.tool_specs)"))
 def test_the_description_memoriser_loses_under_private_variants(
         memoriser: tuple[dict[str, Any], dict[str, Any]]) -> None:
     public, private = memoriser
@@ -177,13 +169,6 @@ def test_the_rule_picks_the_same_record_on_every_seed() -> None:
             assert right(w) in {str(r.get("id")) for r in w.call(tool, args(w)).result}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "in the four selector scenarios the record the rule picks sits at the same place in the "
-    "vendor's read on every seed and under every key (third contractor, third flight, third "
-    "asset, first contract): a vendor that memorised the place, not the rule, passes under "
-    "--private-variants (fix: scenario/variants/__init__.py VariantWorld._placed should shuffle "
-    "the order of every read's records per (key, seed), not only place look-alikes among "
-    "them; or the scenarios' generators should shuffle their records per seed)"))
 def test_the_rule_s_record_is_not_always_in_the_same_place_under_variants() -> None:
     fixed = {path: seen for path, tool, args, right in PLACES
              if len(seen := places(path, tool, args, right)) == 1}

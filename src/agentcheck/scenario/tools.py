@@ -3,6 +3,7 @@ a call has on the World (effects.py), the guards that can refuse it, and injecte
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
@@ -38,6 +39,41 @@ class Fault(Strict):
         return self
 
 
+# words that carry a description's rules: a re-wording may move them, never drop them
+_POLICY_WORDS = re.compile(
+    r"\b(?:not|never|only|must|cannot|can't|don't|doesn't|without|unless|no|none|before|after|"
+    r"once|at most|at least|up to|more than|less than|longer than|exactly|optional|optionally|"
+    r"if|all|every|each|nunca|solo|sólo|debe|sin|antes|después|cada)\b"
+    r"|不|只|僅|仅|須|须|禁止|勿|未|前|後|后|每|所有|全額|全额|以上|以下|超過|超过|必ず|のみ", re.I)
+_DESCRIPTION_FACT = re.compile(r"\d+(?:[.,:]\d+)*|`[^`]*`|(?<!\w)'[^'\s]+'|\"[^\"]*\"|\b[A-Z]{2,}\b"
+                               r"|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
+
+
+def enum_values(schema: Any) -> set[str]:
+    """Every `enum` value of a parameters schema, at every depth, as text."""
+    out: set[str] = set()
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "enum" and isinstance(value, list):
+                out |= {str(v) for v in value}
+            else:
+                out |= enum_values(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            out |= enum_values(value)
+    return out
+
+
+def description_facts(text: str, enums: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """What a re-worded description must still say (private variants): every number, id,
+    code, quoted or all-capitals word, every policy word ("only", "never", "must", 不, 只...)
+    and every enum value the description names."""
+    out = {m.group(0) for m in _DESCRIPTION_FACT.finditer(text)}
+    out |= {m.group(0).lower() for m in _POLICY_WORDS.finditer(text)}
+    out |= {v for v in enums if v and re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", text)}
+    return out
+
+
 class Tool(Strict):
     name: str = Field(pattern=NAME)
     description: str = Field(min_length=1)
@@ -58,6 +94,22 @@ class Tool(Strict):
         default_factory=dict,
         description="other names per parameter (order_id: [order_number]), for private "
                     "variants, beside the library's list")
+    description_alternatives: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description="other wordings of `description` with every fact and rule of it (each "
+                    "number, id, enum value and policy word such as 'only' or 'never'); "
+                    "`run --private-variants` may show one of them instead")
+
+    @model_validator(mode="after")
+    def _alternatives_keep_the_rules(self) -> Tool:
+        want = description_facts(self.description, enum_values(self.parameters))
+        for i, alt in enumerate(self.description_alternatives):
+            missing = sorted(want - description_facts(alt, enum_values(self.parameters)))
+            if missing:
+                raise ValueError(f"description_alternatives[{i}] drops what the description "
+                                 f"says: {', '.join(missing)} (an alternative keeps every "
+                                 "number, id, enum value and policy word)")
+        return self
 
     @property
     def mutates(self) -> bool:

@@ -53,7 +53,10 @@ from agentcheck.core.errors import ConfigError
 from agentcheck.scenario.effects import OnCollection
 from agentcheck.scenario.expr import clone
 from agentcheck.scenario.model import SCHEMA_DATA_KEYWORDS, Scenario, property_names
+from agentcheck.scenario.tools import enum_values
+from agentcheck.scenario.variants.descriptions import description_wordings, phrase_wordings
 from agentcheck.scenario.variants.lookalikes import LookAlike, choose
+from agentcheck.scenario.variants.order import free_order_tools, promises_order, ranked
 from agentcheck.scenario.variants.wording import (
     GREETINGS,
     OTHER_PHRASES,
@@ -82,6 +85,7 @@ __all__ = [
     "language",
     "library_synonyms",
     "param_name_candidates",
+    "promises_order",
     "reorder_sentences",
     "rephrase",
     "sentence_orders",
@@ -195,6 +199,12 @@ class Variant:
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
     """Canonical tool -> its parameters schema: where nested parameter names are (a variant
     built without them renames top-level arguments only)."""
+    descriptions: dict[str, str] = field(default_factory=dict, repr=False)
+    """Canonical tool -> the description shown (canonical names in it; the public one when
+    absent): an authored alternative or a generic re-wording (descriptions.py)."""
+    layout: int | None = None
+    """The seed of the parameters' order and of their descriptions' wording (None: as
+    written)."""
     _back: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -269,14 +279,19 @@ class Variant:
         for name in self.order:
             tool = scenario.tool(name)
             assert tool is not None
+            description = self.descriptions.get(name, tool.description)
             specs.append({"name": self.shown(name),
-                          "description": self.rename_text(tool.description, name),
+                          "description": self.rename_text(description, name),
                           "parameters": self._schema(name, tool.parameters)})
         return specs
 
+    def _layout_rng(self, *parts: str) -> random.Random:
+        return random.Random("/".join((str(self.layout), *parts)))
+
     def _schema(self, tool: str, schema: Any) -> Any:
         """The parameters schema under the shown names, at every depth: the properties of
-        nested objects and of array items, `required` lists, descriptions."""
+        nested objects and of array items (in another order under a layout), `required` lists,
+        descriptions (re-worded under a layout)."""
         names = self.params.get(tool, {})
         if isinstance(schema, list):
             return [self._schema(tool, v) for v in schema]
@@ -285,10 +300,15 @@ class Variant:
         out: dict[str, Any] = {}
         for key, value in schema.items():
             if key == "properties" and isinstance(value, dict):
-                out[key] = {names.get(k, k): self._schema(tool, v) for k, v in value.items()}
+                keys = list(value)
+                if self.layout is not None:
+                    self._layout_rng(tool, *sorted(keys)).shuffle(keys)
+                out[key] = {names.get(k, k): self._schema(tool, value[k]) for k in keys}
             elif key == "required" and isinstance(value, list):
                 out[key] = [names.get(k, k) if isinstance(k, str) else k for k in value]
             elif key == "description" and isinstance(value, str):
+                if self.layout is not None:
+                    value = self._layout_rng(tool, value).choice(phrase_wordings(value))
                 out[key] = self.rename_text(value, tool)
             elif key in SCHEMA_DATA_KEYWORDS:
                 out[key] = value
@@ -410,8 +430,15 @@ def derive(scenario: Scenario, key: str, seed: int) -> Variant:
                       turns_rng.random() < 0.5, turns_rng.randrange(len(REQUESTS)))
                      for _ in scenario.task)
     reorder = tuple(turns_rng.getrandbits(32) for _ in scenario.task)
+    descriptions = {}
+    for tool in scenario.tools:  # per tool set, like the names: one API for a control group
+        wordings = description_wordings(tool.description, tuple(tool.description_alternatives),
+                                        frozenset(enum_values(tool.parameters)))
+        descriptions[tool.name] = _rng(key, "description", tool.name, *names).choice(wordings)
+    layout = _rng(key, "layout", *names).getrandbits(32)
     return Variant(scenario.id, shown, params, tuple(t.name for t in order), turns, phrasing,
-                   reorder, {t.name: t.parameters for t in scenario.tools})
+                   reorder, {t.name: t.parameters for t in scenario.tools}, descriptions,
+                   layout)
 
 
 def distinct_variants(scenario: Scenario) -> int:
@@ -473,6 +500,8 @@ class VariantWorld(World):
         self._lookalike_ids = {(la.collection, str(la.record.get("id")))
                                for la in self.lookalikes if "id" in la.record}
         self._place = _rng(key, "place", scenario.id, seed)
+        self._order_salt = _rng(key, "order", scenario.id, seed).getrandbits(64)
+        self._free_order = free_order_tools(scenario, seed, self.initial, self._order_salt)
         if self.lookalikes:
             self.initial = clone(self.initial)  # a given `initial` is shared: never changed
             for la in self.lookalikes:
@@ -511,18 +540,22 @@ class VariantWorld(World):
         result = super().call(tool, canonical_args)
         if result.error is not None:
             result.error = self.variant.rename_text(result.error, tool)
-        elif isinstance(result.result, list) and self._lookalike_ids:
+        elif isinstance(result.result, list):
             result.result = self._placed(tool, result.result)
         return result
 
     def _placed(self, tool: str, records: list[Any]) -> list[Any]:
-        """A read's records with its look-alikes among the others (appended in the World, they
-        would always come last), the scenario's own records in their order."""
+        """A read's records in an order of this key and seed, look-alikes among them, so that
+        neither a look-alike's place nor the place of the record a rule picks can be
+        remembered; the same order on every read. A tool whose order means something
+        (order.py) keeps the World's, its look-alikes placed among its records."""
         spec = self.scenario.tool(tool)
         coll = spec.effect.collection if spec is not None and isinstance(
             spec.effect, OnCollection) else None
         if coll is None:
             return records
+        if tool in self._free_order:
+            return ranked(records, self._order_salt, coll)
         alike = [r for r in records if isinstance(r, dict)
                  and (coll, str(r.get("id"))) in self._lookalike_ids]
         if not alike:

@@ -250,13 +250,15 @@ def draw(scenario: Scenario, data: Data, rng: random.Random) -> list[LookAlike]:
 # --------------------------------------------------------------------------- rules 2 and 3
 
 
-def replay_reference(scenario: Scenario, seed: int, initial: Data) -> tuple[World, list[_Call]]:
-    """The reference solution played on a World built from `initial`, with every call it made
-    (as reference._play walks it: failed calls retried, `say` steps answered by the user)."""
+def replay_reference(scenario: Scenario, seed: int, initial: Data,
+                     world: World | None = None) -> tuple[World, list[_Call]]:
+    """The reference solution played on a World built from `initial` (or on `world`), with
+    every call it made (as reference._play walks it: failed calls retried, `say` steps
+    answered by the user)."""
     from agentcheck.scenario.reference import MAX_RETRIES
     from agentcheck.scenario.user import ScriptedUser
 
-    world = World(scenario, seed, initial)
+    world = World(scenario, seed, initial) if world is None else world
     turns = world.user_turns()
     user = ScriptedUser(scenario, turns)
     ctx: dict[str, Any] = {"user": turns[0].strip() if turns else "", "last": None}
