@@ -17,6 +17,7 @@ from agentcheck.core.usage import CHARS_PER_TOKEN_FLOOR, Traffic, Usage, floored
 from agentcheck.scenario.model import load_scenarios
 
 from ..fakes.base import serving
+from ..fakes.http_agent import TaskApi
 from ..helpers import driving
 from ..helpers.brains import Brain
 from ..helpers.cli import agentcheck
@@ -157,6 +158,7 @@ def test_summary_and_report_show_the_raised_cost(gate_run: Path) -> None:
     report = (gate_run / "report.md").read_text(encoding="utf-8")
     assert "shaved-usage (2 trials)" in report and "silent-usage (2 trials)" in report
     assert "honest-usage (" not in report
+    assert "shaved-usage (2 trials)" in (gate_run / "report.html").read_text(encoding="utf-8")
 
 
 def test_the_demo_vendors_are_never_raised(tmp_path: Path) -> None:
@@ -170,3 +172,66 @@ def test_the_demo_vendors_are_never_raised(tmp_path: Path) -> None:
     for r in records:
         assert not r["usage_floor"]["raised"]
         assert r["cost_usd"] == r["usage_floor"]["reported_cost_usd"] > 0
+
+
+TASK_API = """\
+name: ops-assistant
+protocol: http-agent
+base_url: {base}
+model: ops-assistant
+api_key_env: TASKAPI_TEST_KEY
+agent:
+  announce_tools: false
+  http:
+    start:
+      url: "{{{{ base_url }}}}/v1/sessions"
+      body: {{tools: {{mcp: "{{{{ mcp_url }}}}"}}}}
+    session_id: session.id
+    send:
+      url: "{{{{ base_url }}}}/v1/sessions/{{{{ session_id }}}}/messages"
+      body: {{sequenceId: "{{{{ turn }}}}", text: "{{{{ message }}}}"}}
+    task_id: task.id
+    status: task.status
+    done: [done]
+    input_required: [needs_input]
+    poll: {{method: GET, url: "{{{{ base_url }}}}/v1/tasks/{{{{ task_id }}}}"}}
+    poll_interval_s: 0.02
+    reply: "task.output[?type=='text'].value"
+prices: {prices}
+"""
+
+
+@pytest.mark.parametrize("prices", [{"per_trial": 0.05}, {"input": 2.5, "output": 10.0}])
+def test_a_vendor_run_agent_is_floored_on_what_it_was_sent_and_said(
+        tmp_path: Path, prices: dict[str, float], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An agent product reports no token usage: a profile pricing it per trial is priced as
+    before (never "raised"); one pricing tokens is priced at the floor of what the harness saw
+    the agent read (the task, the tool results) and write (its replies, its tool calls), once."""
+    monkeypatch.setenv("TASKAPI_TEST_KEY", "tk-test-123456")
+    refund = load_scenarios([ROOT / "scenarios" / "customer-service" /
+                             "refund-damaged-order.yaml"])[0]
+    with TaskApi(refund) as api:
+        (tmp_path / "agent.yaml").write_text(TASK_API.format(base=api.base,
+                                                             prices=json.dumps(prices)))
+        out = tmp_path / "run"
+        assert main(["run", "--vendor", str(tmp_path / "agent.yaml"), "--scenarios",
+                     str(ROOT / "scenarios" / "customer-service" / "refund-damaged-order.yaml"),
+                     "--seed", "5", "--quiet", "--out", str(out)]) == 0
+    [r] = [json.loads(x) for x in
+           (out / "trials.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert r["passed"] and r["tool_calls"] >= 3
+    assert not any(r["usage"].values())
+    floor = r["usage_floor"]
+    sent = sum(len(e["text"]) for e in r["events"] if e["type"] == "user")
+    results = sum(len(json.dumps(e.get("result"), ensure_ascii=False))
+                  for e in r["events"] if e["type"] == "tool")
+    said = sum(len(e["text"]) for e in r["events"] if e["type"] == "assistant")
+    calls = sum(len(e["name"]) + len(json.dumps(e["args"], ensure_ascii=False))
+                for e in r["events"] if e["type"] == "tool")
+    assert (floor["prompt_chars"], floor["completion_chars"]) == (sent + results, said + calls)
+    if "per_trial" in prices:
+        assert not floor["raised"] and r["cost_usd"] == floor["reported_cost_usd"] == 0.05
+    else:
+        assert floor["raised"] and floor["reported_cost_usd"] == 0
+        assert r["cost_usd"] == pytest.approx(
+            (floor["input_tokens"] * 2.5 + floor["output_tokens"] * 10.0) / 1e6, abs=1e-8)

@@ -161,12 +161,15 @@ def priced(profile: VendorProfile, driver: Driver, world: World, traj: Trajector
     seen = traffic(traj.events, fixed, resent=resent)
     floor = seen.floor()
     billed = floored(traj.usage, floor)
+    tokens_priced = profile.prices.input > 0 or profile.prices.output > 0
     reported = round(traj.usage.cost(profile.prices) + profile.prices.per_trial, 8)
     cost = round(billed.cost(profile.prices) + profile.prices.per_trial, 8)
     return {"cost_usd": cost, "usage_floor": {
         "prompt_chars": seen.prompt_chars, "completion_chars": seen.completion_chars,
         "input_tokens": floor.input_tokens, "output_tokens": floor.output_tokens,
-        "raised": billed != traj.usage, "reported_cost_usd": reported}}
+        # raised: the floor changed the price (a profile pricing only per trial never is)
+        "raised": billed != traj.usage and tokens_priced,
+        "reported_cost_usd": reported}}
 
 
 async def execute(plan: Plan, folder: RunFolder, progress: Progress | None = None
