@@ -142,3 +142,28 @@ def test_a_tool_that_promises_an_order_keeps_it(tmp_path: Path) -> None:
             own = _first_read(world, "list_contractors", {"trade": "heating"})
             shown = _first_read(vw, "list_contractors", {"trade": "heating"})
             assert [i for i in shown if i in own] == own
+
+
+def test_a_read_whose_order_the_reference_relies_on_keeps_it() -> None:
+    """onboard-new-hire's reference assigns "the first in-stock laptop" of the list: the list
+    is re-ordered only where that leaves the same laptop first (else the reference would assign
+    another one), and keeps its order at least once over 3 keys x 4 seeds; the selector
+    scenarios' reads, whose records the reference picks by a field, are always re-ordered."""
+    sc = load_scenario(SCENARIOS / "hr-onboarding" / "onboard-new-hire.yaml")
+    boiler = load_scenario(BOILER)
+    kept = 0
+    for key in KEYS:
+        for seed in range(4):
+            vw = VariantWorld(sc, seed, key)
+            kept += "list_laptops" not in vw._free_order
+            model = vw.data["departments"][0]["laptop_model"]
+            in_stock = [str(r["asset_tag"]) for r in vw.data["laptops"]
+                        if r["model"] == model and r["status"] == "in_stock"]
+            result = vw.call(vw.variant.shown("list_laptops"),
+                             {vw.variant.params["list_laptops"].get("model", "model"): model})
+            assert result.ok and isinstance(result.result, list)
+            shown = [str(r["asset_tag"]) for r in result.result
+                     if r["status"] == "in_stock" and str(r["asset_tag"]) in in_stock]
+            assert shown[0] == in_stock[0], (key, seed)
+            assert "list_contractors" in VariantWorld(boiler, seed, key)._free_order
+    assert kept
