@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from agentcheck.cli import main
-from agentcheck.core.usage import CHARS_PER_TOKEN_FLOOR, Traffic, Usage, floored, traffic
+from agentcheck.core.usage import (
+    CHARS_PER_TOKEN_FLOOR,
+    Traffic,
+    Usage,
+    floored,
+    text_chars,
+    traffic,
+)
 from agentcheck.scenario.model import load_scenarios
 
 from ..fakes.base import serving
@@ -88,9 +95,17 @@ def test_a_vendor_run_agent_is_counted_once() -> None:
     assert seen.completion_chars == CALL + 40
 
 
-def test_the_ratio_is_documented_and_conservative() -> None:
-    assert CHARS_PER_TOKEN_FLOOR == 4
-    assert Traffic(7, 3).floor() == Usage(input_tokens=1, output_tokens=0)
+def test_a_tool_declaration_counts_its_text_not_its_json_syntax() -> None:
+    """A vendor may render tool declarations far more compactly than JSON (OpenAI writes them
+    as TypeScript): the floor counts only what any rendering carries."""
+    spec = [{"name": "get_order", "description": "Look up an order.",
+             "parameters": {"type": "object", "required": ["order_id"],
+                            "properties": {"order_id": {"type": "string"},
+                                           "mode": {"enum": ["full", 2]}}}}]
+    words = ["get_order", "Look up an order.", "object", "order_id", "string", "mode", "full",
+             "2"]
+    assert text_chars(spec) == sum(map(len, words)) < len(json.dumps(spec)) / 2
+    assert Traffic(CHARS_PER_TOKEN_FLOOR * 2 + 3, 3).floor() == Usage(2, 0, 0)
 
 
 @pytest.fixture(scope="module")

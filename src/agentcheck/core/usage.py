@@ -77,8 +77,9 @@ class Traffic:
 
 def text_chars(value: Any) -> int:
     """The characters of the text in a JSON value (strings, numbers, the names under a
-    schema's `properties`), not its syntax: what any rendering of a tool declaration to a
-    model must carry, however compactly the vendor writes it into the prompt."""
+    schema's `properties`), not its syntax nor a schema's `required` list (which repeats
+    names): what any rendering of a tool declaration to a model must carry, however
+    compactly the vendor writes it into the prompt."""
     if isinstance(value, str):
         return len(value)
     if isinstance(value, bool) or value is None:
@@ -88,7 +89,7 @@ def text_chars(value: Any) -> int:
     if isinstance(value, dict):
         props = value.get("properties")
         names = sum(len(str(k)) for k in props) if isinstance(props, dict) else 0
-        return names + sum(text_chars(v) for v in value.values())
+        return names + sum(text_chars(v) for k, v in value.items() if k != "required")
     if isinstance(value, (list, tuple)):
         return sum(text_chars(v) for v in value)
     return 0
