@@ -8,7 +8,7 @@ run folder.
   cheap; `low-usage` (one token a call) likewise;
 - `shaved-usage` reports the least the usage check accepts (a token per 8 characters sent,
   no completion tokens) for the work `honest-usage` reports at a token per 4 characters of
-  its wire bodies: it cost 37% as much; priced at the harness's floor it costs 53% (partly
+  its wire bodies: it cost 37% as much; priced at the harness's floor it costs 52% (partly
   defended: xfail below);
 - `quick-quitter` gives every task back at once: cheap and fast per task, completing nothing;
 - `never-answers` stalls until the profile's timeout: its trials are the vendor's failures,
@@ -118,8 +118,8 @@ def cost_of(d: Decision, vendor: str) -> float:
 @pytest.mark.xfail(strict=True, reason=(
     "partly defended: every trial is now priced at no less than the harness's floor (a token "
     "per 4 characters of the prompt text it sent and of the replies and tool calls it "
-    "received, core/usage.py), which lifts shaved-usage from 37% to about 53% of "
-    "honest-usage's cost per completed task ($0.0043 against $0.0082). The rest is the JSON "
+    "received, core/usage.py), which lifts shaved-usage from 37% to about 52% of "
+    "honest-usage's cost per completed task ($0.0042 against $0.0082). The rest is the JSON "
     "syntax of the wire bodies (keys, ids, roles, escapes, the tool schemas' syntax) that "
     "honest-usage counts at a token per 4 characters and a real tokenizer does not see, so a "
     "floor that reached 90% of it would also raise honest vendors' real usage"))
