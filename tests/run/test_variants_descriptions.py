@@ -64,16 +64,23 @@ def test_a_generic_rewording_that_would_drop_a_rule_is_not_used() -> None:
     assert wordings and all("open" in w and "closed" in w for w in wordings)
     assert "Look up an order by id (status open or closed)." in wordings
     assert all(w != "Get an order by id (status open or closed)." for w in wordings)
-    # independent sentences move; nothing is lost
-    two = "List the sites. Refunds over 200 EUR need approval."
-    assert "Refunds over 200 EUR need approval. List the sites." in description_wordings(two)
+    # independent sentences after the first move (the first says what the tool does, and a
+    # later one may refer to it); nothing is lost
+    three = "List the sites. Refunds over 200 EUR need approval. Sites close on Sundays."
+    wordings = description_wordings(three)
+    assert "List the sites. Sites close on Sundays. Refunds over 200 EUR need approval." in wordings
+    assert all(w.split(". ")[0].endswith("the sites") for w in wordings)
+    # the third person, also for a verb joined by "and" (not a noun: "name and email")
+    assert "Unlocks an account by user id and clears its failed login counter." in \
+        description_wordings("Unlock an account by user id and clear its failed login counter.")
+    assert "Finds a user by name and email." in description_wordings(
+        "Find a user by name and email.")
     assert phrase_wordings("the customer's email") == ("the customer's email",)
 
 
 def test_an_authored_alternative_is_shown_instead_of_the_public_text() -> None:
     wordings = description_wordings("Email a colleague.", ("Send an email to a colleague.",))
-    assert set(wordings) == {"Send an email to a colleague.", "Dispatch an email to a colleague.",
-                             "Transmit an email to a colleague."}
+    assert set(wordings) == {"Send an email to a colleague.", "Sends an email to a colleague."}
 
 
 def test_an_alternative_that_drops_a_rule_is_refused_with_file_and_field() -> None:
@@ -167,3 +174,17 @@ def test_a_read_whose_order_the_reference_relies_on_keeps_it() -> None:
             assert shown[0] == in_stock[0], (key, seed)
             assert "list_contractors" in VariantWorld(boiler, seed, key)._free_order
     assert kept
+
+
+def test_variants_show_prints_the_shown_descriptions_and_reordered_reads() -> None:
+    from agentcheck.cli.variants import variant_view
+
+    sc = load_scenario(BOILER)
+    view = variant_view(sc, 3, KEYS[0])
+    specs = {s["name"]: s for s in VariantWorld(sc, 3, KEYS[0]).tool_specs()}
+    for tool in view["tools"]:
+        spec = specs[tool["shown"]]
+        assert tool["description"] == spec["description"]
+        assert list(tool["parameters"]) == list(spec["parameters"].get("properties") or {})
+        assert tool["reads_reordered"] == (tool["canonical"] in {"list_sites",
+                                                                  "list_contractors"})

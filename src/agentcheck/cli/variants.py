@@ -53,11 +53,20 @@ def variant_view(scenario: Any, seed: int, key: str) -> dict[str, Any]:
 
     world = VariantWorld(scenario, seed, key)
     v = world.variant
+    specs = {spec["name"]: spec for spec in world.tool_specs()}
+
+    def params(name: str) -> dict[str, str]:  # in the order the schema shows them
+        back = {shown: canon for canon, shown in v.params.get(name, {}).items()}
+        shown = specs[v.shown(name)]["parameters"].get("properties") or {}
+        return {p: back.get(p, p) for p in shown}
+
     return {
         "scenario": scenario.id, "seed": seed,
         "user_turns": world.user_turns(),
         "tools": [{"shown": v.shown(name), "canonical": name,
-                   "parameters": {shown: canon for canon, shown in v.params.get(name, {}).items()}}
+                   "description": specs[v.shown(name)]["description"],
+                   "reads_reordered": name in world.reordered,
+                   "parameters": params(name)}
                   for name in v.order],
         "lookalikes": [{"collection": la.collection, "like": f"{la.collection}[{la.like}]",
                         "record": la.record} for la in world.lookalikes],
@@ -79,7 +88,8 @@ def show_command(args: argparse.Namespace) -> int:
         print(f"  {i}. {turn}")
     print("\ntools (in the order offered; shown <- scenario's name):")
     for tool in view["tools"]:
-        print(f"  {tool['shown']} <- {tool['canonical']}")
+        order = ", records in the variant's order" if tool["reads_reordered"] else ""
+        print(f"  {tool['shown']} <- {tool['canonical']}{order}: {tool['description']}")
         for shown, canon in tool["parameters"].items():
             print(f"      {shown} <- {canon}" if shown != canon else f"      {shown}")
     print(f"\nlook-alike records ({len(view['lookalikes'])}):")

@@ -511,6 +511,12 @@ class VariantWorld(World):
     def user_turns(self) -> list[str]:
         return self.variant.user_turns(self.scenario, self)
 
+    @property
+    def reordered(self) -> frozenset[str]:
+        """The canonical tools whose reads this World shows in the key-and-seed order
+        (order.py)."""
+        return self._free_order
+
     def shown_names(self) -> dict[str, Any]:
         """What a trial record keeps of the variant (results ShownNames): the tool and
         parameter names that differ from the scenario's, and how many look-alikes."""

@@ -27,9 +27,6 @@ _LEADING_VERBS: dict[str, tuple[str, ...]] = {
     "Search": ("Query", "Look through"),
     "Find": ("Look up", "Locate", "Search for"),
     "Create": ("Make", "Set up"),
-    "Book": ("Reserve",),
-    "Send": ("Dispatch", "Transmit"),
-    "Transmit": ("Send",),
     "Update": ("Change", "Modify", "Edit"),
     "Change": ("Update", "Modify"),
     "Set": ("Record", "Change"),
@@ -51,6 +48,7 @@ _LEADING_VERBS: dict[str, tuple[str, ...]] = {
     "Resolve": ("Close",),
     "Close": ("Resolve",),
     "Unlock": ("Re-enable",),
+    "Registra": ("Crea",),
     "Lista": ("Muestra", "Devuelve"),
     "Busca": ("Encuentra", "Consulta"),
     "Obtiene": ("Consulta", "Devuelve"),
@@ -91,11 +89,61 @@ def _swappable(text: str) -> list[int]:
     return [bit for bit, (a, b) in enumerate(_PHRASES) if a in text or b in text]
 
 
+# imperative verbs a description may start with (or join with "and"): "Add ..." -> "Adds ..."
+_IMPERATIVES = frozenset(re.findall(r"[a-z]+",
+    "get list search find create book send transmit update change set open raise log mark "
+    "cancel reset run switch tell ask reopen activate assign move put resolve close unlock add "
+    "email apply authorise authorize approve accept commit post refund release reserve "
+    "reassign remove delete record flag look fetch retrieve read show return query locate make "
+    "reserve dispatch modify edit start enable allocate shift place inform request execute "
+    "turn reinitialise isolate write hand submit cancel issue schedule notify check "
+    "register clear give attach include link file notify confirm enrol enroll pay charge "
+    "invite mark stamp tell text"))
+
+
+def _third_person(verb: str) -> str:
+    if re.search(r"(?:s|sh|ch|x|z)$", verb):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _described(text: str) -> str:
+    """An English description in the third person: "Add X and email the Y" -> "Adds X and
+    emails the Y" (the first sentence only; a verb after "and" only before an article or a
+    pronoun, so "name and email" stays); other text as it is."""
+    m = _FIRST_SENTENCE.match(text)
+    first = m.group(0) if m else text
+    lead = re.match(r"^([A-Z][a-z]+)\b", first)
+    if lead is None or lead.group(1).lower() not in _IMPERATIVES:
+        return text
+    first = _third_person(lead.group(1)) + first[lead.end():]
+    first = re.sub(r"\b(and|then|or) ([a-z]+)\b(?= (?:a|an|the|it|its|them|their|this|that)\b)",
+                   lambda v: f"{v.group(1)} {_third_person(v.group(2))}"
+                   if v.group(2) in _IMPERATIVES else v.group(0), first)
+    return first + (text[m.end():] if m else "")
+
+
 def _lead_forms(text: str) -> list[str]:
     m = _LEADING_RE.match(text)
+    forms = [text] if m is None else \
+        [text] + [alt + text[m.end():] for alt in _LEADING_VERBS[m.group(1)]]
+    return forms + [_described(f) for f in forms if _described(f) != f]
+
+
+_FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?](?=\s+[A-Z])|。(?=.))", re.S)
+
+
+def _reorder_after_first(text: str, seed: int) -> str:
+    """The sentences after the first in another order: the first says what the tool does, and
+    the others may refer to what it names ("The account must exist")."""
+    m = _FIRST_SENTENCE.match(text)
     if m is None:
-        return [text]
-    return [text] + [alt + text[m.end():] for alt in _LEADING_VERBS[m.group(1)]]
+        return text
+    rest = text[m.end():]
+    moved = reorder_sentences(rest.strip(), seed)
+    return m.group(0) + (rest[:len(rest) - len(rest.lstrip())] + moved if moved else rest)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -113,8 +161,8 @@ def description_wordings(description: str, alternatives: tuple[str, ...] = (),
         phrasings |= {_swap_phrases(base, 1 << b) for b in bits}
         for phrased in sorted(phrasings):
             for form in _lead_forms(phrased):
-                for seed in range(3):
-                    out.setdefault(reorder_sentences(form, seed) if seed else form, None)
+                for seed in range(6):
+                    out.setdefault(_reorder_after_first(form, seed) if seed else form, None)
     kept = tuple(w for w in out if w != description and
                  want <= description_facts(w, enums))
     return kept or (description,)

@@ -1,7 +1,8 @@
 """The order of a read's records under private variants. Generators write records in a fixed
 order, so the record a rule picks ("the cheapest valid flight") sits at the same place on every
 seed, and a vendor can remember the place instead of the rule. A variant shows a read's records
-in an order of the key and seed (the same on every read), unless the order means something:
+in an order of the key and seed (the same on every read of a `filter` tool), unless the order
+means something:
 
 1. the tool's description promises one ("sorted by", "newest first", 排序...): kept;
 2. the reference solution relies on it (it reads "the first in-stock laptop" of a list, so the
@@ -18,7 +19,7 @@ import re
 from typing import Any
 
 from agentcheck.core.calls import CallResult
-from agentcheck.scenario.effects import OnCollection
+from agentcheck.scenario.effects import Filter, OnCollection
 from agentcheck.scenario.expr import ExpressionError
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.variants.lookalikes import replay_reference
@@ -89,7 +90,7 @@ def free_order_tools(scenario: Scenario, seed: int, initial: Data, salt: int) ->
     hit = _FREE.get(cache_key)
     if hit is not None:
         return hit
-    tools = frozenset(t.name for t in scenario.tools if isinstance(t.effect, OnCollection)
+    tools = frozenset(t.name for t in scenario.tools if isinstance(t.effect, Filter)
                       and not promises_order(t.description))
     try:
         base = _calls(scenario, seed, initial, None)
