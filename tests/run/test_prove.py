@@ -37,7 +37,7 @@ def test_scaffold_is_valid_and_proves(tmp_path: Path) -> None:
 
 
 def test_reference_that_peeks_at_unreachable_values_is_refused(tmp_path: Path) -> None:
-    path = edit(scaffold(tmp_path), """args: {email: "{{ email_in(user) }}"}""",
+    path = edit(scaffold(tmp_path), """args: {email: "{{ email_near(user, 'email') }}"}""",
                 """args: {email: "someone@example.com"}""")
     proof = prove(load_scenario(path))
     assert not proof.ok
@@ -109,7 +109,7 @@ def test_a_secret_that_never_reaches_the_agent_is_not_proved() -> None:
 def test_a_selector_that_finds_nothing_is_named(tmp_path: Path) -> None:
     """When the reference fails because a selector found nothing in what the agent saw, the
     proof names the step, the parameter and the expression."""
-    path = edit(scaffold(tmp_path), """args: {email: "{{ email_in(user) }}"}""",
+    path = edit(scaffold(tmp_path), """args: {email: "{{ email_near(user, 'email') }}"}""",
                 """args: {email: "{{ email_near(user, 'my address') }}"}""")
     proof = prove(load_scenario(path), seeds=(1,), keys=())
     assert not proof.ok
