@@ -42,9 +42,11 @@ from ..helpers.paths import ROOT
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=150,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.large_base_example])
-QUICK_S = 2.0
-"""Longest any single file may take to be loaded or rejected (generous for a loaded CI box;
-most take milliseconds)."""
+QUICK_S = 15.0
+"""A hang guard, not a speed target: without the loader's and the expressions' bounds these
+inputs run for minutes or exhaust memory; with them they take 0.01-0.25 s. The limit is wide
+enough that a loaded CI machine (seen: 3 s for billion-laughs under a parallel test run) never
+fails a bounded input; how fast rejection is belongs in bench/."""
 
 VALID_PATH = ROOT / "bench" / "scenarios" / "bench-refund-chain.yaml"
 VALID = VALID_PATH.read_text(encoding="utf-8")
@@ -267,13 +269,13 @@ def big_world(n: int = 2000) -> dict[str, Any]:
 ])
 def test_expressions_are_bounded_in_time_and_size(expr: str) -> None:
     world = big_world()
-    with quickly(1.0), pytest.raises(ExpressionError, match=r"steps|too large|longer"):
+    with quickly(), pytest.raises(ExpressionError, match=r"steps|too large|longer"):
         search(expr, world)
 
 
 def test_ordinary_expressions_over_a_big_world_still_work() -> None:
     world = big_world(5000)
-    with quickly(1.0):
+    with quickly():
         assert len(search("orders[?status == 'delivered'].id", world)) > 2000
         assert search("length(orders[*].lines[])", world) == 15_000
         assert search("max_by(orders, &total).id", world).startswith("ORD-")
@@ -292,7 +294,7 @@ def test_ordinary_expressions_over_a_big_world_still_work() -> None:
     ("{{ date('not a date', 3) }}", "date"),
 ])
 def test_templates_are_bounded(template: str, problem: str) -> None:
-    with quickly(1.0), pytest.raises(ExpressionError, match=problem):
+    with quickly(), pytest.raises(ExpressionError, match=problem):
         render(template, big_world(), Generators(random.Random(1)))
 
 
@@ -311,7 +313,7 @@ def test_a_hostile_tool_effect_is_a_tool_error_not_a_hang() -> None:
     sc = outcome(text)
     assert isinstance(sc, Scenario), sc
     world = World(sc, 1)
-    with quickly(1.0):
+    with quickly():
         result = world.call("list_orders", {"customer_id": "x"})
     assert not result.ok and "steps" in (result.error or "")
 
@@ -341,7 +343,7 @@ def test_random_expressions_end_quickly_with_a_bounded_value(pieces: list[str]) 
     except jmespath.exceptions.JMESPathError:
         return
     world = big_world(300)
-    with quickly(1.0):
+    with quickly():
         try:
             value = search(expr, world)
         except ExpressionError:
