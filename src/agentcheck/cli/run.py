@@ -255,7 +255,7 @@ def fresh(args: argparse.Namespace, out: Path) -> RunSetup:
     the evaluation plan given with --plan (its trials and seed unless the flags give them)."""
     shard = _shard_arg(args)
     if args.plan is not None:
-        from agentcheck.cli import plan as plans
+        import agentcheck.cli.plan as plans
 
         loaded = plans.load(args.plan)
         sel = plans.select(loaded)

@@ -12,7 +12,7 @@ from typing import Any
 
 from jmespath import functions as jp_functions
 
-from agentcheck.scenario.expr import dates
+import agentcheck.scenario.expr.dates as dates
 from agentcheck.scenario.expr.bounds import (
     MAX_RENDERED_CHARS,
     MAX_STEPS,

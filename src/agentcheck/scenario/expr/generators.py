@@ -11,7 +11,7 @@ import string
 from functools import lru_cache
 from typing import Any
 
-from agentcheck.scenario.expr import dates
+import agentcheck.scenario.expr.dates as dates
 from agentcheck.scenario.expr.errors import ExpressionError
 
 MAX_GENERATED_CHARS = 64

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcheck.scenario.expr import dates
+import agentcheck.scenario.expr.dates as dates
 from agentcheck.scenario.expr.equality import as_number, loose_equal
 from agentcheck.scenario.expr.templates import to_text
 
