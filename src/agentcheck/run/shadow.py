@@ -144,13 +144,13 @@ class PackProof:
 def prove_pack(loaded: LoadedPack, n: int = 40, seed: int = 0) -> PackProof:
     from agentcheck.cases.sample import draw
     from agentcheck.judge.stats import wilson
-    from agentcheck.scenario.reference import _play  # the reference, played in-process
+    from agentcheck.scenario.reference import walk_reference
 
     sample, _ = draw(loaded, n, seed)
     scenarios = case_scenarios(loaded, sample)
     ref = nothing = 0
     for case in sample:
-        world, _ = _play(scenarios[case.id], seed, case.world)
+        world, _ = walk_reference(scenarios[case.id], seed, case.world)
         ref += compare(loaded.pack, case, world.initial, world.data).agreed
         nothing += compare(loaded.pack, case, world.initial, world.initial).agreed
     problems = []

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from agentcheck.core.calls import CallResult
 from agentcheck.scenario.changes import ChangeSet, diff
 from agentcheck.scenario.expr import TEMPLATE_RE, render
 from agentcheck.scenario.model import Scenario
 from agentcheck.scenario.world import World
 
 MAX_RETRIES = 3
+
+OnCall = Callable[[str, dict[str, Any], CallResult], None]
+"""What walk_reference tells of each call: the tool's name, the arguments, the outcome."""
 
 
 @dataclass
@@ -107,7 +112,7 @@ def play_reference(scenario: Scenario, seed: int,
     hit = _PLAYS.get(key)
     if hit is not None and hit[0] is scenario:
         return hit[1]
-    world, arguments = _play(scenario, seed, initial)
+    world, arguments = walk_reference(scenario, seed, initial)
     play = ReferencePlay(diff(world.initial, world.data),
                          tuple(json.dumps(a, ensure_ascii=False, default=str)
                                for a in arguments))
@@ -122,16 +127,19 @@ def empty_arguments(world: World) -> list[str]:
     empty argument built by an expression: the step, the parameter and the expression, so an
     author sees which selector found nothing in what the agent had seen."""
     empties: list[str] = []
-    _play(world.scenario, world.seed, None, world, empties)
+    walk_reference(world.scenario, world.seed, None, world, empties)
     return empties
 
 
-def _play(scenario: Scenario, seed: int,
-          initial: dict[str, list[dict[str, Any]]] | None, world: World | None = None,
-          empties: list[str] | None = None) -> tuple[World, list[Any]]:
+def walk_reference(scenario: Scenario, seed: int,
+                   initial: dict[str, list[dict[str, Any]]] | None, world: World | None = None,
+                   empties: list[str] | None = None, on_call: OnCall | None = None,
+                   max_steps: int | None = None) -> tuple[World, list[Any]]:
     """The steps next_action() would take, walked once instead of re-read from the whole
     conversation at every step (the same rules: failed calls retried up to MAX_RETRIES times,
-    `say` steps answered by the scripted user). `empties` collects empty arguments."""
+    `say` steps answered by the scripted user). `empties` collects empty arguments; `on_call`
+    sees every call made (canonical tool name, arguments, outcome), failed ones included;
+    `max_steps` caps the scenario's step budget."""
     from agentcheck.scenario.user import ScriptedUser
 
     world = world if world is not None else World(scenario, seed, initial)
@@ -139,7 +147,8 @@ def _play(scenario: Scenario, seed: int,
     user = ScriptedUser(scenario, turns)
     ctx: dict[str, Any] = {"user": turns[0].strip(), "last": None}
     arguments: list[Any] = []
-    budget = scenario.budget.steps
+    budget = scenario.budget.steps if max_steps is None else min(scenario.budget.steps,
+                                                                 max_steps)
     ptr = failures = 0
     steps = scenario.reference
     while ptr < len(steps) and budget > 0:
@@ -159,6 +168,8 @@ def _play(scenario: Scenario, seed: int,
             name, sent = variant.to_shown(step.call, args) if variant is not None \
                 else (step.call, args)
             outcome = world.call(name, sent)
+            if on_call is not None:
+                on_call(step.call, args, outcome)
             if not outcome.ok and failures < MAX_RETRIES:
                 failures += 1
                 continue

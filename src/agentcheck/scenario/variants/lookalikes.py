@@ -38,6 +38,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
+from agentcheck.core.calls import CallResult
 from agentcheck.scenario.effects import Selecting, context
 from agentcheck.scenario.expr import ExpressionError, clone, is_operator, matches, render
 from agentcheck.scenario.expr.generators import COMPANIES, FIRST_NAMES, LAST_NAMES
@@ -253,44 +254,19 @@ def draw(scenario: Scenario, data: Data, rng: random.Random) -> list[LookAlike]:
 def replay_reference(scenario: Scenario, seed: int, initial: Data,
                      world: World | None = None) -> tuple[World, list[_Call]]:
     """The reference solution played on a World built from `initial` (or on `world`), with
-    every call it made (as reference._play walks it: failed calls retried, `say` steps
-    answered by the user)."""
-    from agentcheck.scenario.reference import MAX_RETRIES
-    from agentcheck.scenario.user import ScriptedUser
+    every call it made (reference.walk_reference: failed calls retried, `say` steps answered
+    by the user)."""
+    from agentcheck.scenario.reference import walk_reference
 
-    world = World(scenario, seed, initial) if world is None else world
-    turns = world.user_turns()
-    user = ScriptedUser(scenario, turns)
-    ctx: dict[str, Any] = {"user": turns[0].strip() if turns else "", "last": None}
     calls: list[_Call] = []
-    budget = min(scenario.budget.steps, MAX_REPLAY_STEPS)
-    ptr = failures = 0
-    steps = scenario.reference
-    while ptr < len(steps) and budget > 0:
-        budget -= 1
-        step = steps[ptr]
-        if step.call is not None:
-            args = render(step.args, ctx)
-            args = args if isinstance(args, dict) else {}
-            outcome = world.call(step.call, args)
-            calls.append(_Call(step.call, clone(args), outcome.ok,
-                               clone(outcome.result) if outcome.ok else outcome.error))
-            if not outcome.ok and failures < MAX_RETRIES:
-                failures += 1
-                continue
-            failures = 0
-            result = outcome.result if outcome.ok else {"error": outcome.error}
-            if step.save:
-                ctx[str(step.save)] = result
-            ctx["last"] = result
-            ptr += 1
-            continue
-        move = user.answer(str(render(step.say, ctx)))
-        ptr += 1
-        if move.text is None:
-            break
-        ctx["user"] = (ctx["user"] + "\n" + move.text).strip()
-    return world, calls
+
+    def record(tool: str, args: dict[str, Any], outcome: CallResult) -> None:
+        calls.append(_Call(tool, clone(args), outcome.ok,
+                           clone(outcome.result) if outcome.ok else outcome.error))
+
+    played, _ = walk_reference(scenario, seed, initial, world, on_call=record,
+                               max_steps=MAX_REPLAY_STEPS)
+    return played, calls
 
 
 def matched_by_reference(scenario: Scenario, data: Data, calls: list[_Call],
