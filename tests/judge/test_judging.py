@@ -250,14 +250,14 @@ def test_a_number_is_not_mentioned_by_a_different_one() -> None:
 
 
 def test_the_reference_played_once_changes_what_the_reference_session_changes() -> None:
-    """The scorer's fast reference player (reference._play) must end where the reference
+    """The scorer's fast reference player (reference.walk_reference) must end where the reference
     solution played through the real trial loop ends, on every scenario of the library."""
     import asyncio
 
     from agentcheck.run.prove import ReferenceSession
     from agentcheck.run.trial import run_trial
     from agentcheck.scenario.model import load_scenarios
-    from agentcheck.scenario.reference import _play
+    from agentcheck.scenario.reference import walk_reference
     from agentcheck.scenario.world import World
 
     library, _ = load_scenarios([SCENARIOS])
@@ -265,7 +265,7 @@ def test_the_reference_played_once_changes_what_the_reference_session_changes() 
         for seed in (1, 2):
             world = World(scenario, seed)
             asyncio.run(run_trial(scenario, world, ReferenceSession(scenario)))
-            played, _ = _play(scenario, seed, world.initial)
+            played, _ = walk_reference(scenario, seed, world.initial)
             assert diff(played.initial, played.data) == diff(world.initial, world.data), \
                 scenario.id
 
